@@ -1,0 +1,103 @@
+//! Every timing rule the engine applies, as data.
+//!
+//! [`Policy::default`] is MX's documented values where MX documents one, and this crate's
+//! stated choice, with its reasoning, where MX is silent. Callers with a different contract
+//! (a negotiated throttle window, a slower polling budget) change the fields; the engine
+//! reads nothing else.
+
+use std::time::Duration;
+
+/// MX's floor between two reads of a member's status: "minimum polling interval 3
+/// seconds" (AT-read-member-connection-status [V]; MX's Connect widget polls every 3000 ms).
+///
+/// The engine never asks for a poll sooner than this, whatever [`Policy::min_poll`] says.
+pub const MX_MIN_POLL_INTERVAL: Duration = Duration::from_secs(3);
+
+const MINUTE: u64 = 60;
+const HOUR: u64 = 60 * MINUTE;
+
+/// The timing rules of [`decide`](crate::decide).
+///
+/// All durations are non-negative by type; the engine converts them with saturating,
+/// checked arithmetic, so no value here can make it panic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Policy {
+    /// No aggregation starts until this long after `successfully_aggregated_at`.
+    ///
+    /// Default 3 h. Seed: "you cannot run a new aggregation within three hours of a
+    /// successful aggregation, whether foreground or background"; SPEC25 calls it the
+    /// "throttle window (typically three hours)". An aggregate call inside it is answered
+    /// `202 Accepted` without running (ERR [V]), so the engine waits instead.
+    pub cooldown: Duration,
+    /// A `CONNECTED` member whose last success is younger than this is read without
+    /// aggregating.
+    ///
+    /// Default 24 h. Seed: MX aggregates every member every 24 hours in the background; "if a
+    /// background aggregation is successful (i.e., the successfully_aggregated_at field
+    /// indicates a time within the last 24 hours), you can choose to skip foreground
+    /// aggregation and jump right to reading account and transaction data".
+    pub fresh_for: Duration,
+    /// The shortest interval between two polls. Values below [`MX_MIN_POLL_INTERVAL`] are
+    /// raised to it.
+    ///
+    /// Default 3 s: MX's documented minimum (AT-read-member-connection-status [V]).
+    pub min_poll: Duration,
+    /// The longest interval between two polls of a member that MX reports as busy.
+    ///
+    /// Default 5 min. MX documents no maximum. Aggregations normally finish within a couple
+    /// of minutes (MX's widget gives up its "connecting" view after 60 s, CW [V-code]); a
+    /// member reported busy for an hour still gets looked at every 5 minutes, at most 288
+    /// reads a day.
+    pub max_poll: Duration,
+    /// Poll backoff: while a job runs, the next poll comes after the job's age (time since
+    /// `aggregated_at`) divided by this, clamped to [`min_poll`](Self::min_poll) ..=
+    /// [`max_poll`](Self::max_poll). Zero is treated as one.
+    ///
+    /// Default 10: polls every 3 s for the first 30 s, then every tenth of the elapsed time,
+    /// so a job of length T costs about 10 + 10·ln(T / 30 s) reads instead of T / 3 s. The
+    /// poll interval depends only on the snapshot and `now`, so the engine needs no memory
+    /// of earlier polls.
+    pub poll_backoff_divisor: u32,
+    /// A member in a transient status (`CREATED`, `UPDATED`, `RESUMED`, `PENDING`) that is
+    /// not being aggregated is polled while its `aggregated_at` is younger than this; after
+    /// that (or with no `aggregated_at` at all) the aggregation is taken to have stalled and
+    /// a new one is started.
+    ///
+    /// Default 10 min. MX starts an aggregation itself when a member is created or updated
+    /// (seed, "Automatic Aggregation") and the status endpoint may still say
+    /// `is_being_aggregated: false` for a moment; ten minutes is ten times the 60 s MX's
+    /// widget waits before it gives up (CW `Connecting.js` [V-code]).
+    pub transient_stall: Duration,
+    /// How long to wait between looks at a `DELAYED` member that is not being aggregated.
+    ///
+    /// Default 1 h. MX: the aggregation "is taking longer than expected" (Atrium [3P]); MX
+    /// Academy advises checking back later (the next day). Polling every few seconds would
+    /// spend reads on a job MX already said will be slow.
+    pub delayed_recheck: Duration,
+    /// A `DELAYED` member whose `aggregated_at` is older than this (or missing) is taken to
+    /// have stalled, and a new aggregation is started.
+    ///
+    /// Default 24 h: by then MX's own background aggregation should have run again (seed),
+    /// so a member still `DELAYED` is stuck.
+    pub delayed_stall: Duration,
+}
+
+impl Policy {
+    /// MX's documented values; see each field for its source.
+    pub const MX_DEFAULT: Self = Self {
+        cooldown: Duration::from_secs(3 * HOUR),
+        fresh_for: Duration::from_secs(24 * HOUR),
+        min_poll: MX_MIN_POLL_INTERVAL,
+        max_poll: Duration::from_secs(5 * MINUTE),
+        poll_backoff_divisor: 10,
+        transient_stall: Duration::from_secs(10 * MINUTE),
+        delayed_recheck: Duration::from_secs(HOUR),
+        delayed_stall: Duration::from_secs(24 * HOUR),
+    };
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self::MX_DEFAULT
+    }
+}

@@ -1,0 +1,177 @@
+//! MX's timestamp forms, read and written.
+//!
+//! MX sends `aggregated_at` and `successfully_aggregated_at` as RFC 3339 text from its REST
+//! endpoints (`2016-10-13T18:07:57.000Z`, `2020-09-21T19:48:57Z`, `2015-06-19T10:37:04-06:00`)
+//! and as integer Unix seconds from its member webhooks (`mx-api-facts.md` §3.6 [V]). Both are
+//! accepted; both are limited to the years 0000–9999 that RFC 3339 can write, so whatever
+//! this crate reads it can also write back.
+
+use std::fmt;
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+
+/// The earliest instant RFC 3339 can write: `0000-01-01T00:00:00Z`, as Unix seconds.
+pub const MIN_UNIX_SECONDS: i64 = -62_167_219_200;
+/// The latest whole second RFC 3339 can write: `9999-12-31T23:59:59Z`, as Unix seconds.
+pub const MAX_UNIX_SECONDS: i64 = 253_402_300_799;
+
+/// Why a timestamp could not be read; the caller adds the field name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimestampError {
+    /// Text that is not RFC 3339.
+    NotRfc3339,
+    /// Unix seconds outside the years 0000–9999.
+    OutOfRange,
+}
+
+/// Reads an RFC 3339 timestamp with any offset (`Z`, `+00:00`, `-06:00`) and optional
+/// fractional seconds, as MX's REST endpoints send it.
+pub(crate) fn parse_rfc3339(text: &str) -> Result<DateTime<Utc>, TimestampError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| TimestampError::NotRfc3339)
+}
+
+/// Reads integer Unix seconds, as MX's member webhooks send `aggregated_at`.
+pub(crate) fn from_unix_seconds(seconds: i64) -> Result<DateTime<Utc>, TimestampError> {
+    if !(MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&seconds) {
+        return Err(TimestampError::OutOfRange);
+    }
+    DateTime::from_timestamp(seconds, 0).ok_or(TimestampError::OutOfRange)
+}
+
+/// Writes an instant as RFC 3339 in UTC with `Z`, with fractional seconds only when they
+/// are not zero (`2018-07-18T23:16:40Z`), so writing and reading back loses nothing.
+///
+/// Writes straight into the formatter, without allocating. Years outside 0000–9999 (only
+/// reachable by building a `DateTime` in code, never by reading MX) are written with a sign,
+/// as chrono does, and are not RFC 3339.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rfc3339(pub DateTime<Utc>);
+
+impl fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        let year = t.year();
+        if (0..=9999).contains(&year) {
+            write!(f, "{year:04}")?;
+        } else {
+            write!(f, "{year:+05}")?;
+        }
+        // chrono keeps a leap second as second 59 with a billion or more nanoseconds.
+        let (second, nanos) = match t.timestamp_subsec_nanos() {
+            n if n >= 1_000_000_000 => (60, n - 1_000_000_000),
+            n => (t.second(), n),
+        };
+        write!(
+            f,
+            "-{:02}-{:02}T{:02}:{:02}:{second:02}",
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+        )?;
+        if nanos == 0 {
+        } else if nanos % 1_000_000 == 0 {
+            write!(f, ".{:03}", nanos / 1_000_000)?;
+        } else if nanos % 1_000 == 0 {
+            write!(f, ".{:06}", nanos / 1_000)?;
+        } else {
+            write!(f, ".{nanos:09}")?;
+        }
+        f.write_str("Z")
+    }
+}
+
+/// [`Rfc3339`] as a `String`.
+pub fn to_rfc3339(t: DateTime<Utc>) -> String {
+    Rfc3339(t).to_string()
+}
+
+/// The first whole second at or after `t`, or `None` past chrono's last representable second.
+pub(crate) fn ceil_to_second(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if t.timestamp_subsec_nanos() == 0 {
+        return Some(t);
+    }
+    DateTime::from_timestamp(t.timestamp().checked_add(1)?, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_form_mx_sends() {
+        let z = parse_rfc3339("2020-09-21T19:48:57Z").unwrap();
+        assert_eq!(parse_rfc3339("2020-09-21T19:48:57.000Z").unwrap(), z);
+        assert_eq!(parse_rfc3339("2020-09-21T13:48:57-06:00").unwrap(), z);
+        assert_eq!(parse_rfc3339("2020-09-21T19:48:57+00:00").unwrap(), z);
+        assert_eq!(parse_rfc3339("2020-09-21T19:48:57-00:00").unwrap(), z);
+        assert_eq!(from_unix_seconds(z.timestamp()).unwrap(), z);
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_timestamp() {
+        for bad in [
+            "",
+            "last tuesday",
+            "2020-09-21",
+            "2020-09-21T19:48:57",
+            "1531947410",
+        ] {
+            assert_eq!(
+                parse_rfc3339(bad),
+                Err(TimestampError::NotRfc3339),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(
+            from_unix_seconds(MAX_UNIX_SECONDS + 1),
+            Err(TimestampError::OutOfRange)
+        );
+        assert_eq!(
+            from_unix_seconds(MIN_UNIX_SECONDS - 1),
+            Err(TimestampError::OutOfRange)
+        );
+        assert_eq!(from_unix_seconds(i64::MAX), Err(TimestampError::OutOfRange));
+    }
+
+    #[test]
+    fn the_range_limits_are_writable_and_readable() {
+        for s in [MIN_UNIX_SECONDS, MAX_UNIX_SECONDS] {
+            let t = from_unix_seconds(s).unwrap();
+            assert_eq!(parse_rfc3339(&to_rfc3339(t)).unwrap(), t);
+        }
+        assert_eq!(
+            to_rfc3339(from_unix_seconds(0).unwrap()),
+            "1970-01-01T00:00:00Z"
+        );
+        let t = parse_rfc3339("2016-10-13T18:07:57.120Z").unwrap();
+        assert_eq!(to_rfc3339(t), "2016-10-13T18:07:57.120Z");
+        let t = parse_rfc3339("2016-10-13T18:07:57.000001Z").unwrap();
+        assert_eq!(to_rfc3339(t), "2016-10-13T18:07:57.000001Z");
+        let t = parse_rfc3339("2016-10-13T18:07:57.123456789Z").unwrap();
+        assert_eq!(to_rfc3339(t), "2016-10-13T18:07:57.123456789Z");
+        // chrono's own writer agrees wherever RFC 3339 can write the instant.
+        assert_eq!(
+            to_rfc3339(t),
+            t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+        );
+    }
+
+    #[test]
+    fn a_leap_second_is_written_as_second_60() {
+        let t = parse_rfc3339("2016-12-31T23:59:60.5Z").unwrap();
+        assert_eq!(to_rfc3339(t), "2016-12-31T23:59:60.500Z");
+        assert_eq!(parse_rfc3339(&to_rfc3339(t)).unwrap(), t);
+    }
+
+    #[test]
+    fn ceil_keeps_whole_seconds_and_rounds_fractions_up() {
+        let t = parse_rfc3339("2018-07-18T23:16:40Z").unwrap();
+        assert_eq!(ceil_to_second(t), Some(t));
+        let frac = parse_rfc3339("2018-07-18T23:16:39.001Z").unwrap();
+        assert_eq!(ceil_to_second(frac), Some(t));
+        assert_eq!(ceil_to_second(DateTime::<Utc>::MAX_UTC), None);
+    }
+}
