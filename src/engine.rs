@@ -1,0 +1,180 @@
+//! The decision engine: one pure function from a member snapshot, the time and the policy
+//! to the next action.
+//!
+//! [`decide`] applies the rules of [`Reason`] in precedence order. It reads no clock, does
+//! no IO, touches no global state and does not allocate; every time computation is checked
+//! or saturating, so it returns a decision for every input, including timestamps at
+//! chrono's limits.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::decision::{Decision, NextAction};
+use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
+use crate::reason::Reason;
+use crate::snapshot::MemberSnapshot;
+use crate::status::StatusGroup;
+use crate::timestamp::ceil_to_second;
+
+/// Decides what to do next with `member`, as of `now`, under `policy`.
+///
+/// Pure and total: the same arguments always give the same decision, and every argument
+/// gives one. The rules, in precedence order (see [`Reason`] for each one's source):
+///
+/// 1. `CLOSED`, `DISABLED`, `DISCONTINUED` → [`Stop`](NextAction::Stop), whatever else
+///    the member says.
+/// 2. `CHALLENGED` → [`AnswerMfa`](NextAction::AnswerMfa).
+/// 3. Any other status while `is_being_aggregated` → [`Poll`](NextAction::Poll), with a
+///    backoff that grows with the job's age (from 3 s to [`Policy::max_poll`]).
+/// 4. Null status (no credentials) → [`Stop`](NextAction::Stop).
+/// 5. `needs_updated_credentials`, or `PREVENTED`, `DENIED`, `IMPAIRED`, `IMPORTED` →
+///    [`UpdateCredentials`](NextAction::UpdateCredentials).
+/// 6. `LOCKED`, `IMPEDED` → [`ResolveAtInstitution`](NextAction::ResolveAtInstitution).
+/// 7. `CONNECTED` with a success younger than [`Policy::fresh_for`] →
+///    [`ReadData`](NextAction::ReadData).
+/// 8. Transient statuses (`CREATED`, `UPDATED`, `RESUMED`, `PENDING`) with an
+///    `aggregated_at` younger than [`Policy::transient_stall`] → poll; `DELAYED` younger
+///    than [`Policy::delayed_stall`] → poll after [`Policy::delayed_recheck`].
+/// 9. Everything else is aggregated: `CONNECTED` with stale data, `FAILED`, `DEGRADED`,
+///    `DISCONNECTED`, `REJECTED`, `EXPIRED`, `RECONNECTED`, and stalled transient
+///    statuses → [`Aggregate`](NextAction::Aggregate), except within
+///    [`Policy::cooldown`] of `successfully_aggregated_at` (a success in the future counts
+///    as within), which gives [`Wait`](NextAction::Wait) until the cooldown ends.
+pub fn decide(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> Decision {
+    let Some(status) = member.connection_status else {
+        return if member.is_being_aggregated {
+            poll_running_job(member, now, policy)
+        } else {
+            decision(NextAction::Stop, Reason::NoCredentials)
+        };
+    };
+    let group = status.group();
+    if !group.overrides_member_flags() {
+        if member.is_being_aggregated {
+            return poll_running_job(member, now, policy);
+        }
+        if member.needs_updated_credentials {
+            return decision(
+                NextAction::UpdateCredentials,
+                Reason::NeedsUpdatedCredentials,
+            );
+        }
+    }
+    match group {
+        StatusGroup::Terminal => decision(NextAction::Stop, Reason::TerminalStatus),
+        StatusGroup::Challenged => decision(NextAction::AnswerMfa, Reason::MfaChallenge),
+        StatusGroup::NeedsCredentials => {
+            decision(NextAction::UpdateCredentials, Reason::CredentialsRequired)
+        }
+        StatusGroup::NeedsInstitution => decision(
+            NextAction::ResolveAtInstitution,
+            Reason::InstitutionActionRequired,
+        ),
+        StatusGroup::Connected => match member.successfully_aggregated_at {
+            Some(as_of) if younger_than(as_of, now, policy.fresh_for) => {
+                decision(NextAction::ReadData { as_of }, Reason::FreshData)
+            }
+            Some(_) | None => aggregate_after_cooldown(member, now, policy, Reason::StaleData),
+        },
+        StatusGroup::Failed => {
+            aggregate_after_cooldown(member, now, policy, Reason::AggregationFailed)
+        }
+        StatusGroup::MfaFailed => aggregate_after_cooldown(member, now, policy, Reason::MfaFailed),
+        StatusGroup::Reconnected => {
+            aggregate_after_cooldown(member, now, policy, Reason::ForegroundRequired)
+        }
+        StatusGroup::Transient => {
+            if started_within(member, now, policy.transient_stall) {
+                let after_secs = poll_backoff_secs(member.aggregated_at, now, policy);
+                decision(NextAction::Poll { after_secs }, Reason::AggregationStarting)
+            } else {
+                aggregate_after_cooldown(member, now, policy, Reason::AggregationStalled)
+            }
+        }
+        StatusGroup::Delayed => {
+            if started_within(member, now, policy.delayed_stall) {
+                let after_secs = ceil_secs(policy.delayed_recheck.max(poll_floor(policy)));
+                decision(NextAction::Poll { after_secs }, Reason::AggregationDelayed)
+            } else {
+                aggregate_after_cooldown(member, now, policy, Reason::AggregationStalled)
+            }
+        }
+    }
+}
+
+const fn decision(action: NextAction, reason: Reason) -> Decision {
+    Decision { action, reason }
+}
+
+/// Rule 3: a job runs; look again after the backoff.
+fn poll_running_job(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> Decision {
+    let after_secs = poll_backoff_secs(member.aggregated_at, now, policy);
+    decision(
+        NextAction::Poll { after_secs },
+        Reason::AggregationInProgress,
+    )
+}
+
+/// The member needs a new aggregation: start one, unless the last success is within the
+/// cooldown (seed: "you cannot run a new aggregation within three hours of a successful
+/// aggregation"); then wait for the first whole second after it.
+fn aggregate_after_cooldown(
+    member: &MemberSnapshot,
+    now: DateTime<Utc>,
+    policy: &Policy,
+    reason: Reason,
+) -> Decision {
+    let Some(success) = member.successfully_aggregated_at else {
+        return decision(NextAction::Aggregate, reason);
+    };
+    if !younger_than(success, now, policy.cooldown) {
+        return decision(NextAction::Aggregate, reason);
+    }
+    let cooldown = delta(policy.cooldown);
+    match success
+        .checked_add_signed(cooldown)
+        .and_then(ceil_to_second)
+    {
+        Some(until) => decision(NextAction::Wait { until }, Reason::Cooldown),
+        None => decision(NextAction::Stop, Reason::TimeOutOfRange),
+    }
+}
+
+/// True when `then` is less than `window` before `now`; an instant after `now` (clock
+/// skew, or a corrupt timestamp) counts as younger than any window.
+fn younger_than(then: DateTime<Utc>, now: DateTime<Utc>, window: Duration) -> bool {
+    now.signed_duration_since(then) < delta(window)
+}
+
+/// True when the member's latest job started less than `window` before `now`.
+fn started_within(member: &MemberSnapshot, now: DateTime<Utc>, window: Duration) -> bool {
+    member
+        .aggregated_at
+        .is_some_and(|start| younger_than(start, now, window))
+}
+
+/// The poll interval while a job runs: its age divided by
+/// [`Policy::poll_backoff_divisor`], clamped to the policy's bounds and never below MX's
+/// 3-second minimum. An unknown or future start polls at the minimum.
+fn poll_backoff_secs(started: Option<DateTime<Utc>>, now: DateTime<Utc>, policy: &Policy) -> u64 {
+    let floor = poll_floor(policy);
+    let ceiling = policy.max_poll.max(floor);
+    let age = started
+        .and_then(|start| now.signed_duration_since(start).to_std().ok())
+        .unwrap_or(Duration::ZERO);
+    ceil_secs((age / policy.poll_backoff_divisor.max(1)).clamp(floor, ceiling))
+}
+
+fn poll_floor(policy: &Policy) -> Duration {
+    policy.min_poll.max(MX_MIN_POLL_INTERVAL)
+}
+
+fn ceil_secs(d: Duration) -> u64 {
+    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
+}
+
+/// A policy duration as a chrono delta, saturating at chrono's maximum.
+fn delta(d: Duration) -> TimeDelta {
+    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}

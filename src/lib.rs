@@ -1,0 +1,79 @@
+//! Decides what to do next with an MX Platform API member. The core is sans-IO: it reads
+//! no clock, does no IO, keeps no global state and does not allocate while deciding; `now`
+//! is an argument, so every decision is deterministic and testable. Only the
+//! `mx-aggregation` command-line tool reads the system clock.
+//!
+//! A *member* is one person's connection to one institution. MX describes its state with
+//! `connection_status` (21 documented values plus `PENDING`), `is_being_aggregated`,
+//! `aggregated_at` and `successfully_aggregated_at`, and spreads the rules for reading them
+//! over several guides that contradict each other. This crate makes them one explicit
+//! state machine:
+//!
+//! ```text
+//! MX JSON ──MemberJson / MemberSnapshot::from_json──▶ MemberSnapshot
+//!         ──decide(&snapshot, now, &Policy)──▶ Decision { action: NextAction, reason: Reason }
+//!         ──serde──▶ {"action": …, "reason": …, "requires_end_user": …}
+//! ```
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use mx_aggregation::{decide, MemberSnapshot, NextAction, Policy};
+//!
+//! // MX's read member status response while an MFA challenge is open.
+//! let member = MemberSnapshot::from_json(r#"{"member": {
+//!     "connection_status": "FAILED", "is_being_aggregated": false,
+//!     "aggregated_at": "2020-09-21T19:48:57Z",
+//!     "successfully_aggregated_at": "2020-09-21T19:44:17Z"}}"#)?;
+//! let now = Utc.with_ymd_and_hms(2020, 9, 21, 20, 0, 0).unwrap();
+//!
+//! let decision = decide(&member, now, &Policy::default());
+//! // Inside MX's 3-hour window after a success, no aggregation starts: wait for its end.
+//! let until = Utc.with_ymd_and_hms(2020, 9, 21, 22, 44, 17).unwrap();
+//! assert_eq!(decision.action, NextAction::Wait { until });
+//! assert_eq!(decision.reason.code(), "cooldown");
+//! # Ok::<(), mx_aggregation::SnapshotError>(())
+//! ```
+//!
+//! # Where things are
+//!
+//! - [`ConnectionStatus`]: the 22 statuses, from one table holding each one's MX id, string,
+//!   meaning, [`StatusGroup`] and [`SeedList`]s.
+//! - [`MemberSnapshot`] and [`MemberJson`]: reading MX's payloads; [`SnapshotError`] names
+//!   the field and value of every bad input.
+//! - [`Policy`]: every timing rule as data, defaulting to MX's documented values.
+//! - [`decide`]: the rules, in precedence order; [`Reason`] names each one and its source.
+//! - [`Decision`], [`NextAction`]: what the caller must do next; each variant's doc is a
+//!   duty.
+//!
+//! Sources are cited by the keys of `shared/domain/mx-api-facts.md`, with its confidence
+//! tags: **\[V\]** verified in MX's documentation, **\[V-code\]** in MX's own code,
+//! **\[3P\]** a third-party copy of MX's documentation. "Seed" is MX's "Aggregation
+//! Methods" guide.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![warn(clippy::use_self, unreachable_pub)]
+
+mod decision;
+mod engine;
+pub mod matrix;
+mod member_json;
+mod policy;
+mod reason;
+mod snapshot;
+mod status;
+mod timestamp;
+
+pub use decision::{ActionKind, Decision, NextAction};
+pub use engine::decide;
+pub use member_json::{MemberJson, SnapshotError};
+pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
+pub use reason::{Reason, UnknownReason};
+pub use snapshot::MemberSnapshot;
+pub use status::{ConnectionStatus, SeedList, StatusGroup, UnknownStatus};
+pub use timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, Rfc3339, to_rfc3339};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

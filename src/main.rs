@@ -1,0 +1,2 @@
+//! The `mx-aggregation` command-line tool.
+fn main() {}

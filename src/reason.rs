@@ -1,0 +1,164 @@
+//! Why the engine decided what it did: one [`Reason`] per rule, in precedence order.
+//!
+//! The table in [`reasons!`] is the rule list of the generated documentation and of the
+//! crate docs; each row names the action the rule leads to, a one-line summary and the MX
+//! source. The engine returns exactly one reason with every decision, so a log line or a
+//! support ticket can say which rule fired.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::decision::ActionKind;
+
+/// Declares [`Reason`] and its table.
+macro_rules! reasons {
+    ($(
+        $variant:ident $code:literal => $action:ident,
+        $summary:literal, $source:literal;
+    )+) => {
+        /// The rule that produced a [`Decision`](crate::Decision).
+        ///
+        /// Variants are declared in the engine's precedence order: when several rules
+        /// could apply, the first one listed wins. Serialized as its snake_case
+        /// [`code`](Self::code). New rules may be added in minor versions, hence
+        /// `#[non_exhaustive]`: match on [`NextAction`](crate::NextAction) to act, and on
+        /// the reason only to explain.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Reason {
+            $(
+                #[doc = $summary]
+                #[doc = ""]
+                #[doc = concat!("Code `", $code, "`; action [`ActionKind::", stringify!($action), "`]. Source: ", $source)]
+                $variant,
+            )+
+        }
+
+        impl Reason {
+            /// Every reason, in precedence order.
+            pub const ALL: [Self; [$($code),+].len()] = [$(Self::$variant),+];
+
+            /// The snake_case code used in JSON and logs, e.g. `"cooldown"`.
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            /// The reason with this code, if there is one.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The only action this rule leads to.
+            pub const fn action(self) -> ActionKind {
+                match self {
+                    $(Self::$variant => ActionKind::$action,)+
+                }
+            }
+
+            /// What the rule says, in one sentence.
+            pub const fn summary(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $summary,)+
+                }
+            }
+
+            /// The MX documentation the rule rests on (keys of `mx-api-facts.md` §0).
+            pub const fn source(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $source,)+
+                }
+            }
+        }
+    };
+}
+
+reasons! {
+    TerminalStatus "terminal_status" => Stop,
+        "The status is CLOSED, DISABLED or DISCONTINUED: MX will not aggregate the member again, whatever else it says.",
+        "Seed, \"you should not attempt aggregation on a member with the following connection statuses\".";
+    MfaChallenge "mfa_challenge" => AnswerMfa,
+        "The status is CHALLENGED: the aggregation waits for the end user's MFA answer, even while is_being_aggregated is true.",
+        "NEXUS [V]; MFA docs: answer with PUT …/resume, then poll (mx-api-facts.md §5).";
+    AggregationInProgress "aggregation_in_progress" => Poll,
+        "MX is aggregating the member (is_being_aggregated is true): read it again after the poll backoff.",
+        "Seed; AT-read-member-connection-status [V]: minimum polling interval 3 seconds.";
+    NoCredentials "no_credentials" => Stop,
+        "The status is null: the member has no credentials (a manual member) and MX never aggregates it.",
+        "NEXUS [V]: null means the member exists without credentials; next step none.";
+    NeedsUpdatedCredentials "needs_updated_credentials" => UpdateCredentials,
+        "needs_updated_credentials is true: MX will not aggregate the member until its credentials are updated.",
+        "SPEC25 MemberResponse.needs_updated_credentials [V].";
+    CredentialsRequired "credentials_required" => UpdateCredentials,
+        "The status is PREVENTED, DENIED, IMPAIRED or IMPORTED: MX needs new credentials before it aggregates again.",
+        "Seed, \"you must update credentials before aggregating\"; NEXUS [V].";
+    InstitutionActionRequired "institution_action_required" => ResolveAtInstitution,
+        "The status is LOCKED or IMPEDED: the end user must act on the institution's website first.",
+        "NEXUS [V] (LOCKED); Atrium [3P] and CW LoginError \"visit website, then refresh\" [V-code] (IMPEDED).";
+    FreshData "fresh_data" => ReadData,
+        "The member is CONNECTED and its last successful aggregation is younger than fresh_for (24 h): read the data, no aggregation needed.",
+        "Seed: a success within the last 24 hours lets you skip foreground aggregation.";
+    AggregationStarting "aggregation_starting" => Poll,
+        "A transient status (CREATED, UPDATED, RESUMED, PENDING) with a recent aggregated_at: MX has started or is about to start a job and has not flipped is_being_aggregated yet; poll.",
+        "Seed: transient statuses \"may require you to keep making read requests on the member\"; Policy::transient_stall.";
+    AggregationDelayed "aggregation_delayed" => Poll,
+        "The status is DELAYED: MX says the aggregation takes longer than expected; look again after delayed_recheck (1 h).",
+        "Atrium [3P]; ACAD: check back later; Policy::delayed_recheck.";
+    TimeOutOfRange "time_out_of_range" => Stop,
+        "The cooldown would end beyond the last instant chrono can represent: the timestamps or the clock are corrupt, and no wait can be expressed.",
+        "This crate: checked time arithmetic, never a panic.";
+    Cooldown "cooldown" => Wait,
+        "The member would be aggregated, but its last success is less than cooldown (3 h) ago, or in the future: wait until the cooldown ends.",
+        "Seed: \"you cannot run a new aggregation within three hours of a successful aggregation\"; ERR [V]: such a call is accepted without running.";
+    StaleData "stale_data" => Aggregate,
+        "The member is CONNECTED but has no successful aggregation within fresh_for (24 h): aggregate in the foreground.",
+        "Seed: foreground aggregation with the end user present.";
+    AggregationFailed "aggregation_failed" => Aggregate,
+        "The status is FAILED, DEGRADED or DISCONNECTED: aggregate again with the end user present.",
+        "Seed, \"aggregation can be attempted\" for these statuses.";
+    MfaFailed "mfa_failed" => Aggregate,
+        "The status is REJECTED or EXPIRED and no job runs: the MFA step failed; aggregate again with the end user present to answer a new challenge.",
+        "NEXUS [V]: after REJECTED the aggregation may need restarting; seed lists EXPIRED as aggregatable; CW offers \"try again\" for both.";
+    ForegroundRequired "foreground_required" => Aggregate,
+        "The status is RECONNECTED: MX will not aggregate it in the background, so aggregate in the foreground with the end user present.",
+        "Atrium [3P]: reconnected members must be re-aggregated in the foreground.";
+    AggregationStalled "aggregation_stalled" => Aggregate,
+        "A transient or DELAYED status whose aggregated_at is older than its stall window, or missing: the aggregation stalled; start a new one.",
+        "Seed, \"aggregation can be attempted\" for CREATED and UPDATED; atrium-demo re-aggregates CREATED and RESUMED [V-code]; Policy::transient_stall, Policy::delayed_stall.";
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A reason code that names no rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown reason {0:?}")]
+pub struct UnknownReason(pub String);
+
+impl FromStr for Reason {
+    type Err = UnknownReason;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::from_code(s).ok_or_else(|| UnknownReason(s.to_owned()))
+    }
+}
+
+impl serde::Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        code.parse().map_err(serde::de::Error::custom)
+    }
+}
