@@ -55,6 +55,7 @@
 #![warn(clippy::use_self, unreachable_pub)]
 
 mod decision;
+pub mod docs;
 mod engine;
 pub mod matrix;
 mod member_json;
