@@ -349,6 +349,10 @@ struct MemberVisitor {
 }
 
 /// The value of a top-level `"member"` key: the enveloped member, or something else.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "boxing would allocate once per enveloped member; the value lives on the stack only while one member is read"
+)]
 enum Envelope<'a> {
     Member(MemberJson<'a>),
     NotAnObject(JsonValue<'a>),
@@ -413,7 +417,7 @@ impl<'de> Visitor<'de> for MemberVisitor {
         while let Some(key) = map.next_key::<Key>()? {
             let slot = match key {
                 Key::Member if self.top_level => {
-                    envelope = Some(map.next_value_seed(MemberVisitor { top_level: false })?);
+                    envelope = Some(map.next_value_seed(Self { top_level: false })?);
                     continue;
                 }
                 Key::Member | Key::Other => {
