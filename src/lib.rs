@@ -72,7 +72,9 @@ pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
 pub use reason::{Reason, UnknownReason};
 pub use snapshot::MemberSnapshot;
 pub use status::{ConnectionStatus, SeedList, StatusGroup, UnknownStatus};
-pub use timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, Rfc3339, to_rfc3339};
+pub use timestamp::{
+    MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, Rfc3339, TimestampError, parse_mx_timestamp, to_rfc3339,
+};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]
