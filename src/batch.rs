@@ -69,9 +69,13 @@ pub fn triage_line(
     policy: &Policy,
     out: &mut Vec<u8>,
 ) -> LineOutcome {
+    let line = line
+        .strip_suffix(b"\n")
+        .map_or(line, |line| line.strip_suffix(b"\r").unwrap_or(line));
     if line.trim_ascii().is_empty() {
         return LineOutcome::Blank;
     }
+    // Without its line ending, serde_json's positions are "line 1 column N" of this line.
     let member = match MemberJson::parse_bytes(line) {
         Ok(member) => member,
         Err(error) => {

@@ -90,6 +90,18 @@ fn line_endings_do_not_matter() {
 }
 
 #[test]
+fn error_positions_are_within_the_line_without_its_ending() {
+    for ending in ["", "\n", "\r\n"] {
+        let (_, out) = triage(format!("{{\"guid\":\"MBR-1\"{ending}").as_bytes(), 9);
+        assert_eq!(
+            only_line(&out)["error"],
+            json!("invalid JSON: EOF while parsing an object at line 1 column 15"),
+            "{ending:?}"
+        );
+    }
+}
+
+#[test]
 fn a_guid_with_escapes_is_written_back_unchanged() {
     let (_, out) = triage(
         br#"{"member_guid":"MBR-\"q\"-\u00e9","connection_status_id":12}"#,
