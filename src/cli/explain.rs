@@ -199,10 +199,16 @@ impl Explanation<'_> {
                         "Stop working on the member: no call to MX will change its state."
                     ),
                 )?;
-                let end_user = if self.decision.reason == Reason::TimeOutOfRange {
-                    "Nothing to do: the member's timestamps or the clock are corrupt."
-                } else {
-                    "Tell them why (the status above) and offer to remove the member or connect the institution again."
+                let end_user = match self.decision.reason {
+                    Reason::TimeOutOfRange => {
+                        "Nothing to do: the member's timestamps or the clock are corrupt."
+                    }
+                    Reason::NoCredentials => {
+                        "Nothing to do: MX keeps no credentials for the member, so its data changes only by hand."
+                    }
+                    _ => {
+                        "Should be told why (the status above) and offered to remove the member or connect the institution again."
+                    }
                 };
                 line(f, "end user", format_args!("{end_user}"))
             }
@@ -235,6 +241,13 @@ impl Explanation<'_> {
                 "look again",
                 format_args!(
                     "Once the answers are sent: poll, no more often than every {min_poll}."
+                ),
+            ),
+            NextAction::UpdateCredentials if self.member.is_oauth => line(
+                f,
+                "look again",
+                format_args!(
+                    "Once the end user is back from the OAuth page: poll, no more often than every {min_poll}."
                 ),
             ),
             NextAction::UpdateCredentials => line(
