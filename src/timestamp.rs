@@ -28,7 +28,7 @@ pub enum TimestampError {
 
 /// Reads a timestamp written as text in either of MX's forms: RFC 3339 (`2020-09-21T19:48:57Z`,
 /// any offset, optional fractional seconds) or integer Unix seconds (`1531947410`, the form
-/// MX's member webhooks send as a JSON number, §3.6 [V]).
+/// MX's member webhooks send as a JSON number, §3.6 \[V\]).
 ///
 /// For timestamps given on a command line or in a configuration file, where text is all
 /// there is. Member JSON goes through [`MemberJson`](crate::MemberJson) instead, which
