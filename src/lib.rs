@@ -57,6 +57,8 @@
 mod decision;
 pub mod docs;
 mod engine;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod matrix;
 mod member_json;
 mod policy;

@@ -16,7 +16,6 @@ use crate::timestamp::Rfc3339;
 /// envelope or webhook), with serde (`Deserialize` reads the same payloads), or field by
 /// field. It holds no strings, so it is `Copy` and deciding on it never allocates.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct MemberSnapshot {
     /// `connection_status`; `None` when MX sends `null` or nothing: the member has no
     /// credentials, as manual members never do (NEXUS \[V\]).

@@ -189,7 +189,6 @@ macro_rules! connection_statuses {
         ///
         /// `Display`, `FromStr` and serde use MX's exact upper-case strings.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         #[repr(u8)]
         pub enum ConnectionStatus {
             $(

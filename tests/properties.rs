@@ -6,9 +6,11 @@ mod common;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::matrix::{reference_now, statuses_and_null};
+use std::time::Duration;
+
+use mx_aggregation::fuzzing::check_invariants;
 use mx_aggregation::{
-    ActionKind, ConnectionStatus as S, Decision, MemberSnapshot, NextAction, Policy, Reason,
-    StatusGroup, decide,
+    ActionKind, ConnectionStatus as S, MemberSnapshot, NextAction, Policy, Reason, decide,
 };
 use proptest::prelude::*;
 
@@ -52,107 +54,75 @@ prop_compose! {
     }
 }
 
-/// The instant `success + cooldown`, if chrono can represent it.
-fn cooldown_end(success: DateTime<Utc>, policy: &Policy) -> Option<DateTime<Utc>> {
-    success.checked_add_signed(TimeDelta::from_std(policy.cooldown).ok()?)
-}
-
-fn within(then: DateTime<Utc>, now: DateTime<Utc>, hours: i64) -> bool {
-    now.signed_duration_since(then) < TimeDelta::hours(hours)
-}
-
-/// The firm rules of the core issue, checked against any decision.
-fn check_firm_rules(
-    m: &MemberSnapshot,
-    now: DateTime<Utc>,
-    d: &Decision,
-) -> Result<(), TestCaseError> {
-    let group = m.connection_status.map(S::group);
-    let kind = d.action.kind();
-    match group {
-        Some(StatusGroup::Terminal) => prop_assert_eq!(kind, ActionKind::Stop, "rule 1"),
-        Some(StatusGroup::Challenged) => prop_assert_eq!(kind, ActionKind::AnswerMfa, "rule 2"),
-        _ if m.is_being_aggregated => prop_assert_eq!(kind, ActionKind::Poll, "rule 3"),
-        None => prop_assert_eq!(kind, ActionKind::Stop, "rule 4"),
-        Some(StatusGroup::NeedsCredentials) => {
-            prop_assert_eq!(kind, ActionKind::UpdateCredentials, "rule 5")
-        }
-        Some(_) if m.needs_updated_credentials => {
-            prop_assert_eq!(kind, ActionKind::UpdateCredentials, "rule 5")
-        }
-        Some(StatusGroup::NeedsInstitution) => {
-            prop_assert_eq!(kind, ActionKind::ResolveAtInstitution, "rule 6")
-        }
-        Some(StatusGroup::Connected) => match m.successfully_aggregated_at {
-            Some(s) if within(s, now, 24) => prop_assert_eq!(kind, ActionKind::ReadData, "rule 7"),
-            _ => prop_assert!(
-                matches!(
-                    kind,
-                    ActionKind::Aggregate | ActionKind::Wait | ActionKind::Stop
-                ),
-                "rule 9: {:?}",
-                d
+/// Any policy: windows from zero to weeks, including values below MX's minimums.
+fn policy() -> impl Strategy<Value = Policy> {
+    let secs = || (0u64..30 * 24 * 3600).prop_map(Duration::from_secs);
+    prop_oneof![
+        Just(Policy::default()),
+        (
+            secs(),
+            secs(),
+            secs(),
+            secs(),
+            any::<u32>(),
+            secs(),
+            secs(),
+            secs()
+        )
+            .prop_map(
+                |(
+                    cooldown,
+                    fresh_for,
+                    min_poll,
+                    max_poll,
+                    poll_backoff_divisor,
+                    transient_stall,
+                    delayed_recheck,
+                    delayed_stall,
+                )| Policy {
+                    cooldown,
+                    fresh_for,
+                    min_poll,
+                    max_poll,
+                    poll_backoff_divisor,
+                    transient_stall,
+                    delayed_recheck,
+                    delayed_stall,
+                }
             ),
-        },
-        Some(StatusGroup::Failed | StatusGroup::MfaFailed | StatusGroup::Reconnected) => {
-            match m.successfully_aggregated_at {
-                Some(s) if within(s, now, 3) => prop_assert!(
-                    matches!(kind, ActionKind::Wait | ActionKind::Stop),
-                    "rule 8 inside: {:?}",
-                    d
-                ),
-                _ => prop_assert_eq!(kind, ActionKind::Aggregate, "rule 8 outside"),
-            }
-        }
-        Some(StatusGroup::Transient | StatusGroup::Delayed) => {}
-    }
-    Ok(())
+    ]
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(common::proptest_cases(2048)))]
 
+    /// The shared oracle (`fuzzing::check_invariants`, also the fuzzers'): firm rules 1–9,
+    /// reason ↔ action, requires_end_user, no aggregation while a job runs or inside the
+    /// cooldown, waits ending with the cooldown after `now`, polls of at least 3 s.
     #[test]
-    fn every_decision_obeys_the_invariants(m in member(), now in instant()) {
-        let policy = Policy::default();
+    fn every_decision_obeys_the_invariants(m in member(), now in instant(), policy in policy()) {
         let d = decide(&m, now, &policy);
+        if let Err(violation) = check_invariants(&m, now, &policy, &d) {
+            return Err(TestCaseError::fail(format!("{violation} for {m:?} at {now} under {policy:?}")));
+        }
+    }
 
-        // The reason names the rule, and the rule leads to exactly this action.
-        prop_assert_eq!(d.reason.action(), d.action.kind());
-        // requires_end_user is true exactly for the four end-user actions.
-        let expected = matches!(d.action, NextAction::AnswerMfa | NextAction::UpdateCredentials | NextAction::ResolveAtInstitution | NextAction::Aggregate);
-        prop_assert_eq!(d.requires_end_user(), expected);
-
-        check_firm_rules(&m, now, &d)?;
-
+    /// The firm rules with MX's documented numbers spelled out, independently of the policy.
+    #[test]
+    fn the_default_policy_is_mx_numbers(m in member(), now in instant()) {
+        let d = decide(&m, now, &Policy::default());
+        let age = |t: DateTime<Utc>| now.signed_duration_since(t);
         match d.action {
-            NextAction::Poll { after_secs } => prop_assert!(after_secs >= 3),
-            NextAction::Wait { until } => {
-                prop_assert!(until > now, "until {} not after now {}", until, now);
-                prop_assert_eq!(until.timestamp_subsec_nanos(), 0);
-                let success = m.successfully_aggregated_at.expect("a wait needs a success");
-                let end = cooldown_end(success, &policy).expect("a wait has a representable end");
-                prop_assert!(until >= end && until - end < TimeDelta::seconds(1));
-            }
-            NextAction::Aggregate => {
-                // Never inside the cooldown; a success in the future counts as inside.
-                if let Some(success) = m.successfully_aggregated_at {
-                    prop_assert!(now.signed_duration_since(success) >= TimeDelta::hours(3));
-                }
-                prop_assert!(!m.is_being_aggregated);
-            }
-            NextAction::ReadData { as_of } => prop_assert_eq!(Some(as_of), m.successfully_aggregated_at),
-            NextAction::Stop if d.reason == Reason::TimeOutOfRange => {
-                let success = m.successfully_aggregated_at.expect("overflow needs a success");
-                prop_assert!(cooldown_end(success, &policy).and_then(|e| DateTime::from_timestamp(e.timestamp() + 1, 0)).is_none());
-            }
+            NextAction::Poll { after_secs } => prop_assert!((3..=300).contains(&after_secs) || d.reason == Reason::AggregationDelayed),
+            NextAction::Aggregate => prop_assert!(m.successfully_aggregated_at.is_none_or(|s| age(s) >= TimeDelta::hours(3))),
+            NextAction::ReadData { as_of } => prop_assert!(age(as_of) < TimeDelta::hours(24)),
+            NextAction::Wait { until } => prop_assert!(until - m.successfully_aggregated_at.unwrap() < TimeDelta::seconds(3 * HOUR + 1)),
             NextAction::AnswerMfa | NextAction::UpdateCredentials | NextAction::ResolveAtInstitution | NextAction::Stop => {}
         }
     }
 
     #[test]
-    fn moving_now_forward_never_moves_a_wait_earlier(m in member(), now in instant(), step in 0i64..10 * 24 * HOUR) {
-        let policy = Policy::default();
+    fn moving_now_forward_never_moves_a_wait_earlier(m in member(), now in instant(), step in 0i64..10 * 24 * HOUR, policy in policy()) {
         let Some(later) = now.checked_add_signed(TimeDelta::seconds(step)) else { return Ok(()) };
         if let NextAction::Wait { until } = decide(&m, now, &policy).action {
             match decide(&m, later, &policy).action {
