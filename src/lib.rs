@@ -60,6 +60,8 @@ pub mod batch;
 mod decision;
 pub mod docs;
 mod engine;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod matrix;
 mod member_json;
 mod policy;

@@ -1,5 +1,5 @@
-//! The decision matrix: [`decide`] over every status × `is_being_aggregated` × a set of
-//! time buckets that straddle each boundary of the default [`Policy`].
+//! The decision matrix: [`decide`] over every status × member flags ([`RowFlags`]) × a set
+//! of time buckets that straddle each boundary of the default [`Policy`].
 //!
 //! The tests snapshot it and the generated documentation prints it, so any change of
 //! behaviour shows up as one reviewed diff of one readable table.
@@ -155,12 +155,53 @@ impl fmt::Display for HumanDuration {
     }
 }
 
-/// The decision matrix as a Markdown table: one row per status and `is_being_aggregated`,
-/// one column per [`TimeBucket`], under `policy`.
+/// The member flags a matrix row sets, beside its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowFlags {
+    /// No job runs and no flag is set.
+    Idle,
+    /// `is_being_aggregated` is true.
+    BeingAggregated,
+    /// No job runs and `needs_updated_credentials` is true.
+    NeedsUpdatedCredentials,
+}
+
+impl RowFlags {
+    /// Every row kind, in row order.
+    pub const ALL: [Self; 3] = [
+        Self::Idle,
+        Self::BeingAggregated,
+        Self::NeedsUpdatedCredentials,
+    ];
+
+    /// The row heading.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Idle => "idle",
+            Self::BeingAggregated => "is_being_aggregated",
+            Self::NeedsUpdatedCredentials => "needs_updated_credentials",
+        }
+    }
+
+    /// A snapshot with these flags and `bucket`'s timestamps.
+    pub fn snapshot(
+        self,
+        status: Option<ConnectionStatus>,
+        bucket: TimeBucket,
+        now: DateTime<Utc>,
+    ) -> MemberSnapshot {
+        let mut member = bucket.snapshot(status, self == Self::BeingAggregated, now);
+        member.needs_updated_credentials = self == Self::NeedsUpdatedCredentials;
+        member
+    }
+}
+
+/// The decision matrix as a Markdown table: one row per status and [`RowFlags`], one
+/// column per [`TimeBucket`], under `policy`.
 pub fn render_markdown(policy: &Policy) -> String {
     let now = reference_now();
     let mut out = String::new();
-    out.push_str("| connection_status | is_being_aggregated |");
+    out.push_str("| connection_status | member |");
     for bucket in TimeBucket::ALL {
         let _ = write!(out, " {} |", bucket.label());
     }
@@ -168,11 +209,11 @@ pub fn render_markdown(policy: &Policy) -> String {
     out.push_str(&"---|".repeat(TimeBucket::ALL.len()));
     out.push('\n');
     for status in statuses_and_null() {
-        for aggregating in [false, true] {
+        for flags in RowFlags::ALL {
             let name = status.map_or("null", ConnectionStatus::as_str);
-            let _ = write!(out, "| `{name}` | {aggregating} |");
+            let _ = write!(out, "| `{name}` | {} |", flags.label());
             for bucket in TimeBucket::ALL {
-                let decision = decide(&bucket.snapshot(status, aggregating, now), now, policy);
+                let decision = decide(&flags.snapshot(status, bucket, now), now, policy);
                 let _ = write!(out, " {} |", Cell { decision, now });
             }
             out.push('\n');

@@ -189,13 +189,12 @@ macro_rules! connection_statuses {
         ///
         /// `Display`, `FromStr` and serde use MX's exact upper-case strings.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         #[repr(u8)]
         pub enum ConnectionStatus {
             $(
                 #[doc = concat!("`", $mx, "` (id ", $id, "): ", $meaning)]
                 #[doc = ""]
-                #[doc = concat!("Engine group: [`StatusGroup::", stringify!($group), "`]. Source: ", $source, ".")]
+                #[doc = concat!("Engine group: [`StatusGroup::", stringify!($group), "`]. Source: `", $source, "`.")]
                 $variant = $id,
             )+
         }
@@ -355,7 +354,7 @@ impl ConnectionStatus {
     }
 
     /// True for the statuses MX's connection-status webhook reports as actionable by the
-    /// end user (WH-CS [V]). `IMPORTED` is missing from MX's list; the engine still asks
+    /// end user (WH-CS \[V\]). `IMPORTED` is missing from MX's list; the engine still asks
     /// for credentials for it, as the seed's "must update credentials" list says.
     pub const fn is_end_user_actionable(self) -> bool {
         match self {

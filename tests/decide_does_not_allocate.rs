@@ -1,0 +1,106 @@
+//! `decide` never touches the heap: a counting global allocator sees no allocation across
+//! every status, flag and time bucket. In its own test binary so the allocator is scoped.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use mx_aggregation::matrix::{TimeBucket, reference_now, statuses_and_null};
+use mx_aggregation::{MemberSnapshot, Policy, decide};
+
+thread_local! {
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Counts allocations made by the current thread, then defers to the system allocator.
+struct CountingAllocator;
+
+// SAFETY: every method forwards its arguments unchanged to `System`, which upholds
+// GlobalAlloc's contract; the counter is a thread-local Cell and never allocates.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(Cell::get)
+}
+
+#[test]
+fn decide_makes_no_heap_allocation() {
+    let now = reference_now();
+    let mut members: Vec<MemberSnapshot> = Vec::new();
+    for status in statuses_and_null() {
+        for bucket in TimeBucket::ALL {
+            for bits in 0..4u8 {
+                let mut m = bucket.snapshot(status, bits & 1 != 0, now);
+                m.needs_updated_credentials = bits & 2 != 0;
+                members.push(m);
+            }
+        }
+    }
+    // Extremes too: the cooldown end overflowing chrono's range must not allocate either.
+    members.push(MemberSnapshot {
+        connection_status: Some(mx_aggregation::ConnectionStatus::Failed),
+        successfully_aggregated_at: Some(DateTime::<Utc>::MAX_UTC),
+        ..MemberSnapshot::default()
+    });
+    let policies = [
+        Policy::default(),
+        Policy {
+            poll_backoff_divisor: 0,
+            ..Policy::default()
+        },
+    ];
+    let instants = [
+        now,
+        now + TimeDelta::days(3),
+        DateTime::<Utc>::MIN_UTC,
+        DateTime::<Utc>::MAX_UTC,
+    ];
+
+    let before = allocations();
+    let mut checksum = 0u64;
+    for _ in 0..50 {
+        for policy in &policies {
+            for &instant in &instants {
+                for member in &members {
+                    let decision = std::hint::black_box(decide(member, instant, policy));
+                    checksum = checksum.wrapping_add(decision.reason as u64);
+                }
+            }
+        }
+    }
+    let after = allocations();
+
+    assert_eq!(
+        after - before,
+        0,
+        "decide allocated {} times",
+        after - before
+    );
+    let calls = 50 * policies.len() * instants.len() * members.len();
+    assert!(calls > 50_000, "only {calls} calls");
+    assert_ne!(checksum, 0);
+}
+
+#[test]
+fn the_counter_does_count() {
+    // Guards the test above against a counter that never moves.
+    let before = allocations();
+    let v = std::hint::black_box(vec![1u8; 64]);
+    assert!(allocations() > before);
+    drop(v);
+}
