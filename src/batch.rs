@@ -40,7 +40,8 @@ pub enum LineOutcome {
 ///
 /// `line` may end with its `\n` or `\r\n`, or not; bytes that are not UTF-8 give an error
 /// line. `line_no` counts input lines from 1, blank lines included, and is written only
-/// into error lines. Never panics; allocates only for an error's message and for `out`.
+/// into error lines. Never panics. Allocates only when `out` grows, for a string field
+/// holding escapes (the others are borrowed from `line`) and for an error's message.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
