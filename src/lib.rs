@@ -44,6 +44,8 @@
 //! - [`decide`]: the rules, in precedence order; [`Reason`] names each one and its source.
 //! - [`Decision`], [`NextAction`]: what the caller must do next; each variant's doc is a
 //!   duty.
+//! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
+//!   code path of `mx-aggregation batch`.
 //!
 //! Sources are cited by the keys of `shared/domain/mx-api-facts.md`, with its confidence
 //! tags: **\[V\]** verified in MX's documentation, **\[V-code\]** in MX's own code,
@@ -54,6 +56,7 @@
 #![deny(missing_docs)]
 #![warn(clippy::use_self, unreachable_pub)]
 
+pub mod batch;
 mod decision;
 pub mod docs;
 mod engine;
@@ -74,7 +77,9 @@ pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
 pub use reason::{Reason, UnknownReason};
 pub use snapshot::MemberSnapshot;
 pub use status::{ConnectionStatus, SeedList, StatusGroup, UnknownStatus};
-pub use timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, Rfc3339, to_rfc3339};
+pub use timestamp::{
+    MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, Rfc3339, TimestampError, parse_mx_timestamp, to_rfc3339,
+};
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

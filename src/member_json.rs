@@ -24,6 +24,12 @@ use crate::timestamp::{self, TimestampError};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SnapshotError {
+    /// The input bytes are not UTF-8, so they cannot be JSON (RFC 8259 §8.1).
+    #[error("invalid UTF-8 at byte offset {offset}")]
+    NotUtf8 {
+        /// The offset of the first byte that is not valid UTF-8, counted from 0.
+        offset: usize,
+    },
     /// The input is not JSON, or not a JSON object.
     #[error("invalid JSON: {0}")]
     Json(#[from] serde_json::Error),
@@ -212,6 +218,23 @@ impl<'a> MemberJson<'a> {
     /// borrowing its strings.
     pub fn parse(json: &'a str) -> Result<Self, SnapshotError> {
         Ok(serde_json::from_str(json)?)
+    }
+
+    /// Like [`parse`](Self::parse), from bytes as read from a file or a pipe: bytes that are
+    /// not UTF-8 are a [`SnapshotError::NotUtf8`], even inside a field that would be
+    /// ignored.
+    ///
+    /// ```
+    /// use mx_aggregation::MemberJson;
+    ///
+    /// let err = MemberJson::parse_bytes(b"{\"name\": \"MX \xff Bank\"}").unwrap_err();
+    /// assert_eq!(err.to_string(), "invalid UTF-8 at byte offset 13");
+    /// ```
+    pub fn parse_bytes(json: &'a [u8]) -> Result<Self, SnapshotError> {
+        let text = std::str::from_utf8(json).map_err(|e| SnapshotError::NotUtf8 {
+            offset: e.valid_up_to(),
+        })?;
+        Self::parse(text)
     }
 
     /// The member's GUID: `guid`, or the `member_guid` of a webhook. `None` when neither is

@@ -16,12 +16,37 @@ pub const MIN_UNIX_SECONDS: i64 = -62_167_219_200;
 pub const MAX_UNIX_SECONDS: i64 = 253_402_300_799;
 
 /// Why a timestamp could not be read; the caller adds the field name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TimestampError {
-    /// Text that is not RFC 3339.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TimestampError {
+    /// Text that is neither RFC 3339 nor integer Unix seconds.
+    #[error("expected RFC 3339 or Unix seconds")]
     NotRfc3339,
     /// Unix seconds outside the years 0000–9999.
+    #[error("Unix seconds outside the years 0000-9999")]
     OutOfRange,
+}
+
+/// Reads a timestamp written as text in either of MX's forms: RFC 3339 (`2020-09-21T19:48:57Z`,
+/// any offset, optional fractional seconds) or integer Unix seconds (`1531947410`, the form
+/// MX's member webhooks send as a JSON number, §3.6 \[V\]).
+///
+/// For timestamps given on a command line or in a configuration file, where text is all
+/// there is. Member JSON goes through [`MemberJson`](crate::MemberJson) instead, which
+/// tells a JSON string from a JSON number and accepts each form only where MX sends it.
+///
+/// ```
+/// use mx_aggregation::parse_mx_timestamp;
+///
+/// let rfc = parse_mx_timestamp("2018-07-18T21:56:50Z")?;
+/// assert_eq!(parse_mx_timestamp("1531951010")?, rfc);
+/// assert!(parse_mx_timestamp("last tuesday").is_err());
+/// # Ok::<(), mx_aggregation::TimestampError>(())
+/// ```
+pub fn parse_mx_timestamp(text: &str) -> Result<DateTime<Utc>, TimestampError> {
+    match text.parse::<i64>() {
+        Ok(seconds) => from_unix_seconds(seconds),
+        Err(_) => parse_rfc3339(text),
+    }
 }
 
 /// Reads an RFC 3339 timestamp with any offset (`Z`, `+00:00`, `-06:00`) and optional
@@ -157,6 +182,32 @@ mod tests {
             to_rfc3339(t),
             t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
         );
+    }
+
+    #[test]
+    fn text_timestamps_are_rfc_3339_or_unix_seconds() {
+        let t = parse_rfc3339("2018-07-18T21:56:50Z").unwrap();
+        assert_eq!(parse_mx_timestamp("2018-07-18T21:56:50Z"), Ok(t));
+        assert_eq!(parse_mx_timestamp("2018-07-18T15:56:50-06:00"), Ok(t));
+        assert_eq!(parse_mx_timestamp("1531951010"), Ok(t));
+        assert_eq!(parse_mx_timestamp("-1"), Ok(from_unix_seconds(-1).unwrap()));
+        assert_eq!(
+            parse_mx_timestamp(&(MAX_UNIX_SECONDS + 1).to_string()),
+            Err(TimestampError::OutOfRange)
+        );
+        for bad in [
+            "",
+            " 1531951010",
+            "1531951010.5",
+            "2018-07-18",
+            "last tuesday",
+        ] {
+            assert_eq!(
+                parse_mx_timestamp(bad),
+                Err(TimestampError::NotRfc3339),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,102 @@
+//! `decide()` alone against parsing the member JSON it decides on.
+//!
+//! For each example payload under `examples/` (folded to one line, as `batch` reads it):
+//! `parse` is `MemberJson::parse(line)?.snapshot()?`, everything between the JSON text
+//! and a decision; `decide` is `decide(&snapshot, now, &policy)`. After criterion's own
+//! report, a table gives ns per call and decide / parse (target: at most 5%).
+//!
+//! `cargo bench --bench decide`; docs/PERFORMANCE.md records the figures.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use criterion::Criterion;
+use mx_aggregation::{MemberJson, Policy, decide, parse_mx_timestamp};
+
+/// Each example, and a `now` at which its decision takes the engine's longer paths
+/// (cooldown arithmetic, freshness).
+const PAYLOADS: [(&str, &str); 5] = [
+    ("member", "2016-10-13T19:00:00Z"),
+    ("member_status_challenged", "2020-09-21T19:50:00Z"),
+    ("member_status_connected", "2026-11-24T12:00:00Z"),
+    ("member_webhook", "2018-07-18T20:00:00Z"),
+    ("connection_status_webhook", "2026-11-24T12:00:00Z"),
+];
+
+/// An example payload as one compact JSON line.
+fn line(name: &str) -> String {
+    let path = format!("{}/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let value: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
+    serde_json::to_string(&value).expect("JSON writes")
+}
+
+fn output_directory() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion")
+}
+
+fn bench(c: &mut Criterion) {
+    let policy = Policy::default();
+    for (name, now) in PAYLOADS {
+        let line = line(name);
+        let now: DateTime<Utc> = parse_mx_timestamp(now).expect("valid now");
+        let snapshot = MemberJson::parse(&line)
+            .and_then(|m| m.snapshot())
+            .expect("example decides");
+        let mut group = c.benchmark_group(name);
+        group.bench_function("parse", |b| {
+            b.iter(|| {
+                MemberJson::parse(black_box(&line))
+                    .and_then(|m| m.snapshot())
+                    .expect("example decides")
+            })
+        });
+        group.bench_function("decide", |b| {
+            b.iter(|| decide(black_box(&snapshot), black_box(now), black_box(&policy)))
+        });
+        group.finish();
+    }
+}
+
+/// Criterion's estimate for one benchmark, in ns per iteration: the slope of its linear
+/// fit when it made one, else the mean.
+fn estimate_ns(group: &str, function: &str) -> Option<f64> {
+    let path = output_directory()
+        .join(group)
+        .join(function)
+        .join("new/estimates.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let of = |key: &str| json.get(key)?.get("point_estimate")?.as_f64();
+    of("slope").or_else(|| of("mean"))
+}
+
+/// The table of ns per call and ratios, from criterion's saved estimates.
+fn report() {
+    println!();
+    println!("| payload | parse + snapshot (ns) | decide (ns) | decide / parse |");
+    println!("|---|---:|---:|---:|");
+    for (name, _) in PAYLOADS {
+        if let (Some(parse), Some(decide)) =
+            (estimate_ns(name, "parse"), estimate_ns(name, "decide"))
+        {
+            println!(
+                "| {name} | {parse:.0} | {decide:.1} | {:.2}% |",
+                100.0 * decide / parse
+            );
+        }
+    }
+}
+
+fn main() {
+    let mut criterion = Criterion::default()
+        .output_directory(&output_directory())
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    bench(&mut criterion);
+    criterion.final_summary();
+    report();
+}

@@ -1,0 +1,190 @@
+//! One line of `mx-aggregation batch`: member JSON in, one JSON line out, no IO.
+//!
+//! The command-line tool reads lines and writes bytes; everything between, for every line,
+//! is [`triage_line`], so the fuzz targets and the tests drive exactly the code path that
+//! `batch` runs. Each non-blank line gives exactly one output line, in one of two shapes:
+//!
+//! ```json
+//! {"guid":"MBR-1","action":"wait","until":"2018-07-18T23:16:40Z","reason":"cooldown","requires_end_user":false}
+//! {"line":3,"error":"unknown connection_status \"TELEPORTED\"","guid":"MBR-2"}
+//! ```
+//!
+//! The first is the [`Decision`] JSON with `"guid"` first when the member names one
+//! (`guid`, or a webhook's `member_guid`); the second says which input line could not be
+//! decided and why, in [`SnapshotError`]'s words, with `"guid"` when the line could be
+//! read that far. [`write_decision`] writes the first shape alone, for `decide`.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::decision::Decision;
+use crate::engine::decide;
+use crate::member_json::{MemberJson, SnapshotError};
+use crate::policy::Policy;
+
+/// What became of one input line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "the outcome says whether the line was decided; batch's exit status depends on it"]
+pub enum LineOutcome {
+    /// The line is empty or only whitespace; nothing was written.
+    Blank,
+    /// The member was decided; its decision line was written.
+    Decided(Decision),
+    /// The line could not be decided; its error line was written.
+    Failed,
+}
+
+/// Triages one line of JSON Lines input: appends exactly one line (ending in `\n`) to `out`
+/// for a line holding anything but whitespace, and nothing for a blank one.
+///
+/// `line` may end with its `\n` or `\r\n`, or not; bytes that are not UTF-8 give an error
+/// line. `line_no` counts input lines from 1, blank lines included, and is written only
+/// into error lines. Never panics. Allocates only when `out` grows, for a string field
+/// holding escapes (the others are borrowed from `line`) and for an error's message.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use mx_aggregation::Policy;
+/// use mx_aggregation::batch::{LineOutcome, triage_line};
+///
+/// let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+/// let mut out = Vec::new();
+/// let good = br#"{"guid": "MBR-1", "connection_status": "CHALLENGED"}"#;
+/// let bad = br#"{"guid": "MBR-2", "connection_status": "TELEPORTED"}"#;
+/// assert!(matches!(triage_line(good, 1, now, &Policy::default(), &mut out), LineOutcome::Decided(_)));
+/// assert_eq!(triage_line(b"   \n", 2, now, &Policy::default(), &mut out), LineOutcome::Blank);
+/// assert_eq!(triage_line(bad, 3, now, &Policy::default(), &mut out), LineOutcome::Failed);
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     concat!(
+///         r#"{"guid":"MBR-1","action":"answer_mfa","reason":"mfa_challenge","requires_end_user":true}"#, "\n",
+///         r#"{"line":3,"error":"unknown connection_status \"TELEPORTED\"","guid":"MBR-2"}"#, "\n",
+///     )
+/// );
+/// ```
+pub fn triage_line(
+    line: &[u8],
+    line_no: u64,
+    now: DateTime<Utc>,
+    policy: &Policy,
+    out: &mut Vec<u8>,
+) -> LineOutcome {
+    let line = line
+        .strip_suffix(b"\n")
+        .map_or(line, |line| line.strip_suffix(b"\r").unwrap_or(line));
+    if line.trim_ascii().is_empty() {
+        return LineOutcome::Blank;
+    }
+    // Without its line ending, serde_json's positions are "line 1 column N" of this line.
+    let member = match MemberJson::parse_bytes(line) {
+        Ok(member) => member,
+        Err(error) => {
+            write_error(out, line_no, None, &error);
+            return LineOutcome::Failed;
+        }
+    };
+    let guid = member.guid();
+    match member.snapshot() {
+        Ok(snapshot) => {
+            let decision = decide(&snapshot, now, policy);
+            write_decision(out, guid, &decision);
+            LineOutcome::Decided(decision)
+        }
+        Err(error) => {
+            write_error(out, line_no, guid, &error);
+            LineOutcome::Failed
+        }
+    }
+}
+
+/// Appends the decision's JSON line to `out`: the [`Decision`] object, with `"guid"` first
+/// when there is one, and `\n`. The one writer of both `batch`'s and `decide --format
+/// json`'s output.
+///
+/// ```
+/// use mx_aggregation::{Decision, NextAction, Reason};
+/// use mx_aggregation::batch::write_decision;
+///
+/// let decision = Decision { action: NextAction::Poll { after_secs: 3 }, reason: Reason::AggregationInProgress };
+/// let mut out = Vec::new();
+/// write_decision(&mut out, Some("MBR-1"), &decision);
+/// assert_eq!(
+///     out,
+///     b"{\"guid\":\"MBR-1\",\"action\":\"poll\",\"after_secs\":3,\"reason\":\"aggregation_in_progress\",\"requires_end_user\":false}\n"
+/// );
+/// ```
+pub fn write_decision(out: &mut Vec<u8>, guid: Option<&str>, decision: &Decision) {
+    write_line(out, &DecisionLine { guid, decision });
+}
+
+/// Appends the error line of input line `line_no` to `out`.
+fn write_error(out: &mut Vec<u8>, line_no: u64, guid: Option<&str>, error: &SnapshotError) {
+    write_line(
+        out,
+        &ErrorLine {
+            line: line_no,
+            error,
+            guid,
+        },
+    );
+}
+
+/// Appends `value` as compact JSON and `\n`.
+///
+/// Serializing into a `Vec` cannot fail: its writes cannot fail, and the values here hold
+/// only string keys, strings, integers and booleans. Should it fail all the same, the
+/// partial JSON is removed so the output never holds half a line.
+fn write_line(out: &mut Vec<u8>, value: &impl Serialize) {
+    let start = out.len();
+    if serde_json::to_writer(&mut *out, value).is_err() {
+        out.truncate(start);
+        out.extend_from_slice(br#"{"error":"internal error: could not write JSON"}"#);
+    }
+    out.push(b'\n');
+}
+
+/// A decision with the member's GUID first.
+struct DecisionLine<'a> {
+    guid: Option<&'a str>,
+    decision: &'a Decision,
+}
+
+impl Serialize for DecisionLine<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(guid) = self.guid {
+            map.serialize_entry("guid", guid)?;
+        }
+        self.decision.serialize_entries(&mut map)?;
+        map.end()
+    }
+}
+
+/// An input line that could not be decided.
+struct ErrorLine<'a> {
+    line: u64,
+    error: &'a SnapshotError,
+    guid: Option<&'a str>,
+}
+
+impl Serialize for ErrorLine<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("line", &self.line)?;
+        map.serialize_entry("error", &Message(self.error))?;
+        if let Some(guid) = self.guid {
+            map.serialize_entry("guid", guid)?;
+        }
+        map.end()
+    }
+}
+
+/// An error's `Display` as a JSON string, written without an intermediate `String`.
+struct Message<'a>(&'a SnapshotError);
+
+impl Serialize for Message<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self.0)
+    }
+}

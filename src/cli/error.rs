@@ -1,0 +1,52 @@
+//! What stops a command before it completes, and the exit status each cause gets.
+
+use std::io;
+
+use mx_aggregation::SnapshotError;
+
+/// A command could not complete. `Display` is the one line printed after `error: `.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    /// `decide`'s member cannot be decided; the message names the field and the value.
+    #[error("{input}: {error}")]
+    BadMember {
+        /// The file name, or `standard input`.
+        input: String,
+        /// Why, in the library's words.
+        error: SnapshotError,
+    },
+    /// The input could not be opened or read.
+    #[error("cannot read {input}: {error}")]
+    Read {
+        /// The file name, or `standard input`.
+        input: String,
+        /// What the operating system said.
+        error: io::Error,
+    },
+    /// The output could not be written.
+    #[error("cannot write {output}: {error}")]
+    Write {
+        /// The file name, or `standard output`.
+        output: String,
+        /// What the operating system said.
+        error: io::Error,
+    },
+}
+
+impl CliError {
+    /// 65 (`EX_DATAERR`) for bad data, 1 for IO errors.
+    pub(crate) fn exit_status(&self) -> u8 {
+        match self {
+            Self::BadMember { .. } => super::EXIT_DATA_ERROR,
+            Self::Read { .. } | Self::Write { .. } => 1,
+        }
+    }
+
+    /// A write to standard output failed.
+    pub(crate) fn stdout(error: io::Error) -> Self {
+        Self::Write {
+            output: "standard output".to_owned(),
+            error,
+        }
+    }
+}
