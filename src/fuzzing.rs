@@ -7,9 +7,12 @@
 //! [`check_invariants`] as their oracle. Each body panics when an invariant breaks; that is
 //! what a fuzzer reports.
 
+use std::io::BufRead as _;
+
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::batch::{LineOutcome, triage_line};
 use crate::decision::{ActionKind, Decision, NextAction};
 use crate::engine::decide;
 use crate::matrix::reference_now;
@@ -60,6 +63,67 @@ pub fn member_json(data: &[u8]) {
         let back: Decision =
             serde_json::from_str(&json).unwrap_or_else(|e| panic!("cannot re-read {json}: {e}"));
         assert_eq!(back, decision, "decision round trip through {json}");
+    }
+}
+
+/// Target `batch_lines`: arbitrary bytes as JSON Lines, through exactly what
+/// `mx-aggregation batch` runs: split with `read_until(b'\n')`, then
+/// [`triage_line`] on each line with its number.
+///
+/// Oracles: a blank line writes nothing; any other line writes exactly one line of JSON
+/// ending in `\n`: either a decision that reads back as the [`Decision`] returned and
+/// obeys [`check_invariants`] for the member on that line, or `{"line": N, "error": …}`
+/// with this line's number.
+pub fn batch_lines(data: &[u8]) {
+    let (now, policy) = (reference_now(), Policy::default());
+    let mut reader = data;
+    let (mut line, mut out) = (Vec::new(), Vec::new());
+    let mut line_no = 0u64;
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) => break,
+            Ok(_) => line_no += 1,
+            Err(e) => panic!("reading a byte slice failed: {e}"),
+        }
+        out.clear();
+        let outcome = triage_line(&line, line_no, now, &policy, &mut out);
+        if let LineOutcome::Blank = outcome {
+            assert!(out.is_empty(), "a blank line wrote {out:?}");
+            assert!(
+                line.trim_ascii().is_empty(),
+                "line {line_no} called blank: {line:?}"
+            );
+            continue;
+        }
+        assert_eq!(
+            out.iter().filter(|&&b| b == b'\n').count(),
+            1,
+            "not one line: {out:?}"
+        );
+        assert_eq!(out.last(), Some(&b'\n'));
+        let written: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&out)
+            .unwrap_or_else(|e| panic!("output is not a JSON object ({e}): {out:?}"));
+        match outcome {
+            LineOutcome::Decided(decision) => {
+                let back: Decision = serde_json::from_slice(&out)
+                    .unwrap_or_else(|e| panic!("cannot re-read {out:?}: {e}"));
+                assert_eq!(back, decision);
+                let member = MemberJson::parse_bytes(&line)
+                    .and_then(|m| m.snapshot())
+                    .unwrap_or_else(|e| panic!("decided a line that does not parse: {e}"));
+                assert_invariants(&member, now, &policy, &decision);
+            }
+            LineOutcome::Failed => {
+                assert_eq!(written.get("line"), Some(&serde_json::Value::from(line_no)));
+                assert!(
+                    written
+                        .get("error")
+                        .is_some_and(serde_json::Value::is_string)
+                );
+            }
+            LineOutcome::Blank => {}
+        }
     }
 }
 

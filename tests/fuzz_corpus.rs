@@ -42,3 +42,8 @@ fn member_json_corpus() {
 fn snapshot_corpus() {
     replay("snapshot", mx_aggregation::fuzzing::snapshot_bytes);
 }
+
+#[test]
+fn batch_lines_corpus() {
+    replay("batch_lines", mx_aggregation::fuzzing::batch_lines);
+}
