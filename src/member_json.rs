@@ -179,7 +179,7 @@ enum Key {
 }
 
 /// The fields of an MX member payload that a decision needs, as raw JSON values borrowed
-/// from the input; not yet checked. See the [module docs](self).
+/// from the input; not yet checked. See the module documentation in `src/member_json.rs`.
 ///
 /// ```
 /// use mx_aggregation::{ConnectionStatus, MemberJson};
@@ -349,6 +349,10 @@ struct MemberVisitor {
 }
 
 /// The value of a top-level `"member"` key: the enveloped member, or something else.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "lives on the stack for one parse; boxing the member would allocate per member"
+)]
 enum Envelope<'a> {
     Member(MemberJson<'a>),
     NotAnObject(JsonValue<'a>),
@@ -413,7 +417,7 @@ impl<'de> Visitor<'de> for MemberVisitor {
         while let Some(key) = map.next_key::<Key>()? {
             let slot = match key {
                 Key::Member if self.top_level => {
-                    envelope = Some(map.next_value_seed(MemberVisitor { top_level: false })?);
+                    envelope = Some(map.next_value_seed(Self { top_level: false })?);
                     continue;
                 }
                 Key::Member | Key::Other => {

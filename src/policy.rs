@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 /// MX's floor between two reads of a member's status: "minimum polling interval 3
-/// seconds" (AT-read-member-connection-status [V]; MX's Connect widget polls every 3000 ms).
+/// seconds" (AT-read-member-connection-status \[V\]; MX's Connect widget polls every 3000 ms).
 ///
 /// The engine never asks for a poll sooner than this, whatever [`Policy::min_poll`] says.
 pub const MX_MIN_POLL_INTERVAL: Duration = Duration::from_secs(3);
@@ -27,7 +27,7 @@ pub struct Policy {
     /// Default 3 h. Seed: "you cannot run a new aggregation within three hours of a
     /// successful aggregation, whether foreground or background"; SPEC25 calls it the
     /// "throttle window (typically three hours)". An aggregate call inside it is answered
-    /// `202 Accepted` without running (ERR [V]), so the engine waits instead.
+    /// `202 Accepted` without running (ERR \[V\]), so the engine waits instead.
     pub cooldown: Duration,
     /// A `CONNECTED` member whose last success is younger than this is read without
     /// aggregating.
@@ -40,12 +40,12 @@ pub struct Policy {
     /// The shortest interval between two polls. Values below [`MX_MIN_POLL_INTERVAL`] are
     /// raised to it.
     ///
-    /// Default 3 s: MX's documented minimum (AT-read-member-connection-status [V]).
+    /// Default 3 s: MX's documented minimum (AT-read-member-connection-status \[V\]).
     pub min_poll: Duration,
     /// The longest interval between two polls of a member that MX reports as busy.
     ///
     /// Default 5 min. MX documents no maximum. Aggregations normally finish within a couple
-    /// of minutes (MX's widget gives up its "connecting" view after 60 s, CW [V-code]); a
+    /// of minutes (MX's widget gives up its "connecting" view after 60 s, CW \[V-code\]); a
     /// member reported busy for an hour still gets looked at every 5 minutes, at most 288
     /// reads a day.
     pub max_poll: Duration,
@@ -66,11 +66,11 @@ pub struct Policy {
     /// Default 10 min. MX starts an aggregation itself when a member is created or updated
     /// (seed, "Automatic Aggregation") and the status endpoint may still say
     /// `is_being_aggregated: false` for a moment; ten minutes is ten times the 60 s MX's
-    /// widget waits before it gives up (CW `Connecting.js` [V-code]).
+    /// widget waits before it gives up (CW `Connecting.js` \[V-code\]).
     pub transient_stall: Duration,
     /// How long to wait between looks at a `DELAYED` member that is not being aggregated.
     ///
-    /// Default 1 h. MX: the aggregation "is taking longer than expected" (Atrium [3P]); MX
+    /// Default 1 h. MX: the aggregation "is taking longer than expected" (Atrium \[3P\]); MX
     /// Academy advises checking back later (the next day). Polling every few seconds would
     /// spend reads on a job MX already said will be slow.
     pub delayed_recheck: Duration,

@@ -29,7 +29,7 @@ macro_rules! reasons {
             $(
                 #[doc = $summary]
                 #[doc = ""]
-                #[doc = concat!("Code `", $code, "`; action [`ActionKind::", stringify!($action), "`]. Source: ", $source)]
+                #[doc = concat!("Code `", $code, "`; action [`ActionKind::", stringify!($action), "`]. Source: `", $source, "`")]
                 $variant,
             )+
         }

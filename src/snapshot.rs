@@ -19,7 +19,7 @@ use crate::timestamp::Rfc3339;
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct MemberSnapshot {
     /// `connection_status`; `None` when MX sends `null` or nothing: the member has no
-    /// credentials, as manual members never do (NEXUS [V]).
+    /// credentials, as manual members never do (NEXUS \[V\]).
     pub connection_status: Option<ConnectionStatus>,
     /// `is_being_aggregated`: MX was running a job on the member when it answered (`null`
     /// reads as `false`).
@@ -29,7 +29,7 @@ pub struct MemberSnapshot {
     /// `successfully_aggregated_at`: when the latest successful aggregation happened.
     pub successfully_aggregated_at: Option<DateTime<Utc>>,
     /// `needs_updated_credentials`: MX will not aggregate until the credentials change
-    /// (SPEC25 [V]).
+    /// (SPEC25 \[V\]).
     pub needs_updated_credentials: bool,
     /// `background_aggregation_is_disabled`: MX will not refresh the member every 24 hours
     /// by itself. The engine's decisions do not depend on it (a stale `CONNECTED` member is
@@ -40,7 +40,7 @@ pub struct MemberSnapshot {
     /// "update credentials" means sending the end user through `oauth_window_uri` again.
     pub is_oauth: bool,
     /// The read member status response carried a non-empty `challenges` array (MX sends it
-    /// only with `CHALLENGED`, AT-connection-status [V]). Informational: `CHALLENGED` alone
+    /// only with `CHALLENGED`, AT-connection-status \[V\]). Informational: `CHALLENGED` alone
     /// decides `answer_mfa`.
     pub has_challenges: bool,
 }

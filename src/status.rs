@@ -195,7 +195,7 @@ macro_rules! connection_statuses {
             $(
                 #[doc = concat!("`", $mx, "` (id ", $id, "): ", $meaning)]
                 #[doc = ""]
-                #[doc = concat!("Engine group: [`StatusGroup::", stringify!($group), "`]. Source: ", $source, ".")]
+                #[doc = concat!("Engine group: [`StatusGroup::", stringify!($group), "`]. Source: `", $source, "`.")]
                 $variant = $id,
             )+
         }
@@ -355,7 +355,7 @@ impl ConnectionStatus {
     }
 
     /// True for the statuses MX's connection-status webhook reports as actionable by the
-    /// end user (WH-CS [V]). `IMPORTED` is missing from MX's list; the engine still asks
+    /// end user (WH-CS \[V\]). `IMPORTED` is missing from MX's list; the engine still asks
     /// for credentials for it, as the seed's "must update credentials" list says.
     pub const fn is_end_user_actionable(self) -> bool {
         match self {
