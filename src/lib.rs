@@ -57,6 +57,7 @@
 mod decision;
 pub mod docs;
 mod engine;
+pub mod lifecycle;
 pub mod matrix;
 mod member_json;
 mod policy;
