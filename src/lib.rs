@@ -62,6 +62,7 @@ pub mod matrix;
 mod member_json;
 mod policy;
 mod reason;
+pub mod simulation;
 mod snapshot;
 mod status;
 mod timestamp;
