@@ -44,6 +44,11 @@
 //! - [`decide`]: the rules, in precedence order; [`Reason`] names each one and its source.
 //! - [`Decision`], [`NextAction`]: what the caller must do next; each variant's doc is a
 //!   duty.
+//! - [`lifecycle`]: what MX can do next, as one table of edges between statuses, each with
+//!   its event, guard and source; [`ActionKind::causes`] names the event an action causes.
+//! - [`simulation`]: the engine followed against a seeded simulated MX and end user; the
+//!   tests check its promises there, and the generated documentation reports its figures.
+//! - [`docs`]: `docs/transitions.md` and `docs/lifecycle.dot`, rendered from the same tables.
 //!
 //! Sources are cited by the keys of `shared/domain/mx-api-facts.md`, with its confidence
 //! tags: **\[V\]** verified in MX's documentation, **\[V-code\]** in MX's own code,
