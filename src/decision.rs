@@ -16,6 +16,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::ser::SerializeMap;
 
+use crate::lifecycle::LifecycleEvent;
 use crate::reason::Reason;
 use crate::timestamp::{Rfc3339, parse_rfc3339};
 
@@ -155,6 +156,21 @@ impl ActionKind {
             | Self::ResolveAtInstitution
             | Self::Aggregate => true,
             Self::Poll | Self::Wait | Self::ReadData | Self::Stop => false,
+        }
+    }
+
+    /// The lifecycle event the caller causes by carrying the action out, if any: the edge of
+    /// [`lifecycle::TRANSITIONS`](crate::lifecycle::TRANSITIONS) it takes the member along.
+    ///
+    /// `poll`, `wait`, `read_data` and `stop` change nothing at MX, so they cause none. Every
+    /// action that causes an event needs the end user ([`requires_end_user`](Self::requires_end_user)).
+    pub const fn causes(self) -> Option<LifecycleEvent> {
+        match self {
+            Self::Aggregate => Some(LifecycleEvent::Aggregate),
+            Self::AnswerMfa => Some(LifecycleEvent::AnswerMfa),
+            Self::UpdateCredentials => Some(LifecycleEvent::UpdateCredentials),
+            Self::ResolveAtInstitution => Some(LifecycleEvent::ResolveAtInstitution),
+            Self::Poll | Self::Wait | Self::ReadData | Self::Stop => None,
         }
     }
 }

@@ -46,6 +46,11 @@
 //!   duty.
 //! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
 //!   code path of `mx-aggregation batch`.
+//! - [`lifecycle`]: what MX can do next, as one table of edges between statuses, each with
+//!   its event, guard and source; [`ActionKind::causes`] names the event an action causes.
+//! - [`simulation`]: the engine followed against a seeded simulated MX and end user; the
+//!   tests check its promises there, and the generated documentation reports its figures.
+//! - [`docs`]: `docs/transitions.md` and `docs/lifecycle.dot`, rendered from the same tables.
 //!
 //! Sources are cited by the keys of `shared/domain/mx-api-facts.md`, with its confidence
 //! tags: **\[V\]** verified in MX's documentation, **\[V-code\]** in MX's own code,
@@ -62,10 +67,12 @@ pub mod docs;
 mod engine;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod lifecycle;
 pub mod matrix;
 mod member_json;
 mod policy;
 mod reason;
+pub mod simulation;
 mod snapshot;
 mod status;
 mod timestamp;
