@@ -47,11 +47,16 @@ pub enum NextAction {
     /// The end user MUST act on the institution's own website (unlock the account, read a
     /// message, accept terms) or contact the institution. When they say it is done, start a
     /// foreground aggregation (`POST …/aggregate`) with them present and poll; the status
-    /// stays `LOCKED`/`IMPEDED` until an aggregation gets through.
+    /// stays `LOCKED`/`IMPEDED` until an aggregation gets through. That aggregation is
+    /// subject to MX's cooldown like any other: not before
+    /// [`earliest_aggregation`](crate::earliest_aggregation) (MX would accept the call and
+    /// run nothing, and the member would still say `LOCKED`).
     ResolveAtInstitution,
     /// Start a foreground aggregation now (`POST …/aggregate`) with the end user present, as
     /// it may raise MFA or ask for credentials; then poll. The engine says this only outside
-    /// MX's cooldown.
+    /// MX's cooldown. Offer it to the end user rather than retrying on your own: after a
+    /// failure the next decision may be `aggregate` again at once, and only the end user's
+    /// presence paces such retries.
     Aggregate,
     /// Do nothing with the member until `until`, then call [`decide`](crate::decide) again.
     /// MX would not start an aggregation before then.

@@ -125,19 +125,60 @@ fn aggregate_after_cooldown(
     policy: &Policy,
     reason: Reason,
 ) -> Decision {
-    let Some(success) = member.successfully_aggregated_at else {
-        return decision(NextAction::Aggregate, reason);
-    };
-    if !younger_than(success, now, policy.cooldown) {
+    let in_cooldown = member
+        .successfully_aggregated_at
+        .is_some_and(|success| younger_than(success, now, policy.cooldown));
+    if !in_cooldown {
         return decision(NextAction::Aggregate, reason);
     }
-    let cooldown = delta(policy.cooldown);
+    match earliest_aggregation(member, policy) {
+        AggregationWindow::OpensAt(until) => decision(NextAction::Wait { until }, Reason::Cooldown),
+        AggregationWindow::Open | AggregationWindow::NeverRepresentable => {
+            decision(NextAction::Stop, Reason::TimeOutOfRange)
+        }
+    }
+}
+
+/// When MX will next start an aggregation for a member, under a policy's cooldown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AggregationWindow {
+    /// No success on record: an aggregation may start at any time.
+    Open,
+    /// The first whole second at or after `successfully_aggregated_at + cooldown`; from then
+    /// on an aggregation may start. May be in the past.
+    OpensAt(DateTime<Utc>),
+    /// The cooldown ends beyond the last instant chrono can represent (corrupt timestamps).
+    NeverRepresentable,
+}
+
+/// When the cooldown after the member's last success ends: the one computation behind both
+/// [`NextAction::Wait`] and the advice of [`NextAction::ResolveAtInstitution`], whose
+/// follow-up aggregation is subject to the same window.
+///
+/// Seed: "you cannot run a new aggregation within three hours of a successful aggregation,
+/// whether foreground or background"; an aggregate call inside the window is accepted with
+/// `202` but runs nothing (ERR \[V\]).
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use mx_aggregation::{AggregationWindow, MemberSnapshot, Policy, earliest_aggregation};
+///
+/// let member = MemberSnapshot::from_json(r#"{"connection_status": "LOCKED",
+///     "successfully_aggregated_at": "2018-07-18T20:16:39.5Z"}"#)?;
+/// let opens = Utc.with_ymd_and_hms(2018, 7, 18, 23, 16, 40).unwrap();
+/// assert_eq!(earliest_aggregation(&member, &Policy::default()), AggregationWindow::OpensAt(opens));
+/// # Ok::<(), mx_aggregation::SnapshotError>(())
+/// ```
+pub fn earliest_aggregation(member: &MemberSnapshot, policy: &Policy) -> AggregationWindow {
+    let Some(success) = member.successfully_aggregated_at else {
+        return AggregationWindow::Open;
+    };
     match success
-        .checked_add_signed(cooldown)
+        .checked_add_signed(delta(policy.cooldown))
         .and_then(ceil_to_second)
     {
-        Some(until) => decision(NextAction::Wait { until }, Reason::Cooldown),
-        None => decision(NextAction::Stop, Reason::TimeOutOfRange),
+        Some(opens) => AggregationWindow::OpensAt(opens),
+        None => AggregationWindow::NeverRepresentable,
     }
 }
 
@@ -175,6 +216,6 @@ fn ceil_secs(d: Duration) -> u64 {
 }
 
 /// A policy duration as a chrono delta, saturating at chrono's maximum.
-fn delta(d: Duration) -> TimeDelta {
+pub(crate) fn delta(d: Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }

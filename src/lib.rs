@@ -78,7 +78,7 @@ mod status;
 mod timestamp;
 
 pub use decision::{ActionKind, Decision, NextAction};
-pub use engine::decide;
+pub use engine::{AggregationWindow, decide, earliest_aggregation};
 pub use member_json::{MemberJson, SnapshotError};
 pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
 pub use reason::{Reason, UnknownReason};

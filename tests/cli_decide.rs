@@ -133,6 +133,10 @@ fn text_for_every_action() {
             r#"{"guid": "MBR-1", "connection_status": "IMPEDED"}"#,
         ),
         (
+            "resolve_at_institution_in_cooldown",
+            r#"{"guid": "MBR-1", "connection_status": "LOCKED", "successfully_aggregated_at": "2026-11-24T11:00:00Z"}"#,
+        ),
+        (
             "aggregate_oauth_background_disabled",
             r#"{"guid": "MBR-1", "connection_status": "CONNECTED", "is_oauth": true, "background_aggregation_is_disabled": true, "successfully_aggregated_at": "2026-11-20T12:00:00Z"}"#,
         ),

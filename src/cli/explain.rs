@@ -10,7 +10,8 @@ use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::{
-    Decision, MX_MIN_POLL_INTERVAL, MemberSnapshot, NextAction, Policy, Reason, Rfc3339,
+    AggregationWindow, Decision, MX_MIN_POLL_INTERVAL, MemberSnapshot, NextAction, Policy, Reason,
+    Rfc3339, earliest_aggregation,
 };
 
 use super::duration::HumanDuration;
@@ -257,11 +258,27 @@ impl Explanation<'_> {
                     "Once the member is updated: poll, no more often than every {min_poll}."
                 ),
             ),
-            NextAction::ResolveAtInstitution => line(
-                f,
-                "look again",
-                format_args!("When the end user says it is done: aggregate with them present."),
-            ),
+            NextAction::ResolveAtInstitution => {
+                match earliest_aggregation(self.member, self.policy) {
+                    AggregationWindow::OpensAt(opens) if opens > self.now => line(
+                        f,
+                        "look again",
+                        format_args!(
+                            "When the end user says it is done: aggregate with them present, but not before {} (MX's cooldown after the last success).",
+                            self.at(opens)
+                        ),
+                    ),
+                    AggregationWindow::OpensAt(_)
+                    | AggregationWindow::Open
+                    | AggregationWindow::NeverRepresentable => line(
+                        f,
+                        "look again",
+                        format_args!(
+                            "When the end user says it is done: aggregate with them present."
+                        ),
+                    ),
+                }
+            }
             NextAction::Aggregate => line(
                 f,
                 "look again",

@@ -207,9 +207,10 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
 fn decision_matrix(out: &mut String, policy: &Policy) {
     out.push_str(
         "## 4. Decision matrix\n\n\
-         `decide` over every status (and `null`) × `is_being_aggregated` × time buckets that \
-         straddle each boundary of the default policy, with no other flag set. Durations are \
-         relative to the moment of the decision.\n\n",
+         `decide` over every status (and `null`) × the member's flags (idle, \
+         `is_being_aggregated`, or idle with `needs_updated_credentials`) × time buckets that \
+         straddle each boundary of the default policy. Durations are relative to the moment of \
+         the decision.\n\n",
     );
     out.push_str(&matrix::render_markdown(policy));
     out.push('\n');

@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::mx::SimulatedMx;
 use super::{CallKind, End, EndUser, Response, Run, Scenario, Step};
 use crate::decision::{Decision, NextAction};
-use crate::engine::decide;
+use crate::engine::{AggregationWindow, decide, delta, earliest_aggregation};
 use crate::lifecycle::LifecycleEvent;
 use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
 use crate::snapshot::MemberSnapshot;
@@ -122,29 +122,18 @@ fn respond(
             run.calls.push(mx.aggregate(LifecycleEvent::Aggregate));
             (Response::Performed(CallKind::Aggregate), after_a_call)
         }
-        NextAction::ResolveAtInstitution => match cooldown_end(member, t, policy) {
-            Some(end) => (Response::DeferredByCooldown, Next::ReadAt(end)),
-            None => {
+        // The action's doc: aggregate once the user is done, but not before the cooldown ends.
+        NextAction::ResolveAtInstitution => match earliest_aggregation(member, policy) {
+            AggregationWindow::OpensAt(opens) if opens > t => {
+                (Response::DeferredByCooldown, Next::ReadAt(opens))
+            }
+            AggregationWindow::OpensAt(_)
+            | AggregationWindow::Open
+            | AggregationWindow::NeverRepresentable => {
                 run.calls
                     .push(mx.aggregate(LifecycleEvent::ResolveAtInstitution));
                 (Response::Performed(CallKind::Aggregate), after_a_call)
             }
         },
     }
-}
-
-/// When the policy's cooldown after the member's last success ends, if that is after `t`.
-fn cooldown_end(
-    member: &MemberSnapshot,
-    t: DateTime<Utc>,
-    policy: &Policy,
-) -> Option<DateTime<Utc>> {
-    let end = member
-        .successfully_aggregated_at?
-        .checked_add_signed(delta(policy.cooldown))?;
-    (end > t).then_some(end)
-}
-
-fn delta(d: std::time::Duration) -> TimeDelta {
-    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }
