@@ -64,6 +64,7 @@
 pub mod batch;
 mod decision;
 pub mod docs;
+mod duration;
 mod engine;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
@@ -78,6 +79,7 @@ mod status;
 mod timestamp;
 
 pub use decision::{ActionKind, Decision, NextAction};
+pub use duration::{DurationError, HumanDuration};
 pub use engine::{AggregationWindow, decide, earliest_aggregation};
 pub use member_json::{MemberJson, SnapshotError};
 pub use policy::{MX_MIN_POLL_INTERVAL, Policy};

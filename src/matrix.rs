@@ -9,6 +9,7 @@ use std::fmt::{self, Write as _};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use crate::decision::{Decision, NextAction};
+use crate::duration::HumanDuration;
 use crate::engine::decide;
 use crate::policy::Policy;
 use crate::snapshot::MemberSnapshot;
@@ -121,10 +122,10 @@ impl fmt::Display for Cell {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.decision.action.kind().as_str())?;
         match self.decision.action {
-            NextAction::Poll { after_secs } => write!(f, " {}", HumanDuration(after_secs))?,
+            NextAction::Poll { after_secs } => write!(f, " {}", seconds(after_secs))?,
             NextAction::Wait { until } => {
                 let secs = until.signed_duration_since(self.now).num_seconds();
-                write!(f, " {}", HumanDuration(u64::try_from(secs).unwrap_or(0)))?;
+                write!(f, " {}", seconds(u64::try_from(secs).unwrap_or(0)))?;
             }
             NextAction::AnswerMfa
             | NextAction::UpdateCredentials
@@ -137,22 +138,8 @@ impl fmt::Display for Cell {
     }
 }
 
-/// Seconds written the way people say them: `3s`, `90s`, `5m`, `1h`, `2h30m`, `3d`.
-pub struct HumanDuration(pub u64);
-
-impl fmt::Display for HumanDuration {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
-        match (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60, s % 60) {
-            (0, 0, 0, sec) => write!(f, "{sec}s"),
-            (0, 0, min, 0) => write!(f, "{min}m"),
-            (0, 0, _, _) => write!(f, "{s}s"),
-            (0, h, 0, 0) => write!(f, "{h}h"),
-            (0, h, min, 0) => write!(f, "{h}h{min}m"),
-            (d, 0, 0, 0) => write!(f, "{d}d"),
-            _ => write!(f, "{s}s"),
-        }
-    }
+fn seconds(secs: u64) -> HumanDuration {
+    HumanDuration(std::time::Duration::from_secs(secs))
 }
 
 /// The member flags a matrix row sets, beside its status.

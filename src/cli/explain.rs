@@ -14,7 +14,7 @@ use mx_aggregation::{
     Rfc3339, earliest_aggregation,
 };
 
-use super::duration::HumanDuration;
+use mx_aggregation::HumanDuration;
 
 /// A decision with everything needed to explain it.
 pub(crate) struct Explanation<'a> {

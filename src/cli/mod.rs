@@ -4,7 +4,6 @@
 mod batch;
 mod decide;
 mod docs;
-mod duration;
 mod error;
 mod explain;
 mod input;
@@ -19,7 +18,7 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use mx_aggregation::{MX_MIN_POLL_INTERVAL, Policy, parse_mx_timestamp};
 
-use self::duration::HumanDuration;
+use mx_aggregation::HumanDuration;
 
 const EXIT_STATUSES: &str = "\
 Exit status:

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use super::diagram;
 use crate::decision::ActionKind;
+use crate::duration::HumanDuration;
 use crate::engine::decide;
 use crate::lifecycle::{LifecycleEvent, Node};
-use crate::matrix::{self, Cell, HumanDuration, TimeBucket};
+use crate::matrix::{self, Cell, TimeBucket};
 use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
 use crate::reason::Reason;
 use crate::simulation::{
@@ -402,9 +403,9 @@ fn simulation_figures(out: &mut String, figures: &Figures) {
          (24 hourly reads, plus the polls of MX's own jobs).\n\n\
          ### Figures\n\n\
          | scenario | runs | figure | median | p95 | max |\n|---|---|---|---|---|---|\n",
-        cooldown = HumanDuration(secs(MX_COOLDOWN.to_std().unwrap_or_default())),
-        recheck = HumanDuration(secs(ABSENT_USER_RECHECK.to_std().unwrap_or_default())),
-        floor = HumanDuration(secs(MX_MIN_POLL_INTERVAL)),
+        cooldown = HumanDuration(MX_COOLDOWN.to_std().unwrap_or_default()),
+        recheck = HumanDuration(ABSENT_USER_RECHECK.to_std().unwrap_or_default()),
+        floor = HumanDuration(MX_MIN_POLL_INTERVAL),
         starts = figures.plausible_starts + figures.implausible_starts,
         seeds = SEEDS_PER_START,
         plausible = figures.plausible_starts,
@@ -501,11 +502,7 @@ fn summary_row(out: &mut String, scenario: &str, figure: &str, summary: &Summary
 }
 
 fn human(d: Duration) -> String {
-    HumanDuration(secs(d)).to_string()
-}
-
-fn secs(d: Duration) -> u64 {
-    d.as_secs()
+    HumanDuration(d).to_string()
 }
 
 const fn yes_no(b: bool) -> &'static str {

@@ -1,4 +1,5 @@
-//! Durations as people write them on a command line: `45s`, `90m`, `3h`, `2d`, `1h30m`.
+//! Durations as people write them: `45s`, `90m`, `3h`, `2d`, `1h30m`; read from the
+//! command line's policy flags, written in explanations and the generated docs.
 //!
 //! Written by hand rather than with a crate: the grammar is four units and whole numbers,
 //! and the policy's durations need nothing finer than a second.
@@ -9,14 +10,14 @@ use std::time::Duration;
 
 /// A whole number of seconds, read and written as `2d`, `3h`, `1h30m`, `45s` or `0s`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct HumanDuration(pub(crate) Duration);
+pub struct HumanDuration(pub Duration);
 
 /// The units, largest first, with their length in seconds.
 const UNITS: [(char, u64); 4] = [('d', 86_400), ('h', 3_600), ('m', 60), ('s', 1)];
 
 /// Why a duration could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum DurationError {
+pub enum DurationError {
     /// Nothing was given.
     #[error("expected a duration such as 90m, 3h or 1h30m, got nothing")]
     Empty,
