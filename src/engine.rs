@@ -125,17 +125,17 @@ fn aggregate_after_cooldown(
     policy: &Policy,
     reason: Reason,
 ) -> Decision {
-    let in_cooldown = member
-        .successfully_aggregated_at
-        .is_some_and(|success| younger_than(success, now, policy.cooldown));
-    if !in_cooldown {
-        return decision(NextAction::Aggregate, reason);
-    }
+    // The cooldown ends on the whole second a wait would announce, not on the exact
+    // instant: an aggregation half a second before the end of a wait the engine itself
+    // announced would break its own promise (found by the `snapshot` fuzz target).
     match earliest_aggregation(member, policy) {
-        AggregationWindow::OpensAt(until) => decision(NextAction::Wait { until }, Reason::Cooldown),
-        AggregationWindow::Open | AggregationWindow::NeverRepresentable => {
-            decision(NextAction::Stop, Reason::TimeOutOfRange)
+        AggregationWindow::OpensAt(opens) if opens > now => {
+            decision(NextAction::Wait { until: opens }, Reason::Cooldown)
         }
+        AggregationWindow::Open | AggregationWindow::OpensAt(_) => {
+            decision(NextAction::Aggregate, reason)
+        }
+        AggregationWindow::NeverRepresentable => decision(NextAction::Stop, Reason::TimeOutOfRange),
     }
 }
 
@@ -145,7 +145,8 @@ pub enum AggregationWindow {
     /// No success on record: an aggregation may start at any time.
     Open,
     /// The first whole second at or after `successfully_aggregated_at + cooldown`; from then
-    /// on an aggregation may start. May be in the past.
+    /// on an aggregation may start (up to a second later than MX's exact window, never
+    /// sooner). May be in the past.
     OpensAt(DateTime<Utc>),
     /// The cooldown ends beyond the last instant chrono can represent (corrupt timestamps).
     NeverRepresentable,

@@ -310,9 +310,8 @@ pub fn check_invariants(
     let age = |t: DateTime<Utc>| now.signed_duration_since(t);
     let window = |d: std::time::Duration| TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);
     let cooldown = window(policy.cooldown);
-    let in_cooldown = member
-        .successfully_aggregated_at
-        .is_some_and(|s| age(s) < cooldown);
+    // The cooldown ends on the first whole second at or after `success + cooldown`, the
+    // instant a wait announces; an end past chrono's range is never reached.
     let cooldown_end = member
         .successfully_aggregated_at
         .and_then(|s| s.checked_add_signed(cooldown))
@@ -320,6 +319,9 @@ pub fn check_invariants(
             0 => Some(end),
             _ => DateTime::from_timestamp(end.timestamp().checked_add(1)?, 0),
         });
+    let in_cooldown = member
+        .successfully_aggregated_at
+        .is_some_and(|_| cooldown_end.is_none_or(|end| now < end));
     // When the member would be aggregated: aggregate, or wait out the cooldown.
     let aggregate_or_wait = if in_cooldown {
         match cooldown_end {

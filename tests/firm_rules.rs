@@ -284,3 +284,18 @@ fn rule_9_is_subject_to_the_cooldown() {
         )
     );
 }
+
+/// Found by the `snapshot` fuzz target: with a fractional success time, the engine
+/// announced a wait until the next whole second, then allowed an aggregation inside that
+/// last fraction of a second. The cooldown now ends on the announced second.
+#[test]
+fn rule_8_no_aggregation_before_the_announced_end_of_a_wait() {
+    let success: DateTime<Utc> = "2018-07-18T20:16:39.250Z".parse().unwrap();
+    let m = MemberSnapshot { successfully_aggregated_at: Some(success), ..member(S::Failed) };
+    let until: DateTime<Utc> = "2018-07-18T23:16:40Z".parse().unwrap();
+    let policy = Policy::default();
+    for now in [success, success + TimeDelta::hours(3), until - TimeDelta::milliseconds(1)] {
+        assert_eq!(decide(&m, now, &policy).action, NextAction::Wait { until }, "{now}");
+    }
+    assert_eq!(decide(&m, until, &policy).action, NextAction::Aggregate);
+}
