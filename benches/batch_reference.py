@@ -73,11 +73,14 @@ def poll_backoff_secs(started, now):
 
 
 def aggregate_after_cooldown(success, now, reason):
-    if success is None or now - success >= COOLDOWN:
+    # The cooldown ends on the first whole second at or after success + COOLDOWN.
+    if success is None:
         return {"action": "aggregate"}, reason
     until = success + COOLDOWN
     if until.microsecond:
         until = until.replace(microsecond=0) + timedelta(seconds=1)
+    if now >= until:
+        return {"action": "aggregate"}, reason
     return {"action": "wait", "until": rfc3339(until)}, "cooldown"
 
 
