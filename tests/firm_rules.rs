@@ -291,11 +291,22 @@ fn rule_9_is_subject_to_the_cooldown() {
 #[test]
 fn rule_8_no_aggregation_before_the_announced_end_of_a_wait() {
     let success: DateTime<Utc> = "2018-07-18T20:16:39.250Z".parse().unwrap();
-    let m = MemberSnapshot { successfully_aggregated_at: Some(success), ..member(S::Failed) };
+    let m = MemberSnapshot {
+        successfully_aggregated_at: Some(success),
+        ..member(S::Failed)
+    };
     let until: DateTime<Utc> = "2018-07-18T23:16:40Z".parse().unwrap();
     let policy = Policy::default();
-    for now in [success, success + TimeDelta::hours(3), until - TimeDelta::milliseconds(1)] {
-        assert_eq!(decide(&m, now, &policy).action, NextAction::Wait { until }, "{now}");
+    for now in [
+        success,
+        success + TimeDelta::hours(3),
+        until - TimeDelta::milliseconds(1),
+    ] {
+        assert_eq!(
+            decide(&m, now, &policy).action,
+            NextAction::Wait { until },
+            "{now}"
+        );
     }
     assert_eq!(decide(&m, until, &policy).action, NextAction::Aggregate);
 }
