@@ -71,7 +71,9 @@ pub enum NextAction {
         as_of: DateTime<Utc>,
     },
     /// Stop working on the member: no call to MX will change its state. Tell the end user
-    /// why (the status's meaning) and offer to remove or reconnect it.
+    /// why (the status's meaning) and offer to remove or reconnect it. Exception: with
+    /// [`Reason::TimeOutOfRange`] the member's timestamps or your clock are corrupt: fix
+    /// them rather than the member.
     Stop,
 }
 
@@ -192,7 +194,8 @@ impl fmt::Display for ActionKind {
 pub struct Decision {
     /// What the caller must do next.
     pub action: NextAction,
-    /// The rule that chose the action; `reason.action() == action.kind()` always holds.
+    /// The rule that chose the action; `reason.action() == action.kind()` holds for every
+    /// decision [`decide`](crate::decide) returns (and `Deserialize` checks it).
     pub reason: Reason,
 }
 
@@ -205,7 +208,15 @@ impl Decision {
 
 impl serde::Serialize for Decision {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(4))?;
+        let payload = match self.action {
+            NextAction::Poll { .. } | NextAction::Wait { .. } | NextAction::ReadData { .. } => 1,
+            NextAction::AnswerMfa
+            | NextAction::UpdateCredentials
+            | NextAction::ResolveAtInstitution
+            | NextAction::Aggregate
+            | NextAction::Stop => 0,
+        };
+        let mut map = serializer.serialize_map(Some(3 + payload))?;
         self.serialize_entries(&mut map)?;
         map.end()
     }

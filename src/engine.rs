@@ -15,7 +15,7 @@ use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
 use crate::reason::Reason;
 use crate::snapshot::MemberSnapshot;
 use crate::status::StatusGroup;
-use crate::timestamp::ceil_to_second;
+use crate::timestamp::{MAX_UNIX_SECONDS, ceil_to_second};
 
 /// Decides what to do next with `member`, as of `now`, under `policy`.
 ///
@@ -148,7 +148,8 @@ pub enum AggregationWindow {
     /// on an aggregation may start (up to a second later than MX's exact window, never
     /// sooner). May be in the past.
     OpensAt(DateTime<Utc>),
-    /// The cooldown ends beyond the last instant chrono can represent (corrupt timestamps).
+    /// The cooldown ends after `9999-12-31T23:59:59Z`, the last second RFC 3339 (and so
+    /// the pinned JSON form of a wait) can write: the timestamps or the clock are corrupt.
     NeverRepresentable,
 }
 
@@ -174,10 +175,11 @@ pub fn earliest_aggregation(member: &MemberSnapshot, policy: &Policy) -> Aggrega
     let Some(success) = member.successfully_aggregated_at else {
         return AggregationWindow::Open;
     };
-    match success
+    let opens = success
         .checked_add_signed(delta(policy.cooldown))
         .and_then(ceil_to_second)
-    {
+        .filter(|opens| opens.timestamp() <= MAX_UNIX_SECONDS);
+    match opens {
         Some(opens) => AggregationWindow::OpensAt(opens),
         None => AggregationWindow::NeverRepresentable,
     }

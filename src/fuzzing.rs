@@ -279,7 +279,7 @@ pub struct InvariantViolation {
 ///   the future counts as within);
 /// - a wait ends on the first whole second at or after `success + cooldown`, after `now`;
 /// - a poll comes after at least 3 s;
-/// - `time_out_of_range` only when the cooldown's end cannot be represented.
+/// - `time_out_of_range` only when the cooldown's end cannot be written as RFC 3339.
 pub fn check_invariants(
     member: &MemberSnapshot,
     now: DateTime<Utc>,
@@ -318,7 +318,8 @@ pub fn check_invariants(
         .and_then(|end| match end.timestamp_subsec_nanos() {
             0 => Some(end),
             _ => DateTime::from_timestamp(end.timestamp().checked_add(1)?, 0),
-        });
+        })
+        .filter(|end| end.timestamp() <= crate::timestamp::MAX_UNIX_SECONDS);
     let in_cooldown = member
         .successfully_aggregated_at
         .is_some_and(|_| cooldown_end.is_none_or(|end| now < end));

@@ -100,22 +100,22 @@ reasons! {
         "The status is LOCKED or IMPEDED: the end user must act on the institution's website first.",
         "NEXUS [V] (LOCKED); Atrium [3P] and CW LoginError \"visit website, then refresh\" [V-code] (IMPEDED).";
     FreshData "fresh_data" => ReadData,
-        "The member is CONNECTED and its last successful aggregation is younger than fresh_for (24 h): read the data, no aggregation needed.",
+        "The member is CONNECTED and its last successful aggregation is younger than the freshness window (fresh_for): read the data, no aggregation needed.",
         "Seed: a success within the last 24 hours lets you skip foreground aggregation.";
     AggregationStarting "aggregation_starting" => Poll,
         "A transient status (CREATED, UPDATED, RESUMED, PENDING) with a recent aggregated_at: MX has started or is about to start a job and has not flipped is_being_aggregated yet; poll.",
         "Seed: transient statuses \"may require you to keep making read requests on the member\"; Policy::transient_stall.";
     AggregationDelayed "aggregation_delayed" => Poll,
-        "The status is DELAYED: MX says the aggregation takes longer than expected; look again after delayed_recheck (1 h).",
+        "The status is DELAYED: MX says the aggregation takes longer than expected; look again after delayed_recheck.",
         "Atrium [3P]; ACAD: check back later; Policy::delayed_recheck.";
     TimeOutOfRange "time_out_of_range" => Stop,
-        "The cooldown would end beyond the last instant chrono can represent: the timestamps or the clock are corrupt, and no wait can be expressed.",
-        "This crate: checked time arithmetic, never a panic.";
+        "The cooldown would end after 9999-12-31T23:59:59Z, the last second RFC 3339 can write: the member's timestamps or the clock are corrupt, and no wait can be expressed. Fix the data or the clock; the member itself may be fine.",
+        "This crate: checked time arithmetic, never a panic; the pinned JSON writes times as RFC 3339.";
     Cooldown "cooldown" => Wait,
-        "The member would be aggregated, but its last success is less than cooldown (3 h) ago, or in the future: wait until the cooldown ends.",
+        "The member would be aggregated, but its last success is less than the cooldown ago, or in the future: wait until the cooldown ends.",
         "Seed: \"you cannot run a new aggregation within three hours of a successful aggregation\"; ERR [V]: such a call is accepted without running.";
     StaleData "stale_data" => Aggregate,
-        "The member is CONNECTED but has no successful aggregation within fresh_for (24 h): aggregate in the foreground.",
+        "The member is CONNECTED but has no successful aggregation within the freshness window (fresh_for): aggregate in the foreground.",
         "Seed: foreground aggregation with the end user present.";
     AggregationFailed "aggregation_failed" => Aggregate,
         "The status is FAILED, DEGRADED or DISCONNECTED: aggregate again with the end user present.",

@@ -68,9 +68,10 @@ pub(crate) fn from_unix_seconds(seconds: i64) -> Result<DateTime<Utc>, Timestamp
 /// Writes an instant as RFC 3339 in UTC with `Z`, with fractional seconds only when they
 /// are not zero (`2018-07-18T23:16:40Z`), so writing and reading back loses nothing.
 ///
-/// Writes straight into the formatter, without allocating. Years outside 0000–9999 (only
-/// reachable by building a `DateTime` in code, never by reading MX) are written with a sign,
-/// as chrono does, and are not RFC 3339.
+/// Writes straight into the formatter, without allocating. Years outside 0000–9999 are
+/// written with a sign, as chrono does, and are not RFC 3339: the parser never produces
+/// them and `decide` never returns a wait past 9999, but a `DateTime` built in code can be
+/// anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rfc3339(pub DateTime<Utc>);
 

@@ -161,6 +161,22 @@ fn usage_errors_name_the_flag_and_what_it_takes() {
 }
 
 #[test]
+fn policy_windows_longer_than_a_year_are_refused() {
+    for flag in ["--cooldown", "--fresh-for", "--min-poll"] {
+        let out = run(mx(["decide", flag, "366d", "--now", NOW]));
+        assert_eq!(out.code, Some(2), "{flag}");
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: invalid value '366d' for '{flag} <DURATION>': must be at most 365d\n"
+            )),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(out.stdout, "");
+    }
+}
+
+#[test]
 fn min_poll_below_mx_minimum_is_refused() {
     for command in ["decide", "batch"] {
         for below in ["2s", "0s"] {

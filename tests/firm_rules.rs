@@ -310,3 +310,29 @@ fn rule_8_no_aggregation_before_the_announced_end_of_a_wait() {
     }
     assert_eq!(decide(&m, until, &policy).action, NextAction::Aggregate);
 }
+
+/// Found in review: a success in the last 3 hours of the year 9999 put a wait's `until` in
+/// the year 10000, which RFC 3339 (the pinned JSON form) cannot write. Such timestamps are
+/// corrupt; the engine says so instead of writing a time nobody can read back.
+#[test]
+fn rule_8_a_cooldown_ending_after_9999_is_out_of_range() {
+    let m = MemberSnapshot::from_json(
+        r#"{"connection_status":"FAILED","successfully_aggregated_at":"9999-12-31T22:00:00Z"}"#,
+    )
+    .unwrap();
+    let d = decide(&m, now(), &Policy::default());
+    assert_eq!(
+        (d.action, d.reason),
+        (NextAction::Stop, Reason::TimeOutOfRange)
+    );
+    let last: DateTime<Utc> = "9999-12-31T20:59:59Z".parse().unwrap();
+    let m = MemberSnapshot {
+        successfully_aggregated_at: Some(last),
+        ..m
+    };
+    let until: DateTime<Utc> = "9999-12-31T23:59:59Z".parse().unwrap();
+    assert_eq!(
+        decide(&m, now(), &Policy::default()).action,
+        NextAction::Wait { until }
+    );
+}

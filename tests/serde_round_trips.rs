@@ -21,6 +21,13 @@ fn writable_instant() -> impl Strategy<Value = DateTime<Utc>> {
             prop_oneof![Just(0u32), 0..1_000_000_000u32]
         )
             .prop_map(|(s, n)| DateTime::from_timestamp(s, n).unwrap()),
+        // The edges of what RFC 3339 can write, where a cooldown can end past the year 9999.
+        (0..2 * 86_400i64, 0..1_000_000_000u32).prop_map(|(back, n)| DateTime::from_timestamp(
+            MAX_UNIX_SECONDS - back,
+            n
+        )
+        .unwrap()),
+        (0..86_400i64).prop_map(|s| DateTime::from_timestamp(MIN_UNIX_SECONDS + s, 0).unwrap()),
     ]
 }
 

@@ -59,6 +59,9 @@ impl fmt::Display for Explanation<'_> {
                 format_args!("null: the member has no credentials, e.g. a manual member."),
             )?,
         }
+        if let Some((name, value)) = self.window() {
+            line(f, "window", format_args!("{name} {}", HumanDuration(value)))?;
+        }
         self.what_to_do(f)?;
         self.look_again(f)?;
         if self.member.background_aggregation_is_disabled {
@@ -75,6 +78,22 @@ impl fmt::Display for Explanation<'_> {
 }
 
 impl Explanation<'_> {
+    /// The policy window the rule compared against, as in effect (the flags may change it).
+    fn window(&self) -> Option<(&'static str, std::time::Duration)> {
+        let policy = self.policy;
+        match self.decision.reason {
+            Reason::FreshData | Reason::StaleData => Some(("fresh for", policy.fresh_for)),
+            Reason::Cooldown => Some(("cooldown", policy.cooldown)),
+            Reason::AggregationDelayed => {
+                Some(("recheck a DELAYED member every", policy.delayed_recheck))
+            }
+            Reason::AggregationStarting => {
+                Some(("a job is taken as stalled after", policy.transient_stall))
+            }
+            _ => None,
+        }
+    }
+
     /// The caller's duty (`do`) and the end user's (`end user`).
     fn what_to_do(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let oauth = self.member.is_oauth;

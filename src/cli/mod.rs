@@ -18,6 +18,8 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use mx_aggregation::{MX_MIN_POLL_INTERVAL, Policy, parse_mx_timestamp};
 
+use std::time::Duration;
+
 use mx_aggregation::HumanDuration;
 
 const EXIT_STATUSES: &str = "\
@@ -101,10 +103,10 @@ struct DecisionArgs {
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     now: Option<DateTime<Utc>>,
     /// No aggregation starts until this long after the last success (MX's throttle window).
-    #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.cooldown))]
+    #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.cooldown), value_parser = parse_window)]
     cooldown: HumanDuration,
     /// A CONNECTED member whose last success is younger than this is read, not aggregated.
-    #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.fresh_for))]
+    #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.fresh_for), value_parser = parse_window)]
     fresh_for: HumanDuration,
     /// The shortest interval between two polls; at least 3s, MX's minimum.
     #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.min_poll), value_parser = parse_min_poll)]
@@ -133,8 +135,21 @@ fn parse_now(text: &str) -> Result<DateTime<Utc>, String> {
     parse_mx_timestamp(text).map_err(|e| e.to_string())
 }
 
-fn parse_min_poll(text: &str) -> Result<HumanDuration, String> {
+/// The longest window a policy flag accepts. MX's own windows are hours; a year is far
+/// beyond any real contract, and anything longer is a typo that would push waits past what
+/// RFC 3339 can write.
+const LONGEST_WINDOW: Duration = Duration::from_secs(365 * 86_400);
+
+fn parse_window(text: &str) -> Result<HumanDuration, String> {
     let d: HumanDuration = text.parse().map_err(|e| format!("{e}"))?;
+    if d.0 > LONGEST_WINDOW {
+        return Err(format!("must be at most {}", HumanDuration(LONGEST_WINDOW)));
+    }
+    Ok(d)
+}
+
+fn parse_min_poll(text: &str) -> Result<HumanDuration, String> {
+    let d = parse_window(text)?;
     if d.0 < MX_MIN_POLL_INTERVAL {
         return Err(format!(
             "must be at least {}, MX's minimum polling interval",
