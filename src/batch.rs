@@ -14,6 +14,8 @@
 //! decided and why, in [`SnapshotError`]'s words, with `"guid"` when the line could be
 //! read that far. [`write_decision`] writes the first shape alone, for `decide`.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -118,6 +120,31 @@ pub fn write_decision(out: &mut Vec<u8>, guid: Option<&str>, decision: &Decision
     write_line(out, &DecisionLine { guid, decision });
 }
 
+/// Answers an input line longer than `limit` bytes, which the reader skipped instead of
+/// buffering: appends `{"line": N, "error": "line longer than … bytes: skipped"}` and
+/// returns [`LineOutcome::Failed`]. With it `batch` keeps its memory bounded whatever the
+/// input, and still writes exactly one line per input line.
+///
+/// ```
+/// use mx_aggregation::batch::{LineOutcome, overlong_line};
+///
+/// let mut out = Vec::new();
+/// assert_eq!(overlong_line(7, 16 << 20, &mut out), LineOutcome::Failed);
+/// assert_eq!(out, b"{\"line\":7,\"error\":\"line longer than 16777216 bytes: skipped\"}\n");
+/// ```
+pub fn overlong_line(line_no: u64, limit: usize, out: &mut Vec<u8>) -> LineOutcome {
+    let message = format_args!("line longer than {limit} bytes: skipped");
+    write_line(
+        out,
+        &ErrorLine {
+            line: line_no,
+            error: &message,
+            guid: None,
+        },
+    );
+    LineOutcome::Failed
+}
+
 /// Appends the error line of input line `line_no` to `out`.
 fn write_error(out: &mut Vec<u8>, line_no: u64, guid: Option<&str>, error: &SnapshotError) {
     write_line(
@@ -164,7 +191,7 @@ impl Serialize for DecisionLine<'_> {
 /// An input line that could not be decided.
 struct ErrorLine<'a> {
     line: u64,
-    error: &'a SnapshotError,
+    error: &'a dyn fmt::Display,
     guid: Option<&'a str>,
 }
 
@@ -181,7 +208,7 @@ impl Serialize for ErrorLine<'_> {
 }
 
 /// An error's `Display` as a JSON string, written without an intermediate `String`.
-struct Message<'a>(&'a SnapshotError);
+struct Message<'a>(&'a dyn fmt::Display);
 
 impl Serialize for Message<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -168,3 +168,24 @@ fn output_order_follows_input_order_over_many_lines() {
         assert_eq!(object.get("line").is_some(), i % 97 == 0, "{object}");
     }
 }
+
+#[test]
+fn a_line_longer_than_16_mib_is_skipped_with_an_error_line() {
+    let good = r#"{"guid": "MBR-1", "connection_status": "CHALLENGED"}"#;
+    let huge = format!(r#"{{"guid": "MBR-2", "name": "{}"}}"#, "x".repeat(17 << 20));
+    let input = format!("{good}\n{huge}\n{good}\n{huge}");
+    let out = run(mx(["batch", "--now", NOW]).write_stdin(input));
+    assert_eq!(out.code, Some(65), "{}", out.stderr);
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["action"], json!("answer_mfa"));
+    assert_eq!(
+        lines[1],
+        json!({"line": 2, "error": "line longer than 16777216 bytes: skipped"})
+    );
+    assert_eq!(lines[2]["action"], json!("answer_mfa"));
+    assert_eq!(
+        lines[3],
+        json!({"line": 4, "error": "line longer than 16777216 bytes: skipped"})
+    );
+}

@@ -4,9 +4,9 @@
 //! bytes: one reused line buffer, one reused output buffer, one locked `BufWriter`, the
 //! summary and the progress counter on standard error.
 
-use std::io::{self, BufRead as _, BufWriter, IsTerminal as _, Write as _};
+use std::io::{self, BufRead as _, BufWriter, IsTerminal as _, Read as _, Write as _};
 
-use mx_aggregation::batch::triage_line;
+use mx_aggregation::batch::{overlong_line, triage_line};
 
 use super::error::CliError;
 use super::input::Input;
@@ -16,6 +16,10 @@ use super::{BatchArgs, Completion};
 
 /// Output buffer size: few, large writes.
 const OUTPUT_BYTES: usize = 1 << 16;
+
+/// The longest line `batch` reads into memory. A longer one is answered with an error line
+/// and skipped, so memory stays bounded whatever the input; an MX member is a few KiB.
+const MAX_LINE_BYTES: usize = 16 << 20;
 
 /// A buffer that grew past this for one long line is shrunk back, so one huge line does
 /// not keep its memory for the rest of the run.
@@ -35,7 +39,8 @@ pub(super) fn run(args: &BatchArgs) -> Result<Completion, CliError> {
     let mut bytes_read: u64 = 0;
     loop {
         line.clear();
-        let read = match input.reader.read_until(b'\n', &mut line) {
+        let limit = (MAX_LINE_BYTES + 1) as u64;
+        let read = match (&mut input.reader).take(limit).read_until(b'\n', &mut line) {
             Ok(read) => read,
             Err(error) => {
                 // Keep the complete lines decided so far; the read error is what is reported.
@@ -49,7 +54,20 @@ pub(super) fn run(args: &BatchArgs) -> Result<Completion, CliError> {
         }
         line_no += 1;
         bytes_read += read as u64;
-        tally.count(triage_line(&line, line_no, now, &policy, &mut out));
+        let outcome = if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+            match input.reader.skip_until(b'\n') {
+                Ok(skipped) => bytes_read += skipped as u64,
+                Err(error) => {
+                    let _ = output.flush();
+                    progress.finish();
+                    return Err(input.read_error(error));
+                }
+            }
+            overlong_line(line_no, MAX_LINE_BYTES, &mut out)
+        } else {
+            triage_line(&line, line_no, now, &policy, &mut out)
+        };
+        tally.count(outcome);
         output.write_all(&out).map_err(CliError::stdout)?;
         out.clear();
         progress.tick(line_no, bytes_read);
