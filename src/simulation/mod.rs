@@ -256,3 +256,10 @@ fn busiest_day(times: impl Iterator<Item = DateTime<Utc>> + Clone) -> usize {
     }
     most
 }
+
+/// `t + d`, saturating at chrono's last instant: the simulator is public and must not panic
+/// on a start near chrono's limits. Time that cannot advance ends the run at its horizon or
+/// its step limit.
+pub(crate) fn later(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}

@@ -10,6 +10,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::later;
 use super::rng::SplitMix64;
 use super::{CallKind, CallOutcome, MxBehaviour, MxCall};
 use crate::lifecycle::{self, Cause, Guard, LifecycleEvent, Node, Transition};
@@ -82,10 +83,10 @@ impl SimulatedMx {
     ) -> Self {
         let mut rng = SplitMix64::new(seed);
         let background_due = match start.aggregated_at {
-            Some(at) if at + BACKGROUND_EVERY > now => at + BACKGROUND_EVERY,
-            Some(_) | None => now + secs(rng.between(1, 24 * 3_600)),
+            Some(at) if later(at, BACKGROUND_EVERY) > now => later(at, BACKGROUND_EVERY),
+            Some(_) | None => later(now, secs(rng.between(1, 24 * 3_600))),
         };
-        let outside_event_at = now + secs(rng.between(1, OUTSIDE_EVENT_MAX_SECS));
+        let outside_event_at = later(now, secs(rng.between(1, OUTSIDE_EVENT_MAX_SECS)));
         let mut mx = Self {
             now,
             node: Node::of(start.connection_status, start.is_being_aggregated),
@@ -112,7 +113,7 @@ impl SimulatedMx {
             && mx.has_edge(LifecycleEvent::AutomaticAggregation)
             && mx.rng.chance(1, 2)
         {
-            mx.automatic_start_at = Some(now + secs(mx.rng.between(1, 60)));
+            mx.automatic_start_at = Some(later(now, secs(mx.rng.between(1, 60))));
         }
         mx
     }
@@ -140,7 +141,9 @@ impl SimulatedMx {
     /// background aggregation and outside event due by then happens, in time order.
     pub(crate) fn advance_to(&mut self, t: DateTime<Utc>) {
         while let Some((at, happening)) = self.next_happening() {
-            if at > t {
+            // A happening scheduled at chrono's last instant was saturated by `later`: it
+            // never comes, or the loop would take it forever.
+            if at > t || at == DateTime::<Utc>::MAX_UTC {
                 break;
             }
             self.now = at;
@@ -153,13 +156,14 @@ impl SimulatedMx {
                     }
                 }
                 Happening::Background => {
-                    self.background_due = at + BACKGROUND_EVERY;
+                    self.background_due = later(at, BACKGROUND_EVERY);
                     if self.background_allowed() {
                         self.start_job();
                     }
                 }
                 Happening::Outside => {
-                    self.outside_event_at = at + secs(self.rng.between(1, OUTSIDE_EVENT_MAX_SECS));
+                    self.outside_event_at =
+                        later(at, secs(self.rng.between(1, OUTSIDE_EVENT_MAX_SECS)));
                     self.take_outside_event();
                 }
             }
@@ -206,7 +210,7 @@ impl SimulatedMx {
                 self.follow(edge);
                 self.needs_updated_credentials = false;
                 let (low, high) = AUTOMATIC_START_SECS;
-                self.automatic_start_at = Some(self.now + secs(self.rng.between(low, high)));
+                self.automatic_start_at = Some(later(self.now, secs(self.rng.between(low, high))));
                 CallOutcome::Applied
             }
             Some(_) | None => CallOutcome::Refused,
@@ -267,7 +271,7 @@ impl SimulatedMx {
         self.node = Node::Aggregating;
         self.job_running = true;
         self.aggregated_at = Some(self.now);
-        self.background_due = self.now + BACKGROUND_EVERY;
+        self.background_due = later(self.now, BACKGROUND_EVERY);
         self.automatic_start_at = None;
         self.schedule_move();
     }
@@ -372,16 +376,10 @@ impl SimulatedMx {
 
     fn schedule_move(&mut self) {
         let (low, high) = match self.node() {
-            Node::Status(ConnectionStatus::Challenged) => MFA_TIMEOUT_SECS,
-            Node::Status(ConnectionStatus::Resumed) => RESUMED_STEP_SECS,
-            Node::Status(ConnectionStatus::Delayed) => DELAYED_STEP_SECS,
-            Node::Start
-            | Node::NoCredentials
-            | Node::Status(_)
-            | Node::Aggregating
-            | Node::AnyLive => JOB_STEP_SECS,
+            Node::Status(status) => step_secs(status),
+            Node::Start | Node::NoCredentials | Node::Aggregating | Node::AnyLive => JOB_STEP_SECS,
         };
-        self.next_move_at = Some(self.now + secs(self.rng.between(low, high)));
+        self.next_move_at = Some(later(self.now, secs(self.rng.between(low, high))));
     }
 }
 
@@ -394,8 +392,39 @@ enum Happening {
     Outside,
 }
 
+/// How long a job stays in `status` before it moves on (all inferred: MX documents none).
+const fn step_secs(status: ConnectionStatus) -> (u64, u64) {
+    match status {
+        ConnectionStatus::Challenged => MFA_TIMEOUT_SECS,
+        ConnectionStatus::Resumed => RESUMED_STEP_SECS,
+        ConnectionStatus::Delayed => DELAYED_STEP_SECS,
+        ConnectionStatus::Created
+        | ConnectionStatus::Prevented
+        | ConnectionStatus::Denied
+        | ConnectionStatus::Rejected
+        | ConnectionStatus::Locked
+        | ConnectionStatus::Connected
+        | ConnectionStatus::Impeded
+        | ConnectionStatus::Reconnected
+        | ConnectionStatus::Degraded
+        | ConnectionStatus::Disconnected
+        | ConnectionStatus::Discontinued
+        | ConnectionStatus::Closed
+        | ConnectionStatus::Failed
+        | ConnectionStatus::Updated
+        | ConnectionStatus::Disabled
+        | ConnectionStatus::Imported
+        | ConnectionStatus::Expired
+        | ConnectionStatus::Impaired
+        | ConnectionStatus::Pending => JOB_STEP_SECS,
+    }
+}
+
 fn secs(s: u64) -> TimeDelta {
-    TimeDelta::seconds(i64::try_from(s).unwrap_or(i64::MAX))
+    i64::try_from(s)
+        .ok()
+        .and_then(TimeDelta::try_seconds)
+        .unwrap_or(TimeDelta::MAX)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::later;
 use super::mx::SimulatedMx;
 use super::{CallKind, End, EndUser, Response, Run, Scenario, Step};
 use crate::decision::{Decision, NextAction};
@@ -63,7 +64,8 @@ pub fn simulate(
             response,
         });
         match next {
-            Next::ReadAt(at) if at > horizon_end => {
+            // Past the horizon, or a clock that saturated at chrono's last instant.
+            Next::ReadAt(at) if at > horizon_end || at <= t => {
                 run.end = End::Horizon;
                 break;
             }
@@ -86,17 +88,18 @@ fn respond(
     policy: &Policy,
     scenario: &Scenario,
 ) -> (Response, Next) {
-    let after_a_call = Next::ReadAt(t + delta(MX_MIN_POLL_INTERVAL));
+    let after_a_call = Next::ReadAt(later(t, delta(MX_MIN_POLL_INTERVAL)));
     let absent = scenario.end_user == EndUser::Absent;
     match decision.action {
         NextAction::Poll { after_secs } => (
             Response::Polled,
-            Next::ReadAt(t + delta(std::time::Duration::from_secs(after_secs))),
+            Next::ReadAt(later(t, delta(std::time::Duration::from_secs(after_secs)))),
         ),
         NextAction::Wait { until } => (Response::Waited, Next::ReadAt(until)),
-        NextAction::ReadData { .. } if absent => {
-            (Response::ReadData, Next::ReadAt(t + ABSENT_USER_RECHECK))
-        }
+        NextAction::ReadData { .. } if absent => (
+            Response::ReadData,
+            Next::ReadAt(later(t, ABSENT_USER_RECHECK)),
+        ),
         NextAction::ReadData { .. } => (Response::ReadData, Next::End(End::ReadData)),
         NextAction::Stop => (Response::Stopped, Next::End(End::Stop)),
         NextAction::AnswerMfa
@@ -107,7 +110,7 @@ fn respond(
         {
             (
                 Response::AwaitingUser,
-                Next::ReadAt(t + ABSENT_USER_RECHECK),
+                Next::ReadAt(later(t, ABSENT_USER_RECHECK)),
             )
         }
         NextAction::AnswerMfa => {
