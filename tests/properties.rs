@@ -135,13 +135,20 @@ proptest! {
     }
 
     #[test]
-    fn the_decision_depends_on_the_policy_only_through_its_fields(m in member(), now in instant(), hours in 0u64..48) {
-        // A longer cooldown can only turn an aggregate into a wait, never the reverse.
+    fn a_longer_cooldown_only_turns_aggregations_into_waits(m in member(), now in instant(), hours in 0u64..48) {
         let short = Policy::default();
         let long = Policy { cooldown: std::time::Duration::from_secs(hours * 3600).max(short.cooldown), ..short };
         let (a, b) = (decide(&m, now, &short), decide(&m, now, &long));
-        if a.action.kind() == ActionKind::Wait {
-            prop_assert!(matches!(b.action.kind(), ActionKind::Wait | ActionKind::Stop));
+        match (a.action.kind(), b.action.kind()) {
+            // A wait stays a wait (or the longer window cannot be written: stop).
+            (ActionKind::Wait, other) => prop_assert!(matches!(other, ActionKind::Wait | ActionKind::Stop), "{:?}", b),
+            // An aggregation may become a wait, nothing else.
+            (ActionKind::Aggregate, other) => prop_assert!(matches!(other, ActionKind::Aggregate | ActionKind::Wait | ActionKind::Stop), "{:?}", b),
+            // Rules that do not look at the cooldown do not change.
+            (kind, other) => prop_assert_eq!(kind, other),
+        }
+        if let (NextAction::Wait { until: early }, NextAction::Wait { until: late }) = (a.action, b.action) {
+            prop_assert!(late >= early);
         }
     }
 }

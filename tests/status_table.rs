@@ -120,3 +120,59 @@ fn table() {
     }
     insta::assert_snapshot!(out);
 }
+
+/// Rule summaries name statuses in prose; each must name exactly the statuses of its group,
+/// so the prose cannot drift from the table.
+#[test]
+fn rule_summaries_name_exactly_their_groups_statuses() {
+    use mx_aggregation::Reason;
+    let named = |text: &str| -> Vec<ConnectionStatus> {
+        let mut found: Vec<_> = text
+            .split(|c: char| !c.is_ascii_uppercase())
+            .filter_map(ConnectionStatus::from_mx_str)
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    };
+    let members = |groups: &[StatusGroup]| -> Vec<ConnectionStatus> {
+        ConnectionStatus::ALL
+            .into_iter()
+            .filter(|s| groups.contains(&s.group()))
+            .collect()
+    };
+    let cases = [
+        (Reason::TerminalStatus, members(&[StatusGroup::Terminal])),
+        (Reason::MfaChallenge, members(&[StatusGroup::Challenged])),
+        (
+            Reason::CredentialsRequired,
+            members(&[StatusGroup::NeedsCredentials]),
+        ),
+        (
+            Reason::InstitutionActionRequired,
+            members(&[StatusGroup::NeedsInstitution]),
+        ),
+        (Reason::FreshData, members(&[StatusGroup::Connected])),
+        (Reason::StaleData, members(&[StatusGroup::Connected])),
+        (Reason::AggregationFailed, members(&[StatusGroup::Failed])),
+        (Reason::MfaFailed, members(&[StatusGroup::MfaFailed])),
+        (
+            Reason::ForegroundRequired,
+            members(&[StatusGroup::Reconnected]),
+        ),
+        (
+            Reason::AggregationStarting,
+            members(&[StatusGroup::Transient]),
+        ),
+        (Reason::AggregationDelayed, members(&[StatusGroup::Delayed])),
+        (Reason::AggregationStalled, members(&[StatusGroup::Delayed])),
+    ];
+    for (reason, expected) in cases {
+        assert_eq!(
+            named(reason.summary()),
+            expected,
+            "{reason}: {}",
+            reason.summary()
+        );
+    }
+}
