@@ -14,13 +14,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::batch::{LineOutcome, triage_line};
 use crate::decision::{ActionKind, Decision, NextAction};
-use crate::engine::decide;
+use crate::engine::{decide, delta};
 use crate::matrix::reference_now;
 use crate::member_json::MemberJson;
 use crate::policy::Policy;
 use crate::reason::Reason;
 use crate::snapshot::MemberSnapshot;
 use crate::status::{ConnectionStatus, StatusGroup};
+use crate::timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, ceil_to_second};
 
 /// Target `member_json`: arbitrary bytes → parse → snapshot → decide.
 ///
@@ -226,7 +227,8 @@ impl<'a> Arbitrary<'a> for SnapshotInput {
 }
 
 /// An instant: mostly within about 68 years of `base` (and often within days), sometimes
-/// anywhere chrono can represent, sometimes exactly at its limits.
+/// anywhere chrono can represent, sometimes exactly at its limits or at the edges of the
+/// years 0000–9999 that RFC 3339 can write.
 fn instant(u: &mut Unstructured<'_>, base: DateTime<Utc>) -> arbitrary::Result<DateTime<Utc>> {
     Ok(match u.int_in_range(0u8..=9)? {
         0..=3 => shift(base, i64::from(u.arbitrary::<i16>()?) * 60),
@@ -238,8 +240,19 @@ fn instant(u: &mut Unstructured<'_>, base: DateTime<Utc>) -> arbitrary::Result<D
             let nanos = u.int_in_range(0..=999_999_999)?;
             DateTime::from_timestamp(seconds, nanos).unwrap_or(DateTime::<Utc>::MAX_UTC)
         }
-        8 => DateTime::<Utc>::MIN_UTC,
-        _ => DateTime::<Utc>::MAX_UTC,
+        8 => match u.int_in_range(0u8..=1)? {
+            0 => DateTime::<Utc>::MIN_UTC,
+            _ => DateTime::<Utc>::MAX_UTC,
+        },
+        // The edges of what RFC 3339 can write, where a cooldown can end past 9999.
+        _ => match u.int_in_range(0u8..=1)? {
+            0 => DateTime::from_timestamp(MIN_UNIX_SECONDS + i64::from(u.arbitrary::<u16>()?), 0),
+            _ => DateTime::from_timestamp(
+                MAX_UNIX_SECONDS - i64::from(u.arbitrary::<u32>()? % 200_000),
+                0,
+            ),
+        }
+        .unwrap_or(base),
     })
 }
 
@@ -308,18 +321,14 @@ pub fn check_invariants(
     }
 
     let age = |t: DateTime<Utc>| now.signed_duration_since(t);
-    let window = |d: std::time::Duration| TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);
-    let cooldown = window(policy.cooldown);
+    let cooldown = delta(policy.cooldown);
     // The cooldown ends on the first whole second at or after `success + cooldown`, the
     // instant a wait announces; an end past chrono's range is never reached.
     let cooldown_end = member
         .successfully_aggregated_at
         .and_then(|s| s.checked_add_signed(cooldown))
-        .and_then(|end| match end.timestamp_subsec_nanos() {
-            0 => Some(end),
-            _ => DateTime::from_timestamp(end.timestamp().checked_add(1)?, 0),
-        })
-        .filter(|end| end.timestamp() <= crate::timestamp::MAX_UNIX_SECONDS);
+        .and_then(ceil_to_second)
+        .filter(|end| end.timestamp() <= MAX_UNIX_SECONDS);
     let in_cooldown = member
         .successfully_aggregated_at
         .is_some_and(|_| cooldown_end.is_none_or(|end| now < end));
@@ -353,7 +362,7 @@ pub fn check_invariants(
             Some(("rule 6: LOCKED, IMPEDED", ActionKind::ResolveAtInstitution))
         }
         Some(StatusGroup::Connected) => match member.successfully_aggregated_at {
-            Some(s) if age(s) < window(policy.fresh_for) => {
+            Some(s) if age(s) < delta(policy.fresh_for) => {
                 Some(("rule 7: fresh CONNECTED reads data", ActionKind::ReadData))
             }
             Some(_) | None => Some(("rule 9: stale CONNECTED aggregates", aggregate_or_wait)),
