@@ -31,7 +31,7 @@ chmod -R u+w "$WORK/floor"
 cp "$REPO/Cargo.lock" "$WORK/floor/Cargo.lock"
 echo "building the floor and mx-aggregation (release)..." >&2
 cargo build --release --quiet --manifest-path "$WORK/floor/Cargo.toml" --target-dir "$WORK/floor-target"
-cargo build --release --quiet --manifest-path "$REPO/Cargo.toml"
+cargo build --release --quiet --manifest-path "$REPO/Cargo.toml" --bin mx-aggregation
 FLOOR="$WORK/floor-target/release/floor"
 BATCH="$REPO/target/release/mx-aggregation"
 

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::decision::{Decision, NextAction};
+use crate::action::NextAction;
+use crate::decision::Decision;
 use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
 use crate::reason::Reason;
 use crate::snapshot::MemberSnapshot;
@@ -20,27 +21,35 @@ use crate::timestamp::{MAX_UNIX_SECONDS, ceil_to_second};
 /// Decides what to do next with `member`, as of `now`, under `policy`.
 ///
 /// Pure and total: the same arguments always give the same decision, and every argument
-/// gives one. The rules, in precedence order (see [`Reason`] for each one's source):
+/// gives one. The rules, in precedence order; each is a [`Reason`] (its code in brackets),
+/// which cites its source, and `docs/transitions.md` §2 numbers them in this order:
 ///
-/// 1. `CLOSED`, `DISABLED`, `DISCONTINUED` → [`Stop`](NextAction::Stop), whatever else
-///    the member says.
-/// 2. `CHALLENGED` → [`AnswerMfa`](NextAction::AnswerMfa).
-/// 3. Any other status while `is_being_aggregated` → [`Poll`](NextAction::Poll), with a
-///    backoff that grows with the job's age (from 3 s to [`Policy::max_poll`]).
-/// 4. Null status (no credentials) → [`Stop`](NextAction::Stop).
-/// 5. `needs_updated_credentials`, or `PREVENTED`, `DENIED`, `IMPAIRED`, `IMPORTED` →
-///    [`UpdateCredentials`](NextAction::UpdateCredentials).
-/// 6. `LOCKED`, `IMPEDED` → [`ResolveAtInstitution`](NextAction::ResolveAtInstitution).
-/// 7. `CONNECTED` with a success younger than [`Policy::fresh_for`] →
-///    [`ReadData`](NextAction::ReadData).
-/// 8. Transient statuses (`CREATED`, `UPDATED`, `RESUMED`, `PENDING`) with an
-///    `aggregated_at` younger than [`Policy::transient_stall`] → poll; `DELAYED` younger
-///    than [`Policy::delayed_stall`] → poll after [`Policy::delayed_recheck`].
-/// 9. Everything else is aggregated: `CONNECTED` with stale data, `FAILED`, `DEGRADED`,
-///    `DISCONNECTED`, `REJECTED`, `EXPIRED`, `RECONNECTED`, and stalled transient
-///    statuses → [`Aggregate`](NextAction::Aggregate), except within
-///    [`Policy::cooldown`] of `successfully_aggregated_at` (a success in the future counts
-///    as within), which gives [`Wait`](NextAction::Wait) until the cooldown ends.
+/// - `CLOSED`, `DISABLED`, `DISCONTINUED` → [`Stop`](NextAction::Stop), whatever else
+///   the member says (`terminal_status`).
+/// - `CHALLENGED` → [`AnswerMfa`](NextAction::AnswerMfa) (`mfa_challenge`).
+/// - Any other status while `is_being_aggregated` → [`Poll`](NextAction::Poll), with a
+///   backoff that grows with the job's age, from 3 s to [`Policy::max_poll`]
+///   (`aggregation_in_progress`).
+/// - Null status (no credentials) → [`Stop`](NextAction::Stop) (`no_credentials`).
+/// - `needs_updated_credentials` (`needs_updated_credentials`), or `PREVENTED`, `DENIED`,
+///   `IMPAIRED`, `IMPORTED` (`credentials_required`) →
+///   [`UpdateCredentials`](NextAction::UpdateCredentials).
+/// - `LOCKED`, `IMPEDED` → [`ResolveAtInstitution`](NextAction::ResolveAtInstitution)
+///   (`institution_action_required`).
+/// - `CONNECTED` with a success younger than [`Policy::fresh_for`] →
+///   [`ReadData`](NextAction::ReadData) (`fresh_data`).
+/// - Transient statuses (`CREATED`, `UPDATED`, `RESUMED`, `PENDING`) with an
+///   `aggregated_at` younger than [`Policy::transient_stall`] → poll
+///   (`aggregation_starting`); `DELAYED` younger than [`Policy::delayed_stall`] → poll after
+///   [`Policy::delayed_recheck`] (`aggregation_delayed`).
+/// - Everything else is aggregated → [`Aggregate`](NextAction::Aggregate): `CONNECTED` with
+///   stale data (`stale_data`); `FAILED`, `DEGRADED`, `DISCONNECTED`
+///   (`aggregation_failed`); `REJECTED`, `EXPIRED` (`mfa_failed`); `RECONNECTED`
+///   (`foreground_required`); stalled transient statuses (`aggregation_stalled`). Except
+///   within [`Policy::cooldown`] of `successfully_aggregated_at` (a success in the future
+///   counts as within): then [`Wait`](NextAction::Wait) until the cooldown ends
+///   (`cooldown`), or [`Stop`](NextAction::Stop) when that end cannot be written
+///   (`time_out_of_range`).
 pub fn decide(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> Decision {
     let Some(status) = member.connection_status else {
         return if member.is_being_aggregated {
@@ -107,7 +116,7 @@ const fn decision(action: NextAction, reason: Reason) -> Decision {
     Decision { action, reason }
 }
 
-/// Rule 3: a job runs; look again after the backoff.
+/// `aggregation_in_progress`: a job runs; look again after the backoff.
 fn poll_running_job(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> Decision {
     let after_secs = poll_backoff_secs(member.aggregated_at, now, policy);
     decision(

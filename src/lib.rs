@@ -1,7 +1,8 @@
 //! Decides what to do next with an MX Platform API member. The core is sans-IO: it reads
 //! no clock, does no IO, keeps no global state and does not allocate while deciding; `now`
-//! is an argument, so every decision is deterministic and testable. Only the
-//! `mx-aggregation` command-line tool reads the system clock.
+//! is an argument, so every decision is deterministic and testable. This package is the
+//! engine alone; the `mx-aggregation` command-line tool, the lifecycle model, the
+//! simulation and the documentation generator are separate packages of its workspace.
 //!
 //! A *member* is one person's connection to one institution. MX describes its state with
 //! `connection_status` (21 documented values plus `PENDING`), `is_being_aggregated`,
@@ -19,7 +20,7 @@
 //! use chrono::{TimeZone, Utc};
 //! use mx_aggregation::{decide, MemberSnapshot, NextAction, Policy};
 //!
-//! // MX's read member status response while an MFA challenge is open.
+//! // MX's read member status response after a failed aggregation, an hour after a success.
 //! let member = MemberSnapshot::from_json(r#"{"member": {
 //!     "connection_status": "FAILED", "is_being_aggregated": false,
 //!     "aggregated_at": "2020-09-21T19:48:57Z",
@@ -37,54 +38,51 @@
 //! # Where things are
 //!
 //! - [`ConnectionStatus`]: the 22 statuses, from one table holding each one's MX id, string,
-//!   meaning, [`StatusGroup`] and [`SeedList`]s.
+//!   meaning, [`StatusGroup`] and the seed guide's lists ([`SeedList`]).
 //! - [`MemberSnapshot`] and [`MemberJson`]: reading MX's payloads; [`SnapshotError`] names
 //!   the field and value of every bad input.
 //! - [`Policy`]: every timing rule as data, defaulting to MX's documented values.
 //! - [`decide`]: the rules, in precedence order; [`Reason`] names each one and its source.
 //! - [`Decision`], [`NextAction`]: what the caller must do next; each variant's doc is a
-//!   duty.
+//!   duty, from the one table behind [`ActionKind::duty`].
+//! - [`Decision::explain`]: the decision in words a person can act on.
 //! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
 //!   code path of `mx-aggregation batch`.
-//! - [`lifecycle`]: what MX can do next, as one table of edges between statuses, each with
-//!   its event, guard and source; [`ActionKind::causes`] names the event an action causes.
-//! - [`simulation`]: the engine followed against a seeded simulated MX and end user; the
-//!   tests check its promises there, and the generated documentation reports its figures.
-//! - [`docs`]: `docs/transitions.md` and `docs/lifecycle.dot`, rendered from the same tables.
+//! - [`Source`]: the MX documentation every rule cites, by key; `docs/sources.md` lists
+//!   them with their URLs.
 //!
-//! Sources are cited by the keys of `shared/domain/mx-api-facts.md`, with its confidence
-//! tags: **\[V\]** verified in MX's documentation, **\[V-code\]** in MX's own code,
-//! **\[3P\]** a third-party copy of MX's documentation. "Seed" is MX's "Aggregation
-//! Methods" guide.
+//! Sources are cited by [`Source`] key with a confidence tag: **\[V\]** verified in MX's
+//! documentation, **\[V-code\]** in MX's own code, **\[3P\]** a third-party copy of MX's
+//! documentation. "Seed" is MX's "Aggregation Methods" guide.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::use_self, unreachable_pub)]
 
+mod action;
 pub mod batch;
 mod decision;
-pub mod docs;
 mod duration;
 mod engine;
-#[cfg(feature = "fuzzing")]
-pub mod fuzzing;
-pub mod lifecycle;
-pub mod matrix;
+mod explain;
 mod member_json;
 mod policy;
 mod reason;
-pub mod simulation;
 mod snapshot;
+mod sources;
 mod status;
 mod timestamp;
 
-pub use decision::{ActionKind, Decision, NextAction};
+pub use action::{ActionKind, NextAction};
+pub use decision::Decision;
 pub use duration::{DurationError, HumanDuration};
 pub use engine::{AggregationWindow, decide, earliest_aggregation};
+pub use explain::Explanation;
 pub use member_json::{MemberJson, SnapshotError};
 pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
 pub use reason::{Reason, UnknownReason};
 pub use snapshot::MemberSnapshot;
+pub use sources::Source;
 pub use status::{ConnectionStatus, SeedList, StatusGroup, UnknownStatus};
 pub use timestamp::{
     MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, Rfc3339, TimestampError, parse_mx_timestamp, to_rfc3339,

@@ -6,7 +6,7 @@
 //! (`member_guid` instead of `guid`). It keeps only the fields a decision needs, as raw JSON
 //! values, and ignores everything else, including the fields MX types wrongly in its own
 //! spec (`most_recent_job_guid` as a boolean, a challenge's `type` as an integer;
-//! `mx-api-facts.md` §2.1, §3.1). [`MemberJson::snapshot`] then checks each field and
+//! SPEC25). [`MemberJson::snapshot`] then checks each field and
 //! says which one is wrong, and how.
 
 use std::borrow::Cow;
@@ -470,5 +470,33 @@ impl<'de> Visitor<'de> for MemberVisitor {
             },
             None => fields,
         })
+    }
+}
+
+impl MemberSnapshot {
+    /// Reads a member from MX JSON: a bare member object, the `{"member": {...}}` envelope of
+    /// read member and read member status, or a member or connection-status webhook.
+    ///
+    /// ```
+    /// use mx_aggregation::{ConnectionStatus, MemberSnapshot};
+    ///
+    /// let webhook = r#"{"action": "CHANGED", "connection_status_id": 3,
+    ///                   "member_guid": "MBR-48d9", "type": "CONNECTION_STATUS"}"#;
+    /// let member = MemberSnapshot::from_json(webhook)?;
+    /// assert_eq!(member.connection_status, Some(ConnectionStatus::Challenged));
+    /// # Ok::<(), mx_aggregation::SnapshotError>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<Self, SnapshotError> {
+        MemberJson::parse(json)?.snapshot()
+    }
+}
+
+/// Reads the same payloads as [`MemberSnapshot::from_json`], from any serde format; errors
+/// name the field, as [`SnapshotError`] does.
+impl<'de> serde::Deserialize<'de> for MemberSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        MemberJson::deserialize(deserializer)?
+            .snapshot()
+            .map_err(serde::de::Error::custom)
     }
 }

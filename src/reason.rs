@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::decision::ActionKind;
+use crate::action::ActionKind;
 
 /// Declares [`Reason`] and its table.
 macro_rules! reasons {
@@ -67,7 +67,7 @@ macro_rules! reasons {
                 }
             }
 
-            /// The MX documentation the rule rests on (keys of `mx-api-facts.md` §0).
+            /// The MX documentation the rule rests on ([`Source`](crate::Source) keys).
             pub const fn source(self) -> &'static str {
                 match self {
                     $(Self::$variant => $source,)+
@@ -83,7 +83,7 @@ reasons! {
         "Seed, \"you should not attempt aggregation on a member with the following connection statuses\".";
     MfaChallenge "mfa_challenge" => AnswerMfa,
         "The status is CHALLENGED: the aggregation waits for the end user's MFA answer, even while is_being_aggregated is true.",
-        "NEXUS [V]; MFA docs: answer with PUT …/resume, then poll (mx-api-facts.md §5).";
+        "NEXUS [V]; MFA [V]: answer with PUT …/resume, then poll.";
     AggregationInProgress "aggregation_in_progress" => Poll,
         "MX is aggregating the member (is_being_aggregated is true): read it again after the poll backoff.",
         "Seed; AT-read-member-connection-status [V]: minimum polling interval 3 seconds.";
@@ -92,13 +92,13 @@ reasons! {
         "NEXUS [V]: null means the member exists without credentials; next step none.";
     NeedsUpdatedCredentials "needs_updated_credentials" => UpdateCredentials,
         "needs_updated_credentials is true: MX will not aggregate the member until its credentials are updated.",
-        "SPEC25 MemberResponse.needs_updated_credentials [V].";
+        "SPEC25 [V]: MemberResponse.needs_updated_credentials.";
     CredentialsRequired "credentials_required" => UpdateCredentials,
         "The status is PREVENTED, DENIED, IMPAIRED or IMPORTED: MX needs new credentials before it aggregates again.",
         "Seed, \"you must update credentials before aggregating\"; NEXUS [V].";
     InstitutionActionRequired "institution_action_required" => ResolveAtInstitution,
         "The status is LOCKED or IMPEDED: the end user must act on the institution's website first.",
-        "NEXUS [V] (LOCKED); Atrium [3P] and CW LoginError \"visit website, then refresh\" [V-code] (IMPEDED).";
+        "NEXUS [V] (LOCKED); Atrium [3P] and CW [V-code] LoginError: \"visit website, then refresh\" (IMPEDED).";
     FreshData "fresh_data" => ReadData,
         "The member is CONNECTED and its last successful aggregation is younger than the freshness window (fresh_for): read the data, no aggregation needed.",
         "Seed: a success within the last 24 hours lets you skip foreground aggregation.";
@@ -128,7 +128,7 @@ reasons! {
         "Atrium [3P]: reconnected members must be re-aggregated in the foreground.";
     AggregationStalled "aggregation_stalled" => Aggregate,
         "A transient or DELAYED status whose aggregated_at is older than its stall window, or missing: the aggregation stalled; start a new one.",
-        "Seed, \"aggregation can be attempted\" for CREATED and UPDATED; atrium-demo re-aggregates CREATED and RESUMED [V-code]; Policy::transient_stall, Policy::delayed_stall.";
+        "Seed, \"aggregation can be attempted\" for CREATED and UPDATED; DEMO [V-code] re-aggregates CREATED and RESUMED; Policy::transient_stall, Policy::delayed_stall.";
 }
 
 impl fmt::Display for Reason {

@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 use serde::ser::SerializeMap;
 
-use crate::member_json::{MemberJson, SnapshotError};
 use crate::status::ConnectionStatus;
 use crate::timestamp::Rfc3339;
 
@@ -44,24 +43,6 @@ pub struct MemberSnapshot {
     pub has_challenges: bool,
 }
 
-impl MemberSnapshot {
-    /// Reads a member from MX JSON: a bare member object, the `{"member": {...}}` envelope of
-    /// read member and read member status, or a member or connection-status webhook.
-    ///
-    /// ```
-    /// use mx_aggregation::{ConnectionStatus, MemberSnapshot};
-    ///
-    /// let webhook = r#"{"action": "CHANGED", "connection_status_id": 3,
-    ///                   "member_guid": "MBR-48d9", "type": "CONNECTION_STATUS"}"#;
-    /// let member = MemberSnapshot::from_json(webhook)?;
-    /// assert_eq!(member.connection_status, Some(ConnectionStatus::Challenged));
-    /// # Ok::<(), mx_aggregation::SnapshotError>(())
-    /// ```
-    pub fn from_json(json: &str) -> Result<Self, SnapshotError> {
-        MemberJson::parse(json)?.snapshot()
-    }
-}
-
 /// Writes the snapshot as a bare MX member object holding only the fields it knows;
 /// reading the output back gives the same snapshot. `has_challenges` is written as a
 /// `challenges` array with one empty challenge.
@@ -95,15 +76,5 @@ struct PlaceholderChallenge;
 impl serde::Serialize for PlaceholderChallenge {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_map(Some(0))?.end()
-    }
-}
-
-/// Reads the same payloads as [`MemberSnapshot::from_json`], from any serde format; errors
-/// name the field, as [`SnapshotError`] does.
-impl<'de> serde::Deserialize<'de> for MemberSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        MemberJson::deserialize(deserializer)?
-            .snapshot()
-            .map_err(serde::de::Error::custom)
     }
 }

@@ -7,7 +7,7 @@
 //! the engine's classification and the generated documentation all come from that table,
 //! so there is no second list to drift.
 //!
-//! Sources are the keys of `shared/domain/mx-api-facts.md` §0: `NEXUS` is MX's member
+//! Sources are [`Source`](crate::Source) keys: `NEXUS` is MX's member
 //! reference table, `CW` MX's open-source Connect widget, `ACAD` MX Academy, `Atrium` the
 //! legacy API reference as quoted by third parties, `SPEC25` the `v20250224` OpenAPI spec.
 
@@ -83,7 +83,7 @@ impl StatusGroup {
     }
 
     /// True when the status alone decides, whatever `is_being_aggregated` and
-    /// `needs_updated_credentials` say (rules 1 and 2).
+    /// `needs_updated_credentials` say (`terminal_status` and `mfa_challenge`).
     ///
     /// A closed member stays closed while a job winds down, and a challenged job cannot
     /// finish until the end user answers, so polling either would wait for nothing.
@@ -108,7 +108,7 @@ impl fmt::Display for StatusGroup {
     }
 }
 
-/// A list in MX's "Aggregation Methods" guide (`shared/seed/`) that names statuses.
+/// A list in MX's "Aggregation Methods" guide (`Seed`) that names statuses.
 ///
 /// The guide classifies statuses twice, in two sections that disagree: its first section
 /// sorts them into transient states and end states, its "Connection Status" section into
@@ -238,7 +238,7 @@ macro_rules! connection_statuses {
                 }
             }
 
-            /// Where [`meaning`](Self::meaning) comes from (keys of `mx-api-facts.md` §0,
+            /// Where [`meaning`](Self::meaning) comes from ([`Source`](crate::Source) keys,
             /// with its confidence tag).
             pub const fn source(self) -> &'static str {
                 match self {
@@ -288,7 +288,7 @@ connection_statuses! {
         "Atrium [3P], AT-read-member-connection-status [V]";
     7 Impeded "IMPEDED", NeedsInstitution, [EndState, CanAggregate],
         "The end user's attention is required on the institution's website (a message or terms to accept).",
-        "Atrium [3P], CW LoginError [V-code]";
+        "Atrium [3P]; CW [V-code] LoginError";
     8 Reconnected "RECONNECTED", Reconnected, [CanAggregate],
         "Migrated to a new data source; the next aggregation likely triggers MFA, so MX will not aggregate it in the background.",
         "Atrium [3P]";

@@ -2,7 +2,7 @@
 //!
 //! MX sends `aggregated_at` and `successfully_aggregated_at` as RFC 3339 text from its REST
 //! endpoints (`2016-10-13T18:07:57.000Z`, `2020-09-21T19:48:57Z`, `2015-06-19T10:37:04-06:00`)
-//! and as integer Unix seconds from its member webhooks (`mx-api-facts.md` §3.6 \[V\]). Both are
+//! and as integer Unix seconds from its member webhooks (WH-M \[V\]). Both are
 //! accepted; both are limited to the years 0000–9999 that RFC 3339 can write, so whatever
 //! this crate reads it can also write back.
 
@@ -28,7 +28,7 @@ pub enum TimestampError {
 
 /// Reads a timestamp written as text in either of MX's forms: RFC 3339 (`2020-09-21T19:48:57Z`,
 /// any offset, optional fractional seconds) or integer Unix seconds (`1531947410`, the form
-/// MX's member webhooks send as a JSON number, §3.6 \[V\]).
+/// MX's member webhooks send as a JSON number, WH-M \[V\]).
 ///
 /// For timestamps given on a command line or in a configuration file, where text is all
 /// there is. Member JSON goes through [`MemberJson`](crate::MemberJson) instead, which

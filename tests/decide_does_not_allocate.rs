@@ -5,8 +5,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use mx_aggregation::matrix::{TimeBucket, reference_now, statuses_and_null};
 use mx_aggregation::{MemberSnapshot, Policy, decide};
+use mx_aggregation_tooling::matrix::{TimeBucket, reference_now, statuses_and_null};
 
 thread_local! {
     static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };

@@ -1,4 +1,5 @@
-//! The nine firm rules of the core issue, one test each, over every status they name.
+//! The firm rules, one test each (named after the reason code that carries it), over every
+//! status they name.
 
 mod common;
 

@@ -3,10 +3,10 @@
 mod common;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use mx_aggregation::matrix::{reference_now, statuses_and_null};
 use mx_aggregation::{
     Decision, MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, MemberSnapshot, Policy, decide,
 };
+use mx_aggregation_tooling::matrix::{reference_now, statuses_and_null};
 use proptest::prelude::*;
 
 /// Any instant RFC 3339 can write (years 0000–9999), with or without a fraction.

@@ -4,8 +4,8 @@
 mod common;
 
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc};
-use mx_aggregation::matrix::{reference_now, statuses_and_null};
 use mx_aggregation::{ConnectionStatus, MemberSnapshot, Policy, decide};
+use mx_aggregation_tooling::matrix::{reference_now, statuses_and_null};
 use proptest::prelude::*;
 
 /// The four forms of one whole-second instant, as JSON values.

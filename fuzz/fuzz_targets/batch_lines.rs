@@ -1,3 +1,3 @@
 //! Arbitrary bytes as JSON Lines, through the code path of `mx-aggregation batch`.
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| mx_aggregation::fuzzing::batch_lines(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| mx_aggregation_tooling::fuzzing::batch_lines(data));

@@ -1,0 +1,44 @@
+//! `mx-aggregation decide [FILE|-]`: one member, one decision, as text or JSON.
+
+use std::io::Write as _;
+
+use mx_aggregation::batch::write_decision;
+use mx_aggregation::{MemberJson, decide};
+
+use super::error::CliError;
+use super::input::Input;
+use super::{Completion, DecideArgs, Format};
+
+/// Reads the whole input as one member, decides, and prints the decision. Bad data prints
+/// nothing on standard output.
+pub(super) fn run(args: &DecideArgs) -> Result<Completion, CliError> {
+    let mut input = Input::open(&args.input)?;
+    let bytes = input.read_all()?;
+    let bad_member = |error| CliError::BadMember {
+        input: input.name.clone(),
+        error,
+    };
+    let member = MemberJson::parse_bytes(&bytes).map_err(bad_member)?;
+    let snapshot = member.snapshot().map_err(bad_member)?;
+    let now = args.decision.now();
+    let policy = args.decision.policy();
+    let decision = decide(&snapshot, now, &policy);
+
+    let mut out = Vec::new();
+    match args.format {
+        Format::Json => write_decision(&mut out, member.guid(), &decision),
+        Format::Text => {
+            let explanation = decision
+                .explain(&snapshot, now, &policy)
+                .with_guid(member.guid());
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, "{explanation}");
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(&out)
+        .and_then(|()| stdout.flush())
+        .map_err(CliError::stdout)?;
+    Ok(Completion::Done)
+}

@@ -1,0 +1,64 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code, unreachable_pub)]
+
+/// Reads a file under `examples/`.
+pub fn example(name: &str) -> String {
+    let path = format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The path of a file under `examples/`.
+pub fn example_path(name: &str) -> String {
+    format!("{}/../examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every example member payload under `examples/`.
+pub const EXAMPLES: [&str; 5] = [
+    "member.json",
+    "member_status_challenged.json",
+    "member_status_connected.json",
+    "member_webhook.json",
+    "connection_status_webhook.json",
+];
+
+/// The `mx-aggregation` binary with these arguments, ready to run.
+pub fn mx<const N: usize>(args: [&str; N]) -> assert_cmd::Command {
+    let mut command = assert_cmd::cargo::cargo_bin_cmd!("mx-aggregation");
+    command.args(args);
+    command
+}
+
+/// What a finished run of the binary printed, and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit status; `None` if killed by a signal.
+    pub code: Option<i32>,
+    /// Standard output, as text.
+    pub stdout: String,
+    /// Standard error, as text.
+    pub stderr: String,
+}
+
+/// Runs the command (owned or borrowed) to completion.
+pub fn run(mut command: impl std::borrow::BorrowMut<assert_cmd::Command>) -> Run {
+    let output = command.borrow_mut().output().expect("the binary runs");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// The one line of a failed run's standard error, checked to be a single `error: ` line
+/// with nothing on standard output and no panic.
+pub fn one_error_line(run: &Run) -> &str {
+    assert_eq!(run.stdout, "", "nothing on stdout after an error: {run:?}");
+    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    let line = run
+        .stderr
+        .strip_suffix('\n')
+        .unwrap_or_else(|| panic!("stderr ends with a newline: {run:?}"));
+    assert!(!line.contains('\n'), "one line: {run:?}");
+    line.strip_prefix("error: ")
+        .unwrap_or_else(|| panic!("starts with error: {run:?}"))
+}

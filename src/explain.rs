@@ -1,0 +1,238 @@
+//! A decision explained so a person can act on it: the text `mx-aggregation decide` prints.
+//!
+//! Every sentence comes from the library's tables: the rule from [`Reason::summary`], the
+//! status from [`ConnectionStatus::meaning`](crate::ConnectionStatus::meaning), the duties
+//! from [`ActionKind::duty`], [`ActionKind::end_user_duty`] and [`ActionKind::look_again`].
+//! This module only adds the instants that depend on `now` and on the policy.
+
+use std::fmt;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::action::NextAction;
+use crate::decision::Decision;
+use crate::duration::HumanDuration;
+use crate::engine::{AggregationWindow, earliest_aggregation};
+use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
+use crate::reason::Reason;
+use crate::snapshot::MemberSnapshot;
+use crate::timestamp::Rfc3339;
+
+/// A decision with everything needed to explain it; its `Display` is the explanation,
+/// one `label  text` line each: `member`, `action`, `why`, `status`, `window`, `do`,
+/// `end user`, `look again`, `note`.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use mx_aggregation::{MemberSnapshot, Policy, decide};
+///
+/// let member = MemberSnapshot::from_json(r#"{"connection_status": "LOCKED"}"#)?;
+/// let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+/// let policy = Policy::default();
+/// let text = decide(&member, now, &policy).explain(&member, now, &policy).to_string();
+/// assert!(text.starts_with("action      resolve_at_institution (needs the end user)\n"));
+/// # Ok::<(), mx_aggregation::SnapshotError>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+#[must_use = "an Explanation does nothing until it is displayed"]
+pub struct Explanation<'a> {
+    guid: Option<&'a str>,
+    member: &'a MemberSnapshot,
+    decision: Decision,
+    now: DateTime<Utc>,
+    policy: &'a Policy,
+}
+
+impl Decision {
+    /// Explains this decision, made on `member` at `now` under `policy`, in words a person
+    /// can act on.
+    pub const fn explain<'a>(
+        self,
+        member: &'a MemberSnapshot,
+        now: DateTime<Utc>,
+        policy: &'a Policy,
+    ) -> Explanation<'a> {
+        Explanation {
+            guid: None,
+            member,
+            decision: self,
+            now,
+            policy,
+        }
+    }
+}
+
+impl<'a> Explanation<'a> {
+    /// Names the member (its `guid`) on the first line.
+    pub const fn with_guid(self, guid: Option<&'a str>) -> Self {
+        Self { guid, ..self }
+    }
+}
+
+impl fmt::Display for Explanation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Decision { action, reason } = self.decision;
+        let kind = action.kind();
+        if let Some(guid) = self.guid {
+            line(f, "member", format_args!("{guid}"))?;
+        }
+        let who = if kind.requires_end_user() {
+            "needs the end user"
+        } else {
+            "no end user needed"
+        };
+        line(f, "action", format_args!("{kind} ({who})"))?;
+        line(
+            f,
+            "why",
+            format_args!("{}: {}", reason.code(), reason.summary()),
+        )?;
+        match self.member.connection_status {
+            Some(status) => line(
+                f,
+                "status",
+                format_args!("{status} (id {}): {}", status.id(), status.meaning()),
+            )?,
+            None => line(
+                f,
+                "status",
+                format_args!("null: the member has no credentials, e.g. a manual member."),
+            )?,
+        }
+        if let Some((name, value)) = self.window() {
+            line(f, "window", format_args!("{name} {}", HumanDuration(value)))?;
+        }
+        line(f, "do", format_args!("{}", kind.duty()))?;
+        line(f, "end user", format_args!("{}", kind.end_user_duty()))?;
+        self.look_again(f)?;
+        if self.member.background_aggregation_is_disabled {
+            line(
+                f,
+                "note",
+                format_args!(
+                    "background_aggregation_is_disabled is true: MX does not refresh this member every 24 hours by itself, so its data ages until you aggregate."
+                ),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Explanation<'_> {
+    /// The policy window the rule compared against, as in effect.
+    fn window(&self) -> Option<(&'static str, Duration)> {
+        let policy = self.policy;
+        match self.decision.reason {
+            Reason::FreshData | Reason::StaleData => Some(("fresh for", policy.fresh_for)),
+            Reason::Cooldown => Some(("cooldown", policy.cooldown)),
+            Reason::AggregationDelayed => {
+                Some(("recheck a DELAYED member every", policy.delayed_recheck))
+            }
+            Reason::AggregationStarting => {
+                Some(("a job is taken as stalled after", policy.transient_stall))
+            }
+            _ => None,
+        }
+    }
+
+    /// When to decide again: the exact instant where the action carries one, else the
+    /// table's sentence with the poll floor in effect.
+    fn look_again(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = "look again";
+        match self.decision.action {
+            NextAction::Poll { after_secs } => {
+                let next = i64::try_from(after_secs)
+                    .ok()
+                    .and_then(TimeDelta::try_seconds)
+                    .and_then(|delay| self.now.checked_add_signed(delay));
+                match next {
+                    Some(next) => line(f, label, format_args!("{}", self.at(next))),
+                    None => line(
+                        f,
+                        label,
+                        format_args!("in {}", HumanDuration(Duration::from_secs(after_secs))),
+                    ),
+                }
+            }
+            NextAction::Wait { until } => line(f, label, format_args!("{}", self.at(until))),
+            NextAction::ReadData { as_of } => {
+                let stale = TimeDelta::from_std(self.policy.fresh_for)
+                    .ok()
+                    .and_then(|fresh_for| as_of.checked_add_signed(fresh_for));
+                match stale {
+                    Some(stale) => line(
+                        f,
+                        label,
+                        format_args!(
+                            "When you next need the data; it stays fresh until {}.",
+                            self.at(stale)
+                        ),
+                    ),
+                    None => self.table_look_again(f),
+                }
+            }
+            NextAction::ResolveAtInstitution => {
+                match earliest_aggregation(self.member, self.policy) {
+                    AggregationWindow::OpensAt(opens) if opens > self.now => line(
+                        f,
+                        label,
+                        format_args!(
+                            "When the end user says it is done: aggregate with them present, but not before {} (MX's throttle window after the last success).",
+                            self.at(opens)
+                        ),
+                    ),
+                    AggregationWindow::OpensAt(_)
+                    | AggregationWindow::Open
+                    | AggregationWindow::NeverRepresentable => self.table_look_again(f),
+                }
+            }
+            NextAction::AnswerMfa
+            | NextAction::UpdateCredentials
+            | NextAction::Aggregate
+            | NextAction::Stop => self.table_look_again(f),
+        }
+    }
+
+    /// [`ActionKind::look_again`](crate::ActionKind::look_again), with `{min_poll}`
+    /// replaced by the poll floor in effect.
+    fn table_look_again(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.decision.action.kind().look_again();
+        let min_poll = HumanDuration(self.policy.min_poll.max(MX_MIN_POLL_INTERVAL));
+        match text.split_once("{min_poll}") {
+            Some((before, after)) => {
+                line(f, "look again", format_args!("{before}{min_poll}{after}"))
+            }
+            None => line(f, "look again", format_args!("{text}")),
+        }
+    }
+
+    /// `2026-11-24T12:00:03Z (in 3s)`, `2016-10-13T17:57:38Z (2h10m ago)`.
+    const fn at(&self, t: DateTime<Utc>) -> Relative {
+        Relative { t, now: self.now }
+    }
+}
+
+/// An instant, and how far it is from now.
+struct Relative {
+    t: DateTime<Utc>,
+    now: DateTime<Utc>,
+}
+
+impl fmt::Display for Relative {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let delta = self.t.signed_duration_since(self.now);
+        write!(f, "{} ", Rfc3339(self.t))?;
+        match delta.abs().to_std() {
+            Ok(d) if d.is_zero() => f.write_str("(now)"),
+            Ok(d) if delta > TimeDelta::zero() => write!(f, "(in {})", HumanDuration(d)),
+            Ok(d) => write!(f, "({} ago)", HumanDuration(d)),
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+/// One `label  text` line, labels in a column.
+fn line(f: &mut fmt::Formatter<'_>, label: &str, text: fmt::Arguments<'_>) -> fmt::Result {
+    writeln!(f, "{label:<11} {text}")
+}

@@ -1,0 +1,131 @@
+//! The MX documentation and code the rules rest on: one table of source keys.
+//!
+//! Doc comments, rule sources and the generated documentation cite sources by key
+//! (`NEXUS [V]`, `Seed`, `CW [V-code]`), with a confidence tag: **\[V\]** read in MX's
+//! documentation, **\[V-code\]** read in MX's own open-source code, **\[3P\]** a
+//! third-party copy of MX's documentation. `docs/sources.md` is generated from this table
+//! (key → title → URL → the sentence relied on), and a test checks that every tagged
+//! citation in the repository names a key of it.
+
+use std::fmt;
+
+/// Declares [`Source`] and its table.
+macro_rules! sources {
+    ($(
+        $variant:ident $key:literal => $title:literal, $url:literal, $quote:literal;
+    )+) => {
+        /// A source of MX facts that the rules cite, by its short key.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Source {
+            $(
+                #[doc = concat!("`", $key, "`: ", $title, " (<", $url, ">).")]
+                $variant,
+            )+
+        }
+
+        impl Source {
+            /// Every source, in the order of the sources page.
+            pub const ALL: [Self; [$($key),+].len()] = [$(Self::$variant),+];
+
+            /// The short key citations use, e.g. `"NEXUS"`.
+            pub const fn key(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $key,)+
+                }
+            }
+
+            /// The source's title.
+            pub const fn title(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $title,)+
+                }
+            }
+
+            /// Where to read it.
+            pub const fn url(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $url,)+
+                }
+            }
+
+            /// The sentence (paraphrased where MX's wording is long) this crate relies on.
+            pub const fn relied_on(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $quote,)+
+                }
+            }
+
+            /// The source with this key, if there is one.
+            pub fn from_key(key: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|source| source.key() == key)
+            }
+        }
+    };
+}
+
+sources! {
+    Seed "Seed" => "MX Platform API guide \"Aggregation Methods\" (the page this crate began from)",
+        "https://docs.mx.com/aggregation/guides/introduction",
+        "You cannot run a new aggregation within three hours of a successful aggregation, whether foreground or background; MX aggregates each member every 24 hours in the background; end users must be present during foreground aggregations.";
+    BackgroundForeground "BG" => "MX Platform API: Background and Foreground Aggregation",
+        "https://docs.mx.com/api-reference/platform-api/overview/background-foreground",
+        "Background aggregation runs about every 24 hours; the member must not have been aggregated in the last 20 hours and must be CONNECTED, UPDATED or CREATED; it can be disabled per member with background_aggregation_is_disabled.";
+    Nexus "NEXUS" => "MX members overview: the connection status table",
+        "https://docs.mx.com/api-reference/nexus/reference/01-members-overview",
+        "Each connection status with its meaning and next step, e.g. null: the member exists without credentials, next step none; CHALLENGED: follow the MFA path, then poll.";
+    Fields "FIELDS" => "MX: Important Fields and States",
+        "https://docs.mx.com/other/specialized-document-aggregation/important-fields-states",
+        "connection_status, is_being_aggregated, aggregated_at and successfully_aggregated_at must be read together to know where an aggregation stands.";
+    Mfa "MFA" => "MX: Multi-Factor Authentication",
+        "https://docs.mx.com/products/connectivity/overview/mfa",
+        "A member in CHALLENGED waits for the end user's answers; answer with PUT …/resume and keep polling; unanswered challenges expire (EXPIRED).";
+    Errors "ERR" => "MX Platform API: Errors (HTTP status codes)",
+        "https://docs.mx.com/api-reference/platform-api/overview/errors",
+        "202 Accepted: the member is already being aggregated or was aggregated too recently, and no new aggregation starts; 409 Conflict: another aggregation-type process is running.";
+    WebhookConnectionStatus "WH-CS" => "MX webhooks: Connection Status",
+        "https://docs.mx.com/resources/webhooks/connection-status",
+        "Sent when a member's connection status changes to one that needs the end user; carries connection_status, connection_status_id and member_guid, no timestamps.";
+    WebhookMember "WH-M" => "MX webhooks: Member",
+        "https://docs.mx.com/resources/webhooks/member",
+        "Member webhooks carry the member's fields, with aggregated_at and successfully_aggregated_at as Unix seconds.";
+    WebhookAggregation "WH-A" => "MX webhooks: Aggregation",
+        "https://docs.mx.com/resources/webhooks/aggregation",
+        "Aggregation webhooks fire only after a completed aggregation, background ones included; completed_at is Unix time; type values may be added at any time.";
+    Rewards "REW" => "MX Platform API: Fetching Rewards",
+        "https://docs.mx.com/api-reference/rewards/overview/fetching-rewards",
+        "Any aggregation process will prevent a new standard aggregation for the next three hours.";
+    OAuth "OAUTH" => "MX OAuth guide: OAuth in browsers",
+        "https://docs.mx.com/resources/oauth-guide/oauth-in-browsers",
+        "An OAuth member is authorized through a one-time oauth_window_uri that the end user opens; the member aggregates once the user authorizes.";
+    AtriumReadStatus "AT-read-member-connection-status" => "MX Atrium API reference: Read Member Connection Status",
+        "https://docs.mx.com/api-reference/atrium/reference/members/read-member-connection-status",
+        "Poll the status endpoint no more often than every 3 seconds; when is_being_aggregated turns false with CONNECTED, stop polling and read the data.";
+    AtriumStatuses "AT-connection-status" => "MX Atrium API reference: Connection Status",
+        "https://docs.mx.com/api-reference/atrium/reference/members/connection-status",
+        "The challenges array is returned with the CHALLENGED status only.";
+    Atrium "Atrium" => "MX Atrium API reference: Members (copied by third parties)",
+        "https://docs.mx.com/api-reference/atrium/reference/members/overview",
+        "The meanings of the statuses ids 6 to 21 (e.g. RECONNECTED must be aggregated in the foreground; DEGRADED and DISCONNECTED after repeated failures), known from third-party copies of the Atrium reference.";
+    Academy "ACAD" => "MX Academy: Member Connection Statuses Overview",
+        "https://academy.mx.com/hc/en-us/articles/4708854368525-Member-Connection-Statuses-Overview",
+        "CHALLENGED becomes EXPIRED if MFA is not completed; a DELAYED or DEGRADED member should be checked again later.";
+    Spec25 "SPEC25" => "MX's OpenAPI specification, API version v20250224",
+        "https://github.com/mxenabled/openapi/blob/master/openapi/v20250224.yml",
+        "MemberResponse and MemberStatusResponse fields, the connection_status enum of 22 values, needs_updated_credentials, the throttle window (typically three hours).";
+    Spec11 "SPEC11" => "MX's OpenAPI specification, API version v20111101",
+        "https://github.com/mxenabled/openapi/blob/master/openapi/v20111101.yml",
+        "The older API version's member shapes (application/vnd.mx.api.v1+json).";
+    ConnectWidget "CW" => "MX's open-source Connect widget",
+        "https://github.com/mxenabled/connect-widget",
+        "Status ids 0-21 (src/const/Statuses.js); polling every 3000 ms; the 60 s connecting timeout; the error screens' actions per status (src/views/loginError/LoginError.js).";
+    AtriumDemo "DEMO" => "MX's atrium-demo application",
+        "https://github.com/mxenabled/atrium-demo",
+        "Re-aggregates CREATED, RESUMED and RECONNECTED members.";
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}

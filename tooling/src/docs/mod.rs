@@ -1,0 +1,40 @@
+//! The generated status documentation, rendered from the same tables the engine reads.
+//!
+//! `mx-aggregation docs --out DIR` writes [`render`]'s files; the committed copies under
+//! `docs/` are checked against it by the tests (`tooling/tests/docs_in_sync.rs`), so they cannot
+//! drift from the code. Everything is sorted or in table order, and the simulation is
+//! seeded, so the output is the same bytes on every run.
+
+mod diagram;
+mod sources;
+mod transitions;
+
+/// One generated file: its name inside the output directory and its full contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// File name relative to the output directory, e.g. `transitions.md`.
+    pub name: &'static str,
+    /// The file's contents; the same bytes on every run.
+    pub contents: String,
+}
+
+/// Every generated file, in name order: `lifecycle.dot` (the lifecycle model for Graphviz),
+/// `sources.md` (every cited source key with its URL) and `transitions.md` (statuses, rules,
+/// policy, decision matrix, lifecycle diagram, the seed's double listings and the
+/// simulation's figures).
+pub fn render() -> Vec<GeneratedFile> {
+    vec![
+        GeneratedFile {
+            name: "lifecycle.dot",
+            contents: diagram::dot(),
+        },
+        GeneratedFile {
+            name: "sources.md",
+            contents: sources::sources_md(),
+        },
+        GeneratedFile {
+            name: "transitions.md",
+            contents: transitions::transitions_md(),
+        },
+    ]
+}
