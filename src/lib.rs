@@ -20,7 +20,7 @@
 //! use chrono::{TimeZone, Utc};
 //! use mx_aggregation::{decide, MemberSnapshot, NextAction, Policy};
 //!
-//! // MX's read member status response after a failed aggregation, an hour after a success.
+//! // MX's read member status response: an aggregation failed minutes after a success.
 //! let member = MemberSnapshot::from_json(r#"{"member": {
 //!     "connection_status": "FAILED", "is_being_aggregated": false,
 //!     "aggregated_at": "2020-09-21T19:48:57Z",
