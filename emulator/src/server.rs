@@ -248,6 +248,12 @@ impl Emulator {
         Some(now)
     }
 
+    /// The moves members made that the lifecycle table lacks, as `MEMBER: FROM --EVENT--> TO`
+    /// lines; empty when the emulator stayed on the model.
+    pub fn off_model_moves(&self) -> Vec<String> {
+        self.shared.lock().cx.off_model.clone()
+    }
+
     /// Serves until the server task ends (the binary's main loop).
     pub async fn wait(mut self) {
         if let Some(server) = self.tasks.first_mut() {
