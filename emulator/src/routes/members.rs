@@ -114,17 +114,16 @@ pub(crate) async fn create(
         ));
     }
     let credentials = credentials_for(institution, given)?;
-    if !is_oauth {
-        if let Some(missing) = institution
+    if !is_oauth
+        && let Some(missing) = institution
             .credentials
             .iter()
             .find(|f| !credentials.iter().any(|c| c.guid == f.guid))
-        {
-            return Err(ApiError::bad_request(format!(
-                "credential {} ({}) is required",
-                missing.guid, missing.field_name
-            )));
-        }
+    {
+        return Err(ApiError::bad_request(format!(
+            "credential {} ({}) is required",
+            missing.guid, missing.field_name
+        )));
     }
     let mut member = Member {
         guid: world.cx.ids.next("MBR"),
