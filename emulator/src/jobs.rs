@@ -1,4 +1,4 @@
-//! A member's moves along the crate's lifecycle model (`mx_aggregation::lifecycle`).
+//! A member's moves along the crate's lifecycle model (`mx_aggregation_tooling::lifecycle`).
 //!
 //! Every status change goes through [`follow`], which checks that the lifecycle table has
 //! the edge: the emulator, the simulation and the generated diagrams are one model. A move

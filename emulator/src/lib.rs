@@ -3,7 +3,7 @@
 //!
 //! A service under test talks to the emulator exactly as it talks to MX: HTTP Basic auth
 //! with a client id and API key, `Accept-Version: v20250224`, MX's JSON envelopes. Members
-//! move along the crate's lifecycle table (`mx_aggregation::lifecycle`), so the docs, the
+//! move along the crate's lifecycle table (`mx_aggregation_tooling::lifecycle`), so the docs, the
 //! simulation and the emulator share one model; what MX leaves unsaid is the emulator's
 //! documented choice. MX's production rules hold by default (the 3-hour throttle, 202 and
 //! 409 for concurrent jobs), on a virtual clock that `POST /emulator/clock` moves forward.
@@ -47,8 +47,8 @@ mod webhooks;
 mod world;
 
 /// The lifecycle model the emulator moves members along: one table shared with the
-/// simulation and the generated documentation.
-pub(crate) use mx_aggregation::lifecycle;
+/// simulation and the generated documentation (`mx_aggregation_tooling::lifecycle`).
+pub(crate) use mx_aggregation_tooling::lifecycle;
 
 pub use config::{Config, ThrottleFrom};
 pub use error::ApiError;

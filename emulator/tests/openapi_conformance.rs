@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::Mx;
 use serde_json::{Value, json};
@@ -38,7 +38,7 @@ fn spec_dir() -> Option<PathBuf> {
     None
 }
 
-fn load(dir: &PathBuf, file: &str) -> Value {
+fn load(dir: &Path, file: &str) -> Value {
     let text = std::fs::read_to_string(dir.join(file)).unwrap();
     let mut spec: Value = serde_norway::from_str(&text).expect("the spec parses");
     let overlay: Value =
