@@ -54,6 +54,7 @@ async fn a_challenge_sends_connection_status_and_a_success_member_data_updated()
     assert_eq!(body["member_guid"], member.as_str());
     assert_eq!(body["user_guid"], user.as_str());
     assert_eq!(data[0].headers["x-callback-payload"], "b3JkZXItNDI=");
+    assert_eq!(data[0].body["callback_payload"], "b3JkZXItNDI=");
 
     let created_hook = receiver.wait_for(1, of_type("MEMBER")).await;
     assert_eq!(created_hook[0].body["action"], "created");
