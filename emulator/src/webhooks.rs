@@ -85,6 +85,10 @@ impl Outbox {
     }
 
     /// Records an attempt's result at `now`.
+    ///
+    /// A retry is due its backoff after the attempt was *due*, not after it was made: when
+    /// the clock jumps an hour, the retries MX would have made in that hour happen at once,
+    /// one after the other, as if the time had passed.
     fn record(&mut self, id: u64, ok: bool, now: DateTime<Utc>, backoff: TimeDelta, retries: u32) {
         let Some(delivery) = self.deliveries.iter_mut().find(|d| d.id == id) else {
             return;
@@ -99,8 +103,9 @@ impl Outbox {
         } else {
             let factor = 1_i32 << (delivery.attempts - 1).min(20);
             let wait = backoff.checked_mul(factor).unwrap_or(TimeDelta::MAX);
+            let due = delivery.next_attempt_at.unwrap_or(now).min(now);
             delivery.next_attempt_at = Some(
-                now.checked_add_signed(wait)
+                due.checked_add_signed(wait)
                     .unwrap_or(DateTime::<Utc>::MAX_UTC),
             );
         }
