@@ -19,7 +19,7 @@ use crate::reason::Reason;
 use crate::situation::EndUser;
 use crate::snapshot::MemberSnapshot;
 use crate::status::{ConnectionStatus, StatusGroup};
-use crate::timestamp::{MAX_UNIX_SECONDS, ceil_to_second};
+use crate::timestamp::{MAX_UNIX_SECONDS, ceil_to_second, is_writable};
 
 /// Decides what to do next with `member`, as of `now`, under `policy`, with the end user
 /// present: [`decide_with`] in the situation [`EndUser::Present`]. See [`decide_with`] for
@@ -120,7 +120,7 @@ pub fn decide_with(
         }
         PayloadKind::AggregationWebhook | PayloadKind::JobWebhook => {
             return match member.completed_at {
-                Some(as_of) => decision(NextAction::ReadData { as_of }, Reason::DataWebhook),
+                Some(as_of) => read_data(as_of, Reason::DataWebhook),
                 None => decision(NextAction::ReadMember, Reason::MemberReference),
             };
         }
@@ -205,7 +205,7 @@ pub fn decide_with(
         ),
         StatusGroup::Connected => match member.successfully_aggregated_at {
             Some(as_of) if younger_than(as_of, now, policy.fresh_for) => {
-                decision(NextAction::ReadData { as_of }, Reason::FreshData)
+                read_data(as_of, Reason::FreshData)
             }
             Some(_) | None => aggregate(Reason::StaleData, true),
         },
@@ -336,6 +336,16 @@ fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Pol
     match ceil_to_second(expected).filter(|t| t.timestamp() <= MAX_UNIX_SECONDS) {
         Some(t) => Expected::At(t),
         None => Expected::NeverRepresentable,
+    }
+}
+
+/// Read data as of `as_of`, when RFC 3339 can write it; a time outside the years
+/// 0000–9999 (a snapshot built in code, or corrupt data) gives `time_out_of_range`.
+fn read_data(as_of: DateTime<Utc>, reason: Reason) -> Decision {
+    if is_writable(as_of) {
+        decision(NextAction::ReadData { as_of }, reason)
+    } else {
+        decision(NextAction::Stop, Reason::TimeOutOfRange)
     }
 }
 

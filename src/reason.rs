@@ -139,7 +139,7 @@ reasons! {
         "error_code 3000, 3001 or 3002: the institution is down, in maintenance or not responding; try again once the cooldown after the job that met it is over, not now.",
         "CW-ERRORS [V-code]: \"Please try again later\" for 3000-3002; REW [V]: any aggregation process blocks a new one for three hours.";
     TimeOutOfRange "time_out_of_range" => Stop,
-        "The cooldown would end after 9999-12-31T23:59:59Z, the last second RFC 3339 can write: the member's timestamps or the clock are corrupt, and no wait can be expressed. Fix the data or the clock; the member itself may be fine.",
+        "A time the decision would carry cannot be written as RFC 3339 (years 0000-9999): a wait would end after 9999-12-31T23:59:59Z, or the data to read is dated outside those years. The member's timestamps or the clock are corrupt. Fix the data or the clock; the member itself may be fine.",
         "This crate: checked time arithmetic, never a panic; the pinned JSON writes times as RFC 3339.";
     BackgroundAggregation "background_aggregation" => Wait,
         "End user absent, and the member would be aggregated: MX aggregates it in the background about every 24 hours (CONNECTED, and stalled CREATED or UPDATED, with background aggregation on), so wait for the expected background aggregation, then decide again.",

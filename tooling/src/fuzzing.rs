@@ -428,6 +428,11 @@ pub fn check_invariants(
         PayloadKind::AggregationWebhook | PayloadKind::JobWebhook => {
             return match (decision.action, member.completed_at) {
                 (NextAction::ReadData { as_of }, Some(done)) if as_of == done => Ok(()),
+                (NextAction::Stop, Some(done))
+                    if decision.reason == Reason::TimeOutOfRange && !writable(done) =>
+                {
+                    Ok(())
+                }
                 (NextAction::ReadMember, None) => Ok(()),
                 _ => fail("a member_data_updated webhook reads data as of completed_at"),
             };
@@ -516,7 +521,14 @@ pub fn check_invariants(
                 .successfully_aggregated_at
                 .is_some_and(|s| age(s) < delta(policy.fresh_for)) =>
         {
-            Some(("fresh CONNECTED reads data", ActionKind::ReadData))
+            if member.successfully_aggregated_at.is_some_and(writable) {
+                Some(("fresh CONNECTED reads data", ActionKind::ReadData))
+            } else {
+                Some((
+                    "data dated outside 0000-9999 cannot be read as of",
+                    ActionKind::Stop,
+                ))
+            }
         }
         Some(_) if effect == Some(ErrorEffect::InstitutionUnavailable) && retry => {
             if closed(institution_end) {
@@ -604,6 +616,7 @@ pub fn check_invariants(
         }
         NextAction::Stop
             if decision.reason == Reason::TimeOutOfRange
+                && member.successfully_aggregated_at.is_none_or(writable)
                 && policy_end != Some(None)
                 && institution_end != Some(None)
                 && !(end_user == EndUser::Absent && background_on == Some(true)) =>
@@ -620,6 +633,11 @@ pub fn check_invariants(
         | NextAction::ReadData { .. }
         | NextAction::Stop => Ok(()),
     }
+}
+
+/// True when RFC 3339 can write `t`: its year is 0000–9999.
+fn writable(t: DateTime<Utc>) -> bool {
+    (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&t.timestamp())
 }
 
 fn assert_invariants(

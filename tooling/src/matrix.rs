@@ -12,9 +12,7 @@ use mx_aggregation::ConnectionStatus;
 use mx_aggregation::HumanDuration;
 use mx_aggregation::MemberSnapshot;
 use mx_aggregation::Policy;
-use mx_aggregation::{
-    Decision, EndUser, ErrorCode, MemberJson, NextAction, decide_with,
-};
+use mx_aggregation::{Decision, EndUser, ErrorCode, MemberJson, NextAction, decide_with};
 
 /// Where a member's timestamps stand relative to `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -335,7 +333,10 @@ pub fn render_payloads_and_codes(policy: &Policy) -> String {
                 );
             }
             Err(error) => {
-                let _ = writeln!(out, "| {name} | not a member | error: {error} | error: {error} |");
+                let _ = writeln!(
+                    out,
+                    "| {name} | not a member | error: {error} | error: {error} |"
+                );
             }
         }
     }

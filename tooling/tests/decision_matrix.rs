@@ -17,7 +17,8 @@ fn payloads_and_error_codes() {
 
 #[test]
 fn every_rule_but_the_overflow_guard_appears_in_the_tables() {
-    let table = render_markdown(&Policy::default()) + &render_payloads_and_codes(&Policy::default());
+    let table =
+        render_markdown(&Policy::default()) + &render_payloads_and_codes(&Policy::default());
     for reason in Reason::ALL {
         let shown = table.contains(&format!("({})", reason.code()));
         // time_out_of_range needs timestamps near chrono's limits; the property tests reach it.

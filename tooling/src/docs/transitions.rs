@@ -14,8 +14,8 @@ use crate::simulation::{
 use mx_aggregation::ActionKind;
 use mx_aggregation::HumanDuration;
 use mx_aggregation::Reason;
-use mx_aggregation::{EndUser, decide_with};
 use mx_aggregation::{ConnectionStatus, SeedList};
+use mx_aggregation::{EndUser, decide_with};
 use mx_aggregation::{MX_MIN_POLL_INTERVAL, Policy};
 
 /// The whole of `transitions.md`.
