@@ -109,7 +109,7 @@ struct DecisionArgs {
     /// (1795521600). Default: the system clock.
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     now: Option<DateTime<Utc>>,
-    /// No aggregation starts until this long after the last success (MX's throttle window).
+    /// No aggregation starts until this long after the latest job or success (MX's throttle window).
     #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.cooldown), value_parser = parse_window)]
     cooldown: HumanDuration,
     /// A CONNECTED member whose last success is younger than this is read, not aggregated.
