@@ -1,4 +1,4 @@
-//! The decision matrix: [`decide`] over every status × member flags ([`RowFlags`]) × a set
+//! The decision matrix: [`decide_with`] over every status × member flags ([`RowFlags`]) × a set
 //! of time buckets that straddle each boundary of the default [`Policy`].
 //!
 //! The tests snapshot it and the generated documentation prints it, so any change of

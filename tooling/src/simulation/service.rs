@@ -30,7 +30,8 @@ enum Next {
 /// Runs the service against a simulated MX holding `start` at `now`, under `policy`.
 ///
 /// The loop: MX acts on its own up to the current time; the service reads the member,
-/// calls [`decide`], and responds (see the module's table); time moves to the next read.
+/// calls [`decide_with`](mx_aggregation::decide_with) with the scenario's end user, and
+/// responds (see the module's table); time moves to the next read.
 /// The run ends with `read_data` (cooperative end user), `stop`, the horizon or
 /// [`STEP_LIMIT`].
 pub fn simulate(
