@@ -22,8 +22,8 @@ pub enum PayloadKind {
     /// `oauth_window_uri` response, slimmer responses and projections. Read the member.
     MemberReference,
     /// A connection-status webhook (`type` `CONNECTION_STATUS`): a status with no
-    /// timestamps, retried by MX for about 24 hours, so it may be late or out of order (WH
-    /// \[V\], WH-CS \[V\]). Read the member rather than act on it.
+    /// timestamps, retried by MX for about 24 hours, so it may be late or out of order
+    /// (WH \[V\], WH-CS \[V\]). Read the member rather than act on it.
     ConnectionStatusWebhook,
     /// An aggregation webhook (`type` `AGGREGATION`, `action` `member_data_updated`): a
     /// standard aggregation completed at `completed_at` and its data can be read (WH-A \[V\]).

@@ -54,9 +54,9 @@ pub struct MemberSnapshot {
     /// only with `CHALLENGED`, AT-connection-status \[V\]). Informational: `CHALLENGED` alone
     /// decides `answer_mfa`.
     pub has_challenges: bool,
-    /// `error.error_code`, from `error` as an object or a JSON string (SPECBAK; CW-ERRORS
-    /// \[V-code\]). [`ErrorCode::from_code`](crate::ErrorCode::from_code) names the known
-    /// ones; others change nothing.
+    /// `error.error_code`, from `error` as an object or a JSON string (SPECBAK;
+    /// CW-ERRORS \[V-code\]). [`ErrorCode::from_code`](crate::ErrorCode::from_code) names
+    /// the known ones; others change nothing.
     pub error_code: Option<u32>,
 }
 
