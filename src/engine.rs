@@ -19,7 +19,7 @@ use crate::reason::Reason;
 use crate::situation::EndUser;
 use crate::snapshot::MemberSnapshot;
 use crate::status::{ConnectionStatus, StatusGroup};
-use crate::timestamp::{MAX_UNIX_SECONDS, ceil_to_second, is_writable};
+use crate::timestamp::{MAX_UNIX_SECONDS, is_writable};
 
 /// Decides what to do next with `member`, as of `now`, under `policy`, with the end user
 /// present: [`decide_with`] in the situation [`EndUser::Present`]. See [`decide_with`] for
@@ -317,23 +317,27 @@ fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Pol
     let Ok(interval) = i64::try_from(ceil_secs(policy.background_interval).max(1)) else {
         return Expected::NeverRepresentable;
     };
-    let elapsed = now.signed_duration_since(base).num_seconds().max(0);
+    // Whole seconds from `base` to `now`, rounded down, in integer arithmetic.
+    let behind = now.timestamp_subsec_nanos() < base.timestamp_subsec_nanos();
+    let elapsed = now
+        .timestamp()
+        .saturating_sub(base.timestamp())
+        .saturating_sub(i64::from(behind))
+        .max(0);
     let steps = elapsed / interval + 1;
     if steps > BACKGROUND_CYCLES {
         return Expected::Overdue;
     }
-    let expected = steps
-        .checked_mul(interval)
-        .and_then(TimeDelta::try_seconds)
-        .and_then(|offset| base.checked_add_signed(offset));
-    let expected = match (expected, earliest_aggregation(member, policy)) {
-        (Some(t), AggregationWindow::OpensAt(opens)) => t.max(opens),
-        (Some(t), AggregationWindow::Open) => t,
-        (None, _) | (_, AggregationWindow::NeverRepresentable) => {
-            return Expected::NeverRepresentable;
-        }
+    let cycles = Duration::from_secs(steps.unsigned_abs().saturating_mul(interval.unsigned_abs()));
+    let Some(expected) = ceil_secs_after(base, cycles) else {
+        return Expected::NeverRepresentable;
     };
-    match ceil_to_second(expected).filter(|t| t.timestamp() <= MAX_UNIX_SECONDS) {
+    let expected = match earliest_aggregation(member, policy) {
+        AggregationWindow::OpensAt(opens) => expected.max(opens.timestamp()),
+        AggregationWindow::Open => expected,
+        AggregationWindow::NeverRepresentable => return Expected::NeverRepresentable,
+    };
+    match writable_second(Some(expected)) {
         Some(t) => Expected::At(t),
         None => Expected::NeverRepresentable,
     }
@@ -438,14 +442,26 @@ fn window_after(start: Option<DateTime<Utc>>, policy: &Policy) -> AggregationWin
     let Some(start) = start else {
         return AggregationWindow::Open;
     };
-    let opens = start
-        .checked_add_signed(delta(policy.cooldown))
-        .and_then(ceil_to_second)
-        .filter(|opens| opens.timestamp() <= MAX_UNIX_SECONDS);
-    match opens {
+    match writable_second(ceil_secs_after(start, policy.cooldown)) {
         Some(opens) => AggregationWindow::OpensAt(opens),
         None => AggregationWindow::NeverRepresentable,
     }
+}
+
+/// The first whole second at or after `t + plus`, as Unix seconds, in integer arithmetic
+/// (the engine's hot path does no calendar arithmetic). `None` on overflow. A leap second's
+/// extra nanoseconds (chrono keeps them above 999,999,999) carry into the next second.
+fn ceil_secs_after(t: DateTime<Utc>, plus: Duration) -> Option<i64> {
+    let nanos = u64::from(t.timestamp_subsec_nanos()) + u64::from(plus.subsec_nanos());
+    t.timestamp()
+        .checked_add(i64::try_from(plus.as_secs()).ok()?)?
+        .checked_add(i64::try_from(nanos.div_ceil(1_000_000_000)).ok()?)
+}
+
+/// The instant of `secs` when RFC 3339 can write it (at most `9999-12-31T23:59:59Z`).
+fn writable_second(secs: Option<i64>) -> Option<DateTime<Utc>> {
+    secs.filter(|&s| s <= MAX_UNIX_SECONDS)
+        .and_then(|s| DateTime::from_timestamp(s, 0))
 }
 
 /// True when `then` is less than `window` before `now`; an instant after `now` (clock

@@ -129,14 +129,6 @@ pub fn to_rfc3339(t: DateTime<Utc>) -> String {
     Rfc3339(t).to_string()
 }
 
-/// The first whole second at or after `t`, or `None` past chrono's last representable second.
-pub(crate) fn ceil_to_second(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    if t.timestamp_subsec_nanos() == 0 {
-        return Some(t);
-    }
-    DateTime::from_timestamp(t.timestamp().checked_add(1)?, 0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,14 +254,5 @@ mod tests {
         let t = parse_rfc3339("2016-12-31T23:59:60.5Z").unwrap();
         assert_eq!(to_rfc3339(t), "2016-12-31T23:59:60.500Z");
         assert_eq!(parse_rfc3339(&to_rfc3339(t)).unwrap(), t);
-    }
-
-    #[test]
-    fn ceil_keeps_whole_seconds_and_rounds_fractions_up() {
-        let t = parse_rfc3339("2018-07-18T23:16:40Z").unwrap();
-        assert_eq!(ceil_to_second(t), Some(t));
-        let frac = parse_rfc3339("2018-07-18T23:16:39.001Z").unwrap();
-        assert_eq!(ceil_to_second(frac), Some(t));
-        assert_eq!(ceil_to_second(DateTime::<Utc>::MAX_UTC), None);
     }
 }
