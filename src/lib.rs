@@ -47,7 +47,8 @@
 //!   duty, from the one table behind [`ActionKind::duty`].
 //! - [`Decision::explain`]: the decision in words a person can act on.
 //! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
-//!   code path of `mx-aggregation batch`.
+//!   code path of `mx-aggregation batch`; [`lines`] cuts the input into chunks of whole
+//!   lines for it, without IO.
 //! - [`Source`]: the MX documentation every rule cites, by key; `docs/sources.md` lists
 //!   them with their URLs.
 //!
@@ -65,6 +66,7 @@ mod decision;
 mod duration;
 mod engine;
 mod explain;
+pub mod lines;
 mod member_json;
 mod policy;
 mod reason;
