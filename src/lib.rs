@@ -69,6 +69,7 @@ mod explain;
 pub mod lines;
 mod member_json;
 mod policy;
+mod quote;
 mod reason;
 mod snapshot;
 mod sources;

@@ -15,6 +15,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::quote::{Float, Shortened};
 use crate::snapshot::MemberSnapshot;
 use crate::status::{ConnectionStatus, UnknownStatus};
 use crate::timestamp::{self, TimestampError};
@@ -88,19 +89,16 @@ enum JsonValue<'a> {
 }
 
 impl fmt::Display for JsonValue<'_> {
-    /// Writes the value as JSON for an error message; strings longer than 60 characters
-    /// are cut, so a huge field cannot flood a log line.
+    /// Writes the value as sent, for an error message: strings quoted and cut after 60
+    /// characters ([`Shortened`]), numbers that are not 64-bit integers as [`Float`] does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Null => f.write_str("null"),
             Self::Bool(b) => write!(f, "{b}"),
             Self::Integer(i) => write!(f, "{i}"),
-            Self::BigInteger(u) => write!(f, "{u}"),
-            Self::Float(x) => write!(f, "{x}"),
-            Self::Str(s) => match s.char_indices().nth(60) {
-                Some((cut, _)) => write!(f, "{:?}…", &s[..cut]),
-                None => write!(f, "{s:?}"),
-            },
+            Self::BigInteger(u) => write!(f, "{u} (beyond 64-bit signed integers)"),
+            Self::Float(x) => write!(f, "{}", Float(*x)),
+            Self::Str(s) => write!(f, "{}", Shortened(s)),
             Self::Array(_) => f.write_str("an array"),
             Self::Object => f.write_str("an object"),
         }
