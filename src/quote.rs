@@ -1,6 +1,6 @@
-//! Values from the input, quoted for error messages.
+//! Values from the input, quoted for error messages or made safe to print.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// The most characters of an input string an error message quotes.
 const QUOTED_CHARS: usize = 60;
@@ -42,6 +42,34 @@ impl fmt::Display for Float {
     }
 }
 
+/// A string from the input in text meant for a terminal, with its control characters
+/// escaped: C0 (ESC, BEL, …), DEL and C1 as `\u{1b}`, tab and line breaks as `\t`, `\n`,
+/// `\r`, and the invisible marks that can reorder or hide what a terminal shows (U+200B to
+/// U+200F, U+202A to U+202E, U+2066 to U+2069) as `\u{202e}`. Everything else prints as it
+/// is, unquoted. A GUID, or any value an attacker can put into a payload, then cannot move
+/// the cursor, retitle the window or hide text in `decide --format text`.
+pub(crate) struct Escaped<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| needs_escape(c)) {
+            f.write_str(&rest[..at])?;
+            for e in c.escape_default() {
+                f.write_char(e)?;
+            }
+            rest = &rest[at + c.len_utf8()..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// Control characters (Unicode category Cc: C0, DEL, C1) and invisible direction marks.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +94,15 @@ mod tests {
         );
         assert_eq!(Float(1e300).to_string(), "1e300 (beyond 64-bit integers)");
         assert_eq!(Float(0.5).to_string(), "0.5");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        let shown = Escaped("MBR-\u{1b}]0;x\u{7}-\u{9b}31m-\u{7f}-\t-é-\u{202e}x").to_string();
+        assert_eq!(
+            shown,
+            "MBR-\\u{1b}]0;x\\u{7}-\\u{9b}31m-\\u{7f}-\\t-é-\\u{202e}x"
+        );
+        assert_eq!(Escaped("MBR-1").to_string(), "MBR-1");
     }
 }
