@@ -79,7 +79,7 @@ struct BatchArgs {
     #[arg(value_name = "FILE|-", default_value = "-")]
     input: PathBuf,
     /// Threads deciding lines; the output is the same for any number. 1 reads, decides and
-    /// writes on one thread. Default: the number of available cores.
+    /// writes on one thread. Default: the number of available cores; at most 64.
     #[arg(long, value_name = "N")]
     threads: Option<std::num::NonZeroUsize>,
     #[command(flatten)]

@@ -34,16 +34,23 @@ use super::{BatchArgs, Completion};
 /// cost little, small enough that a few chunks in flight stay a few MiB.
 const READ_BYTES: usize = 1 << 20;
 
+/// More deciding threads than this are not started: each holds chunks in flight, and no
+/// machine this runs on gains from more.
+const MAX_THREADS: usize = 64;
+
 /// Decides every line of the input and writes one output line per non-blank line.
 pub(super) fn run(args: &BatchArgs) -> Result<Completion, CliError> {
     let now = args.decision.now();
     let policy = args.decision.policy();
     let input = Input::open(&args.input)?;
     let progress = Progress::new(io::stderr().is_terminal(), input.len);
-    let threads = args.threads.map_or_else(
-        || std::thread::available_parallelism().map_or(1, usize::from),
-        usize::from,
-    );
+    let threads = args
+        .threads
+        .map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from),
+            usize::from,
+        )
+        .min(MAX_THREADS);
     let tally = if threads <= 1 {
         single::run(input, now, &policy, progress)?
     } else {
