@@ -51,6 +51,9 @@
 //! - [`Decision`], [`NextAction`]: what the caller must do next; each variant's doc is a
 //!   duty, from the one table behind [`ActionKind::duty`].
 //! - [`Decision::explain`]: the decision in words a person can act on.
+//! - [`Call::classify`]: MX's answer to a call ([`Answer`]: status, body, `Retry-After`)
+//!   turned into the service's [`NextStep`] (poll, retry with bounded backoff, check before
+//!   repeating a call that may have taken effect, …), with the [`HttpRule`] and its source.
 //! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
 //!   code path of `mx-aggregation batch`.
 //! - [`Source`]: the MX documentation every rule cites, by key; `docs/sources.md` lists
@@ -66,6 +69,7 @@
 
 mod action;
 pub mod batch;
+mod call;
 mod decision;
 mod duration;
 mod engine;
@@ -73,11 +77,14 @@ mod error_code;
 mod explain;
 mod json_value;
 mod member_error;
+mod http_outcome;
+mod http_rule;
 mod member_json;
 mod payload;
 mod policy;
 mod reason;
 mod situation;
+mod retry_after;
 mod snapshot;
 mod sources;
 mod status;
@@ -89,6 +96,9 @@ pub use duration::{DurationError, HumanDuration};
 pub use engine::{AggregationWindow, decide, decide_with, earliest_aggregation};
 pub use error_code::{ErrorCode, ErrorEffect};
 pub use explain::Explanation;
+pub use call::Call;
+pub use http_outcome::{Answer, HttpOutcome, NextStep};
+pub use http_rule::HttpRule;
 pub use member_json::{MemberJson, SnapshotError};
 pub use payload::PayloadKind;
 pub use policy::{MX_MIN_POLL_INTERVAL, Policy};

@@ -279,6 +279,8 @@ impl<'a> Arbitrary<'a> for SnapshotInput {
                 cooldown_from_any_job: u.arbitrary()?,
                 background_interval: u.arbitrary()?,
                 assume_background_aggregation: u.arbitrary()?,
+                // The retry bounds do not reach `decide`.
+                ..Policy::MX_DEFAULT
             }
         };
         let later_by = TimeDelta::seconds(i64::from(u.arbitrary::<u32>()?));
