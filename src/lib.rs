@@ -91,12 +91,12 @@ mod status;
 mod timestamp;
 
 pub use action::{ActionKind, NextAction};
+pub use call::Call;
 pub use decision::Decision;
 pub use duration::{DurationError, HumanDuration};
 pub use engine::{AggregationWindow, decide, decide_with, earliest_aggregation};
 pub use error_code::{ErrorCode, ErrorEffect};
 pub use explain::Explanation;
-pub use call::Call;
 pub use http_outcome::{Answer, HttpOutcome, NextStep};
 pub use http_rule::HttpRule;
 pub use member_json::{MemberJson, SnapshotError};
