@@ -355,30 +355,6 @@ impl MemberState {
             }
         }
     }
-
-    /// Every time the state holds (for tests and the fuzz oracle: all writable).
-    #[doc(hidden)]
-    pub fn times(&self) -> impl Iterator<Item = DateTime<Utc>> + '_ {
-        let member = self.member.into_iter().flat_map(|f| {
-            [
-                f.stamp.aggregated_at,
-                f.stamp.successfully_aggregated_at,
-                Some(f.stamp.received_at),
-            ]
-        });
-        member
-            .chain([
-                self.latest_success,
-                self.data_ready_at,
-                self.throttled_until,
-            ])
-            .chain([
-                self.answer.map(|a| a.at),
-                self.callback_payload.as_ref().map(|c| c.received_at),
-            ])
-            .flatten()
-            .chain(self.status_webhooks.times())
-    }
 }
 
 fn writable(t: DateTime<Utc>) -> bool {

@@ -66,10 +66,6 @@ impl StatusWebhooks {
             .max_by_key(|&(status, at)| (at, status))
     }
 
-    pub(crate) fn times(&self) -> impl Iterator<Item = DateTime<Utc>> + '_ {
-        self.0.iter().flatten().copied()
-    }
-
     fn is_empty(&self) -> bool {
         self.0.iter().all(Option::is_none)
     }
