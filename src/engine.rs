@@ -306,10 +306,11 @@ enum Expected {
 }
 
 /// The first `base + k × background_interval` (1 ≤ k ≤ [`BACKGROUND_CYCLES`]) after
-/// `now`, where `base` is the later of the member's latest job and latest success, never
-/// before the cooldown ends, on a whole second. An estimate: MX says "approximately every
-/// 24 hours" (AT-aggregate-member \[V\]). It depends on `now` only through k, so deciding
-/// again before it never moves it.
+/// `now` and not before the cooldown ends (MX starts no aggregation inside its window, its
+/// own background ones included), where `base` is the later of the member's latest job and
+/// latest success, on a whole second. An estimate: MX says "approximately every 24 hours"
+/// (AT-aggregate-member \[V\]). It depends on `now` only through k, and k is counted from
+/// the later of `now` and the window's end, so deciding again before it never moves it.
 fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> Expected {
     let Some(base) = latest_job(member, true) else {
         return Expected::Overdue;
@@ -317,9 +318,20 @@ fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Pol
     let Ok(interval) = i64::try_from(ceil_secs(policy.background_interval).max(1)) else {
         return Expected::NeverRepresentable;
     };
-    // Whole seconds from `base` to `now`, rounded down, in integer arithmetic.
-    let behind = now.timestamp_subsec_nanos() < base.timestamp_subsec_nanos();
-    let elapsed = now
+    let opens = match earliest_aggregation(member, policy) {
+        AggregationWindow::OpensAt(opens) => Some(opens),
+        AggregationWindow::Open => None,
+        AggregationWindow::NeverRepresentable => return Expected::NeverRepresentable,
+    };
+    // The cycle must fall after this instant: `now`, or the last second before the window
+    // opens when that is later (whole seconds, so the cycle lands at or after the opening).
+    let reference = match opens.and_then(|opens| opens.checked_sub_signed(TimeDelta::seconds(1))) {
+        Some(before_open) if before_open > now => before_open,
+        Some(_) | None => now,
+    };
+    // Whole seconds from `base` to the reference, rounded down, in integer arithmetic.
+    let behind = reference.timestamp_subsec_nanos() < base.timestamp_subsec_nanos();
+    let elapsed = reference
         .timestamp()
         .saturating_sub(base.timestamp())
         .saturating_sub(i64::from(behind))
@@ -332,10 +344,9 @@ fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Pol
     let Some(expected) = ceil_secs_after(base, cycles) else {
         return Expected::NeverRepresentable;
     };
-    let expected = match earliest_aggregation(member, policy) {
-        AggregationWindow::OpensAt(opens) => expected.max(opens.timestamp()),
-        AggregationWindow::Open => expected,
-        AggregationWindow::NeverRepresentable => return Expected::NeverRepresentable,
+    let expected = match opens {
+        Some(opens) => expected.max(opens.timestamp()),
+        None => expected,
     };
     match writable_second(Some(expected)) {
         Some(t) => Expected::At(t),
@@ -489,11 +500,11 @@ fn poll_backoff_secs(started: Option<DateTime<Utc>>, now: DateTime<Utc>, policy:
     ceil_secs((age / policy.poll_backoff_divisor.max(1)).clamp(floor, ceiling))
 }
 
-fn poll_floor(policy: &Policy) -> Duration {
+pub(crate) fn poll_floor(policy: &Policy) -> Duration {
     policy.min_poll.max(MX_MIN_POLL_INTERVAL)
 }
 
-fn ceil_secs(d: Duration) -> u64 {
+pub(crate) fn ceil_secs(d: Duration) -> u64 {
     d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }
 

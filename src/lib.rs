@@ -51,6 +51,12 @@
 //! - [`Decision`], [`NextAction`]: what the caller must do next; each variant's doc is a
 //!   duty, from the one table behind [`ActionKind::duty`].
 //! - [`Decision::explain`]: the decision in words a person can act on.
+//! - [`Call::classify`]: MX's answer to a call ([`Answer`]: status, body, `Retry-After`)
+//!   turned into the service's [`NextStep`] (poll, retry with bounded backoff, check before
+//!   repeating a call that may have taken effect, …), with the [`HttpRule`] and its source.
+//! - [`MemberState`]: every [`Observation`] of a member (reads, webhooks, answers to
+//!   calls) folded into the newest knowledge per field; [`MemberState::decide`] decides on
+//!   the whole, so a late webhook cannot override a newer read.
 //! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
 //!   code path of `mx-aggregation batch`; [`lines`] cuts the input into chunks of whole
 //!   lines for it, without IO.
@@ -67,19 +73,25 @@
 
 mod action;
 pub mod batch;
+mod call;
 mod decision;
 mod duration;
 mod engine;
 mod error_code;
 mod explain;
+mod http_outcome;
+mod http_rule;
 mod json_value;
 pub mod lines;
 mod member_error;
 mod member_json;
+mod member_state;
+mod observation;
 mod payload;
 mod policy;
 mod quote;
 mod reason;
+mod retry_after;
 mod situation;
 mod snapshot;
 mod sources;
@@ -87,12 +99,17 @@ mod status;
 mod timestamp;
 
 pub use action::{ActionKind, NextAction};
+pub use call::Call;
 pub use decision::Decision;
 pub use duration::{DurationError, HumanDuration};
 pub use engine::{AggregationWindow, decide, decide_with, earliest_aggregation};
 pub use error_code::{ErrorCode, ErrorEffect};
 pub use explain::Explanation;
+pub use http_outcome::{Answer, HttpOutcome, NextStep};
+pub use http_rule::HttpRule;
 pub use member_json::{MemberJson, SnapshotError};
+pub use member_state::{Applied, MemberState};
+pub use observation::Observation;
 pub use payload::PayloadKind;
 pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
 pub use reason::{Reason, UnknownReason};

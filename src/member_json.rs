@@ -408,6 +408,22 @@ impl<'a> MemberJson<'a> {
         })
     }
 
+    /// [`guid`](Self::guid), borrowed from the input: `None` as well when the guid was
+    /// written with JSON escapes (MX guids never are), so an
+    /// [`Observation`](crate::Observation) can carry it without copying.
+    pub(crate) fn borrowed_guid(&self) -> Option<&'a str> {
+        [&self.guid, &self.member_guid]
+            .into_iter()
+            .find_map(|v| match v {
+                Some(JsonValue::Str(s)) => Some(s),
+                _ => None,
+            })
+            .and_then(|s| match s {
+                std::borrow::Cow::Borrowed(s) => Some(*s),
+                std::borrow::Cow::Owned(_) => None,
+            })
+    }
+
     fn error_code(&self) -> Result<Option<u32>, SnapshotError> {
         match &self.error {
             None => Ok(None),
@@ -428,6 +444,26 @@ impl<'a> MemberJson<'a> {
                 )),
             },
         }
+    }
+
+    /// What the payload says about a running job: `is_being_aggregated` when it is a
+    /// boolean, `None` when the field is missing, `null` or of another type (the answer
+    /// does not say). Read by [`Call::classify`](crate::Call::classify).
+    pub(crate) fn reports_job(&self) -> Option<bool> {
+        match self.is_being_aggregated {
+            Some(JsonValue::Bool(running)) => Some(running),
+            _ => None,
+        }
+    }
+
+    /// The later of `aggregated_at` and `successfully_aggregated_at`, skipping a field that
+    /// is missing or unreadable: when the member's latest job started or succeeded.
+    pub(crate) fn latest_job_time(&self) -> Option<DateTime<Utc>> {
+        let read = |field, value| time(field, value).ok().flatten();
+        read("aggregated_at", &self.aggregated_at).max(read(
+            "successfully_aggregated_at",
+            &self.successfully_aggregated_at,
+        ))
     }
 
     fn connection_status(&self) -> Result<Option<ConnectionStatus>, SnapshotError> {

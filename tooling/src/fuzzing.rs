@@ -7,6 +7,10 @@
 //! [`check_invariants`] as their oracle. Each body panics when an invariant breaks; that is
 //! what a fuzzer reports.
 
+mod member_state;
+
+pub use member_state::{ObservationInput, StateInput, member_state, member_state_bytes};
+
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -308,6 +312,8 @@ impl<'a> Arbitrary<'a> for SnapshotInput {
                 cooldown_from_any_job: u.arbitrary()?,
                 background_interval: u.arbitrary()?,
                 assume_background_aggregation: u.arbitrary()?,
+                // The retry bounds do not reach `decide`.
+                ..Policy::MX_DEFAULT
             }
         };
         let later_by = TimeDelta::seconds(i64::from(u.arbitrary::<u32>()?));

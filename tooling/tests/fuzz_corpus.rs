@@ -92,3 +92,11 @@ fn payload_generator_oracles_hold() {
         mx_aggregation_tooling::fuzzing::payload_bytes(&bytes);
     }
 }
+
+#[test]
+fn member_state_corpus() {
+    replay(
+        "member_state",
+        mx_aggregation_tooling::fuzzing::member_state_bytes,
+    );
+}

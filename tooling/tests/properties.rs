@@ -108,6 +108,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                     cooldown_from_any_job,
                     background_interval,
                     assume_background_aggregation,
+                    ..Policy::MX_DEFAULT
                 }
             ),
     ]

@@ -172,6 +172,11 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
         cooldown_from_any_job,
         background_interval,
         assume_background_aggregation,
+        retry_min,
+        retry_max,
+        rate_limit_wait,
+        retry_after_max,
+        retry_limit,
     } = *policy;
     out.push_str(
         "## 3. Policy defaults\n\n\
@@ -180,7 +185,7 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
          documentation for the reasoning).\n\n\
          | field | default | source |\n|---|---|---|\n",
     );
-    let rows: [(&str, String, &str); 11] = [
+    let rows: [(&str, String, &str); 16] = [
         (
             "cooldown",
             human(cooldown),
@@ -238,6 +243,31 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
                 Some(on) => on.to_string(),
             },
             "seed: on by default in aggregation mode, off in verification mode, or set client-wide",
+        ),
+        (
+            "retry_min",
+            human(retry_min),
+            "this crate: MX documents no retry schedule for 5xx (ERR [V]); MX's 3 s polling floor",
+        ),
+        (
+            "retry_max",
+            human(retry_max),
+            "this crate: as max_poll; MX documents no maximum",
+        ),
+        (
+            "rate_limit_wait",
+            human(rate_limit_wait),
+            "ERR [V]: retry a 429 once the rate limit window (per second, per product) has expired",
+        ),
+        (
+            "retry_after_max",
+            human(retry_after_max),
+            "this crate: RFC9110 §10.2.3 allows any delay; a cap against corrupt headers",
+        ),
+        (
+            "retry_limit",
+            retry_limit.to_string(),
+            "this crate: about 12 minutes of retries with the defaults, then report the failure",
         ),
     ];
     for (field, value, source) in rows {
