@@ -1,0 +1,98 @@
+//! How an emulator is set up: the credentials it accepts, where webhooks go, and the
+//! timings it plays MX's rules with.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// Where MX's 3-hour throttle window starts.
+///
+/// MX's sources disagree: "you cannot run a new aggregation within three hours of a
+/// *successful* aggregation" (<https://docs.mx.com/aggregation/guides/introduction>)
+/// against "any aggregation process will prevent a new standard aggregation for the next
+/// three hours" (<https://docs.mx.com/resources/rewards/overview/fetching-rewards>). The
+/// default follows the first, which is also the rule `mx_aggregation::decide` applies, so
+/// the library and the emulator agree; the other reading is one flag away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThrottleFrom {
+    /// The window starts when an aggregation-type job (aggregation, verification,
+    /// identification) of any kind *succeeds*: `successfully_aggregated_at`.
+    #[default]
+    Success,
+    /// The window starts when any aggregation-type job *starts*, whatever its outcome:
+    /// `aggregated_at`.
+    AnyJob,
+}
+
+/// Everything an emulator needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The address to listen on; port 0 picks a free one.
+    pub addr: SocketAddr,
+    /// The client id the service authenticates with (HTTP Basic user name).
+    pub client_id: String,
+    /// The API key the service authenticates with (HTTP Basic password).
+    pub api_key: String,
+    /// Where webhooks are POSTed; none are sent without it.
+    pub webhook_url: Option<String>,
+    /// Plays MX's integration environment: mxbank is not throttled there ("There are no
+    /// aggregation limits on the mxbank institution",
+    /// <https://docs.mx.com/resources/test-platform/mxbank/>).
+    pub integration_env: bool,
+    /// Requests per second per client before MX answers 429; `None` (the default) never
+    /// limits.
+    pub rate_limit: Option<u32>,
+    /// How long each step of a job takes on the virtual clock (a second by default).
+    pub step: Duration,
+    /// How long an MFA challenge stays open before it expires (ten minutes by default;
+    /// MX leaves it to the institution).
+    pub mfa_timeout: Duration,
+    /// MX's throttle window (three hours: "throttle window (typically three hours)",
+    /// MX's OpenAPI v20250224).
+    pub throttle_window: Duration,
+    /// Where the throttle window starts.
+    pub throttle_from: ThrottleFrom,
+    /// The virtual clock's start; `None` starts at the system time, to the second.
+    pub start_at: Option<DateTime<Utc>>,
+    /// When false the virtual clock moves only when advanced (`POST /emulator/clock`), so
+    /// a run depends on nothing but its requests.
+    pub real_time: bool,
+    /// The first webhook retry waits this long on the virtual clock; each later one twice
+    /// as long as the one before.
+    pub webhook_backoff: Duration,
+    /// Retries after the first attempt (MX: "no more than 12 total retries after an
+    /// initial request", <https://docs.mx.com/resources/webhooks/>).
+    pub webhook_retries: u32,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Seeds the generator of GUIDs, so two runs with the same requests give the same GUIDs.
+    pub seed: u64,
+}
+
+impl Config {
+    /// A configuration with MX's production rules, listening on `127.0.0.1:0`.
+    pub fn new(client_id: impl Into<String>, api_key: impl Into<String>) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            client_id: client_id.into(),
+            api_key: api_key.into(),
+            webhook_url: None,
+            integration_env: false,
+            rate_limit: None,
+            step: Duration::from_secs(1),
+            mfa_timeout: Duration::from_secs(10 * 60),
+            // The simulation's window: one number for the simulated MX and the emulator.
+            throttle_window: mx_aggregation_tooling::simulation::MX_COOLDOWN
+                .to_std()
+                .unwrap_or(Duration::from_secs(3 * 3_600)),
+            throttle_from: ThrottleFrom::Success,
+            start_at: None,
+            real_time: true,
+            webhook_backoff: Duration::from_secs(20),
+            webhook_retries: 12,
+            max_body_bytes: 64 * 1024,
+            seed: 0x6d78_656d_756c_6174,
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! A member's moves along the crate's lifecycle model (`mx_aggregation_tooling::lifecycle`).
+//!
+//! Every status change goes through [`follow`], which checks that the lifecycle table has
+//! the edge: the emulator, the simulation and the generated diagrams are one model. A move
+//! the table lacks is still made (the emulator keeps serving) but recorded in
+//! `Ctx::off_model`, which the tests require to stay empty.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use mx_aggregation::ConnectionStatus;
+
+use crate::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
+use crate::lifecycle::{self, Guard, LifecycleEvent as E, Node};
+use crate::member::{Challenge, Job, JobKind, Member, Stage};
+use crate::mxbank::{self, Outcome};
+use crate::webhooks;
+use crate::world::Ctx;
+
+/// Moves `member` along the edge `event` → `to`, recording it when the model lacks it.
+pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, event: E, to: Node) {
+    let on_model = lifecycle::targets(member.node, event).any(|edge| edge.to == to);
+    if !on_model {
+        cx.off_model.push(format!(
+            "{}: {} --{}--> {}",
+            member.guid, member.node, event, to
+        ));
+    }
+    member.node = to;
+    if let Node::Status(status) = to {
+        member.status = Some(status);
+        if status.is_end_user_actionable() && cx.rules.webhooks {
+            let body = webhooks::connection_status(member, status);
+            cx.outbox.push(body, None, now);
+        }
+    }
+}
+
+/// True when the model has an edge from the member's node on `event`.
+pub(crate) fn has_edge(member: &Member, event: E) -> bool {
+    lifecycle::targets(member.node, event).next().is_some()
+}
+
+/// How a job on `member` ends its first step.
+pub(crate) fn outcome_of(member: &Member) -> Outcome {
+    if member.is_oauth {
+        return Outcome::Connect;
+    }
+    mxbank::outcome(
+        member.credential(MXBANK_USERNAME.guid),
+        member.credential(MXBANK_PASSWORD.guid),
+    )
+}
+
+/// Starts a job of `kind` at `now`, caused by `event` (the model's edge to
+/// [`Node::Aggregating`]).
+pub(crate) fn start(
+    member: &mut Member,
+    cx: &mut Ctx,
+    now: DateTime<Utc>,
+    event: E,
+    kind: JobKind,
+    outcome: Outcome,
+) {
+    follow(member, cx, now, event, Node::Aggregating);
+    let guid = cx.ids.next("JOB");
+    member.most_recent_job_guid = Some(guid.clone());
+    member.job = Some(Job {
+        guid,
+        kind,
+        is_background: event == E::BackgroundAggregation,
+        stage: Stage::Running,
+        next_at: later(now, cx.rules.step),
+        outcome,
+    });
+    member.aggregated_at = Some(now);
+    member.challenges.clear();
+    member.next_background_at = later(now, cx.rules.background_every);
+    cx.record_throttle(member);
+}
+
+/// When MX next moves `member` on its own: the running job's next step, or the daily
+/// background aggregation when MX would start one.
+pub(crate) fn next_event(member: &Member, cx: &Ctx) -> Option<DateTime<Utc>> {
+    match &member.job {
+        Some(job) => Some(job.next_at),
+        None => background_allowed(member, cx).then_some(member.next_background_at),
+    }
+}
+
+fn background_allowed(member: &Member, cx: &Ctx) -> bool {
+    !member.background_disabled
+        && !member.needs_updated_credentials
+        && (!member.is_oauth || member.oauth_authorized)
+        && has_edge(member, E::BackgroundAggregation)
+        && cx
+            .throttled_until(member, member.next_background_at)
+            .is_none()
+}
+
+/// Plays MX's move due at `now`.
+pub(crate) fn fire(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>) {
+    let Some(job) = member.job.clone() else {
+        // The background aggregation is due.
+        let outcome = outcome_of(member);
+        start(
+            member,
+            cx,
+            now,
+            E::BackgroundAggregation,
+            JobKind::Aggregation,
+            outcome,
+        );
+        return;
+    };
+    match job.stage {
+        Stage::Running => match job.outcome {
+            Outcome::Connect => succeed(member, cx, now, &job),
+            Outcome::Challenge(kind) => {
+                let guid = cx.ids.next("CRD");
+                member.challenges = vec![Challenge { guid, kind }];
+                if let Some(running) = member.job.as_mut() {
+                    running.stage = Stage::AwaitingMfa;
+                    running.next_at = later(now, cx.rules.mfa_timeout);
+                }
+                follow(
+                    member,
+                    cx,
+                    now,
+                    E::MfaRequired,
+                    Node::Status(ConnectionStatus::Challenged),
+                );
+            }
+            Outcome::Fail(status) => fail(member, cx, now, status),
+        },
+        Stage::AwaitingMfa => {
+            // Nobody answered in time.
+            member.challenges.clear();
+            end_job(member);
+            member.failures_in_a_row += 1;
+            follow(
+                member,
+                cx,
+                now,
+                E::MfaTimeout,
+                Node::Status(ConnectionStatus::Expired),
+            );
+        }
+        Stage::Resumed { passes: true } => succeed(member, cx, now, &job),
+        Stage::Resumed { passes: false } => {
+            end_job(member);
+            member.failures_in_a_row += 1;
+            follow(
+                member,
+                cx,
+                now,
+                E::MfaRejected,
+                Node::Status(ConnectionStatus::Rejected),
+            );
+        }
+    }
+}
+
+/// The end user's MFA answer arrives: the job goes on to the institution's verdict.
+pub(crate) fn resume(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, passes: bool) {
+    member.challenges.clear();
+    if let Some(job) = member.job.as_mut() {
+        job.stage = Stage::Resumed { passes };
+        job.next_at = later(now, cx.rules.step);
+    }
+    follow(
+        member,
+        cx,
+        now,
+        E::AnswerMfa,
+        Node::Status(ConnectionStatus::Resumed),
+    );
+}
+
+fn end_job(member: &mut Member) {
+    member.job = None;
+}
+
+fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
+    end_job(member);
+    member.successfully_aggregated_at = Some(now);
+    member.failures_in_a_row = 0;
+    member.denials_in_a_row = 0;
+    member.needs_updated_credentials = false;
+    follow(
+        member,
+        cx,
+        now,
+        E::JobSucceeded,
+        Node::Status(ConnectionStatus::Connected),
+    );
+    cx.record_throttle(member);
+    if cx.rules.webhooks && job.kind != JobKind::Identification {
+        let body = webhooks::member_data_updated(member, job, now);
+        let payload = member.callback_payload.clone();
+        cx.outbox.push(body, payload, now);
+    }
+}
+
+/// The job ends in `status`; a third denial or failure in a row goes where the model's
+/// guarded edges say (`PREVENTED`, `DEGRADED`, `DISCONNECTED`).
+fn fail(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, status: ConnectionStatus) {
+    end_job(member);
+    let denied = status == ConnectionStatus::Denied;
+    let guard_holds = |guard: Guard| match guard {
+        Guard::Always => true,
+        Guard::TwoDenialsBefore => denied && member.denials_in_a_row >= 2,
+        Guard::TwoFailuresBefore => !denied && member.failures_in_a_row >= 2,
+        Guard::TwoFailuresBeforeNoSuccessFor14Days => {
+            !denied
+                && member.failures_in_a_row >= 2
+                && member
+                    .successfully_aggregated_at
+                    .is_none_or(|at| now.signed_duration_since(at) >= TimeDelta::days(14))
+        }
+    };
+    let escalation = [E::RepeatedDenials, E::RepeatedFailures]
+        .into_iter()
+        .flat_map(|event| lifecycle::targets(Node::Aggregating, event))
+        .filter(|edge| edge.guard != Guard::Always && guard_holds(edge.guard))
+        .last()
+        .map(|edge| (edge.event, edge.to));
+    member.failures_in_a_row += 1;
+    member.denials_in_a_row = if denied {
+        member.denials_in_a_row + 1
+    } else {
+        0
+    };
+    let (event, to) = escalation.unwrap_or((E::JobFailed, Node::Status(status)));
+    follow(member, cx, now, event, to);
+}
+
+/// `t + d`, saturating at chrono's last instant.
+pub(crate) fn later(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}

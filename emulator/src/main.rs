@@ -1,0 +1,89 @@
+//! `mx-emulator`: serves MX's member API offline until stopped. The first line on stdout
+//! is the base URL, `http://127.0.0.1:PORT`.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, ValueEnum};
+use mx_emulator::{Config, Emulator, ThrottleFrom};
+
+/// An offline MX Platform API for testing MX integrations.
+#[derive(Debug, Parser)]
+#[command(name = "mx-emulator", version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    addr: SocketAddr,
+    /// Client id accepted in HTTP Basic auth.
+    #[arg(long)]
+    client_id: String,
+    /// API key accepted in HTTP Basic auth.
+    #[arg(long)]
+    api_key: String,
+    /// Where webhooks are POSTed.
+    #[arg(long)]
+    webhook_url: Option<String>,
+    /// Play MX's integration environment: mxbank is not throttled.
+    #[arg(long)]
+    integration_env: bool,
+    /// Answer 429 (Retry-After) beyond this many requests per second.
+    #[arg(long, value_name = "PER_SECOND")]
+    rate_limit: Option<u32>,
+    /// How long each job step takes, in milliseconds of virtual time.
+    #[arg(long, default_value_t = 1000)]
+    step_ms: u64,
+    /// How long an MFA challenge stays open, in seconds of virtual time.
+    #[arg(long, default_value_t = 600)]
+    mfa_timeout_secs: u64,
+    /// Where the 3-hour throttle window starts.
+    #[arg(long, value_enum, default_value_t = Throttle::Success)]
+    throttle_from: Throttle,
+    /// Start the virtual clock at this RFC 3339 time instead of now.
+    #[arg(long)]
+    start_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Throttle {
+    /// At the last successful aggregation-type job.
+    Success,
+    /// At the start of the last aggregation-type job, whatever its outcome.
+    AnyJob,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut config = Config::new(args.client_id, args.api_key);
+    config.addr = args.addr;
+    config.webhook_url = args.webhook_url;
+    config.integration_env = args.integration_env;
+    config.rate_limit = args.rate_limit;
+    config.step = Duration::from_millis(args.step_ms);
+    config.mfa_timeout = Duration::from_secs(args.mfa_timeout_secs);
+    config.throttle_from = match args.throttle_from {
+        Throttle::Success => ThrottleFrom::Success,
+        Throttle::AnyJob => ThrottleFrom::AnyJob,
+    };
+    config.start_at = args.start_at;
+    let emulator = match Emulator::start(config).await {
+        Ok(emulator) => emulator,
+        Err(error) => {
+            eprintln!("mx-emulator: cannot listen on {}: {error}", args.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{}", emulator.base_url())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    drop(stdout);
+    emulator.wait().await;
+    ExitCode::SUCCESS
+}

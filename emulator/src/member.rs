@@ -1,0 +1,130 @@
+//! What the emulator keeps about users and members: what MX shows and what MX hides.
+
+use chrono::{DateTime, Utc};
+use mx_aggregation::ConnectionStatus;
+
+use crate::lifecycle::Node;
+use crate::mxbank::{ChallengeKind, Outcome};
+
+/// A user (`POST /users`).
+#[derive(Debug, Clone)]
+pub(crate) struct User {
+    pub(crate) guid: String,
+    pub(crate) id: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) metadata: Option<String>,
+    pub(crate) is_disabled: bool,
+}
+
+/// A credential value sent with a member: the field's GUID and what the end user typed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct CredentialValue {
+    pub(crate) guid: String,
+    pub(crate) value: String,
+}
+
+/// The kind of an aggregation-type job. Two jobs of one kind share a 202; two of
+/// different kinds conflict (409), as MX's errors page says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobKind {
+    /// A standard aggregation (`POST …/aggregate`, or started by MX).
+    Aggregation,
+    /// Instant account verification (`POST …/verify`).
+    Verification,
+    /// Account owner identification (`POST …/identify`).
+    Identification,
+}
+
+impl JobKind {
+    /// The `type` of the webhook MX sends when the job completes.
+    pub(crate) const fn webhook_type(self) -> &'static str {
+        match self {
+            Self::Aggregation => "AGGREGATION",
+            Self::Verification => "VERIFICATION",
+            Self::Identification => "IDENTIFICATION",
+        }
+    }
+}
+
+/// Where a running job is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Logging in; the next step gives the job's outcome.
+    Running,
+    /// Waiting for the end user's MFA answer; the step at `next_at` expires it.
+    AwaitingMfa,
+    /// The answer was sent; the next step gives the institution's verdict.
+    Resumed {
+        /// True when the answer passes.
+        passes: bool,
+    },
+}
+
+/// A running job.
+#[derive(Debug, Clone)]
+pub(crate) struct Job {
+    pub(crate) guid: String,
+    pub(crate) kind: JobKind,
+    pub(crate) is_background: bool,
+    pub(crate) stage: Stage,
+    /// When the job moves next.
+    pub(crate) next_at: DateTime<Utc>,
+    /// How the first step ends.
+    pub(crate) outcome: Outcome,
+}
+
+/// An open MFA challenge.
+#[derive(Debug, Clone)]
+pub(crate) struct Challenge {
+    pub(crate) guid: String,
+    pub(crate) kind: ChallengeKind,
+}
+
+/// A member.
+#[derive(Debug, Clone)]
+pub(crate) struct Member {
+    pub(crate) guid: String,
+    pub(crate) user_guid: String,
+    pub(crate) id: Option<String>,
+    pub(crate) name: String,
+    pub(crate) institution_code: String,
+    pub(crate) metadata: Option<String>,
+    pub(crate) credentials: Vec<CredentialValue>,
+    pub(crate) is_oauth: bool,
+    /// True once the end user authorized the OAuth member.
+    pub(crate) oauth_authorized: bool,
+    pub(crate) background_disabled: bool,
+    /// Where the member is on the lifecycle model.
+    pub(crate) node: Node,
+    pub(crate) status: Option<ConnectionStatus>,
+    pub(crate) job: Option<Job>,
+    pub(crate) aggregated_at: Option<DateTime<Utc>>,
+    pub(crate) successfully_aggregated_at: Option<DateTime<Utc>>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) needs_updated_credentials: bool,
+    pub(crate) challenges: Vec<Challenge>,
+    /// The current single-use OAuth window token.
+    pub(crate) oauth_token: Option<String>,
+    pub(crate) most_recent_job_guid: Option<String>,
+    /// The caller's last `X-CALLBACK-PAYLOAD`, echoed on member and data webhooks.
+    pub(crate) callback_payload: Option<String>,
+    /// When MX's daily background aggregation is next due.
+    pub(crate) next_background_at: DateTime<Utc>,
+    pub(crate) denials_in_a_row: u32,
+    pub(crate) failures_in_a_row: u32,
+}
+
+impl Member {
+    /// The credential value for the field with `guid`, or "".
+    pub(crate) fn credential(&self, guid: &str) -> &str {
+        self.credentials
+            .iter()
+            .find(|c| c.guid == guid)
+            .map_or("", |c| c.value.as_str())
+    }
+
+    /// True while a job runs (`is_being_aggregated`).
+    pub(crate) const fn is_being_aggregated(&self) -> bool {
+        self.job.is_some()
+    }
+}

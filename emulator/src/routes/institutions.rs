@@ -1,0 +1,29 @@
+//! `GET /institutions/{code}/credentials`.
+
+use axum::extract::Path;
+use axum::extract::rejection::PathRejection;
+use axum::http::StatusCode;
+use serde_json::json;
+
+use super::{Answer, path_error};
+use crate::error::ApiError;
+use crate::institutions;
+use crate::respond;
+use crate::views;
+
+/// The credential fields an institution's login form asks for.
+pub(crate) async fn credentials(path: Result<Path<String>, PathRejection>) -> Answer {
+    let Path(code) = path.map_err(path_error)?;
+    let institution =
+        institutions::find(&code).ok_or_else(|| ApiError::not_found("institution not found"))?;
+    let fields: Vec<_> = institution
+        .credentials
+        .iter()
+        .map(views::credential)
+        .collect();
+    let total = fields.len();
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "credentials": fields, "pagination": views::pagination(1, 25, total) }),
+    ))
+}

@@ -1,0 +1,390 @@
+//! Members: create, list, read, update, delete, and read the status.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{
+    Answer, callback_payload, member_answer, member_guid, page_of, parse, path_error, user_guid,
+};
+use crate::error::ApiError;
+use crate::institutions::{self, Institution};
+use crate::jobs;
+use crate::lifecycle::{LifecycleEvent as E, Node};
+use crate::member::{CredentialValue, JobKind, Member};
+use crate::respond;
+use crate::server::App;
+use crate::views;
+use crate::webhooks;
+use crate::world::{ThrottleKey, World};
+use mx_aggregation::ConnectionStatus;
+
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    member: MemberFields,
+    skip_aggregation: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct MemberFields {
+    institution_code: Option<String>,
+    credentials: Option<Vec<CredentialIn>>,
+    is_oauth: Option<bool>,
+    id: Option<String>,
+    name: Option<String>,
+    metadata: Option<String>,
+    background_aggregation_is_disabled: Option<bool>,
+    skip_aggregation: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CredentialIn {
+    guid: String,
+    value: String,
+}
+
+/// Checks credential values against an institution's fields.
+fn credentials_for(
+    institution: &Institution,
+    given: Vec<CredentialIn>,
+) -> Result<Vec<CredentialValue>, ApiError> {
+    let mut values = Vec::with_capacity(given.len());
+    for c in given {
+        if !institution.credentials.iter().any(|f| f.guid == c.guid) {
+            return Err(ApiError::bad_request(format!(
+                "credential guid {:.60} is not a field of {}",
+                c.guid, institution.code
+            )));
+        }
+        values.retain(|v: &CredentialValue| v.guid != c.guid);
+        values.push(CredentialValue {
+            guid: c.guid,
+            value: c.value,
+        });
+    }
+    Ok(values)
+}
+
+/// Creates a member; MX starts an aggregation by itself (202), unless the throttle window
+/// of an identical member is still open or the member uses OAuth (200).
+pub(crate) async fn create(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let Path(user) = path.map_err(path_error)?;
+    let callback = callback_payload(&headers)?;
+    let envelope: Envelope = parse(body)?;
+    let fields = envelope.member;
+    let skip = envelope
+        .skip_aggregation
+        .or(fields.skip_aggregation)
+        .unwrap_or(false);
+    let mut world = app.lock();
+    let now = world.tick();
+    let user_guid = user_guid(&world, &user)?;
+    let code = fields
+        .institution_code
+        .ok_or_else(|| ApiError::bad_request("member.institution_code is required"))?;
+    let institution = institutions::find(&code)
+        .ok_or_else(|| ApiError::bad_request(format!("unknown institution_code {code:.60}")))?;
+    let is_oauth = fields.is_oauth.unwrap_or(false);
+    let given = fields.credentials.unwrap_or_default();
+    if is_oauth && !institution.supports_oauth {
+        return Err(ApiError::bad_request(format!(
+            "{} does not support OAuth",
+            institution.code
+        )));
+    }
+    if !is_oauth && institution.supports_oauth {
+        return Err(ApiError::bad_request(format!(
+            "{} connects through OAuth: create the member with is_oauth true",
+            institution.code
+        )));
+    }
+    if is_oauth && !given.is_empty() {
+        return Err(ApiError::bad_request(
+            "an OAuth member takes no credentials",
+        ));
+    }
+    let credentials = credentials_for(institution, given)?;
+    if !is_oauth
+        && let Some(missing) = institution
+            .credentials
+            .iter()
+            .find(|f| !credentials.iter().any(|c| c.guid == f.guid))
+    {
+        return Err(ApiError::bad_request(format!(
+            "credential {} ({}) is required",
+            missing.guid, missing.field_name
+        )));
+    }
+    let mut member = Member {
+        guid: world.cx.ids.next("MBR"),
+        user_guid,
+        id: fields.id,
+        name: fields.name.unwrap_or_else(|| institution.name.to_owned()),
+        institution_code: institution.code.to_owned(),
+        metadata: fields.metadata,
+        credentials,
+        is_oauth,
+        oauth_authorized: false,
+        background_disabled: fields.background_aggregation_is_disabled.unwrap_or(false),
+        node: Node::Start,
+        status: None,
+        job: None,
+        aggregated_at: None,
+        successfully_aggregated_at: None,
+        created_at: now,
+        needs_updated_credentials: false,
+        challenges: Vec::new(),
+        oauth_token: None,
+        most_recent_job_guid: None,
+        callback_payload: callback,
+        next_background_at: now,
+        denials_in_a_row: 0,
+        failures_in_a_row: 0,
+    };
+    if !is_oauth && duplicate(&world, &member) {
+        return Err(ApiError::conflict(
+            "a member with this user, institution and credentials already exists",
+        ));
+    }
+    let status = if is_oauth {
+        jobs::follow(
+            &mut member,
+            &mut world.cx,
+            now,
+            E::MemberCreated,
+            Node::Status(ConnectionStatus::Pending),
+        );
+        let token = world.cx.ids.token();
+        world
+            .oauth_tokens
+            .insert(token.clone(), member.guid.clone());
+        member.oauth_token = Some(token);
+        StatusCode::OK
+    } else {
+        jobs::follow(
+            &mut member,
+            &mut world.cx,
+            now,
+            E::MemberCreated,
+            Node::Status(ConnectionStatus::Created),
+        );
+        let previous = world.cx.throttle.get(&ThrottleKey::of(&member)).copied();
+        if let Some(record) = previous {
+            member.aggregated_at = record.aggregated_at;
+            member.successfully_aggregated_at = record.successfully_aggregated_at;
+        }
+        if skip || world.cx.throttled_until(&member, now).is_some() {
+            StatusCode::OK
+        } else {
+            let outcome = jobs::outcome_of(&member);
+            jobs::start(
+                &mut member,
+                &mut world.cx,
+                now,
+                E::AutomaticAggregation,
+                JobKind::Aggregation,
+                outcome,
+            );
+            StatusCode::ACCEPTED
+        }
+    };
+    member_webhook(&mut world, &member, "created", now);
+    let guid = member.guid.clone();
+    world.insert_member(member);
+    let answer = member_answer(&world, &guid, status);
+    drop(world);
+    app.wake.notify_one();
+    answer
+}
+
+fn duplicate(world: &World, member: &Member) -> bool {
+    let key = ThrottleKey::of(member);
+    world.members.values().any(|m| ThrottleKey::of(m) == key)
+}
+
+fn member_webhook(world: &mut World, member: &Member, action: &str, now: DateTime<Utc>) {
+    if world.cx.rules.webhooks {
+        let body = webhooks::member_event(member, action);
+        world
+            .cx
+            .outbox
+            .push(body, member.callback_payload.clone(), now);
+    }
+}
+
+/// Lists a user's members, 25 a page by default.
+pub(crate) async fn list(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Answer {
+    let Path(user) = path.map_err(path_error)?;
+    let (page, per_page) = page_of(uri.query())?;
+    let mut world = app.lock();
+    world.tick();
+    let user = user_guid(&world, &user)?;
+    let all: Vec<&Member> = world
+        .members
+        .values()
+        .filter(|m| m.user_guid == user)
+        .collect();
+    let shown: Vec<_> = all
+        .iter()
+        .skip(page.saturating_sub(1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|m| views::member(m, &world.cx.base_url))
+        .collect();
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "members": shown, "pagination": views::pagination(page, per_page, all.len()) }),
+    ))
+}
+
+/// Reads a member.
+pub(crate) async fn read(
+    State(app): State<App>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((user, member)) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let guid = member_guid(&world, &user, &member)?;
+    member_answer(&world, &guid, StatusCode::OK)
+}
+
+/// Reads a member's status.
+pub(crate) async fn status(
+    State(app): State<App>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((user, member)) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let guid = member_guid(&world, &user, &member)?;
+    let member = world
+        .member(&guid)
+        .ok_or_else(|| ApiError::not_found("member not found"))?;
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "member": views::status(member) }),
+    ))
+}
+
+/// Updates a member. New credentials move it to `UPDATED` and MX aggregates it by itself;
+/// a job still running answers 409.
+pub(crate) async fn update(
+    State(app): State<App>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let Path((user, member)) = path.map_err(path_error)?;
+    let callback = callback_payload(&headers)?;
+    let envelope: Envelope = parse(body)?;
+    let fields = envelope.member;
+    let skip = envelope
+        .skip_aggregation
+        .or(fields.skip_aggregation)
+        .unwrap_or(false);
+    let mut world = app.lock();
+    let now = world.tick();
+    let guid = member_guid(&world, &user, &member)?;
+    let World {
+        members, index, cx, ..
+    } = &mut *world;
+    let member = index
+        .get(&guid)
+        .and_then(|seq| members.get_mut(seq))
+        .ok_or_else(|| ApiError::not_found("member not found"))?;
+    let institution = institutions::find(&member.institution_code)
+        .ok_or_else(|| ApiError::not_found("institution not found"))?;
+    let given = fields.credentials.unwrap_or_default();
+    let new_credentials = if given.is_empty() {
+        None
+    } else if member.is_oauth {
+        return Err(ApiError::bad_request(
+            "an OAuth member takes no credentials",
+        ));
+    } else {
+        Some(credentials_for(institution, given)?)
+    };
+    if new_credentials.is_some() && member.job.is_some() {
+        return Err(ApiError::conflict("a job is running on this member"));
+    }
+    if new_credentials.is_some() && !jobs::has_edge(member, E::UpdateCredentials) {
+        return Err(ApiError::bad_request(
+            "this member's credentials cannot be updated",
+        ));
+    }
+    if let Some(id) = fields.id {
+        member.id = Some(id);
+    }
+    if let Some(metadata) = fields.metadata {
+        member.metadata = Some(metadata);
+    }
+    if let Some(disabled) = fields.background_aggregation_is_disabled {
+        member.background_disabled = disabled;
+    }
+    if callback.is_some() {
+        member.callback_payload = callback;
+    }
+    if let Some(values) = new_credentials {
+        for value in values {
+            member.credentials.retain(|c| c.guid != value.guid);
+            member.credentials.push(value);
+        }
+        member.needs_updated_credentials = false;
+        jobs::follow(
+            member,
+            cx,
+            now,
+            E::UpdateCredentials,
+            Node::Status(ConnectionStatus::Updated),
+        );
+        if !skip && cx.throttled_until(member, now).is_none() {
+            let outcome = jobs::outcome_of(member);
+            jobs::start(
+                member,
+                cx,
+                now,
+                E::AutomaticAggregation,
+                JobKind::Aggregation,
+                outcome,
+            );
+        }
+    }
+    let snapshot = member.clone();
+    member_webhook(&mut world, &snapshot, "updated", now);
+    let answer = member_answer(&world, &guid, StatusCode::OK);
+    drop(world);
+    app.wake.notify_one();
+    answer
+}
+
+/// Deletes a member (204). Its throttle window stays, for an identical member created
+/// again.
+pub(crate) async fn delete(
+    State(app): State<App>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((user, member)) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    let now = world.tick();
+    let guid = member_guid(&world, &user, &member)?;
+    if let Some(member) = world.remove_member(&guid) {
+        member_webhook(&mut world, &member, "deleted", now);
+    }
+    drop(world);
+    app.wake.notify_one();
+    Ok(respond::empty(StatusCode::NO_CONTENT))
+}

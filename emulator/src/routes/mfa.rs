@@ -1,0 +1,116 @@
+//! MFA: `GET …/challenges` (204 when the member is not challenged) and `PUT …/resume`
+//! (405 when it is not, as MX's Nexus reference answers).
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Answer, callback_payload, member_answer, member_guid, parse, path_error};
+use crate::error::ApiError;
+use crate::jobs;
+use crate::member::Stage;
+use crate::mxbank;
+use crate::respond;
+use crate::server::App;
+use crate::views;
+use crate::world::World;
+
+/// The open challenges, or 204.
+pub(crate) async fn challenges(
+    State(app): State<App>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((user, member)) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let guid = member_guid(&world, &user, &member)?;
+    let member = world
+        .member(&guid)
+        .ok_or_else(|| ApiError::not_found("member not found"))?;
+    if member.challenges.is_empty() {
+        return Ok(respond::empty(StatusCode::NO_CONTENT));
+    }
+    let challenges: Vec<_> = member.challenges.iter().map(views::challenge).collect();
+    let total = challenges.len();
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "challenges": challenges, "pagination": views::pagination(1, 25, total) }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    member: Answers,
+}
+
+#[derive(Debug, Deserialize)]
+struct Answers {
+    challenges: Vec<AnswerIn>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AnswerIn {
+    guid: String,
+    value: String,
+}
+
+/// Sends the end user's answers; the job goes on (202).
+pub(crate) async fn resume(
+    State(app): State<App>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let Path((user, member)) = path.map_err(path_error)?;
+    let callback = callback_payload(&headers)?;
+    let mut world = app.lock();
+    let now = world.tick();
+    let guid = member_guid(&world, &user, &member)?;
+    let World {
+        members, index, cx, ..
+    } = &mut *world;
+    let member = index
+        .get(&guid)
+        .and_then(|seq| members.get_mut(seq))
+        .ok_or_else(|| ApiError::not_found("member not found"))?;
+    let challenged = member
+        .job
+        .as_ref()
+        .is_some_and(|job| job.stage == Stage::AwaitingMfa);
+    if !challenged {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "the member is not challenged: there is nothing to resume",
+        ));
+    }
+    let Envelope { member: answers } = parse(body)?;
+    if answers.challenges.is_empty() {
+        return Err(ApiError::bad_request("member.challenges holds no answer"));
+    }
+    let open: Vec<&str> = member.challenges.iter().map(|c| c.guid.as_str()).collect();
+    if let Some(unknown) = answers
+        .challenges
+        .iter()
+        .find(|a| !open.contains(&a.guid.as_str()))
+    {
+        return Err(ApiError::bad_request(format!(
+            "challenge guid {:.60} is not an open challenge",
+            unknown.guid
+        )));
+    }
+    let passes = answers
+        .challenges
+        .iter()
+        .all(|a| mxbank::answer_passes(&a.value));
+    if callback.is_some() {
+        member.callback_payload = callback;
+    }
+    jobs::resume(member, cx, now, passes);
+    let answer = member_answer(&world, &guid, StatusCode::ACCEPTED);
+    drop(world);
+    app.wake.notify_one();
+    answer
+}

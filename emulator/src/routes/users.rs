@@ -1,0 +1,87 @@
+//! `POST /users`, `GET` and `DELETE /users/{user}`.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Answer, parse, path_error, user_guid};
+use crate::member::User;
+use crate::respond;
+use crate::server::App;
+use crate::views;
+
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    user: NewUser,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct NewUser {
+    id: Option<String>,
+    email: Option<String>,
+    metadata: Option<String>,
+    is_disabled: Option<bool>,
+}
+
+/// Creates a user.
+pub(crate) async fn create(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Answer {
+    let Envelope { user } = parse(body)?;
+    let mut world = app.lock();
+    world.tick();
+    if let Some(id) = &user.id
+        && world.users.values().any(|u| u.id.as_ref() == Some(id))
+    {
+        return Err(crate::error::ApiError::conflict(
+            "a user with this id already exists",
+        ));
+    }
+    let guid = world.cx.ids.next("USR");
+    let user = User {
+        guid: guid.clone(),
+        id: user.id,
+        email: user.email,
+        metadata: user.metadata,
+        is_disabled: user.is_disabled.unwrap_or(false),
+    };
+    let body = json!({ "user": views::user(&user) });
+    world.users.insert(guid, user);
+    Ok(respond::json(StatusCode::OK, &body))
+}
+
+/// Reads a user.
+pub(crate) async fn read(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer {
+    let Path(user) = path.map_err(path_error)?;
+    let world = app.lock();
+    let guid = user_guid(&world, &user)?;
+    let user = world.users.get(&guid).map(views::user);
+    Ok(respond::json(StatusCode::OK, &json!({ "user": user })))
+}
+
+/// Deletes a user and its members.
+pub(crate) async fn delete(
+    State(app): State<App>,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer {
+    let Path(user) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let guid = user_guid(&world, &user)?;
+    world.users.remove(&guid);
+    let members: Vec<String> = world
+        .members
+        .values()
+        .filter(|m| m.user_guid == guid)
+        .map(|m| m.guid.clone())
+        .collect();
+    for member in members {
+        world.remove_member(&member);
+    }
+    Ok(respond::empty(StatusCode::NO_CONTENT))
+}

@@ -1,0 +1,222 @@
+//! The emulator's state: users, members, the throttle records MX keeps across deletes, the
+//! webhook outbox and the virtual clock, behind one lock.
+//!
+//! Everything here is deterministic: MX's own moves (a job's steps, an MFA expiry, the
+//! daily background aggregation) happen in [`World::advance_to`], in time order, at the
+//! virtual time they are due, so a clock jump replays them exactly as if the time had
+//! passed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+
+use crate::clock::VirtualClock;
+use crate::config::{Config, ThrottleFrom};
+use crate::ids::IdGen;
+use crate::institutions;
+use crate::member::{CredentialValue, Member, User};
+use crate::webhooks::Outbox;
+
+/// Who is throttled together: MX's window survives deleting and re-creating a member with
+/// the same user, institution and credential values (`aggregated_at` in MX's OpenAPI
+/// v20250224: "If the member is deleted and re-created … within the throttle window, the
+/// old value is returned").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ThrottleKey {
+    user_guid: String,
+    institution_code: String,
+    credentials: Vec<CredentialValue>,
+}
+
+impl ThrottleKey {
+    pub(crate) fn of(member: &Member) -> Self {
+        let mut credentials = member.credentials.clone();
+        credentials.sort();
+        Self {
+            user_guid: member.user_guid.clone(),
+            institution_code: member.institution_code.clone(),
+            credentials,
+        }
+    }
+}
+
+/// The timestamps MX keeps for a throttle key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ThrottleRecord {
+    pub(crate) aggregated_at: Option<DateTime<Utc>>,
+    pub(crate) successfully_aggregated_at: Option<DateTime<Utc>>,
+}
+
+/// What the rules need from the configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Rules {
+    pub(crate) step: TimeDelta,
+    pub(crate) mfa_timeout: TimeDelta,
+    pub(crate) throttle_window: TimeDelta,
+    pub(crate) throttle_from: ThrottleFrom,
+    pub(crate) integration_env: bool,
+    pub(crate) webhooks: bool,
+    pub(crate) background_every: TimeDelta,
+}
+
+impl Rules {
+    fn from_config(config: &Config) -> Self {
+        let delta = |d| TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);
+        Self {
+            step: delta(config.step),
+            mfa_timeout: delta(config.mfa_timeout),
+            throttle_window: delta(config.throttle_window),
+            throttle_from: config.throttle_from,
+            integration_env: config.integration_env,
+            webhooks: config.webhook_url.is_some(),
+            // MX aggregates every member about every 24 hours (MX's "Aggregation Methods"
+            // guide).
+            background_every: TimeDelta::hours(24),
+        }
+    }
+}
+
+/// Everything a member's move may touch besides the member: GUIDs, the throttle records,
+/// the outbox, and the record of moves the lifecycle model does not allow.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) rules: Rules,
+    pub(crate) ids: IdGen,
+    pub(crate) throttle: HashMap<ThrottleKey, ThrottleRecord>,
+    pub(crate) outbox: Outbox,
+    pub(crate) off_model: Vec<String>,
+    pub(crate) base_url: String,
+}
+
+impl Ctx {
+    /// Remembers `member`'s timestamps for its throttle key.
+    pub(crate) fn record_throttle(&mut self, member: &Member) {
+        self.throttle.insert(
+            ThrottleKey::of(member),
+            ThrottleRecord {
+                aggregated_at: member.aggregated_at,
+                successfully_aggregated_at: member.successfully_aggregated_at,
+            },
+        );
+    }
+
+    /// When the throttle window of `member` ends, if it is still open at `now`.
+    pub(crate) fn throttled_until(
+        &self,
+        member: &Member,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        let unthrottled = self.rules.integration_env
+            && institutions::find(&member.institution_code)
+                .is_some_and(|i| i.unthrottled_in_integration);
+        if unthrottled {
+            return None;
+        }
+        let record = self.throttle.get(&ThrottleKey::of(member))?;
+        let start = match self.rules.throttle_from {
+            ThrottleFrom::Success => record.successfully_aggregated_at,
+            ThrottleFrom::AnyJob => record.aggregated_at,
+        }?;
+        let until = start.checked_add_signed(self.rules.throttle_window)?;
+        (until > now).then_some(until)
+    }
+}
+
+/// The whole state.
+#[derive(Debug)]
+pub(crate) struct World {
+    pub(crate) clock: VirtualClock,
+    pub(crate) cx: Ctx,
+    pub(crate) users: BTreeMap<String, User>,
+    /// Members by creation order; `index` finds them by GUID.
+    pub(crate) members: BTreeMap<u64, Member>,
+    pub(crate) index: HashMap<String, u64>,
+    pub(crate) oauth_tokens: HashMap<String, String>,
+    next_seq: u64,
+    /// The last time MX's own moves were played up to.
+    pub(crate) now: DateTime<Utc>,
+    pub(crate) rate: RateWindow,
+}
+
+/// Requests counted in the current second of the virtual clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RateWindow {
+    pub(crate) second: i64,
+    pub(crate) count: u32,
+}
+
+impl World {
+    pub(crate) fn new(config: &Config, base_url: String) -> Self {
+        let origin = config
+            .start_at
+            .map_or_else(crate::clock::system_now, |t| t.trunc_subsecs(0));
+        Self {
+            clock: VirtualClock::new(origin, config.real_time),
+            cx: Ctx {
+                rules: Rules::from_config(config),
+                ids: IdGen::new(config.seed),
+                throttle: HashMap::new(),
+                outbox: Outbox::default(),
+                off_model: Vec::new(),
+                base_url,
+            },
+            users: BTreeMap::new(),
+            members: BTreeMap::new(),
+            index: HashMap::new(),
+            oauth_tokens: HashMap::new(),
+            next_seq: 0,
+            now: origin,
+            rate: RateWindow::default(),
+        }
+    }
+
+    /// Plays MX's moves up to the clock's now and returns it.
+    pub(crate) fn tick(&mut self) -> DateTime<Utc> {
+        let now = self.clock.now();
+        self.advance_to(now);
+        self.now
+    }
+
+    /// Plays every move due by `t`, in time order.
+    pub(crate) fn advance_to(&mut self, t: DateTime<Utc>) {
+        loop {
+            let next = self
+                .members
+                .iter()
+                .filter_map(|(seq, m)| crate::jobs::next_event(m, &self.cx).map(|at| (at, *seq)))
+                .min();
+            match next {
+                Some((at, seq)) if at <= t => {
+                    let at = at.max(self.now);
+                    self.now = at;
+                    if let Some(member) = self.members.get_mut(&seq) {
+                        crate::jobs::fire(member, &mut self.cx, at);
+                    }
+                }
+                Some(_) | None => break,
+            }
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Adds `member`, keeping creation order.
+    pub(crate) fn insert_member(&mut self, member: Member) {
+        self.next_seq += 1;
+        self.index.insert(member.guid.clone(), self.next_seq);
+        self.members.insert(self.next_seq, member);
+    }
+
+    /// Removes a member (its throttle record stays).
+    pub(crate) fn remove_member(&mut self, guid: &str) -> Option<Member> {
+        let seq = self.index.remove(guid)?;
+        let member = self.members.remove(&seq)?;
+        if let Some(token) = &member.oauth_token {
+            self.oauth_tokens.remove(token);
+        }
+        Some(member)
+    }
+
+    pub(crate) fn member(&self, guid: &str) -> Option<&Member> {
+        self.index.get(guid).and_then(|seq| self.members.get(seq))
+    }
+}
