@@ -6,7 +6,9 @@ use std::fmt;
 use mx_aggregation::Call;
 
 /// A user's member: the two guids of every member path.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct MemberRef {
     /// The user's guid, `USR-…`.
     pub user: String,

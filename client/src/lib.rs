@@ -8,6 +8,7 @@
 //!   Basic auth, API version v20250224, timeouts; [`Reply`] keeps MX's answer as it came
 //!   for the crate's HTTP-outcome classification.
 //! - [`types`]: MX's request and response bodies, MFA challenges of every type.
+//! - [`Clock`]: the system clock, or the emulator's virtual clock ([`EmulatorClock`]).
 //!
 //! The library `mx-aggregation` never depends on this package.
 
@@ -16,6 +17,7 @@
 #![warn(clippy::use_self, unreachable_pub)]
 
 mod client;
+mod clock;
 mod config;
 mod endpoint;
 mod error;
@@ -24,6 +26,7 @@ mod request_log;
 pub mod types;
 
 pub use client::MxClient;
+pub use clock::{Clock, EmulatorClock, SystemClock};
 pub use config::{API_VERSION, MxConfig};
 pub use endpoint::{Endpoint, MemberRef};
 pub use error::MxError;

@@ -8,7 +8,8 @@ use super::credential::CredentialValue;
 use super::pagination::Pagination;
 
 /// The body of `POST /users/{user}/members` (inside `{"member": …}`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MemberCreate {
     /// The institution, e.g. `mxbank` or `mx_bank_oauth`.
     pub institution_code: String,
@@ -30,7 +31,8 @@ pub struct MemberCreate {
 }
 
 /// The body of `PUT /users/{user}/members/{member}` (inside `{"member": …}`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MemberUpdate {
     /// New credential values; MX aggregates by itself after an update that has them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
