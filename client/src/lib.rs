@@ -9,6 +9,9 @@
 //!   for the crate's HTTP-outcome classification.
 //! - [`types`]: MX's request and response bodies, MFA challenges of every type.
 //! - [`Clock`]: the system clock, or the emulator's virtual clock ([`EmulatorClock`]).
+//! - [`Driver`]: reads a member and does what `mx_aggregation` decides, until the data
+//!   can be read or the end user must act ([`Outcome`]); every HTTP answer goes through
+//!   the crate's `Call::classify`.
 //!
 //! The library `mx-aggregation` never depends on this package.
 
@@ -19,6 +22,8 @@
 mod client;
 mod clock;
 mod config;
+mod decision;
+mod driver;
 mod endpoint;
 mod error;
 mod reply;
@@ -28,6 +33,8 @@ pub mod types;
 pub use client::MxClient;
 pub use clock::{Clock, EmulatorClock, SystemClock};
 pub use config::{API_VERSION, MxConfig};
+pub use decision::{Next, decide_on};
+pub use driver::{DriveError, Driver, Limits, Outcome, UserAction};
 pub use endpoint::{Endpoint, MemberRef};
 pub use error::MxError;
 pub use reply::Reply;
