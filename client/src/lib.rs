@@ -12,6 +12,8 @@
 //! - [`Driver`]: reads a member and does what `mx_aggregation` decides, until the data
 //!   can be read or the end user must act ([`Outcome`]); every HTTP answer goes through
 //!   the crate's `Call::classify`.
+//! - [`Webhook`], [`WebhookInbox`]: MX's webhooks read and de-duplicated.
+//! - [`service`]: the reference service's axum routes (webhooks in, decisions out).
 //!
 //! The library `mx-aggregation` never depends on this package.
 
@@ -28,7 +30,9 @@ mod endpoint;
 mod error;
 mod reply;
 mod request_log;
+pub mod service;
 pub mod types;
+mod webhook;
 
 pub use client::MxClient;
 pub use clock::{Clock, EmulatorClock, SystemClock};
@@ -39,3 +43,4 @@ pub use endpoint::{Endpoint, MemberRef};
 pub use error::MxError;
 pub use reply::Reply;
 pub use request_log::{LoggedRequest, RequestLog};
+pub use webhook::{Webhook, WebhookInbox, WebhookKind};
