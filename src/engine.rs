@@ -219,11 +219,11 @@ fn poll_backoff_secs(started: Option<DateTime<Utc>>, now: DateTime<Utc>, policy:
     ceil_secs((age / policy.poll_backoff_divisor.max(1)).clamp(floor, ceiling))
 }
 
-fn poll_floor(policy: &Policy) -> Duration {
+pub(crate) fn poll_floor(policy: &Policy) -> Duration {
     policy.min_poll.max(MX_MIN_POLL_INTERVAL)
 }
 
-fn ceil_secs(d: Duration) -> u64 {
+pub(crate) fn ceil_secs(d: Duration) -> u64 {
     d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }
 

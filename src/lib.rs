@@ -46,6 +46,9 @@
 //! - [`Decision`], [`NextAction`]: what the caller must do next; each variant's doc is a
 //!   duty, from the one table behind [`ActionKind::duty`].
 //! - [`Decision::explain`]: the decision in words a person can act on.
+//! - [`Call::classify`]: MX's answer to a call ([`Answer`]: status, body, `Retry-After`)
+//!   turned into the service's [`NextStep`] (poll, retry with bounded backoff, check before
+//!   repeating a call that may have taken effect, …), with the [`HttpRule`] and its source.
 //! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
 //!   code path of `mx-aggregation batch`.
 //! - [`Source`]: the MX documentation every rule cites, by key; `docs/sources.md` lists
@@ -61,13 +64,17 @@
 
 mod action;
 pub mod batch;
+mod call;
 mod decision;
 mod duration;
 mod engine;
 mod explain;
+mod http_outcome;
+mod http_rule;
 mod member_json;
 mod policy;
 mod reason;
+mod retry_after;
 mod snapshot;
 mod sources;
 mod status;
@@ -78,6 +85,9 @@ pub use decision::Decision;
 pub use duration::{DurationError, HumanDuration};
 pub use engine::{AggregationWindow, decide, earliest_aggregation};
 pub use explain::Explanation;
+pub use call::Call;
+pub use http_outcome::{Answer, HttpOutcome, NextStep};
+pub use http_rule::HttpRule;
 pub use member_json::{MemberJson, SnapshotError};
 pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
 pub use reason::{Reason, UnknownReason};

@@ -288,6 +288,26 @@ impl<'a> MemberJson<'a> {
         })
     }
 
+    /// What the payload says about a running job: `is_being_aggregated` when it is a
+    /// boolean, `None` when the field is missing, `null` or of another type (the answer
+    /// does not say). Read by [`Call::classify`](crate::Call::classify).
+    pub(crate) fn reports_job(&self) -> Option<bool> {
+        match self.is_being_aggregated {
+            Some(JsonValue::Bool(running)) => Some(running),
+            _ => None,
+        }
+    }
+
+    /// The later of `aggregated_at` and `successfully_aggregated_at`, skipping a field that
+    /// is missing or unreadable: when the member's latest job started or succeeded.
+    pub(crate) fn latest_job_time(&self) -> Option<DateTime<Utc>> {
+        let read = |field, value| time(field, value).ok().flatten();
+        read("aggregated_at", &self.aggregated_at).max(read(
+            "successfully_aggregated_at",
+            &self.successfully_aggregated_at,
+        ))
+    }
+
     fn connection_status(&self) -> Result<Option<ConnectionStatus>, SnapshotError> {
         let by_id = match &self.connection_status_id {
             None | Some(JsonValue::Null) => None,

@@ -80,6 +80,40 @@ pub struct Policy {
     /// Default 24 h: by then MX's own background aggregation should have run again (seed),
     /// so a member still `DELAYED` is stuck.
     pub delayed_stall: Duration,
+    /// The first wait before repeating a call that failed without an answer MX documents
+    /// as final (a timeout, a `5xx`); each further failure of the same call doubles it, up
+    /// to [`retry_max`](Self::retry_max). See [`Call::classify`](crate::Call::classify).
+    ///
+    /// Default 3 s. MX documents no retry schedule for `5xx` (ERR \[V\]: "something went
+    /// wrong with MX's servers", `503` while "the MX Platform is being updated"); 3 s is
+    /// MX's own floor between two reads of a member (AT-read-member-connection-status
+    /// \[V\]), so a retry never comes sooner than a poll would.
+    pub retry_min: Duration,
+    /// The longest wait between two attempts of a failing call, whatever the attempt
+    /// number; raised to [`retry_min`](Self::retry_min) when below it.
+    ///
+    /// Default 5 min, as [`max_poll`](Self::max_poll): a service that retries for an hour
+    /// still tries every 5 minutes. This crate's choice; MX documents none.
+    pub retry_max: Duration,
+    /// The first wait after a `429 Too Many Requests` that carries no `Retry-After`; it
+    /// doubles with each further `429`, up to [`retry_max`](Self::retry_max).
+    ///
+    /// Default 10 s. MX: "retried once the rate limit window has expired" (ERR \[V\]); the
+    /// limits named there are 2000 concurrent connections per IP address and a number of
+    /// requests per second per product, so the window is seconds long, not hours.
+    pub rate_limit_wait: Duration,
+    /// The longest `Retry-After` honoured: a longer one (or an HTTP date further ahead) is
+    /// cut to this, so a corrupt header cannot park a member for years.
+    ///
+    /// Default 1 h. RFC 9110 §10.2.3 lets the server name any delay; MX names none.
+    pub retry_after_max: Duration,
+    /// How many times in a row one call may fail with a retryable answer (timeout, `5xx`,
+    /// `429`) before [`Call::classify`](crate::Call::classify) says to give up and report
+    /// the failure; `0` gives up at the first failure.
+    ///
+    /// Default 8: with the other defaults the attempts come 3 s, 6 s, 12 s, … 5 min apart,
+    /// about 12 minutes in all. This crate's choice; MX documents none.
+    pub retry_limit: u32,
 }
 
 impl Policy {
@@ -93,6 +127,11 @@ impl Policy {
         transient_stall: Duration::from_secs(10 * MINUTE),
         delayed_recheck: Duration::from_secs(HOUR),
         delayed_stall: Duration::from_secs(24 * HOUR),
+        retry_min: MX_MIN_POLL_INTERVAL,
+        retry_max: Duration::from_secs(5 * MINUTE),
+        rate_limit_wait: Duration::from_secs(10),
+        retry_after_max: Duration::from_secs(HOUR),
+        retry_limit: 8,
     };
 }
 

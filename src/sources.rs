@@ -82,7 +82,7 @@ sources! {
         "A member in CHALLENGED waits for the end user's answers; answer with PUT …/resume and keep polling; unanswered challenges expire (EXPIRED).";
     Errors "ERR" => "MX Platform API: Errors (HTTP status codes)",
         "https://docs.mx.com/api-reference/platform-api/overview/errors",
-        "202 Accepted: the member is already being aggregated or was aggregated too recently, and no new aggregation starts; 409 Conflict: another aggregation-type process is running.";
+        "202 Accepted: the job started, a job of the same type is already running, or a standard aggregation was attempted within the default minimum time (then nothing starts); 409 Conflict: an object with the given attributes already exists, or a job of a different type is running; 400: a premium job the institution does not support; 401/403: credentials, address or feature; 404: invalid item; 405: an endpoint constraint not met; 406: no valid API version; 429: retry once the rate limit window has expired; 5xx: MX's servers (503 while the platform is updated).";
     WebhookConnectionStatus "WH-CS" => "MX webhooks: Connection Status",
         "https://docs.mx.com/resources/webhooks/connection-status",
         "Sent when a member's connection status changes to one that needs the end user; carries connection_status, connection_status_id and member_guid, no timestamps.";
@@ -119,6 +119,12 @@ sources! {
     ConnectWidget "CW" => "MX's open-source Connect widget",
         "https://github.com/mxenabled/connect-widget",
         "Status ids 0-21 (src/const/Statuses.js); polling every 3000 ms; the 60 s connecting timeout; the error screens' actions per status (src/views/loginError/LoginError.js).";
+    Migration "MIGRATION" => "MX Platform API: migrating to API version v20250224",
+        "https://docs.mx.com/api-reference/platform-api/overview/migration",
+        "After August 12, 2026, all Platform API calls must pass a new Accept-Version header (Accept-Version: v20250224 with Accept: application/json); a request without a valid API version is answered 406.";
+    Rfc9110 "RFC9110" => "RFC 9110, HTTP Semantics",
+        "https://www.rfc-editor.org/rfc/rfc9110",
+        "Retry-After is either delay-seconds or an HTTP-date (§10.2.3); recipients parse the IMF-fixdate and the obsolete RFC 850 and asctime forms (§5.6.7); GET and PUT are idempotent (§9.2.2).";
     AtriumDemo "DEMO" => "MX's atrium-demo application",
         "https://github.com/mxenabled/atrium-demo",
         "Re-aggregates CREATED, RESUMED and RECONNECTED members.";

@@ -216,6 +216,8 @@ impl<'a> Arbitrary<'a> for SnapshotInput {
                 transient_stall: u.arbitrary()?,
                 delayed_recheck: u.arbitrary()?,
                 delayed_stall: u.arbitrary()?,
+                // The retry bounds do not reach `decide`.
+                ..Policy::MX_DEFAULT
             }
         };
         let later_by = TimeDelta::seconds(i64::from(u.arbitrary::<u32>()?));

@@ -88,6 +88,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                     transient_stall,
                     delayed_recheck,
                     delayed_stall,
+                    ..Policy::MX_DEFAULT
                 }
             ),
     ]

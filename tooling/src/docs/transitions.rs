@@ -145,6 +145,11 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
         transient_stall,
         delayed_recheck,
         delayed_stall,
+        retry_min,
+        retry_max,
+        rate_limit_wait,
+        retry_after_max,
+        retry_limit,
     } = *policy;
     out.push_str(
         "## 3. Policy defaults\n\n\
@@ -153,7 +158,7 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
          documentation for the reasoning).\n\n\
          | field | default | source |\n|---|---|---|\n",
     );
-    let rows: [(&str, String, &str); 8] = [
+    let rows: [(&str, String, &str); 13] = [
         (
             "cooldown",
             human(cooldown),
@@ -193,6 +198,31 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
             "delayed_stall",
             human(delayed_stall),
             "this crate: MX's 24-hour background aggregation should have run by then (seed)",
+        ),
+        (
+            "retry_min",
+            human(retry_min),
+            "this crate: MX documents no retry schedule for 5xx (ERR [V]); MX's 3 s polling floor",
+        ),
+        (
+            "retry_max",
+            human(retry_max),
+            "this crate: as max_poll; MX documents no maximum",
+        ),
+        (
+            "rate_limit_wait",
+            human(rate_limit_wait),
+            "ERR [V]: retry a 429 once the rate limit window (per second, per product) has expired",
+        ),
+        (
+            "retry_after_max",
+            human(retry_after_max),
+            "this crate: RFC9110 §10.2.3 allows any delay; a cap against corrupt headers",
+        ),
+        (
+            "retry_limit",
+            retry_limit.to_string(),
+            "this crate: about 12 minutes of retries with the defaults, then report the failure",
         ),
     ];
     for (field, value, source) in rows {

@@ -1,0 +1,112 @@
+//! The MX member calls whose answers [`Call::classify`] turns into a next step.
+//!
+//! One table: each call's JSON name, method and path (SPEC25 paths) and
+//! what a repeat of it risks, which decides how a timeout or a `5xx` is handled.
+
+use std::fmt;
+
+/// Declares [`Call`] and its table.
+macro_rules! calls {
+    ($(
+        $variant:ident $name:literal, $request:literal, $kind:ident;
+    )+) => {
+        /// One call a service makes to MX about a member.
+        ///
+        /// Serialized as its snake_case [`name`](Self::name), the `"call"` of a `replay`
+        /// observation.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Call {
+            $(
+                #[doc = concat!("`", $request, "`.")]
+                $variant,
+            )+
+        }
+
+        impl Call {
+            /// Every call, in declaration order.
+            pub const ALL: [Self; [$($name),+].len()] = [$(Self::$variant),+];
+
+            /// The JSON name, e.g. `"oauth_window_uri"`.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)+
+                }
+            }
+
+            /// The call with this JSON name, if there is one.
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// The HTTP method and path (SPEC25 paths).
+            pub const fn request(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $request,)+
+                }
+            }
+
+            pub(crate) const fn kind(self) -> CallKind {
+                match self {
+                    $(Self::$variant => CallKind::$kind,)+
+                }
+            }
+        }
+    };
+}
+
+calls! {
+    Create "create", "POST /users/{user}/members", Create;
+    Read "read", "GET /users/{user}/members/{member}", Idempotent;
+    Status "status", "GET /users/{user}/members/{member}/status", Idempotent;
+    Aggregate "aggregate", "POST /users/{user}/members/{member}/aggregate", StartsJob;
+    Verify "verify", "POST /users/{user}/members/{member}/verify", StartsJob;
+    Identify "identify", "POST /users/{user}/members/{member}/identify", StartsJob;
+    Resume "resume", "PUT /users/{user}/members/{member}/resume", AnswersMfa;
+    Update "update", "PUT /users/{user}/members/{member}", Update;
+    OauthWindowUri "oauth_window_uri", "GET /users/{user}/members/{member}/oauth_window_uri", Idempotent;
+    Challenges "challenges", "GET /users/{user}/members/{member}/challenges", Idempotent;
+}
+
+/// What repeating a call risks: the column of the table that decides timeouts, `5xx`,
+/// `400`, `405` and `409`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallKind {
+    /// Creates a member: a blind repeat after a lost answer can create it twice.
+    Create,
+    /// Starts a job (standard or premium): a lost answer may hide a job that started.
+    StartsJob,
+    /// Sends MFA answers: a blind repeat could send an old answer to a new challenge.
+    AnswersMfa,
+    /// Replaces credentials or metadata (`PUT`, idempotent), and may restart aggregation.
+    Update,
+    /// Reads (`GET`): repeating changes nothing at MX. `oauth_window_uri` mints a new
+    /// one-time URI each time, which is harmless.
+    Idempotent,
+}
+
+impl fmt::Display for Call {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for Call {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Call {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Self::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format_args!(
+                "unknown call {name:?}; expected one of create, read, status, aggregate, \
+                 verify, identify, resume, update, oauth_window_uri, challenges"
+            ))
+        })
+    }
+}
