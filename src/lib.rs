@@ -81,11 +81,11 @@ mod status;
 mod timestamp;
 
 pub use action::{ActionKind, NextAction};
+pub use call::Call;
 pub use decision::Decision;
 pub use duration::{DurationError, HumanDuration};
 pub use engine::{AggregationWindow, decide, earliest_aggregation};
 pub use explain::Explanation;
-pub use call::Call;
 pub use http_outcome::{Answer, HttpOutcome, NextStep};
 pub use http_rule::HttpRule;
 pub use member_json::{MemberJson, SnapshotError};

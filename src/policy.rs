@@ -86,8 +86,9 @@ pub struct Policy {
     ///
     /// Default 3 s. MX documents no retry schedule for `5xx` (ERR \[V\]: "something went
     /// wrong with MX's servers", `503` while "the MX Platform is being updated"); 3 s is
-    /// MX's own floor between two reads of a member (AT-read-member-connection-status
-    /// \[V\]), so a retry never comes sooner than a poll would.
+    /// MX's own floor between two reads of a member
+    /// (AT-read-member-connection-status \[V\]), so a retry never comes sooner than a
+    /// poll would.
     pub retry_min: Duration,
     /// The longest wait between two attempts of a failing call, whatever the attempt
     /// number; raised to [`retry_min`](Self::retry_min) when below it.
