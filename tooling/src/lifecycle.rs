@@ -235,6 +235,8 @@ lifecycle_events! {
         "The end user enters new credentials and the service updates the member; MX then starts an aggregation by itself.";
     ResolveAtInstitution "resolve_at_institution", Service, job_runs_after: true,
         "The end user fixes things on the institution's website, then the service calls `POST …/aggregate` with them present.";
+    AuthorizeOauth "authorize_oauth", Service, job_runs_after: true,
+        "The service requests a new one-time `oauth_window_uri` and the end user authorizes in the institution's OAuth window; MX then aggregates by itself.";
     MfaRequired "mfa_required", Job, job_runs_after: true,
         "The institution asks for MFA during the job; the job waits for the answer.";
     MfaTimeout "mfa_timeout", Job, job_runs_after: false,

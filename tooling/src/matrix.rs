@@ -131,6 +131,8 @@ impl fmt::Display for Cell {
             | NextAction::UpdateCredentials
             | NextAction::ResolveAtInstitution
             | NextAction::Aggregate
+            | NextAction::AuthorizeOauth
+            | NextAction::ReadMember
             | NextAction::ReadData { .. }
             | NextAction::Stop => {}
         }

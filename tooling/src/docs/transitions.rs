@@ -145,6 +145,9 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
         transient_stall,
         delayed_recheck,
         delayed_stall,
+        cooldown_from_any_job,
+        background_interval,
+        assume_background_aggregation,
     } = *policy;
     out.push_str(
         "## 3. Policy defaults\n\n\
@@ -153,7 +156,7 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
          documentation for the reasoning).\n\n\
          | field | default | source |\n|---|---|---|\n",
     );
-    let rows: [(&str, String, &str); 8] = [
+    let rows: [(&str, String, &str); 11] = [
         (
             "cooldown",
             human(cooldown),
@@ -193,6 +196,24 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
             "delayed_stall",
             human(delayed_stall),
             "this crate: MX's 24-hour background aggregation should have run by then (seed)",
+        ),
+        (
+            "cooldown_from_any_job",
+            cooldown_from_any_job.to_string(),
+            "REW: any aggregation process blocks a new standard aggregation for three hours; ERR: \"attempted\"; the seed counts from a success only",
+        ),
+        (
+            "background_interval",
+            human(background_interval),
+            "seed: MX aggregates each member every 24 hours; AT-aggregate-member: approximately",
+        ),
+        (
+            "assume_background_aggregation",
+            match assume_background_aggregation {
+                None => "none (read the member)".to_owned(),
+                Some(on) => on.to_string(),
+            },
+            "seed: on by default in aggregation mode, off in verification mode, or set client-wide",
         ),
     ];
     for (field, value, source) in rows {

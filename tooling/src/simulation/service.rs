@@ -104,10 +104,13 @@ fn respond(
         ),
         NextAction::ReadData { .. } => (Response::ReadData, Next::End(End::ReadData)),
         NextAction::Stop => (Response::Stopped, Next::End(End::Stop)),
+        // The simulated service reads the member in full at the next allowed read.
+        NextAction::ReadMember => (Response::Polled, after_a_call),
         NextAction::AnswerMfa
         | NextAction::UpdateCredentials
         | NextAction::Aggregate
         | NextAction::ResolveAtInstitution
+        | NextAction::AuthorizeOauth
             if absent =>
         {
             (
@@ -120,6 +123,11 @@ fn respond(
             (Response::Performed(CallKind::Resume), after_a_call)
         }
         NextAction::UpdateCredentials => {
+            run.calls.push(mx.update_credentials());
+            (Response::Performed(CallKind::UpdateMember), after_a_call)
+        }
+        // The simulated members are not OAuth members; re-authorizing one updates it.
+        NextAction::AuthorizeOauth => {
             run.calls.push(mx.update_credentials());
             (Response::Performed(CallKind::UpdateMember), after_a_call)
         }
