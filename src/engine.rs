@@ -269,15 +269,18 @@ fn aggregate_when_possible(
             Some(until) => decision(NextAction::Wait { until }, Reason::BackgroundAggregation),
             None => decision(NextAction::Stop, Reason::TimeOutOfRange),
         },
-        (EndUser::Absent, true, None) => match aggregate_after_cooldown(member, now, policy, reason)
-        {
-            wait @ Decision {
-                action: NextAction::Wait { .. } | NextAction::Stop,
-                ..
-            } => wait,
-            Decision { .. } => decision(NextAction::ReadMember, Reason::BackgroundUnknown),
-        },
-        (EndUser::Present, _, _) | (EndUser::Absent, false, _) | (EndUser::Absent, true, Some(false)) => {
+        (EndUser::Absent, true, None) => {
+            match aggregate_after_cooldown(member, now, policy, reason) {
+                wait @ Decision {
+                    action: NextAction::Wait { .. } | NextAction::Stop,
+                    ..
+                } => wait,
+                Decision { .. } => decision(NextAction::ReadMember, Reason::BackgroundUnknown),
+            }
+        }
+        (EndUser::Present, _, _)
+        | (EndUser::Absent, false, _)
+        | (EndUser::Absent, true, Some(false)) => {
             aggregate_after_cooldown(member, now, policy, reason)
         }
     }
@@ -297,7 +300,8 @@ fn expected_background(
     let base = latest_job(member, true).unwrap_or(now);
     let elapsed = now.signed_duration_since(base).num_seconds().max(0);
     let steps = (elapsed / interval).checked_add(1)?;
-    let expected = base.checked_add_signed(TimeDelta::try_seconds(steps.checked_mul(interval)?)?)?;
+    let expected =
+        base.checked_add_signed(TimeDelta::try_seconds(steps.checked_mul(interval)?)?)?;
     let expected = match earliest_aggregation(member, policy) {
         AggregationWindow::OpensAt(opens) => expected.max(opens),
         AggregationWindow::Open => expected,

@@ -154,7 +154,11 @@ impl fmt::Display for Explanation<'_> {
             }
         }
         if let Some(message) = self.user_message {
-            line(f, "message", format_args!("MX's words for the end user: {message}"))?;
+            line(
+                f,
+                "message",
+                format_args!("MX's words for the end user: {message}"),
+            )?;
         }
         if let Some((name, value)) = self.window() {
             line(f, "window", format_args!("{name} {}", HumanDuration(value)))?;

@@ -150,7 +150,9 @@ impl Key {
             Self::CamelConnectionStatus
             | Self::CamelMemberGuid
             | Self::CamelIsBeingAggregated
-            | Self::CamelAggregatedAt => "camelCase keys (\"connectionStatus\"): MX sends snake_case",
+            | Self::CamelAggregatedAt => {
+                "camelCase keys (\"connectionStatus\"): MX sends snake_case"
+            }
             _ => return None,
         })
     }
@@ -361,11 +363,12 @@ impl<'a> MemberJson<'a> {
                 ..MemberSnapshot::default()
             }),
             PayloadKind::AggregationWebhook | PayloadKind::JobWebhook => {
-                let completed_at = time("completed_at", &self.completed_at)?
-                    .ok_or(SnapshotError::MissingField {
+                let completed_at = time("completed_at", &self.completed_at)?.ok_or(
+                    SnapshotError::MissingField {
                         kind: payload,
                         field: "completed_at",
-                    })?;
+                    },
+                )?;
                 Ok(MemberSnapshot {
                     payload,
                     completed_at: Some(completed_at),

@@ -234,8 +234,16 @@ mod tests {
             "0000-01-01T00:00:00+05:00",
             "0000-01-01T00:59:59+01:00",
         ] {
-            assert_eq!(parse_rfc3339(text), Err(TimestampError::OutOfRange), "{text}");
-            assert_eq!(parse_mx_timestamp(text), Err(TimestampError::OutOfRange), "{text}");
+            assert_eq!(
+                parse_rfc3339(text),
+                Err(TimestampError::OutOfRange),
+                "{text}"
+            );
+            assert_eq!(
+                parse_mx_timestamp(text),
+                Err(TimestampError::OutOfRange),
+                "{text}"
+            );
         }
         for text in [
             "9999-12-31T23:59:59+23:59",

@@ -543,8 +543,8 @@ pub fn leaving(node: Node) -> impl Iterator<Item = &'static Transition> {
 /// The lifecycle event the caller causes by carrying out an action of the engine, if any:
 /// the edge of [`TRANSITIONS`] it takes the member along.
 ///
-/// `poll`, `wait`, `read_data` and `stop` change nothing at MX, so they cause none. Every
-/// action that causes an event needs the end user
+/// `poll`, `wait`, `read_member`, `read_data` and `stop` change nothing at MX, so they
+/// cause none. Every action that causes an event needs the end user
 /// ([`ActionKind::requires_end_user`]).
 pub const fn caused_by(action: ActionKind) -> Option<LifecycleEvent> {
     match action {
@@ -552,6 +552,11 @@ pub const fn caused_by(action: ActionKind) -> Option<LifecycleEvent> {
         ActionKind::AnswerMfa => Some(LifecycleEvent::AnswerMfa),
         ActionKind::UpdateCredentials => Some(LifecycleEvent::UpdateCredentials),
         ActionKind::ResolveAtInstitution => Some(LifecycleEvent::ResolveAtInstitution),
-        ActionKind::Poll | ActionKind::Wait | ActionKind::ReadData | ActionKind::Stop => None,
+        ActionKind::AuthorizeOauth => Some(LifecycleEvent::AuthorizeOauth),
+        ActionKind::Poll
+        | ActionKind::Wait
+        | ActionKind::ReadMember
+        | ActionKind::ReadData
+        | ActionKind::Stop => None,
     }
 }
