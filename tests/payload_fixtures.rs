@@ -48,10 +48,16 @@ fn describe(name: &str) -> String {
     if let Some(message) = parsed.user_message() {
         out.push_str(&format!("user_message: {message}\n"));
     }
-    out.push_str(&format!("snapshot: {}\n", serde_json::to_string(&member).unwrap()));
+    out.push_str(&format!(
+        "snapshot: {}\n",
+        serde_json::to_string(&member).unwrap()
+    ));
     let mut instants = vec![("2026-11-24T12:00:00Z", now())];
     if let Some(t) = latest(&member) {
-        instants.push(("an hour after its latest timestamp", t + TimeDelta::hours(1)));
+        instants.push((
+            "an hour after its latest timestamp",
+            t + TimeDelta::hours(1),
+        ));
     }
     for (label, at) in instants {
         for end_user in [EndUser::Present, EndUser::Absent] {
