@@ -266,8 +266,11 @@ fn aggregate_when_possible(
         .or(policy.assume_background_aggregation);
     match (end_user, background, background_on) {
         (EndUser::Absent, true, Some(true)) => match expected_background(member, now, policy) {
-            Some(until) => decision(NextAction::Wait { until }, Reason::BackgroundAggregation),
-            None => decision(NextAction::Stop, Reason::TimeOutOfRange),
+            Expected::At(until) => {
+                decision(NextAction::Wait { until }, Reason::BackgroundAggregation)
+            }
+            Expected::Overdue => aggregate_after_cooldown(member, now, policy, reason),
+            Expected::NeverRepresentable => decision(NextAction::Stop, Reason::TimeOutOfRange),
         },
         (EndUser::Absent, true, None) => {
             match aggregate_after_cooldown(member, now, policy, reason) {
@@ -286,28 +289,54 @@ fn aggregate_when_possible(
     }
 }
 
-/// When MX's next background aggregation of the member is expected: the first
-/// `base + k × background_interval` (k ≥ 1) after `now`, where `base` is the later of the
-/// member's latest job and latest success (none: `now`), never before the cooldown ends,
-/// on a whole second. An estimate: MX says "approximately every 24 hours"
-/// (AT-aggregate-member \[V\]). `None` past `9999-12-31T23:59:59Z`.
-fn expected_background(
-    member: &MemberSnapshot,
-    now: DateTime<Utc>,
-    policy: &Policy,
-) -> Option<DateTime<Utc>> {
-    let interval = i64::try_from(ceil_secs(policy.background_interval).max(1)).ok()?;
-    let base = latest_job(member, true).unwrap_or(now);
-    let elapsed = now.signed_duration_since(base).num_seconds().max(0);
-    let steps = (elapsed / interval).checked_add(1)?;
-    let expected =
-        base.checked_add_signed(TimeDelta::try_seconds(steps.checked_mul(interval)?)?)?;
-    let expected = match earliest_aggregation(member, policy) {
-        AggregationWindow::OpensAt(opens) => expected.max(opens),
-        AggregationWindow::Open => expected,
-        AggregationWindow::NeverRepresentable => return None,
+/// How many background cycles may pass without a job before the engine stops expecting
+/// MX to refresh the member by itself: the one due, and two missed ("approximately every
+/// 24 hours", AT-aggregate-member \[V\]).
+const BACKGROUND_CYCLES: i64 = 3;
+
+/// When MX's next background aggregation of a member is expected.
+enum Expected {
+    /// At this whole second, after `now`.
+    At(DateTime<Utc>),
+    /// More than [`BACKGROUND_CYCLES`] cycles after the member's latest job or success, or
+    /// with none on record: MX is not refreshing it; the end user must.
+    Overdue,
+    /// After `9999-12-31T23:59:59Z`.
+    NeverRepresentable,
+}
+
+/// The first `base + k × background_interval` (1 ≤ k ≤ [`BACKGROUND_CYCLES`]) after
+/// `now`, where `base` is the later of the member's latest job and latest success, never
+/// before the cooldown ends, on a whole second. An estimate: MX says "approximately every
+/// 24 hours" (AT-aggregate-member \[V\]). It depends on `now` only through k, so deciding
+/// again before it never moves it.
+fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> Expected {
+    let Some(base) = latest_job(member, true) else {
+        return Expected::Overdue;
     };
-    ceil_to_second(expected).filter(|t| t.timestamp() <= MAX_UNIX_SECONDS)
+    let Ok(interval) = i64::try_from(ceil_secs(policy.background_interval).max(1)) else {
+        return Expected::NeverRepresentable;
+    };
+    let elapsed = now.signed_duration_since(base).num_seconds().max(0);
+    let steps = elapsed / interval + 1;
+    if steps > BACKGROUND_CYCLES {
+        return Expected::Overdue;
+    }
+    let expected = steps
+        .checked_mul(interval)
+        .and_then(TimeDelta::try_seconds)
+        .and_then(|offset| base.checked_add_signed(offset));
+    let expected = match (expected, earliest_aggregation(member, policy)) {
+        (Some(t), AggregationWindow::OpensAt(opens)) => t.max(opens),
+        (Some(t), AggregationWindow::Open) => t,
+        (None, _) | (_, AggregationWindow::NeverRepresentable) => {
+            return Expected::NeverRepresentable;
+        }
+    };
+    match ceil_to_second(expected).filter(|t| t.timestamp() <= MAX_UNIX_SECONDS) {
+        Some(t) => Expected::At(t),
+        None => Expected::NeverRepresentable,
+    }
 }
 
 const fn decision(action: NextAction, reason: Reason) -> Decision {

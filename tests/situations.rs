@@ -104,7 +104,9 @@ proptest! {
         let d = decide_with(&m, now(), &Policy::default(), EndUser::Absent);
         let background_status = matches!(m.connection_status, Some(S::Connected | S::Created | S::Updated));
         let mfa_code = m.error_code.is_some_and(|c| (2001..=2003).contains(&c));
-        if m.payload == PayloadKind::Member && background_status && !mfa_code {
+        let latest = m.aggregated_at.into_iter().chain(m.successfully_aggregated_at).max();
+        let on_record = latest.is_some_and(|t| now() - t < TimeDelta::hours(72));
+        if m.payload == PayloadKind::Member && background_status && !mfa_code && on_record {
             match m.background_aggregation_is_disabled {
                 Some(true) => {}
                 Some(false) | None => prop_assert_ne!(d.action, NextAction::Aggregate),

@@ -554,6 +554,20 @@ pub fn check_invariants(
         member.connection_status,
         Some(ConnectionStatus::Connected | ConnectionStatus::Created | ConnectionStatus::Updated)
     ) && effect != Some(ErrorEffect::MfaFailed);
+    // MX is expected to refresh the member only within three background cycles of its
+    // latest job or success.
+    let interval = delta(policy.background_interval).max(TimeDelta::seconds(1));
+    let background_due = [member.aggregated_at, member.successfully_aggregated_at]
+        .into_iter()
+        .flatten()
+        .max()
+        .is_some_and(|latest| {
+            interval
+                .checked_mul(3)
+                .and_then(|cycles| latest.checked_add_signed(cycles))
+                .is_none_or(|end| now < end)
+        });
+    let background_status = background_status && background_due;
 
     match decision.action {
         NextAction::Aggregate if member.is_being_aggregated => fail("aggregate while a job runs"),
