@@ -545,7 +545,7 @@ mod tests {
         let due = reference_now() + TimeDelta::hours(18);
         for (disabled, runs) in [(false, true), (true, false)] {
             let start = MemberSnapshot {
-                background_aggregation_is_disabled: disabled,
+                background_aggregation_is_disabled: Some(disabled),
                 ..start
             };
             let mut mx = SimulatedMx::new(&start, reference_now(), MxBehaviour::Random, 3);

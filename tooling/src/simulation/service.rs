@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::later;
 use super::mx::SimulatedMx;
 use super::{CallKind, End, EndUser, Response, Run, Scenario, Step};
-use mx_aggregation::{AggregationWindow, decide, earliest_aggregation};
+use mx_aggregation::{AggregationWindow, decide_with, earliest_aggregation};
 use mx_aggregation::{Decision, NextAction};
 
 use crate::lifecycle::LifecycleEvent;
@@ -56,7 +56,11 @@ pub fn simulate(
         let node = mx.node();
         let (member, read) = mx.read();
         run.calls.push(read);
-        let decision = decide(&member, t, policy);
+        let situation = match scenario.end_user {
+            EndUser::Cooperative => mx_aggregation::EndUser::Present,
+            EndUser::Absent => mx_aggregation::EndUser::Absent,
+        };
+        let decision = decide_with(&member, t, policy, situation);
         let (response, next) = respond(&mut mx, &mut run, &member, decision, t, policy, scenario);
         run.steps.push(Step {
             at: t,
