@@ -418,6 +418,22 @@ impl<'a> MemberJson<'a> {
         }
     }
 
+    /// [`guid`](Self::guid), borrowed from the input: `None` as well when the guid was
+    /// written with JSON escapes (MX guids never are), so an
+    /// [`Observation`](crate::Observation) can carry it without copying.
+    pub(crate) fn borrowed_guid(&self) -> Option<&'a str> {
+        [&self.guid, &self.member_guid]
+            .into_iter()
+            .find_map(|v| match v {
+                Some(JsonValue::Str(s)) => Some(s),
+                _ => None,
+            })
+            .and_then(|s| match s {
+                std::borrow::Cow::Borrowed(s) => Some(*s),
+                std::borrow::Cow::Owned(_) => None,
+            })
+    }
+
     /// The later of `aggregated_at` and `successfully_aggregated_at`, skipping a field that
     /// is missing or unreadable: when the member's latest job started or succeeded.
     pub(crate) fn latest_job_time(&self) -> Option<DateTime<Utc>> {

@@ -78,6 +78,18 @@ macro_rules! reasons {
 }
 
 reasons! {
+    MemberGone "member_gone" => Stop,
+        "Member state: MX answered a call about the member with 404 after the newest member payload: the member no longer exists at MX. Forget it; to reconnect, create a new member.",
+        "ERR [V]: 404 \"invalid item/id/URL requested\"; HttpRule::MemberGone.";
+    ClientConfiguration "client_configuration" => Stop,
+        "Member state: MX rejected the service's own request (401, 403, 406, a malformed request) after the newest member payload: the service's configuration is at fault, not the member. Fix it, then read the member again.",
+        "ERR [V]: 401 invalid client id or API key, 403 address not allowed or feature not enabled, 406 no valid API version, 400 and 422 a malformed request.";
+    OtherJobRunning "other_job_running" => Poll,
+        "Member state: after the newest member payload, MX answered a call with 409 (a job of another kind runs) or accepted an MFA answer without showing the member: poll, then make the call again.",
+        "ERR [V]: 409 when a job of a different type is running; MFA: resume, then poll.";
+    AnswerNeedsRead "answer_needs_read" => ReadMember,
+        "Member state: MX's latest answer to a call did not show the member's state (a timeout or 5xx on a create or job call, 204 from challenges, 405 from resume, a 202 whose body does not say): read the member.",
+        "ERR [V]: the same 202 means started, running or throttled; SPEC25: 204 from challenges when the member is not CHALLENGED; NEXUS: 405 from resume when it is not challenged.";
     StatusWebhook "status_webhook" => ReadMember,
         "A connection-status webhook: it carries no timestamps and MX retries it for about 24 hours, so it may be late or out of order; read the member (member_guid) and decide on that, whatever status it names.",
         "WH [V]: retries over about 24 hours, \"don't rely on webhooks as triggers in your UX\"; WH-CS [V]: no timestamp fields.";
@@ -144,6 +156,9 @@ reasons! {
     BackgroundAggregation "background_aggregation" => Wait,
         "End user absent, and the member would be aggregated: MX aggregates it in the background about every 24 hours (CONNECTED, and stalled CREATED or UPDATED, with background aggregation on), so wait for the expected background aggregation, then decide again.",
         "Seed: MX aggregates each member every 24 hours; AT-aggregate-member [V]: approximately every 24 hours; BG [V]: CONNECTED, UPDATED or CREATED; Policy::background_interval.";
+    MxThrottled "mx_throttled" => Wait,
+        "Member state: MX answered aggregate with a 202 that started nothing (its throttle window), and the member would be aggregated before the end of the window that answer implied: wait until then.",
+        "ERR [V]: 202 when a standard aggregation is attempted within the default minimum time; HttpRule::Throttled.";
     Cooldown "cooldown" => Wait,
         "The member would be aggregated, but its latest job of any kind (aggregated_at) or its last success started less than the cooldown ago, or in the future: wait until the cooldown ends.",
         "REW [V]: \"any aggregation process will prevent a new standard aggregation for the next three hours\"; ERR [V]: such a call is accepted without running; Seed counts from a successful aggregation only (Policy::cooldown_from_any_job).";
