@@ -13,6 +13,7 @@ mod docs;
 mod error;
 mod input;
 mod progress;
+mod replay;
 mod summary;
 
 use std::io::Write as _;
@@ -56,6 +57,13 @@ enum Command {
     /// line, in order; lines that cannot be decided become {"line": N, "error": "…"}.
     #[command(after_help = EXIT_STATUSES)]
     Batch(BatchArgs),
+    /// Replay a log of observations of members (JSON Lines of {"received_at": RFC 3339 or
+    /// Unix seconds, "payload": {…}}, optionally "http_status" and "call" for MX's answer to
+    /// a call): fold each member's observations into one state and print one decision per
+    /// member, in order of first appearance, under its newest guid. For debugging a webhook
+    /// log or a support case. Lines that cannot be folded become {"line": N, "error": "…"}.
+    #[command(after_help = REPLAY_HELP)]
+    Replay(ReplayArgs),
     /// Write the generated documentation (status table, decision matrix) into a directory.
     Docs(DocsArgs),
 }
@@ -82,6 +90,34 @@ struct BatchArgs {
     #[command(flatten)]
     decision: DecisionArgs,
 }
+
+/// `replay [FILE|-]`.
+#[derive(Debug, Args)]
+struct ReplayArgs {
+    /// The JSON Lines log, one observation per line; `-` reads standard input.
+    #[arg(value_name = "FILE|-", default_value = "-")]
+    input: PathBuf,
+    #[command(flatten)]
+    decision: DecisionArgs,
+}
+
+const REPLAY_HELP: &str = "\
+Each line: {\"received_at\": \"2026-11-24T12:00:00Z\" or 1795521600, \"payload\": {…}}
+  with, optionally:
+  \"call\"               the call the payload answers: create, read, status, aggregate,
+                       verify, identify, resume, update, oauth_window_uri, challenges
+  \"http_status\"        MX's HTTP status for that call (default 200)
+  \"retry_after\"        the answer's Retry-After header
+  \"guid\"               the member, when the payload does not name it (an error body)
+  \"previous_guid\"      the guid this member replaces (OAuth re-authorization)
+  \"x_callback_payload\" the X-CALLBACK-PAYLOAD header MX echoed on a webhook
+Error lines are written as they are read; the decisions follow, one per member.
+
+Exit status:
+  0   every line was folded
+  1   the input could not be read or the output written
+  2   the command line is wrong
+  65  a line could not be folded (bad JSON, not a member payload, no guid, bad time)";
 
 /// `docs --out DIR`.
 #[derive(Debug, Args)]
@@ -214,6 +250,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Decide(args) => decide::run(args),
         Command::Batch(args) => batch::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Docs(args) => docs::run(args),
     };
     match result {
