@@ -46,6 +46,18 @@ impl<'a> Observation<'a> {
         })
     }
 
+    /// A payload already read into a [`MemberSnapshot`] (it carries no guid: add one with
+    /// [`with_guid`](Self::with_guid)).
+    pub const fn from_snapshot(snapshot: MemberSnapshot) -> Self {
+        Self {
+            snapshot: Some(snapshot),
+            guid: None,
+            previous_guid: None,
+            callback_payload: None,
+            answer: None,
+        }
+    }
+
     /// MX's answer to a call, classified by [`Call::classify`]. A `2xx` body that is a
     /// member payload is folded like [`from_json`](Self::from_json); a body that is not (an
     /// error object, a list of challenges, nothing) contributes only the outcome: name

@@ -7,6 +7,10 @@
 //! [`check_invariants`] as their oracle. Each body panics when an invariant breaks; that is
 //! what a fuzzer reports.
 
+mod member_state;
+
+pub use member_state::{ObservationInput, StateInput, member_state, member_state_bytes};
+
 use std::io::BufRead as _;
 
 use arbitrary::{Arbitrary, Unstructured};
