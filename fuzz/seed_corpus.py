@@ -4,7 +4,7 @@
 member_json: MX's example payloads (examples/*.json), generated members from
 shared/bench/gen_members.py, and hand-picked edge cases. batch_lines: the same as JSON
 Lines chunks with blank and broken lines between. snapshot: deterministic random bytes
-(the target decodes them with `arbitrary`). Run from the repository root:
+(the target decodes them with `arbitrary`); member_state likewise. Run from the repository root:
     python3 fuzz/seed_corpus.py [path/to/shared]
 """
 import glob, json, os, random, subprocess, sys
@@ -57,3 +57,8 @@ write("batch_lines", "invalid-utf8", b'{"guid": "\xff\xfe"}\n' + lines[0].encode
 
 for i in range(16):
     write("snapshot", "random-%02d" % i, bytes(rng.getrandbits(8) for _ in range(8 + 8 * i)))
+
+# member_state: its own generator, so adding it left the other targets' seeds unchanged.
+state_rng = random.Random(11)
+for i in range(12):
+    write("member_state", "random-%02d" % i, bytes(state_rng.getrandbits(8) for _ in range(64 + 96 * i)))

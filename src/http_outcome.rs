@@ -57,7 +57,9 @@ pub enum NextStep {
     Throttled {
         /// The first whole second at which the window is over, by the body's timestamps
         /// (the latest of `aggregated_at` and `successfully_aggregated_at`, plus
-        /// [`Policy::cooldown`]); at most one cooldown from now.
+        /// [`Policy::cooldown`]); when those say the window is already over, MX's is
+        /// longer than the policy's: a [`Policy::retry_max`] that doubles with each
+        /// throttled attempt. At most one cooldown from now.
         until: DateTime<Utc>,
     },
     /// A job of a different kind runs. Poll the member's status from `after_secs` on until
@@ -170,8 +172,8 @@ impl Call {
     /// Turns MX's answer to this call into the next step.
     ///
     /// `attempt` counts this call's retryable failures in a row, this one included (`1`
-    /// for the first timeout, `5xx` or `429`; `0` reads as `1`); it sets the backoff and,
-    /// past [`Policy::retry_limit`], gives up. `now` is when the answer arrived: it turns a
+    /// for the first timeout, `5xx`, `429`, or `202` that started nothing; `0` reads as
+    /// `1`); it sets the backoff and, past [`Policy::retry_limit`], gives up. `now` is when the answer arrived: it turns a
     /// `Retry-After` date into a delay. Pure and total: no clock, no IO, no panic, and no
     /// allocation unless the body holds escaped strings.
     ///
@@ -336,23 +338,29 @@ fn success(
 }
 
 /// The end of MX's throttle window: `latest + cooldown` by the body's timestamps (a whole
-/// second), kept between one backoff step and one cooldown from `now` (MX just said the
-/// window is open, so it ends after now; it began at or before now, so it ends within a
-/// cooldown, unless the policy's cooldown is shorter than MX's), and never past
-/// 9999-12-31T23:59:59Z.
+/// second). When that is already past, MX's window is longer than [`Policy::cooldown`]
+/// (MX: "typically three hours"): look again after [`Policy::retry_max`], doubling with each
+/// throttled attempt, at most one cooldown. Without timestamps, one whole cooldown. Always
+/// between `retry_min` and the longer of `cooldown` and `retry_max` from `now`, and never
+/// past 9999-12-31T23:59:59Z.
 fn throttled_until(
     latest: Option<DateTime<Utc>>,
     attempt: u32,
     now: DateTime<Utc>,
     policy: &Policy,
 ) -> DateTime<Utc> {
-    let step = backoff(policy.retry_min, attempt, policy);
     let at = |d: Duration| now.checked_add_signed(delta(d));
-    let earliest = at(step);
-    let latest_allowed = at(policy.cooldown.max(step));
-    let by_body = latest.and_then(|t| t.checked_add_signed(delta(policy.cooldown)));
-    let until = by_body
-        .or(latest_allowed)
+    let by_body = latest
+        .and_then(|t| t.checked_add_signed(delta(policy.cooldown)))
+        .and_then(ceil_to_second);
+    let until = match by_body {
+        Some(end) if end > now => Some(end),
+        Some(_) => at(doubled(policy.retry_max, attempt).min(policy.cooldown)),
+        None => at(policy.cooldown),
+    };
+    let earliest = at(policy.retry_min);
+    let latest_allowed = at(policy.cooldown.max(policy.retry_max).max(policy.retry_min));
+    let until = until
         .max(earliest)
         .min(latest_allowed)
         .and_then(ceil_to_second)
@@ -361,16 +369,17 @@ fn throttled_until(
     until.min(last_writable)
 }
 
+/// `first · 2^(attempt-1)`, saturating.
+fn doubled(first: Duration, attempt: u32) -> Duration {
+    2u32.checked_pow(attempt.saturating_sub(1))
+        .and_then(|factor| first.checked_mul(factor))
+        .unwrap_or(Duration::MAX)
+}
+
 /// `first · 2^(attempt-1)`, within `[retry_min, max(retry_max, retry_min)]`.
 fn backoff(first: Duration, attempt: u32, policy: &Policy) -> Duration {
     let floor = policy.retry_min;
-    let ceiling = policy.retry_max.max(floor);
-    let doublings = attempt.saturating_sub(1);
-    let wait = 2u32
-        .checked_pow(doublings)
-        .and_then(|factor| first.checked_mul(factor))
-        .unwrap_or(Duration::MAX);
-    wait.clamp(floor, ceiling)
+    doubled(first, attempt).clamp(floor, policy.retry_max.max(floor))
 }
 
 /// A `Retry-After` delay, within `[retry_min, max(retry_after_max, retry_min)]`.

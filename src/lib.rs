@@ -49,6 +49,9 @@
 //! - [`Call::classify`]: MX's answer to a call ([`Answer`]: status, body, `Retry-After`)
 //!   turned into the service's [`NextStep`] (poll, retry with bounded backoff, check before
 //!   repeating a call that may have taken effect, …), with the [`HttpRule`] and its source.
+//! - [`MemberState`]: every [`Observation`] of a member (reads, webhooks, answers to
+//!   calls) folded into the newest knowledge per field; [`MemberState::decide`] decides on
+//!   the whole, so a late webhook cannot override a newer read.
 //! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
 //!   code path of `mx-aggregation batch`.
 //! - [`Source`]: the MX documentation every rule cites, by key; `docs/sources.md` lists
@@ -68,29 +71,41 @@ mod call;
 mod decision;
 mod duration;
 mod engine;
+mod error_code;
 mod explain;
 mod http_outcome;
 mod http_rule;
+mod json_value;
+mod member_error;
 mod member_json;
+mod member_state;
+mod observation;
+mod payload;
 mod policy;
 mod reason;
 mod retry_after;
+mod situation;
 mod snapshot;
 mod sources;
 mod status;
 mod timestamp;
 
 pub use action::{ActionKind, NextAction};
+pub use call::Call;
 pub use decision::Decision;
 pub use duration::{DurationError, HumanDuration};
-pub use engine::{AggregationWindow, decide, earliest_aggregation};
+pub use engine::{AggregationWindow, decide, decide_with, earliest_aggregation};
+pub use error_code::{ErrorCode, ErrorEffect};
 pub use explain::Explanation;
-pub use call::Call;
 pub use http_outcome::{Answer, HttpOutcome, NextStep};
 pub use http_rule::HttpRule;
 pub use member_json::{MemberJson, SnapshotError};
+pub use member_state::{Applied, MemberState};
+pub use observation::Observation;
+pub use payload::PayloadKind;
 pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
 pub use reason::{Reason, UnknownReason};
+pub use situation::EndUser;
 pub use snapshot::MemberSnapshot;
 pub use sources::Source;
 pub use status::{ConnectionStatus, SeedList, StatusGroup, UnknownStatus};

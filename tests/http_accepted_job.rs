@@ -63,7 +63,8 @@ fn a_throttle_whose_window_already_ended_by_the_policy_still_backs_off() {
     let body =
         r#"{"member": {"is_being_aggregated": false, "aggregated_at": "2026-11-24T06:00:00Z"}}"#;
     let policy = Policy::default();
-    for (attempt, secs) in [(1, 3), (2, 6), (3, 12), (20, 300)] {
+    // Every retry_max (5 min), doubling, at most one cooldown (3 h).
+    for (attempt, secs) in [(0, 300), (1, 300), (2, 600), (3, 1200), (20, 3 * 3600)] {
         let outcome = Call::Aggregate.classify(&accepted(body), attempt, common::now(), &policy);
         let until = common::now() + TimeDelta::seconds(secs);
         assert_eq!(

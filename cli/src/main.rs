@@ -13,6 +13,7 @@ mod docs;
 mod error;
 mod input;
 mod progress;
+mod replay;
 mod summary;
 
 use std::io::Write as _;
@@ -21,7 +22,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use mx_aggregation::{MX_MIN_POLL_INTERVAL, Policy, parse_mx_timestamp};
+use mx_aggregation::{EndUser, MX_MIN_POLL_INTERVAL, Policy, parse_mx_timestamp};
 
 use std::time::Duration;
 
@@ -32,11 +33,12 @@ Exit status:
   0   every member was decided
   1   a file could not be read or written
   2   the command line is wrong
-  65  a member could not be decided (bad JSON, unknown status, wrong type, bad timestamp)";
+  65  a member could not be decided (bad JSON, not a member payload, unknown status, wrong
+      type, bad or out-of-range timestamp)";
 
 /// Decides what to do next with MX Platform API members: poll, answer MFA, update
-/// credentials, resolve at the institution, aggregate, wait out the cooldown, read data or
-/// stop.
+/// credentials, authorize OAuth, resolve at the institution, aggregate, wait out the
+/// cooldown, read the member, read data or stop.
 #[derive(Debug, Parser)]
 #[command(name = "mx-aggregation", version, after_help = EXIT_STATUSES)]
 pub(crate) struct Cli {
@@ -46,14 +48,22 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Decide for one member JSON: bare, {"member": …} as MX's read member and read member
-    /// status endpoints return it, or a member or connection-status webhook.
+    /// Decide for one MX payload: a member, bare or {"member": …} as MX's endpoints return
+    /// it, or a member, connection-status or member_data_updated webhook. Anything else
+    /// (a page of members, a user, {}) is an error naming what it is (exit 65).
     #[command(after_help = EXIT_STATUSES)]
     Decide(DecideArgs),
     /// Decide for every member of a JSON Lines file: one output line per non-blank input
     /// line, in order; lines that cannot be decided become {"line": N, "error": "…"}.
     #[command(after_help = EXIT_STATUSES)]
     Batch(BatchArgs),
+    /// Replay a log of observations of members (JSON Lines of {"received_at": RFC 3339 or
+    /// Unix seconds, "payload": {…}}, optionally "http_status" and "call" for MX's answer to
+    /// a call): fold each member's observations into one state and print one decision per
+    /// member, in order of first appearance, under its newest guid. For debugging a webhook
+    /// log or a support case. Lines that cannot be folded become {"line": N, "error": "…"}.
+    #[command(after_help = REPLAY_HELP)]
+    Replay(ReplayArgs),
     /// Write the generated documentation (status table, decision matrix) into a directory.
     Docs(DocsArgs),
 }
@@ -80,6 +90,34 @@ struct BatchArgs {
     #[command(flatten)]
     decision: DecisionArgs,
 }
+
+/// `replay [FILE|-]`.
+#[derive(Debug, Args)]
+struct ReplayArgs {
+    /// The JSON Lines log, one observation per line; `-` reads standard input.
+    #[arg(value_name = "FILE|-", default_value = "-")]
+    input: PathBuf,
+    #[command(flatten)]
+    decision: DecisionArgs,
+}
+
+const REPLAY_HELP: &str = "\
+Each line: {\"received_at\": \"2026-11-24T12:00:00Z\" or 1795521600, \"payload\": {…}}
+  with, optionally:
+  \"call\"               the call the payload answers: create, read, status, aggregate,
+                       verify, identify, resume, update, oauth_window_uri, challenges
+  \"http_status\"        MX's HTTP status for that call (default 200)
+  \"retry_after\"        the answer's Retry-After header
+  \"guid\"               the member, when the payload does not name it (an error body)
+  \"previous_guid\"      the guid this member replaces (OAuth re-authorization)
+  \"x_callback_payload\" the X-CALLBACK-PAYLOAD header MX echoed on a webhook
+Error lines are written as they are read; the decisions follow, one per member.
+
+Exit status:
+  0   every line was folded
+  1   the input could not be read or the output written
+  2   the command line is wrong
+  65  a line could not be folded (bad JSON, not a member payload, no guid, bad time)";
 
 /// `docs --out DIR`.
 #[derive(Debug, Args)]
@@ -116,6 +154,20 @@ struct DecisionArgs {
     /// The shortest interval between two polls; at least 3s, MX's minimum.
     #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.min_poll), value_parser = parse_min_poll)]
     min_poll: HumanDuration,
+    /// Whether the end user is there: `absent` (a nightly job, a webhook handler) waits for
+    /// MX's background aggregation where MX does it and names what the end user must do
+    /// when next present.
+    #[arg(long, value_enum, value_name = "present|absent", default_value_t = EndUserArg::Present)]
+    end_user: EndUserArg,
+}
+
+/// `--end-user present|absent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EndUserArg {
+    /// The end user is using the product now (the default).
+    Present,
+    /// Nobody is there to answer MFA, enter credentials or open an OAuth window.
+    Absent,
 }
 
 impl DecisionArgs {
@@ -123,6 +175,14 @@ impl DecisionArgs {
     fn now(&self) -> DateTime<Utc> {
         self.now
             .unwrap_or_else(|| DateTime::from(std::time::SystemTime::now()))
+    }
+
+    /// The situation of `--end-user`.
+    fn end_user(&self) -> EndUser {
+        match self.end_user {
+            EndUserArg::Present => EndUser::Present,
+            EndUserArg::Absent => EndUser::Absent,
+        }
     }
 
     /// MX's default policy with the overrides given.
@@ -190,6 +250,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Decide(args) => decide::run(args),
         Command::Batch(args) => batch::run(args),
+        Command::Replay(args) => replay::run(args),
         Command::Docs(args) => docs::run(args),
     };
     match result {

@@ -14,7 +14,12 @@ fn docs_writes_every_generated_file_into_a_new_directory() {
     assert_eq!(out.code, Some(0), "{out:?}");
     assert_eq!(out.stdout, "");
     let committed = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs");
-    let names = ["lifecycle.dot", "sources.md", "transitions.md"];
+    let names = [
+        "lifecycle.dot",
+        "member_state.md",
+        "sources.md",
+        "transitions.md",
+    ];
     for name in names {
         let path = dir.join(name);
         assert_eq!(

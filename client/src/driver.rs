@@ -3,28 +3,32 @@
 //!
 //! ```text
 //! loop: read the member ──Call::classify──▶ (retry / poll / gone / fix client)
-//!       ──decide(member, now, policy)──▶ poll: sleep · wait: sleep or hand back
-//!       · aggregate: POST …/aggregate ──Call::classify──▶ poll / throttled / …
+//!       ──MemberState::apply──▶ state ──MemberState::decide(now, policy, end user)──▶
+//!       poll: sleep · wait: sleep or hand back · read_member: read again
+//!       · aggregate: POST …/aggregate ──Call::classify──▶ folded; poll / throttled / …
 //!       · read_data, answer_mfa, update_credentials, resolve_at_institution,
-//!         authorize_oauth, stop: hand back
+//!         authorize_oauth (with a fresh one-time window), stop: hand back
 //! ```
 //!
 //! Every HTTP answer goes through `Call::classify` (MX's HTTP outcomes: retries with
 //! bounded backoff, `Retry-After`, 409 conflicts, ambiguous timeouts on create and
-//! aggregate); every member goes through the crate's decision. The driver never calls
+//! aggregate) and is folded into the member's `MemberState`; every decision is the
+//! state's (which is `decide_with` on the newest knowledge). The driver never calls
 //! `aggregate` unless the decision it just made says `aggregate`, so it never aggregates
 //! inside MX's 3-hour window.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use mx_aggregation::{Answer, HttpOutcome, NextAction, NextStep, Policy, SnapshotError};
+use mx_aggregation::{
+    Answer, Decision, EndUser, HttpOutcome, MemberState, NextAction, NextStep, Observation, Policy,
+    SnapshotError,
+};
 use serde::Serialize;
 use tracing::Instrument;
 
 use crate::client::{MxClient, resume_body};
 use crate::clock::Clock;
-use crate::decision::{Next, decide_on};
 use crate::endpoint::{Endpoint, MemberRef};
 use crate::error::MxError;
 use crate::reply::Reply;
@@ -38,10 +42,11 @@ pub struct Limits {
     pub max_wait: Duration,
     /// The most reads of the member in one [`Driver::drive`]. Default 500.
     pub max_steps: u32,
-    /// Whether the end user is there to face what a foreground aggregation may ask
-    /// (`aggregate` requires the end user). When false, an `aggregate` decision is handed
-    /// back as [`UserAction::Aggregate`]. Default true.
-    pub end_user_present: bool,
+    /// Whether the end user is there: the crate decides with it (`decide_with`), e.g.
+    /// waits for MX's background aggregation when they are absent. An `aggregate`
+    /// decided for an absent end user is handed back as [`UserAction::Aggregate`] ("when
+    /// the end user is next present"). Default [`EndUser::Present`].
+    pub end_user: EndUser,
     /// The most aggregations one drive starts. When the decision says `aggregate` again
     /// after that many (each job ended without fresh data: MX Bank's `BAD_REQUEST`, an
     /// institution that keeps failing), the drive ends with
@@ -54,7 +59,7 @@ impl Default for Limits {
         Self {
             max_wait: Duration::from_secs(5 * 60),
             max_steps: 500,
-            end_user_present: true,
+            end_user: EndUser::Present,
             max_aggregations: 2,
         }
     }
@@ -105,7 +110,7 @@ pub enum Outcome {
         action: UserAction,
         /// MX's message for the end user (`error.user_message`), when present.
         user_message: Option<String>,
-        /// The reason code (the crate's, or `oauth_pending` for the interim OAuth rule).
+        /// The crate's reason code.
         reason: &'static str,
     },
     /// Decide again at `until` (past [`Limits::max_wait`]): MX's throttle window, a
@@ -351,16 +356,32 @@ impl<C: Clock> Driver<C> {
         member: &MemberRef,
         answers: &[ChallengeAnswer],
     ) -> Result<Outcome, DriveError> {
+        self.answer_mfa_state(member, answers, &mut MemberState::default())
+            .await
+    }
+
+    /// [`answer_mfa`](Self::answer_mfa) on a [`MemberState`] the caller keeps.
+    ///
+    /// # Errors
+    /// As [`drive`](Self::drive).
+    pub async fn answer_mfa_state(
+        &self,
+        member: &MemberRef,
+        answers: &[ChallengeAnswer],
+        state: &mut MemberState,
+    ) -> Result<Outcome, DriveError> {
         let span = tracing::info_span!("mx.answer_mfa", member = %member, answers = answers.len());
         async {
             let endpoint = Endpoint::Resume(member.clone());
             let exchange = self
                 .exchange(&endpoint, Some(&resume_body(answers)))
                 .await?;
+            let now = self.now().await?;
+            fold(state, &endpoint, &exchange, now)?;
             if let Some(failed) = self.follow(&endpoint, exchange.outcome).await? {
                 return Ok(failed);
             }
-            self.drive(member).await
+            self.drive_state(member, state).await
         }
         .instrument(span)
         .await
@@ -447,15 +468,37 @@ impl<C: Clock> Driver<C> {
     /// [`DriveError`] when the clock fails, MX's member cannot be decided on, or no
     /// outcome comes within [`Limits::max_steps`] reads.
     pub async fn drive(&self, member: &MemberRef) -> Result<Outcome, DriveError> {
-        let span = tracing::info_span!("mx.drive", member = %member);
-        self.drive_inner(member).instrument(span).await
+        let mut state = MemberState::default();
+        self.drive_state(member, &mut state).await
     }
 
-    async fn drive_inner(&self, member: &MemberRef) -> Result<Outcome, DriveError> {
+    /// [`drive`](Self::drive) on a [`MemberState`] the caller keeps (the service folds
+    /// MX's webhooks into it): every read and every call's answer is folded into it, and
+    /// each decision is the state's (`MemberState::decide`, which puts what arrived after
+    /// the newest read first).
+    ///
+    /// # Errors
+    /// As [`drive`](Self::drive).
+    pub async fn drive_state(
+        &self,
+        member: &MemberRef,
+        state: &mut MemberState,
+    ) -> Result<Outcome, DriveError> {
+        let span = tracing::info_span!("mx.drive", member = %member);
+        self.drive_inner(member, state).instrument(span).await
+    }
+
+    async fn drive_inner(
+        &self,
+        member: &MemberRef,
+        state: &mut MemberState,
+    ) -> Result<Outcome, DriveError> {
         let read = Endpoint::ReadMember(member.clone());
         let mut aggregations = 0;
         for _ in 0..self.limits.max_steps {
             let exchange = self.exchange(&read, None).await?;
+            let now = self.now().await?;
+            fold(state, &read, &exchange, now)?;
             if exchange.outcome.step != NextStep::Done {
                 if let Some(end) = self.follow(&read, exchange.outcome).await? {
                     return Ok(end);
@@ -463,16 +506,23 @@ impl<C: Clock> Driver<C> {
                 continue;
             }
             let reply = exchange.reply.ok_or_else(|| unanswered(&read))?;
-            let now = self.now().await?;
-            let next = decide_on(&reply.body, now, &self.policy).map_err(|source| {
-                DriveError::Payload {
-                    endpoint: read.name(),
-                    source,
-                }
-            })?;
             let current: Member = reply.envelope("member")?;
+            let decision = state.decide(now, &self.policy, self.limits.end_user);
+            let span = tracing::info_span!(
+                "mx.decision",
+                action = decision.action.kind().as_str(),
+                reason = decision.reason.code(),
+                status = current.connection_status.as_deref().unwrap_or("null"),
+            );
+            let step = Step {
+                member,
+                current: &current,
+                decision,
+                now,
+            };
             if let Some(end) = self
-                .act(member, &current, next, now, &mut aggregations)
+                .carry_out(step, state, &mut aggregations)
+                .instrument(span)
                 .await?
             {
                 return Ok(end);
@@ -481,48 +531,19 @@ impl<C: Clock> Driver<C> {
         Err(DriveError::StepLimit(self.limits.max_steps))
     }
 
-    /// Carries out one decision; `Some` when it ends the drive.
-    async fn act(
-        &self,
-        member: &MemberRef,
-        current: &Member,
-        next: Next,
-        now: DateTime<Utc>,
-        aggregations: &mut u32,
-    ) -> Result<Option<Outcome>, DriveError> {
-        let decision = match next {
-            Next::AuthorizeOauth => {
-                let span = tracing::info_span!(
-                    "mx.decision",
-                    action = "authorize_oauth",
-                    reason = "oauth_pending",
-                    status = current.connection_status.as_deref().unwrap_or("null"),
-                );
-                return self.authorize_oauth(member, current).instrument(span).await;
-            }
-            Next::Crate(decision) => decision,
-        };
-        let reason = decision.reason.code();
-        let span = tracing::info_span!(
-            "mx.decision",
-            action = decision.action.kind().as_str(),
-            reason,
-            status = current.connection_status.as_deref().unwrap_or("null"),
-        );
-        self.carry_out(member, current, decision, now, aggregations)
-            .instrument(span)
-            .await
-    }
-
     /// Carries out one decision of the crate, inside its span.
     async fn carry_out(
         &self,
-        member: &MemberRef,
-        current: &Member,
-        decision: mx_aggregation::Decision,
-        now: DateTime<Utc>,
+        step: Step<'_>,
+        state: &mut MemberState,
         aggregations: &mut u32,
     ) -> Result<Option<Outcome>, DriveError> {
+        let Step {
+            member,
+            current,
+            decision,
+            now,
+        } = step;
         let reason = decision.reason.code();
         tracing::info!("decided");
         let user = |action| {
@@ -561,9 +582,12 @@ impl<C: Clock> Driver<C> {
                 Ok(user(UserAction::AnswerMfa { challenges }))
             }
             NextAction::UpdateCredentials => Ok(user(UserAction::UpdateCredentials)),
+            NextAction::AuthorizeOauth => self.authorize_oauth(member, current, reason).await,
+            // Every turn of the loop reads the member: this one reads it again.
+            NextAction::ReadMember => Ok(None),
             NextAction::ResolveAtInstitution => Ok(user(UserAction::ResolveAtInstitution)),
             NextAction::Aggregate => {
-                if !self.limits.end_user_present {
+                if self.limits.end_user == EndUser::Absent {
                     return Ok(user(UserAction::Aggregate));
                 }
                 if *aggregations >= self.limits.max_aggregations {
@@ -576,6 +600,8 @@ impl<C: Clock> Driver<C> {
                 *aggregations += 1;
                 let endpoint = Endpoint::Aggregate(member.clone());
                 let exchange = self.exchange(&endpoint, None).await?;
+                let answered_at = self.now().await?;
+                fold(state, &endpoint, &exchange, answered_at)?;
                 self.follow(&endpoint, exchange.outcome).await
             }
             NextAction::Stop => Ok(Some(Outcome::Stop {
@@ -590,6 +616,7 @@ impl<C: Clock> Driver<C> {
         &self,
         member: &MemberRef,
         current: &Member,
+        reason: &'static str,
     ) -> Result<Option<Outcome>, DriveError> {
         let endpoint = Endpoint::OauthWindowUri(member.clone());
         let exchange = self.exchange(&endpoint, None).await?;
@@ -610,9 +637,52 @@ impl<C: Clock> Driver<C> {
                 oauth_window_uri: uri,
             },
             user_message: current.user_message(),
-            reason: "oauth_pending",
+            reason,
         }))
     }
+}
+
+/// One decision and what it was made on.
+struct Step<'a> {
+    member: &'a MemberRef,
+    current: &'a Member,
+    decision: Decision,
+    now: DateTime<Utc>,
+}
+
+/// Folds a call's answer (a read's member, a job call's `202`, a `404`…) into the state,
+/// received at `at`.
+fn fold(
+    state: &mut MemberState,
+    endpoint: &Endpoint,
+    exchange: &Exchange,
+    at: DateTime<Utc>,
+) -> Result<(), DriveError> {
+    let Some(call) = endpoint.call() else {
+        return Ok(());
+    };
+    let answer = exchange
+        .reply
+        .as_ref()
+        .map_or(Answer::NoResponse, Reply::answer);
+    let observation =
+        Observation::from_answer(call, &answer, exchange.outcome).map_err(|source| {
+            DriveError::Payload {
+                endpoint: endpoint.name(),
+                source,
+            }
+        })?;
+    let observation = match endpoint.member() {
+        Some(member) if observation.guid().is_none() => observation.with_guid(&member.member),
+        Some(_) | None => observation,
+    };
+    let applied = state.apply(&observation, at);
+    tracing::debug!(
+        endpoint = endpoint.name(),
+        ?applied,
+        "folded into the member state"
+    );
+    Ok(())
 }
 
 fn member_ref(user: &str, member: &Member) -> MemberRef {

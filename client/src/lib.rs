@@ -12,7 +12,6 @@
 //! - [`Driver`]: reads a member and does what `mx_aggregation` decides, until the data
 //!   can be read or the end user must act ([`Outcome`]); every HTTP answer goes through
 //!   the crate's `Call::classify`.
-//! - [`Webhook`], [`WebhookInbox`]: MX's webhooks read and de-duplicated.
 //! - [`service`]: the reference service's axum routes (webhooks in, decisions out).
 //!
 //! The library `mx-aggregation` never depends on this package.
@@ -24,7 +23,6 @@
 mod client;
 mod clock;
 mod config;
-mod decision;
 mod driver;
 mod endpoint;
 mod error;
@@ -32,15 +30,12 @@ mod reply;
 mod request_log;
 pub mod service;
 pub mod types;
-mod webhook;
 
 pub use client::MxClient;
 pub use clock::{Clock, EmulatorClock, SystemClock};
 pub use config::{API_VERSION, MxConfig};
-pub use decision::{Next, decide_on};
 pub use driver::{DriveError, Driver, Limits, Outcome, UserAction};
 pub use endpoint::{Endpoint, MemberRef};
 pub use error::MxError;
 pub use reply::Reply;
 pub use request_log::{LoggedRequest, RequestLog};
-pub use webhook::{Webhook, WebhookInbox, WebhookKind};

@@ -3,13 +3,17 @@
 //!
 //! | route | what it does |
 //! | --- | --- |
-//! | `POST /webhooks/mx` | answers `204` at once; drops repeats ([`WebhookInbox`]); for a known member, drives it again (reads it, decides) |
+//! | `POST /webhooks/mx` | answers `204` at once; folds the webhook into the member's [`MemberState`]; when that changed the state, drives the member (a connection-status webhook → read the member again) |
 //! | `POST /users/{user}/members` | body `{"member": MemberCreate}`: creates the member (never twice) and drives it; `202 {"member": …}` |
 //! | `GET /members/{member}` | the member's latest [`Outcome`] as JSON (`null` while the first drive runs) |
 //! | `POST /members/{member}/drive` | drives again (e.g. after the OAuth window, at a `wait_until`) |
 //! | `POST /members/{member}/mfa` | body `{"answers": [{"guid": …, "value": …}]}`: sends the answers and drives on |
 //!
-//! Drives run in the background, one at a time per member; the routes never wait on MX.
+//! Drives run in the background, one at a time per member, on the member's
+//! [`MemberState`]: every read and answer of a drive and every webhook is folded into it
+//! (`mx_aggregation`'s observation folding: newest knowledge per field, repeats and late
+//! webhooks change nothing). A webhook that arrives during a drive is folded after it.
+//! The routes never wait on MX.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -29,7 +33,7 @@ use crate::clock::Clock;
 use crate::driver::{Driver, Outcome};
 use crate::endpoint::MemberRef;
 use crate::types::{ChallengeAnswer, MemberCreate};
-use crate::webhook::{Webhook, WebhookInbox, WebhookKind};
+use mx_aggregation::{Applied, MemberState, Observation};
 
 /// What the service knows about one member.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -44,16 +48,22 @@ pub struct MemberEntry {
     pub error: Option<String>,
     /// True while a drive runs.
     pub driving: bool,
-    /// Webhooks accepted for the member (repeats excluded).
+    /// Webhooks that changed the member's state.
     pub webhooks: u32,
-    /// Repeated webhooks dropped for the member.
+    /// Webhooks that changed nothing: repeats of MX's retries, knowledge already held.
     pub duplicates: u32,
+    /// Webhooks older than what the state knows.
+    pub stale: u32,
+    /// The folded state (serializable: a service keeps it in its database).
+    pub state: MemberState,
+    /// Webhook bodies received during a drive, folded when it ends.
+    #[serde(skip)]
+    pending: Vec<(String, chrono::DateTime<chrono::Utc>)>,
 }
 
 struct Inner<C> {
     driver: Driver<C>,
     members: Mutex<HashMap<String, MemberEntry>>,
-    inbox: Mutex<WebhookInbox>,
 }
 
 /// The service's state: the driver, the members it drives, the webhook inbox.
@@ -76,7 +86,6 @@ impl<C: Clock + Clone + 'static> Service<C> {
             inner: Arc::new(Inner {
                 driver,
                 members: Mutex::default(),
-                inbox: Mutex::default(),
             }),
         }
     }
@@ -108,10 +117,10 @@ impl<C: Clock + Clone + 'static> Service<C> {
     /// outcome replaces the entry's. Returns false when one was running.
     fn spawn<F, Fut>(&self, member: MemberRef, work: F) -> bool
     where
-        F: FnOnce(Self, MemberRef) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<Outcome, crate::DriveError>> + Send + 'static,
+        F: FnOnce(Self, MemberRef, MemberState) -> Fut + Send + 'static,
+        Fut: Future<Output = (MemberState, Result<Outcome, crate::DriveError>)> + Send + 'static,
     {
-        {
+        let state = {
             let mut members = self.members();
             let entry = members
                 .entry(member.member.clone())
@@ -124,16 +133,22 @@ impl<C: Clock + Clone + 'static> Service<C> {
                 return false;
             }
             entry.driving = true;
-        }
+            entry.state.clone()
+        };
         let service = self.clone();
         let span = tracing::info_span!("service.drive", member = %member);
         tokio::spawn(
             async move {
                 let key = member.member.clone();
-                let result = work(service.clone(), member).await;
+                let (state, result) = work(service.clone(), member.clone(), state).await;
+                let mut again = false;
                 let mut members = service.members();
                 if let Some(entry) = members.get_mut(&key) {
                     entry.driving = false;
+                    entry.state = state;
+                    for (body, at) in std::mem::take(&mut entry.pending) {
+                        again |= fold_webhook(entry, &body, at);
+                    }
                     match result {
                         Ok(outcome) => {
                             tracing::info!(outcome = ?outcome_name(&outcome), "drive ended");
@@ -146,6 +161,10 @@ impl<C: Clock + Clone + 'static> Service<C> {
                         }
                     }
                 }
+                drop(members);
+                if again {
+                    service.drive_member(member);
+                }
             }
             .instrument(span),
         );
@@ -153,8 +172,9 @@ impl<C: Clock + Clone + 'static> Service<C> {
     }
 
     fn drive_member(&self, member: MemberRef) -> bool {
-        self.spawn(member, |service, member| async move {
-            service.inner.driver.drive(&member).await
+        self.spawn(member, |service, member, mut state| async move {
+            let result = service.inner.driver.drive_state(&member, &mut state).await;
+            (state, result)
         })
     }
 }
@@ -170,58 +190,77 @@ fn outcome_name(outcome: &Outcome) -> &'static str {
     }
 }
 
-/// MX's webhook: `204` whatever came (MX retries anything else for a day); a new
-/// webhook about a known member drives it again, a repeat is dropped.
+/// Folds a webhook body into the entry's state; true when the member should be driven
+/// (the webhook changed the state).
+fn fold_webhook(entry: &mut MemberEntry, body: &str, at: chrono::DateTime<chrono::Utc>) -> bool {
+    let Ok(observation) = Observation::from_json(body) else {
+        return false;
+    };
+    match entry.state.apply(&observation, at) {
+        Applied::Changed => {
+            entry.webhooks += 1;
+            true
+        }
+        Applied::Unchanged | Applied::OtherMember | Applied::OutOfRange => {
+            entry.duplicates += 1;
+            false
+        }
+        Applied::Stale => {
+            entry.stale += 1;
+            false
+        }
+    }
+}
+
+/// MX's webhook: `204` whatever came (MX retries anything else for a day). It is folded
+/// into the member's state; when that changed anything, the member is driven (read,
+/// decided) again. A repeat or a late webhook changes nothing and costs no call.
 async fn webhook<C: Clock + Clone + 'static>(
     State(service): State<Service<C>>,
     body: Bytes,
 ) -> StatusCode {
-    let webhook = match Webhook::parse(&body) {
-        Ok(webhook) => webhook,
+    let Ok(text) = std::str::from_utf8(&body) else {
+        tracing::warn!("webhook body is not UTF-8; answered 204");
+        return StatusCode::NO_CONTENT;
+    };
+    let observation = match Observation::from_json(text) {
+        Ok(observation) => observation,
         Err(error) => {
-            tracing::warn!(%error, "webhook body not understood; answered 204");
+            tracing::warn!(%error, "webhook body is not about a member; answered 204");
             return StatusCode::NO_CONTENT;
         }
     };
-    let span = tracing::info_span!(
-        "service.webhook",
-        kind = %webhook.kind_name,
-        action = %webhook.action,
-        member = webhook.member_guid.as_deref().unwrap_or(""),
-        status = webhook.connection_status.as_deref().unwrap_or(""),
-    );
-    let _entered = span.enter();
-    let fresh = service
-        .inner
-        .inbox
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .accept(&webhook);
-    let Some(guid) = webhook.member_guid.clone() else {
+    let Some(guid) = observation.guid().map(str::to_owned) else {
         return StatusCode::NO_CONTENT;
     };
-    let known = {
-        let mut members = service.members();
-        members.get_mut(&guid).map(|entry| {
-            if fresh {
-                entry.webhooks += 1;
-            } else {
-                entry.duplicates += 1;
-            }
-            MemberRef::new(entry.user.clone(), entry.member.clone())
-        })
-    };
-    let acts = matches!(
-        webhook.kind(),
-        WebhookKind::ConnectionStatus | WebhookKind::DataUpdated
-    );
-    match known {
-        Some(member) if fresh && acts => {
-            tracing::info!("new webhook: reading the member again");
-            service.drive_member(member);
+    let span = tracing::info_span!("service.webhook", member = %guid);
+    let received_at = match service.inner.driver.clock().now().await {
+        Ok(now) => now,
+        Err(error) => {
+            tracing::warn!(%error, "no clock to stamp the webhook; answered 204");
+            return StatusCode::NO_CONTENT;
         }
-        Some(_) if !fresh => tracing::info!("repeated webhook dropped"),
-        Some(_) | None => tracing::debug!("webhook noted"),
+    };
+    let _entered = span.enter();
+    let drive = {
+        let mut members = service.members();
+        let Some(entry) = members.get_mut(&guid) else {
+            tracing::debug!("webhook about a member this service does not drive");
+            return StatusCode::NO_CONTENT;
+        };
+        if entry.driving {
+            entry.pending.push((text.to_owned(), received_at));
+            None
+        } else if fold_webhook(entry, text, received_at) {
+            Some(MemberRef::new(entry.user.clone(), entry.member.clone()))
+        } else {
+            tracing::info!("webhook changed nothing (a repeat, or old news)");
+            None
+        }
+    };
+    if let Some(member) = drive {
+        tracing::info!("webhook changed the member state: driving it");
+        service.drive_member(member);
     }
     StatusCode::NO_CONTENT
 }
@@ -308,12 +347,12 @@ async fn mfa<C: Clock + Clone + 'static>(
     let Some(member) = member_ref(&service, &member) else {
         return not_found();
     };
-    let started = service.spawn(member, move |service, member| async move {
-        service
-            .inner
-            .driver
-            .answer_mfa(&member, &body.answers)
-            .await
+    let started = service.spawn(member, move |service, member, mut state| async move {
+        let driver = &service.inner.driver;
+        let result = driver
+            .answer_mfa_state(&member, &body.answers, &mut state)
+            .await;
+        (state, result)
     });
     (StatusCode::ACCEPTED, Json(json!({ "started": started }))).into_response()
 }

@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use axum::http::Method;
 use common::proxy::{Fault, Proxy};
 use common::{API_KEY, CLIENT_ID, Harness, assert_no_forbidden_aggregate, frozen_config};
@@ -100,23 +102,32 @@ async fn a_create_answered_409_finds_the_existing_member() {
 #[tokio::test]
 async fn a_409_on_aggregate_polls_then_aggregates_again() {
     let (h, proxy) = behind_proxy().await;
+    let h = h.limits(Limits {
+        max_wait: Duration::from_secs(4 * 3600),
+        ..Limits::default()
+    });
     let user = h.user().await;
-    let request = h.mxbank("BAD_REQUEST", "m-conflict").await;
-    let member = h.create(&user, &request).await;
+    let mut request = h.mxbank("password", "m-conflict").await;
+    // No background aggregation: a day later the data is stale.
+    request.background_aggregation_is_disabled = Some(true);
+    let first = h.create(&user, &request).await;
+    assert!(matches!(
+        h.driver.drive(&first).await.expect("drive"),
+        Outcome::ReadData { .. }
+    ));
+    // A day later the data is stale and the crate aggregates.
+    h.advance(Duration::from_secs(30 * 3600));
     // The first aggregate meets another job kind (MX: 409).
     proxy.inject(Fault::new(Method::POST, "/aggregate", 409));
 
-    let outcome = h.driver.drive(&member).await.expect("drive");
+    let outcome = h.driver.drive(&first).await.expect("drive");
 
-    assert!(
-        matches!(outcome, Outcome::AggregateLater { .. }),
-        "{outcome:?}"
-    );
+    assert!(matches!(outcome, Outcome::ReadData { .. }), "{outcome:?}");
     let statuses: Vec<_> = h.calls("aggregate").iter().map(|c| c.status).collect();
-    assert_eq!(statuses.first(), Some(&Some(409)));
-    assert!(
-        statuses[1..].iter().all(|s| *s == Some(202)),
-        "{statuses:?}"
+    assert_eq!(
+        statuses,
+        vec![Some(409), Some(202)],
+        "polled, then aggregated again"
     );
     // The injected 409 is not MX's answer: audit MX's answers only.
     for call in h.calls("aggregate").iter().skip(1) {

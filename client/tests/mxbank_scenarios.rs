@@ -4,7 +4,10 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::{Harness, assert_no_forbidden_aggregate, frozen_config};
+use mx_aggregation::Policy;
 use mx_aggregation_client::types::ChallengeKind;
 use mx_aggregation_client::{Outcome, UserAction};
 
@@ -88,7 +91,7 @@ async fn image_challenge_answered_correct_reaches_read_data() {
 }
 
 #[tokio::test]
-async fn wrong_answer_is_challenged_again_not_connected() {
+async fn wrong_answer_waits_out_the_window_then_is_challenged_again() {
     let h = Harness::start(frozen_config()).await;
     let user = h.user().await;
     let request = h.mxbank("challenge", "m-wrong").await;
@@ -104,14 +107,31 @@ async fn wrong_answer_is_challenged_again_not_connected() {
 
     let outcome = h.driver.answer_mfa(&member, &answers).await.expect("drive");
 
-    // REJECTED → the crate aggregates again (mfa_failed); MX challenges again.
-    let Outcome::EndUser {
-        action: UserAction::AnswerMfa { .. },
-        ..
-    } = outcome
-    else {
-        panic!("expected a new challenge after a wrong answer, got {outcome:?}");
+    // REJECTED: MX's window counts from the failed job too; the crate waits it out.
+    let Outcome::WaitUntil { until, reason } = outcome else {
+        panic!("expected a wait after a wrong answer, got {outcome:?}");
     };
+    assert_eq!(reason, "cooldown");
+    let read = h.client.read_member(&member).await.expect("read");
+    assert_eq!(read.connection_status.as_deref(), Some("REJECTED"));
+    assert!(
+        h.calls("aggregate").is_empty(),
+        "no aggregate inside the window"
+    );
+
+    // After the window the crate aggregates again, and MX challenges again.
+    h.advance((until - h.emulator.now()).to_std().expect("ahead"));
+    let outcome = h.driver.drive(&member).await.expect("drive");
+    assert!(
+        matches!(
+            outcome,
+            Outcome::EndUser {
+                action: UserAction::AnswerMfa { .. },
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
     assert_eq!(h.calls("aggregate").len(), 1);
     assert_no_forbidden_aggregate(&h.log);
 }
@@ -125,27 +145,47 @@ async fn bad_request_takes_the_failure_path() {
 
     let outcome = h.driver.drive(&member).await.expect("drive");
 
-    let Outcome::AggregateLater {
-        member: read,
-        reason,
-        ..
-    } = outcome
-    else {
-        panic!("expected the failure path, got {outcome:?}");
+    // FAILED right after the job MX started: the window after that job is closed to a
+    // new aggregation, so the crate waits; the driver hands the wait back.
+    let Outcome::WaitUntil { until, reason } = outcome else {
+        panic!("expected the failure path's wait, got {outcome:?}");
     };
-    // FAILED, then DISCONNECTED once the institution keeps failing: both mean "try
-    // again later" (the crate's aggregation_failed).
-    assert!(
-        matches!(
-            read.connection_status.as_deref(),
-            Some("FAILED" | "DISCONNECTED")
-        ),
-        "{:?}",
-        read.connection_status
-    );
+    assert_eq!(reason, "cooldown");
+    let read = h.client.read_member(&member).await.expect("read");
+    assert_eq!(read.connection_status.as_deref(), Some("FAILED"));
+    assert!(h.calls("aggregate").is_empty());
+
+    // After the window: one aggregate, which fails again, and a new wait.
+    h.advance((until - h.emulator.now()).to_std().expect("ahead"));
+    let outcome = h.driver.drive(&member).await.expect("drive");
+    let Outcome::WaitUntil { until: next, .. } = outcome else {
+        panic!("expected another wait, got {outcome:?}");
+    };
+    assert!(next > until, "the new window follows the new job");
+    assert_eq!(h.calls("aggregate").len(), 1);
+    assert_no_forbidden_aggregate(&h.log);
+}
+
+#[tokio::test]
+async fn a_member_that_keeps_failing_ends_on_aggregate_later() {
+    // A policy without a window (a negotiated contract): the crate says aggregate after
+    // each failure, and the driver's budget of jobs per drive ends the drive.
+    let policy = Policy {
+        cooldown: Duration::ZERO,
+        ..Policy::default()
+    };
+    let h = Harness::start(frozen_config()).await.policy(policy);
+    let user = h.user().await;
+    let request = h.mxbank("BAD_REQUEST", "m-budget").await;
+    let member = h.create(&user, &request).await;
+
+    let outcome = h.driver.drive(&member).await.expect("drive");
+
+    let Outcome::AggregateLater { reason, .. } = outcome else {
+        panic!("expected aggregate_later, got {outcome:?}");
+    };
     assert_eq!(reason, "aggregation_failed");
-    // Two retries by the crate's decision (Limits::max_aggregations), each one a job.
-    assert_eq!(h.calls("aggregate").len(), 2);
+    assert_eq!(h.calls("aggregate").len(), 2, "Limits::max_aggregations");
     assert_no_forbidden_aggregate(&h.log);
 }
 

@@ -47,5 +47,13 @@ fn committed_docs_match_the_generator() {
 #[test]
 fn rendering_is_sorted_by_name() {
     let names: Vec<&str> = FILES.iter().map(|f| f.name).collect();
-    assert_eq!(names, ["lifecycle.dot", "sources.md", "transitions.md"]);
+    assert_eq!(
+        names,
+        [
+            "lifecycle.dot",
+            "member_state.md",
+            "sources.md",
+            "transitions.md"
+        ]
+    );
 }

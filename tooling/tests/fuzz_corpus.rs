@@ -70,3 +70,11 @@ fn snapshot_corpus() {
 fn batch_lines_corpus() {
     replay("batch_lines", mx_aggregation_tooling::fuzzing::batch_lines);
 }
+
+#[test]
+fn member_state_corpus() {
+    replay(
+        "member_state",
+        mx_aggregation_tooling::fuzzing::member_state_bytes,
+    );
+}

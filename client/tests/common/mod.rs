@@ -64,6 +64,13 @@ impl Harness {
         }
     }
 
+    /// The same harness with another policy.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        let clock = EmulatorClock::new(self.client.clone());
+        self.driver = Driver::new(self.client.clone(), clock, policy);
+        self
+    }
+
     /// The same harness with other limits.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.driver = self.driver.with_limits(limits);

@@ -6,6 +6,7 @@
 //! seeded, so the output is the same bytes on every run.
 
 mod diagram;
+mod member_state;
 mod sources;
 mod transitions;
 
@@ -19,6 +20,7 @@ pub struct GeneratedFile {
 }
 
 /// Every generated file, in name order: `lifecycle.dot` (the lifecycle model for Graphviz),
+/// `member_state.md` (observation merging and HTTP outcomes),
 /// `sources.md` (every cited source key with its URL) and `transitions.md` (statuses, rules,
 /// policy, decision matrix, lifecycle diagram, the seed's double listings and the
 /// simulation's figures).
@@ -27,6 +29,10 @@ pub fn render() -> Vec<GeneratedFile> {
         GeneratedFile {
             name: "lifecycle.dot",
             contents: diagram::dot(),
+        },
+        GeneratedFile {
+            name: "member_state.md",
+            contents: member_state::member_state_md(),
         },
         GeneratedFile {
             name: "sources.md",

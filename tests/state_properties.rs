@@ -1,0 +1,136 @@
+//! The member state's invariants over generated observation logs: folding is order
+//! independent (the observations carry their own times), duplicates are idempotent, the
+//! state never falls behind the newest full read, and deciding on the state never allows an
+//! aggregation that the newest full read's window forbids.
+
+mod common;
+#[path = "common/observations.rs"]
+mod observations;
+
+use mx_aggregation::{
+    AggregationWindow, EndUser, MemberSnapshot, NextAction, Observation, Policy,
+    earliest_aggregation,
+};
+use observations::{Line, fold, line};
+use proptest::prelude::*;
+
+fn newest_member(lines: &[Line]) -> Option<(MemberSnapshot, &Line)> {
+    lines
+        .iter()
+        .filter(|l| l.is_member())
+        .map(|l| (*l.observation().snapshot().unwrap(), l))
+        .max_by_key(|(s, l)| (s.aggregated_at, s.successfully_aggregated_at, l.received_at))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn any_order_folds_to_the_same_state(
+        lines in proptest::collection::vec(line(), 0..12),
+        seed in any::<u64>(),
+    ) {
+        let forward = fold(&lines);
+        let mut reversed = lines.clone();
+        reversed.reverse();
+        prop_assert_eq!(&fold(&reversed), &forward);
+        // A seeded shuffle too.
+        let mut shuffled = lines.clone();
+        let mut x = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        prop_assert_eq!(&fold(&shuffled), &forward);
+    }
+
+    #[test]
+    fn folding_an_observation_again_changes_nothing(
+        lines in proptest::collection::vec(line(), 1..12),
+        pick in any::<proptest::sample::Index>(),
+    ) {
+        let state = fold(&lines);
+        let again = &lines[pick.index(lines.len())];
+        let mut twice = state.clone();
+        let applied = twice.apply(&again.observation(), again.received_at);
+        prop_assert_ne!(applied, mx_aggregation::Applied::Changed);
+        prop_assert_eq!(twice, state);
+    }
+
+    #[test]
+    fn a_retried_webhook_within_a_day_changes_nothing(
+        lines in proptest::collection::vec(line(), 0..10),
+        webhook in observations::status_webhook_line(),
+        later_minutes in 0i64..(24 * 60),
+    ) {
+        let mut with_first = lines.clone();
+        with_first.push(webhook.clone());
+        let state = fold(&with_first);
+        // Within a day of the first copy of the same webhook.
+        let first = with_first
+            .iter()
+            .filter(|l| l.json == webhook.json)
+            .map(|l| l.received_at)
+            .min()
+            .unwrap();
+        let retry = Line { received_at: first + chrono::TimeDelta::minutes(later_minutes), ..webhook };
+        let mut retried = state.clone();
+        let _ = retried.apply(&retry.observation(), retry.received_at);
+        prop_assert_eq!(retried, state);
+    }
+
+    #[test]
+    fn the_state_never_falls_behind_the_newest_full_read(
+        lines in proptest::collection::vec(line(), 1..12),
+    ) {
+        let state = fold(&lines);
+        let Some((newest, newest_line)) = newest_member(&lines) else {
+            return Ok(());
+        };
+        let known = state.snapshot().expect("a member payload was folded");
+        prop_assert!(known.aggregated_at >= newest.aggregated_at);
+        prop_assert!(known.successfully_aggregated_at >= newest.successfully_aggregated_at);
+        // Unless another payload has the very same timestamps and receipt, the status is
+        // the newest read's.
+        let ties = lines.iter().filter(|l| l.is_member()).filter(|l| {
+            let s = *l.observation().snapshot().unwrap();
+            (s.aggregated_at, s.successfully_aggregated_at, l.received_at)
+                == (newest.aggregated_at, newest.successfully_aggregated_at, newest_line.received_at)
+        }).count();
+        if ties == 1 {
+            prop_assert_eq!(known.connection_status, newest.connection_status);
+            prop_assert_eq!(known.is_being_aggregated, newest.is_being_aggregated);
+        }
+    }
+
+    #[test]
+    fn deciding_on_the_state_never_aggregates_inside_the_newest_reads_window(
+        lines in proptest::collection::vec(line(), 1..12),
+        now_minutes in -600i64..2000,
+        absent in any::<bool>(),
+    ) {
+        let state = fold(&lines);
+        let now = common::now() + chrono::TimeDelta::minutes(now_minutes);
+        let end_user = if absent { EndUser::Absent } else { EndUser::Present };
+        let policy = Policy::default();
+        let decision = state.decide(now, &policy, end_user);
+        prop_assert_eq!(decision.reason.action(), decision.action.kind());
+        if decision.action != NextAction::Aggregate {
+            return Ok(());
+        }
+        for line in lines.iter().filter(|l| l.is_member()) {
+            let read = *line.observation().snapshot().unwrap();
+            match earliest_aggregation(&read, &policy) {
+                AggregationWindow::OpensAt(opens) => prop_assert!(opens <= now, "{} inside the window of {}", now, line.json),
+                AggregationWindow::Open => {}
+                AggregationWindow::NeverRepresentable => prop_assert!(false, "aggregate past 9999"),
+            }
+        }
+    }
+}
+
+#[test]
+fn observation_is_copy_and_borrowed() {
+    fn copy<T: Copy>(_: T) {}
+    copy(Observation::from_json(r#"{"connection_status": "CONNECTED"}"#).unwrap());
+}
