@@ -29,8 +29,9 @@ struct Args {
     /// Play MX's integration environment: mxbank is not throttled.
     #[arg(long)]
     integration_env: bool,
-    /// Answer 429 (Retry-After) beyond this many requests per second.
-    #[arg(long, value_name = "PER_SECOND")]
+    /// Answer 429 (Retry-After) beyond this many requests per second (10 when the flag
+    /// is given without a number). Off by default.
+    #[arg(long, value_name = "PER_SECOND", num_args = 0..=1, default_missing_value = "10", alias = "rate-limits")]
     rate_limit: Option<u32>,
     /// How long each job step takes, in milliseconds of virtual time.
     #[arg(long, default_value_t = 1000)]

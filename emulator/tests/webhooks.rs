@@ -54,6 +54,7 @@ async fn a_challenge_sends_connection_status_and_a_success_member_data_updated()
     assert_eq!(body["member_guid"], member.as_str());
     assert_eq!(body["user_guid"], user.as_str());
     assert_eq!(data[0].headers["x-callback-payload"], "b3JkZXItNDI=");
+    assert_eq!(data[0].body["callback_payload"], "b3JkZXItNDI=");
 
     let created_hook = receiver.wait_for(1, of_type("MEMBER")).await;
     assert_eq!(created_hook[0].body["action"], "created");
@@ -118,4 +119,28 @@ async fn a_failed_delivery_is_retried_after_the_backoff_on_the_virtual_clock() {
     assert_eq!(retried.len(), 2);
     assert_eq!(retried[1].answered, 204);
     assert_eq!(retried[1].body, retried[0].body);
+}
+
+#[tokio::test]
+async fn a_clock_jump_replays_every_retry_due_in_it() {
+    // Four failures: the first attempt and the retries due 20, 60 and 140 s later.
+    let (mx, receiver) = with_receiver(4).await;
+    let user = mx.user().await;
+    // An OAuth member waits for the end user: its MEMBER webhook is the only one.
+    let created = mx
+        .send(
+            "POST",
+            &format!("/users/{user}/members"),
+            Some(serde_json::json!({"member": {"institution_code": "mx_bank_oauth", "is_oauth": true}})),
+        )
+        .await;
+    assert_eq!(created.status, 200);
+    let first = receiver.wait_for(1, |_| true).await;
+    assert_eq!(first.len(), 1);
+    // Within 300 s the retries at +20, +60, +140 and +300 all come due; the fifth attempt
+    // (at +300) is the first the receiver accepts.
+    mx.advance(300).await;
+    let members = receiver.wait_for(5, of_type("MEMBER")).await;
+    let answered: Vec<u16> = members.iter().map(|r| r.answered).collect();
+    assert_eq!(answered, [500, 500, 500, 500, 204]);
 }
