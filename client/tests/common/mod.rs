@@ -1,0 +1,149 @@
+//! What the end-to-end tests share: an emulator on a free port with a frozen virtual
+//! clock, a client that records its requests, a driver on the emulator's clock, and the
+//! audit of the request log.
+
+#![allow(dead_code, unreachable_pub)]
+
+pub mod proxy;
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use mx_aggregation::Policy;
+use mx_aggregation_client::types::{CredentialValue, MemberCreate, UserCreate};
+use mx_aggregation_client::{
+    Driver, EmulatorClock, Limits, LoggedRequest, MemberRef, MxClient, MxConfig, RequestLog,
+};
+use mx_emulator::{Config, Emulator};
+
+pub const CLIENT_ID: &str = "client-e2e";
+pub const API_KEY: &str = "key-e2e";
+
+/// The virtual clock's start in every test.
+pub fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+/// An emulator whose clock moves only when the driver's clock advances it: every run
+/// depends on its requests alone.
+pub fn frozen_config() -> Config {
+    let mut config = Config::new(CLIENT_ID, API_KEY);
+    config.real_time = false;
+    config.start_at = Some(start_time());
+    config
+}
+
+/// An emulator, a recording client (talking to `base_url`, the emulator's unless a
+/// proxy sits between) and a driver on the emulator's clock.
+pub struct Harness {
+    pub emulator: Emulator,
+    pub client: MxClient,
+    pub log: RequestLog,
+    pub driver: Driver<EmulatorClock>,
+}
+
+impl Harness {
+    pub async fn start(config: Config) -> Self {
+        let emulator = Emulator::start(config).await.expect("emulator starts");
+        let base = emulator.base_url().to_owned();
+        Self::with_base(emulator, &base, Limits::default())
+    }
+
+    pub fn with_base(emulator: Emulator, base_url: &str, limits: Limits) -> Self {
+        let log = RequestLog::new();
+        let client = MxClient::new(MxConfig::new(base_url, CLIENT_ID, API_KEY))
+            .expect("client builds")
+            .with_request_log(log.clone());
+        let clock = EmulatorClock::new(client.clone());
+        let driver = Driver::new(client.clone(), clock, Policy::default()).with_limits(limits);
+        Self {
+            emulator,
+            client,
+            log,
+            driver,
+        }
+    }
+
+    /// The same harness with another policy.
+    pub fn policy(mut self, policy: Policy) -> Self {
+        let clock = EmulatorClock::new(self.client.clone());
+        self.driver = Driver::new(self.client.clone(), clock, policy);
+        self
+    }
+
+    /// The same harness with other limits.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.driver = self.driver.with_limits(limits);
+        self
+    }
+
+    pub async fn user(&self) -> String {
+        let user = self
+            .client
+            .create_user(&UserCreate {
+                id: Some("u-1".to_owned()),
+                ..UserCreate::default()
+            })
+            .await
+            .expect("user created");
+        user.guid.expect("user guid")
+    }
+
+    /// An MX Bank member request with the test username and `password`, filled from the
+    /// institution's credential fields.
+    pub async fn mxbank(&self, password: &str, id: &str) -> MemberCreate {
+        let fields = self.client.credentials("mxbank").await.expect("fields");
+        let credentials = fields
+            .iter()
+            .map(|f| {
+                let value = match f.field_name.as_deref() {
+                    Some("LOGIN") => "mxuser",
+                    _ => password,
+                };
+                CredentialValue::new(f.guid.clone().expect("field guid"), value)
+            })
+            .collect();
+        MemberCreate {
+            institution_code: "mxbank".to_owned(),
+            credentials,
+            id: Some(id.to_owned()),
+            ..MemberCreate::default()
+        }
+    }
+
+    /// Creates a member through the driver (never twice).
+    pub async fn create(&self, user: &str, request: &MemberCreate) -> MemberRef {
+        self.driver
+            .create_member(user, request)
+            .await
+            .expect("create runs")
+            .expect("member created")
+    }
+
+    /// Moves the emulator's clock.
+    pub fn advance(&self, by: Duration) -> DateTime<Utc> {
+        self.emulator.advance_clock(by).expect("clock moves")
+    }
+
+    pub fn calls(&self, endpoint: &str) -> Vec<LoggedRequest> {
+        self.log.named(endpoint)
+    }
+}
+
+/// The audit: every `aggregate` the client sent started a job. MX answers an aggregate
+/// inside its window (or on a member with nothing to run) with 202 and starts nothing;
+/// the driver only aggregates when the crate decides so, and the crate never decides so
+/// inside the window, so no such answer may appear in the log.
+pub fn assert_no_forbidden_aggregate(log: &RequestLog) {
+    for call in log.named("aggregate") {
+        let body: serde_json::Value =
+            serde_json::from_str(&call.body).unwrap_or(serde_json::Value::Null);
+        let started = body["member"]["is_being_aggregated"] == serde_json::Value::Bool(true);
+        assert!(
+            call.status == Some(202) && started,
+            "an aggregate started no job (status {:?}): {}",
+            call.status,
+            call.body
+        );
+    }
+}
