@@ -8,6 +8,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::ConnectionStatus;
 
+use crate::explain::TraceEntry;
 use crate::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
 use crate::lifecycle::{self, Guard, LifecycleEvent as E, Node};
 use crate::member::{Challenge, Job, JobKind, Member, Stage};
@@ -17,8 +18,15 @@ use crate::world::Ctx;
 
 /// Moves `member` along the edge `event` → `to`, recording it when the model lacks it.
 pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, event: E, to: Node) {
-    let on_model = lifecycle::targets(member.node, event).any(|edge| edge.to == to);
-    if !on_model {
+    let edge = lifecycle::targets(member.node, event).find(|edge| edge.to == to);
+    member.trace.push(TraceEntry {
+        at: now,
+        from: member.node,
+        event,
+        to,
+        edge,
+    });
+    if edge.is_none() {
         cx.off_model.push(format!(
             "{}: {} --{}--> {}",
             member.guid, member.node, event, to
@@ -29,7 +37,7 @@ pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, even
         member.status = Some(status);
         if status.is_end_user_actionable() && cx.rules.webhooks {
             let body = webhooks::connection_status(member, status);
-            cx.outbox.push(body, None, now);
+            cx.queue_webhook(body, None, now);
         }
     }
 }
@@ -196,7 +204,7 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
     if cx.rules.webhooks && job.kind != JobKind::Identification {
         let body = webhooks::member_data_updated(member, job, now);
         let payload = member.callback_payload.clone();
-        cx.outbox.push(body, payload, now);
+        cx.queue_webhook(body, payload, now);
     }
 }
 

@@ -33,6 +33,8 @@ mod auth;
 mod clock;
 mod config;
 mod error;
+mod explain;
+pub mod faults;
 mod ids;
 pub mod institutions;
 mod jobs;
@@ -52,4 +54,5 @@ pub(crate) use mx_aggregation_tooling::lifecycle;
 
 pub use config::{Config, ThrottleFrom};
 pub use error::ApiError;
-pub use server::{Emulator, router};
+pub use faults::{FaultPlan, FaultRule, Step, WebhookFaults};
+pub use server::{Emulator, TenantHandle, router};

@@ -12,6 +12,7 @@ use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 
 use crate::clock::VirtualClock;
 use crate::config::{Config, ThrottleFrom};
+use crate::faults::Faults;
 use crate::ids::IdGen;
 use crate::institutions;
 use crate::member::{CredentialValue, Member, User};
@@ -84,11 +85,30 @@ pub(crate) struct Ctx {
     pub(crate) ids: IdGen,
     pub(crate) throttle: HashMap<ThrottleKey, ThrottleRecord>,
     pub(crate) outbox: Outbox,
+    /// The fault plan and webhook faults, with the seeded generator they draw from.
+    pub(crate) faults: Faults,
     pub(crate) off_model: Vec<String>,
     pub(crate) base_url: String,
 }
 
 impl Ctx {
+    /// Queues a webhook at `now`, held as the webhook faults say (a delay; a second at
+    /// least when they reorder, so the webhooks of one moment leave together).
+    pub(crate) fn queue_webhook(
+        &mut self,
+        body: serde_json::Value,
+        callback_payload: Option<String>,
+        now: DateTime<Utc>,
+    ) {
+        let faults = &self.faults.webhooks;
+        let mut hold = i64::try_from(faults.delay_seconds).unwrap_or(i64::MAX);
+        if faults.reorder {
+            hold = hold.max(1);
+        }
+        let due = crate::jobs::later(now, TimeDelta::try_seconds(hold).unwrap_or(TimeDelta::MAX));
+        self.outbox.push(body, callback_payload, now, due);
+    }
+
     /// Remembers `member`'s timestamps for its throttle key.
     pub(crate) fn record_throttle(&mut self, member: &Member) {
         self.throttle.insert(
@@ -136,6 +156,9 @@ pub(crate) struct World {
     /// The last time MX's own moves were played up to.
     pub(crate) now: DateTime<Utc>,
     pub(crate) rate: RateWindow,
+    /// Counts resets (`POST /emulator/reset`), so work begun before one is not recorded
+    /// after it.
+    pub(crate) generation: u64,
 }
 
 /// Requests counted in the current second of the virtual clock.
@@ -157,6 +180,11 @@ impl World {
                 ids: IdGen::new(config.seed),
                 throttle: HashMap::new(),
                 outbox: Outbox::default(),
+                faults: {
+                    let mut faults = Faults::new(config.seed, config.webhook_faults.clone());
+                    faults.load(config.faults.clone());
+                    faults
+                },
                 off_model: Vec::new(),
                 base_url,
             },
@@ -167,6 +195,7 @@ impl World {
             next_seq: 0,
             now: origin,
             rate: RateWindow::default(),
+            generation: 0,
         }
     }
 
