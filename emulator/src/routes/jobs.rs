@@ -73,7 +73,7 @@ async fn run(
     if let Some(job) = &member.job {
         if job.kind == kind {
             let rule = format!(
-                "202: a {call} is already running ({}); nothing new starts",
+                "202: an {call} is already running ({}); nothing new starts",
                 job.guid
             );
             return explained(member_answer(&world, &guid, accepted), &rule);
