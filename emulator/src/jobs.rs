@@ -85,12 +85,14 @@ pub(crate) fn start(
     cx.record_throttle(member);
 }
 
-/// When MX next moves `member` on its own: the running job's next step, or the daily
-/// background aggregation when MX would start one.
-pub(crate) fn next_event(member: &Member, cx: &Ctx) -> Option<DateTime<Utc>> {
+/// When MX next moves `member` on its own, if that is due by `t`: the running job's next
+/// step, or the daily background aggregation when MX would start one. The cheap time
+/// comparison comes first: every request asks this of every member.
+pub(crate) fn due_by(member: &Member, cx: &Ctx, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
     match &member.job {
-        Some(job) => Some(job.next_at),
-        None => background_allowed(member, cx).then_some(member.next_background_at),
+        Some(job) => (job.next_at <= t).then_some(job.next_at),
+        None => (member.next_background_at <= t && background_allowed(member, cx))
+            .then_some(member.next_background_at),
     }
 }
 
