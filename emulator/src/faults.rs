@@ -274,11 +274,12 @@ impl<'a> Call<'a> {
     }
 }
 
-/// The call kind of a request: `create_user`, `read_user`, `delete_user`, `list_members`,
+/// The call kind of a request, from its method and path segments
+/// (`["users", "U", "members", "M", "aggregate"]`): `create_user`, `read_user`, `delete_user`, `list_members`,
 /// `create_member`, `read_member`, `update_member`, `delete_member`, `status`,
 /// `challenges`, `resume`, `aggregate`, `verify`, `identify`, `oauth_window_uri`,
 /// `credentials`, or `other`.
-pub(crate) fn call_kind(method: &str, segments: &[&str]) -> &'static str {
+pub fn call_kind(method: &str, segments: &[&str]) -> &'static str {
     let get = method.eq_ignore_ascii_case("GET");
     let post = method.eq_ignore_ascii_case("POST");
     let put = method.eq_ignore_ascii_case("PUT");
