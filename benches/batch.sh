@@ -29,6 +29,9 @@ rm -rf "$WORK/floor"
 cp -r "$SHARED/bench/floor" "$WORK/floor"
 chmod -R u+w "$WORK/floor"
 cp "$REPO/Cargo.lock" "$WORK/floor/Cargo.lock"
+# The copy lies inside the repository's workspace (target/bench): an empty [workspace]
+# table makes it a workspace of its own, as in shared/.
+grep -q '^\[workspace\]' "$WORK/floor/Cargo.toml" || printf '\n[workspace]\n' >> "$WORK/floor/Cargo.toml"
 echo "building the floor and mx-aggregation (release)..." >&2
 cargo build --release --quiet --manifest-path "$WORK/floor/Cargo.toml" --target-dir "$WORK/floor-target"
 cargo build --release --quiet --manifest-path "$REPO/Cargo.toml" --bin mx-aggregation

@@ -3,8 +3,9 @@
 
 usage: batch_reference.py NOW < members.jsonl > decisions.jsonl
 
-The same rules as src/engine.rs with the default Policy, written the obvious way (json +
-datetime), to show what the Rust tool is measured against. For the members that
+The same rules as src/engine.rs with the default Policy and the end user present, for full
+member reads (no webhooks, no error codes), written the obvious way (json + datetime), to
+show what the Rust tool is measured against. For the members that
 ../shared/bench/gen_members.py generates, its output is byte for byte the same as
 `mx-aggregation batch --now NOW`; benches/batch.sh checks that. It is a reference for
 speed, not a second implementation to maintain: error lines carry Python's messages, and
@@ -33,7 +34,8 @@ for group, names in {
     "failed": "FAILED DEGRADED DISCONNECTED",
     "mfa_failed": "REJECTED EXPIRED",
     "reconnected": "RECONNECTED",
-    "transient": "CREATED UPDATED RESUMED PENDING",
+    "transient": "CREATED UPDATED RESUMED",
+    "pending": "PENDING",
     "delayed": "DELAYED",
 }.items():
     for name in names.split():
@@ -42,7 +44,8 @@ BY_ID = ["CREATED", "PREVENTED", "DENIED", "CHALLENGED", "REJECTED", "LOCKED", "
          "IMPEDED", "RECONNECTED", "DEGRADED", "DISCONNECTED", "DISCONTINUED", "CLOSED",
          "DELAYED", "FAILED", "UPDATED", "DISABLED", "IMPORTED", "RESUMED", "EXPIRED",
          "IMPAIRED", "PENDING"]
-END_USER = {"answer_mfa", "update_credentials", "resolve_at_institution", "aggregate"}
+END_USER = {"answer_mfa", "update_credentials", "resolve_at_institution", "aggregate",
+            "authorize_oauth"}
 
 
 def parse_time(value):
@@ -72,11 +75,12 @@ def poll_backoff_secs(started, now):
     return ceil_secs(min(max(age / POLL_BACKOFF_DIVISOR, MIN_POLL), MAX_POLL))
 
 
-def aggregate_after_cooldown(success, now, reason):
-    # The cooldown ends on the first whole second at or after success + COOLDOWN.
-    if success is None:
+def aggregate_after_cooldown(latest, now, reason):
+    # The cooldown ends on the first whole second at or after the latest job or success
+    # + COOLDOWN.
+    if latest is None:
         return {"action": "aggregate"}, reason
-    until = success + COOLDOWN
+    until = latest + COOLDOWN
     if until.microsecond:
         until = until.replace(microsecond=0) + timedelta(seconds=1)
     if now >= until:
@@ -84,13 +88,24 @@ def aggregate_after_cooldown(success, now, reason):
     return {"action": "wait", "until": rfc3339(until)}, "cooldown"
 
 
+def by_oauth(m, oauth, credentials):
+    if m.get("is_oauth") is None:
+        return {"action": "read_member"}, "oauth_unknown"
+    return oauth if m["is_oauth"] else credentials
+
+
 def decide(m, now):
+    if "connection_status" not in m and "connection_status_id" not in m:
+        raise ValueError("not a member payload")
+    if m.get("is_manual"):
+        return {"action": "stop"}, "manual_member"
     status = m.get("connection_status")
     if status is None and m.get("connection_status_id") is not None:
         status = BY_ID[m["connection_status_id"]]
     busy = bool(m.get("is_being_aggregated"))
     started = parse_time(m.get("aggregated_at"))
     success = parse_time(m.get("successfully_aggregated_at"))
+    latest = max((t for t in (started, success) if t is not None), default=None)
     group = GROUP[status] if status is not None else None
     if group not in ("terminal", "challenged"):
         if busy:
@@ -98,33 +113,38 @@ def decide(m, now):
         if status is None:
             return {"action": "stop"}, "no_credentials"
         if m.get("needs_updated_credentials"):
-            return {"action": "update_credentials"}, "needs_updated_credentials"
+            return by_oauth(m, ({"action": "authorize_oauth"}, "oauth_reauthorization"),
+                            ({"action": "update_credentials"}, "needs_updated_credentials"))
     if group == "terminal":
         return {"action": "stop"}, "terminal_status"
     if group == "challenged":
         return {"action": "answer_mfa"}, "mfa_challenge"
     if group == "needs_credentials":
-        return {"action": "update_credentials"}, "credentials_required"
+        return by_oauth(m, ({"action": "authorize_oauth"}, "oauth_reauthorization"),
+                        ({"action": "update_credentials"}, "credentials_required"))
+    if group == "pending":
+        return by_oauth(m, ({"action": "authorize_oauth"}, "oauth_pending"),
+                        ({"action": "update_credentials"}, "pending_credentials"))
     if group == "needs_institution":
         return {"action": "resolve_at_institution"}, "institution_action_required"
     if group == "connected":
         if success is not None and now - success < FRESH_FOR:
             return {"action": "read_data", "as_of": rfc3339(success)}, "fresh_data"
-        return aggregate_after_cooldown(success, now, "stale_data")
+        return aggregate_after_cooldown(latest, now, "stale_data")
     if group == "failed":
-        return aggregate_after_cooldown(success, now, "aggregation_failed")
+        return aggregate_after_cooldown(latest, now, "aggregation_failed")
     if group == "mfa_failed":
-        return aggregate_after_cooldown(success, now, "mfa_failed")
+        return aggregate_after_cooldown(latest, now, "mfa_failed")
     if group == "reconnected":
-        return aggregate_after_cooldown(success, now, "foreground_required")
+        return aggregate_after_cooldown(latest, now, "foreground_required")
     if group == "transient":
         if started is not None and now - started < TRANSIENT_STALL:
             return {"action": "poll", "after_secs": poll_backoff_secs(started, now)}, "aggregation_starting"
-        return aggregate_after_cooldown(success, now, "aggregation_stalled")
+        return aggregate_after_cooldown(latest, now, "aggregation_stalled")
     # delayed
     if started is not None and now - started < DELAYED_STALL:
         return {"action": "poll", "after_secs": ceil_secs(DELAYED_RECHECK)}, "aggregation_delayed"
-    return aggregate_after_cooldown(success, now, "aggregation_stalled")
+    return aggregate_after_cooldown(latest, now, "aggregation_stalled")
 
 
 def main():

@@ -2,8 +2,8 @@
 //!
 //! For each example payload under `examples/` (folded to one line, as `batch` reads it):
 //! `parse` is `MemberJson::parse(line)?.snapshot()?`, everything between the JSON text
-//! and a decision; `decide` is `decide(&snapshot, now, &policy)`. After criterion's own
-//! report, a table gives ns per call and decide / parse (target: at most 5%).
+//! and a decision; `decide` is `decide_with(&snapshot, now, &policy, end_user)`. After
+//! criterion's own report, a table gives ns per call and decide / parse (target: at most 5%).
 //!
 //! `cargo bench --bench decide`; docs/PERFORMANCE.md records the figures.
 
@@ -13,16 +13,60 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
-use mx_aggregation::{MemberJson, Policy, decide, parse_mx_timestamp};
+use mx_aggregation::{EndUser, MemberJson, Policy, decide_with, parse_mx_timestamp};
 
-/// Each example, and a `now` at which its decision takes the engine's longer paths
-/// (cooldown arithmetic, freshness).
-const PAYLOADS: [(&str, &str); 5] = [
-    ("member", "2016-10-13T19:00:00Z"),
-    ("member_status_challenged", "2020-09-21T19:50:00Z"),
-    ("member_status_connected", "2026-11-24T12:00:00Z"),
-    ("member_webhook", "2018-07-18T20:00:00Z"),
-    ("connection_status_webhook", "2026-11-24T12:00:00Z"),
+/// A label, the example, a `now` at which its decision takes the engine's longer paths
+/// (cooldown arithmetic, freshness, the background estimate) and who is there.
+const PAYLOADS: [(&str, &str, &str, EndUser); 9] = [
+    ("member", "member", "2016-10-13T19:00:00Z", EndUser::Present),
+    (
+        "member_absent",
+        "member",
+        "2016-10-15T12:00:00Z",
+        EndUser::Absent,
+    ),
+    (
+        "member_status_challenged",
+        "member_status_challenged",
+        "2020-09-21T19:50:00Z",
+        EndUser::Present,
+    ),
+    (
+        "member_status_connected",
+        "member_status_connected",
+        "2026-11-24T12:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "member_webhook",
+        "member_webhook",
+        "2018-07-18T20:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "connection_status_webhook",
+        "connection_status_webhook",
+        "2026-11-24T12:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "aggregation_webhook",
+        "aggregation_webhook",
+        "2026-11-24T12:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "member_error_object",
+        "member_error_object",
+        "2025-02-13T19:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "member_error_string",
+        "member_error_string",
+        "2026-11-24T12:00:00Z",
+        EndUser::Present,
+    ),
 ];
 
 /// An example payload as one compact JSON line.
@@ -39,13 +83,13 @@ fn output_directory() -> PathBuf {
 
 fn bench(c: &mut Criterion) {
     let policy = Policy::default();
-    for (name, now) in PAYLOADS {
+    for (label, name, now, end_user) in PAYLOADS {
         let line = line(name);
         let now: DateTime<Utc> = parse_mx_timestamp(now).expect("valid now");
         let snapshot = MemberJson::parse(&line)
             .and_then(|m| m.snapshot())
             .expect("example decides");
-        let mut group = c.benchmark_group(name);
+        let mut group = c.benchmark_group(label);
         group.bench_function("parse", |b| {
             b.iter(|| {
                 MemberJson::parse(black_box(&line))
@@ -54,7 +98,14 @@ fn bench(c: &mut Criterion) {
             })
         });
         group.bench_function("decide", |b| {
-            b.iter(|| decide(black_box(&snapshot), black_box(now), black_box(&policy)))
+            b.iter(|| {
+                decide_with(
+                    black_box(&snapshot),
+                    black_box(now),
+                    black_box(&policy),
+                    black_box(end_user),
+                )
+            })
         });
         group.finish();
     }
@@ -78,12 +129,12 @@ fn report() {
     println!();
     println!("| payload | parse + snapshot (ns) | decide (ns) | decide / parse |");
     println!("|---|---:|---:|---:|");
-    for (name, _) in PAYLOADS {
+    for (label, ..) in PAYLOADS {
         if let (Some(parse), Some(decide)) =
-            (estimate_ns(name, "parse"), estimate_ns(name, "decide"))
+            (estimate_ns(label, "parse"), estimate_ns(label, "decide"))
         {
             println!(
-                "| {name} | {parse:.0} | {decide:.1} | {:.2}% |",
+                "| {label} | {parse:.0} | {decide:.1} | {:.2}% |",
                 100.0 * decide / parse
             );
         }

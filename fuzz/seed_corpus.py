@@ -4,7 +4,8 @@
 member_json: MX's example payloads (examples/*.json), generated members from
 shared/bench/gen_members.py, and hand-picked edge cases. batch_lines: the same as JSON
 Lines chunks with blank and broken lines between. snapshot: deterministic random bytes
-(the target decodes them with `arbitrary`). Run from the repository root:
+(the target decodes them with `arbitrary`); payload: the same, for the structure-aware payload
+generator. Run from the repository root:
     python3 fuzz/seed_corpus.py [path/to/shared]
 """
 import glob, json, os, random, subprocess, sys
@@ -37,6 +38,17 @@ edges = {
     "big-int": '{"aggregated_at": 18446744073709551615}',
     "float-time": '{"aggregated_at": 1531947410.5}',
     "challenges-object": '{"challenges": {}}',
+    "offset-past-9999": '{"connection_status": "CONNECTED", "successfully_aggregated_at": "9999-12-31T23:59:59-23:59"}',
+    "offset-before-0000": '{"connection_status": "FAILED", "aggregated_at": "0000-01-01T00:00:00+05:00"}',
+    "error-object": '{"connection_status": "FAILED", "error": {"error_code": 3001, "user_message": "later"}}',
+    "error-string": '{"connection_status": "CONNECTED", "error": "{\\"error_code\\": 2005}"}',
+    "error-garbage": '{"connection_status": "CONNECTED", "error": "{not json"}',
+    "oauth-pending": '{"member": {"guid": "MBR-1", "connection_status": "PENDING", "is_oauth": true}}',
+    "reference": '{"member": {"guid": "MBR-1", "oauth_window_uri": "https://x"}}',
+    "webhook-unknown-type": '{"type": "IDENTITY", "action": "member_data_updated", "member_guid": "MBR-1", "completed_at": 1}',
+    "webhook-completed-past-9999": '{"type": "AGGREGATION", "action": "member_data_updated", "member_guid": "MBR-1", "completed_at": 253402300800}',
+    "camel": '{"connectionStatus": "CONNECTED"}',
+    "manual": '{"connection_status": null, "is_manual": true}',
 }
 for name, text in examples.items():
     write("member_json", "example-" + name, text)
@@ -57,3 +69,7 @@ write("batch_lines", "invalid-utf8", b'{"guid": "\xff\xfe"}\n' + lines[0].encode
 
 for i in range(16):
     write("snapshot", "random-%02d" % i, bytes(rng.getrandbits(8) for _ in range(8 + 8 * i)))
+
+payload_rng = random.Random(10)
+for i in range(16):
+    write("payload", "random-%02d" % i, bytes(payload_rng.getrandbits(8) for _ in range(16 + 16 * i)))

@@ -116,7 +116,7 @@ actions! {
         look_again: "Once the answers are sent: poll, no more often than every {min_poll}.";
     UpdateCredentials "update_credentials",
         end_user: true,
-        duty: "Ask the end user for new credentials and update the member (PUT …/members/{member_guid}); MX aggregates by itself after the update, so poll next. Do not call aggregate first: MX will not aggregate with the current credentials.",
+        duty: "Ask the end user for new credentials and update the member (PUT …/members/{member_guid}); MX aggregates by itself after the update, so poll next. Do not call aggregate first: MX will not aggregate with the current credentials. (OAuth members get authorize_oauth instead.)",
         end_user_duty: "Must enter their current credentials for the institution.",
         look_again: "Once the member is updated: poll, no more often than every {min_poll}.";
     ResolveAtInstitution "resolve_at_institution",
@@ -137,12 +137,23 @@ actions! {
         duty: "Do nothing with the member until the time given (until), then decide again: MX would not start an aggregation before then.",
         end_user_duty: "Nothing to do.",
         look_again: "At the end of the wait.";
+    AuthorizeOauth "authorize_oauth",
+        end_user: true,
+        duty: "Request a new one-time OAuth URI (GET /users/{user_guid}/members/{member_guid}/oauth_window_uri; each URI works once), send the end user to it, then poll: MX aggregates by itself once they authorize. MX may answer under a different member guid. Never ask an OAuth member for credentials.",
+        end_user_duty: "Must complete, or redo, authorization in the institution's OAuth window.",
+        look_again: "Once the end user is back from the OAuth window: poll, no more often than every {min_poll}.";
+    ReadMember "read_member",
+        end_user: false,
+        duty: "What arrived is not enough to decide: read the member in full now (GET /users/{user_guid}/members/{member_guid}, with the payload's guid or member_guid) and decide on that.",
+        end_user_duty: "Nothing to do.",
+        look_again: "Now, on the member read in full.";
     ReadData "read_data" {
-        /// When the data was last successfully aggregated (`successfully_aggregated_at`).
+        /// When the data was last successfully aggregated (`successfully_aggregated_at`),
+        /// or when the job of a `member_data_updated` webhook completed (`completed_at`).
         as_of: chrono::DateTime<chrono::Utc>
     },
         end_user: false,
-        duty: "Read the member's accounts and transactions now: they are fresh (as of the time given). No aggregation is needed.",
+        duty: "Read the member's data now: it is fresh as of the time given (accounts and transactions; after a member_data_updated webhook, what that job fetched: balances, statements, history, account numbers, rewards). No aggregation is needed.",
         end_user_duty: "Nothing to do.",
         look_again: "When you next need the data.";
     Stop "stop",

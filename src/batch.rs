@@ -21,9 +21,10 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::decision::Decision;
-use crate::engine::decide;
+use crate::engine::decide_with;
 use crate::member_json::{MemberJson, SnapshotError};
 use crate::policy::Policy;
+use crate::situation::EndUser;
 
 /// What became of one input line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +38,10 @@ pub enum LineOutcome {
     Failed,
 }
 
-/// Triages one line of JSON Lines input: appends exactly one line (ending in `\n`) to `out`
-/// for a line holding anything but whitespace, and nothing for a blank one.
+/// Triages one line of JSON Lines input, deciding for `end_user`: appends exactly one line
+/// (ending in `\n`) to `out` for a line holding anything but whitespace, and nothing for a
+/// blank one. A line that is not a member payload (`{}`, a page of members, a user) gets
+/// an error line naming what it is.
 ///
 /// `line` may end with its `\n` or `\r\n`, or not; bytes that are not UTF-8 give an error
 /// line. `line_no` counts input lines from 1, blank lines included, and is written only
@@ -47,21 +50,24 @@ pub enum LineOutcome {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use mx_aggregation::Policy;
+/// use mx_aggregation::{EndUser, Policy};
 /// use mx_aggregation::batch::{LineOutcome, triage_line};
 ///
 /// let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
 /// let mut out = Vec::new();
+/// let (policy, present) = (Policy::default(), EndUser::Present);
 /// let good = br#"{"guid": "MBR-1", "connection_status": "CHALLENGED"}"#;
 /// let bad = br#"{"guid": "MBR-2", "connection_status": "TELEPORTED"}"#;
-/// assert!(matches!(triage_line(good, 1, now, &Policy::default(), &mut out), LineOutcome::Decided(_)));
-/// assert_eq!(triage_line(b"   \n", 2, now, &Policy::default(), &mut out), LineOutcome::Blank);
-/// assert_eq!(triage_line(bad, 3, now, &Policy::default(), &mut out), LineOutcome::Failed);
+/// assert!(matches!(triage_line(good, 1, now, &policy, present, &mut out), LineOutcome::Decided(_)));
+/// assert_eq!(triage_line(b"   \n", 2, now, &policy, present, &mut out), LineOutcome::Blank);
+/// assert_eq!(triage_line(bad, 3, now, &policy, present, &mut out), LineOutcome::Failed);
+/// assert_eq!(triage_line(b"{}", 4, now, &policy, present, &mut out), LineOutcome::Failed);
 /// assert_eq!(
 ///     String::from_utf8(out).unwrap(),
 ///     concat!(
 ///         r#"{"guid":"MBR-1","action":"answer_mfa","reason":"mfa_challenge","requires_end_user":true}"#, "\n",
 ///         r#"{"line":3,"error":"unknown connection_status \"TELEPORTED\"","guid":"MBR-2"}"#, "\n",
+///         r#"{"line":4,"error":"not a member payload: an empty object"}"#, "\n",
 ///     )
 /// );
 /// ```
@@ -70,6 +76,7 @@ pub fn triage_line(
     line_no: u64,
     now: DateTime<Utc>,
     policy: &Policy,
+    end_user: EndUser,
     out: &mut Vec<u8>,
 ) -> LineOutcome {
     let line = line
@@ -89,7 +96,7 @@ pub fn triage_line(
     let guid = member.guid();
     match member.snapshot() {
         Ok(snapshot) => {
-            let decision = decide(&snapshot, now, policy);
+            let decision = decide_with(&snapshot, now, policy, end_user);
             write_decision(out, guid, &decision);
             LineOutcome::Decided(decision)
         }

@@ -43,6 +43,8 @@ impl serde::Serialize for Decision {
             | NextAction::UpdateCredentials
             | NextAction::ResolveAtInstitution
             | NextAction::Aggregate
+            | NextAction::AuthorizeOauth
+            | NextAction::ReadMember
             | NextAction::Stop => 0,
         };
         let mut map = serializer.serialize_map(Some(3 + payload))?;
@@ -64,6 +66,8 @@ impl Decision {
             | NextAction::UpdateCredentials
             | NextAction::ResolveAtInstitution
             | NextAction::Aggregate
+            | NextAction::AuthorizeOauth
+            | NextAction::ReadMember
             | NextAction::Stop => {}
         }
         map.serialize_entry("reason", self.reason.code())?;
@@ -114,6 +118,8 @@ impl<'de> serde::Deserialize<'de> for Decision {
             ActionKind::UpdateCredentials => NextAction::UpdateCredentials,
             ActionKind::ResolveAtInstitution => NextAction::ResolveAtInstitution,
             ActionKind::Aggregate => NextAction::Aggregate,
+            ActionKind::AuthorizeOauth => NextAction::AuthorizeOauth,
+            ActionKind::ReadMember => NextAction::ReadMember,
             ActionKind::Wait => NextAction::Wait {
                 until: time("until", json.until)?,
             },

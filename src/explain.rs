@@ -14,13 +14,16 @@ use crate::action::NextAction;
 use crate::decision::Decision;
 use crate::duration::HumanDuration;
 use crate::engine::{AggregationWindow, earliest_aggregation};
+use crate::error_code::ErrorCode;
+use crate::payload::PayloadKind;
 use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
 use crate::reason::Reason;
 use crate::snapshot::MemberSnapshot;
 use crate::timestamp::Rfc3339;
 
 /// A decision with everything needed to explain it; its `Display` is the explanation,
-/// one `label  text` line each: `member`, `action`, `why`, `status`, `window`, `do`,
+/// one `label  text` line each: `member`, `action`, `why`, `payload` (when not a member),
+/// `status`, `error`, `message` (MX's `user_message`, when given), `window`, `do`,
 /// `end user`, `look again`, `note`.
 ///
 /// ```
@@ -38,6 +41,7 @@ use crate::timestamp::Rfc3339;
 #[must_use = "an Explanation does nothing until it is displayed"]
 pub struct Explanation<'a> {
     guid: Option<&'a str>,
+    user_message: Option<&'a str>,
     member: &'a MemberSnapshot,
     decision: Decision,
     now: DateTime<Utc>,
@@ -55,6 +59,7 @@ impl Decision {
     ) -> Explanation<'a> {
         Explanation {
             guid: None,
+            user_message: None,
             member,
             decision: self,
             now,
@@ -67,6 +72,15 @@ impl<'a> Explanation<'a> {
     /// Names the member (its `guid`) on the first line.
     pub const fn with_guid(self, guid: Option<&'a str>) -> Self {
         Self { guid, ..self }
+    }
+
+    /// Shows MX's message for the end user (the `user_message` of the member's `error`,
+    /// [`MemberJson::user_message`](crate::MemberJson::user_message)).
+    pub const fn with_user_message(self, user_message: Option<&'a str>) -> Self {
+        Self {
+            user_message,
+            ..self
+        }
     }
 }
 
@@ -88,17 +102,63 @@ impl fmt::Display for Explanation<'_> {
             "why",
             format_args!("{}: {}", reason.code(), reason.summary()),
         )?;
+        let payload = self.member.payload;
+        let status_shown = match payload {
+            PayloadKind::Member => true,
+            PayloadKind::ConnectionStatusWebhook => {
+                line(
+                    f,
+                    "payload",
+                    format_args!(
+                        "{payload}: no timestamps, retried by MX for about 24 hours; the status below may be stale."
+                    ),
+                )?;
+                self.member.connection_status.is_some()
+            }
+            PayloadKind::MemberReference
+            | PayloadKind::AggregationWebhook
+            | PayloadKind::JobWebhook => {
+                line(
+                    f,
+                    "payload",
+                    format_args!("{payload} ({})", payload.recognised_by()),
+                )?;
+                false
+            }
+        };
         match self.member.connection_status {
-            Some(status) => line(
+            Some(status) if status_shown => line(
                 f,
                 "status",
                 format_args!("{status} (id {}): {}", status.id(), status.meaning()),
             )?,
-            None => line(
+            Some(_) | None if !status_shown => {}
+            Some(_) | None => line(
                 f,
                 "status",
                 format_args!("null: the member has no credentials, e.g. a manual member."),
             )?,
+        }
+        if let Some(code) = self.member.error_code {
+            match ErrorCode::from_code(code) {
+                Some(known) => line(
+                    f,
+                    "error",
+                    format_args!("{known} ({})", known.effect().as_str()),
+                )?,
+                None => line(
+                    f,
+                    "error",
+                    format_args!("{code} (not a code MX's widget names: changes nothing)"),
+                )?,
+            }
+        }
+        if let Some(message) = self.user_message {
+            line(
+                f,
+                "message",
+                format_args!("MX's words for the end user: {message}"),
+            )?;
         }
         if let Some((name, value)) = self.window() {
             line(f, "window", format_args!("{name} {}", HumanDuration(value)))?;
@@ -106,7 +166,7 @@ impl fmt::Display for Explanation<'_> {
         line(f, "do", format_args!("{}", kind.duty()))?;
         line(f, "end user", format_args!("{}", kind.end_user_duty()))?;
         self.look_again(f)?;
-        if self.member.background_aggregation_is_disabled {
+        if self.member.background_aggregation_is_disabled == Some(true) {
             line(
                 f,
                 "note",
@@ -125,7 +185,13 @@ impl Explanation<'_> {
         let policy = self.policy;
         match self.decision.reason {
             Reason::FreshData | Reason::StaleData => Some(("fresh for", policy.fresh_for)),
-            Reason::Cooldown => Some(("cooldown", policy.cooldown)),
+            Reason::Cooldown | Reason::InstitutionUnavailable => {
+                Some(("cooldown", policy.cooldown))
+            }
+            Reason::BackgroundAggregation => Some((
+                "MX aggregates in the background about every",
+                policy.background_interval,
+            )),
             Reason::AggregationDelayed => {
                 Some(("recheck a DELAYED member every", policy.delayed_recheck))
             }
@@ -178,7 +244,7 @@ impl Explanation<'_> {
                         f,
                         label,
                         format_args!(
-                            "When the end user says it is done: aggregate with them present, but not before {} (MX's throttle window after the last success).",
+                            "When the end user says it is done: aggregate with them present, but not before {} (MX's throttle window after the latest job).",
                             self.at(opens)
                         ),
                     ),
@@ -190,6 +256,8 @@ impl Explanation<'_> {
             NextAction::AnswerMfa
             | NextAction::UpdateCredentials
             | NextAction::Aggregate
+            | NextAction::AuthorizeOauth
+            | NextAction::ReadMember
             | NextAction::Stop => self.table_look_again(f),
         }
     }

@@ -28,8 +28,9 @@
 //! let now = Utc.with_ymd_and_hms(2020, 9, 21, 20, 0, 0).unwrap();
 //!
 //! let decision = decide(&member, now, &Policy::default());
-//! // Inside MX's 3-hour window after a success, no aggregation starts: wait for its end.
-//! let until = Utc.with_ymd_and_hms(2020, 9, 21, 22, 44, 17).unwrap();
+//! // Inside MX's 3-hour window after its latest job (the failed one), no aggregation
+//! // starts: wait for its end.
+//! let until = Utc.with_ymd_and_hms(2020, 9, 21, 22, 48, 57).unwrap();
 //! assert_eq!(decision.action, NextAction::Wait { until });
 //! assert_eq!(decision.reason.code(), "cooldown");
 //! # Ok::<(), mx_aggregation::SnapshotError>(())
@@ -39,10 +40,14 @@
 //!
 //! - [`ConnectionStatus`]: the 22 statuses, from one table holding each one's MX id, string,
 //!   meaning, [`StatusGroup`] and the seed guide's lists ([`SeedList`]).
-//! - [`MemberSnapshot`] and [`MemberJson`]: reading MX's payloads; [`SnapshotError`] names
-//!   the field and value of every bad input.
+//! - [`MemberSnapshot`] and [`MemberJson`]: reading MX's payloads, recognising what
+//!   arrived ([`PayloadKind`]: a member, a member reference, a connection-status or
+//!   `member_data_updated` webhook) and the member's `error` ([`ErrorCode`]);
+//!   [`SnapshotError`] names the field and value of every bad input, and what a payload
+//!   that is not a member is instead.
 //! - [`Policy`]: every timing rule as data, defaulting to MX's documented values.
-//! - [`decide`]: the rules, in precedence order; [`Reason`] names each one and its source.
+//! - [`decide`] and [`decide_with`] (the end user present or absent, [`EndUser`]): the
+//!   rules, in precedence order; [`Reason`] names each one and its source.
 //! - [`Decision`], [`NextAction`]: what the caller must do next; each variant's doc is a
 //!   duty, from the one table behind [`ActionKind::duty`].
 //! - [`Decision::explain`]: the decision in words a person can act on.
@@ -64,10 +69,15 @@ pub mod batch;
 mod decision;
 mod duration;
 mod engine;
+mod error_code;
 mod explain;
+mod json_value;
+mod member_error;
 mod member_json;
+mod payload;
 mod policy;
 mod reason;
+mod situation;
 mod snapshot;
 mod sources;
 mod status;
@@ -76,11 +86,14 @@ mod timestamp;
 pub use action::{ActionKind, NextAction};
 pub use decision::Decision;
 pub use duration::{DurationError, HumanDuration};
-pub use engine::{AggregationWindow, decide, earliest_aggregation};
+pub use engine::{AggregationWindow, decide, decide_with, earliest_aggregation};
+pub use error_code::{ErrorCode, ErrorEffect};
 pub use explain::Explanation;
 pub use member_json::{MemberJson, SnapshotError};
+pub use payload::PayloadKind;
 pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
 pub use reason::{Reason, UnknownReason};
+pub use situation::EndUser;
 pub use snapshot::MemberSnapshot;
 pub use sources::Source;
 pub use status::{ConnectionStatus, SeedList, StatusGroup, UnknownStatus};

@@ -1,20 +1,22 @@
-//! Reading an MX member from JSON: syntax first, meaning second.
+//! Reading an MX payload from JSON: syntax first, meaning second.
 //!
-//! [`MemberJson`] deserializes any MX member payload, borrowing from the input: a bare
-//! member as read member, read member status and the member webhooks send it, or the
-//! `{"member": {...}}` envelope of the REST endpoints, or a connection-status webhook
-//! (`member_guid` instead of `guid`). It keeps only the fields a decision needs, as raw JSON
-//! values, and ignores everything else, including the fields MX types wrongly in its own
-//! spec (`most_recent_job_guid` as a boolean, a challenge's `type` as an integer;
-//! SPEC25). [`MemberJson::snapshot`] then checks each field and
-//! says which one is wrong, and how.
+//! [`MemberJson`] deserializes any JSON object in one pass, borrowing from the input, and
+//! keeps only the fields a decision needs, as raw JSON values; it ignores everything else,
+//! including the fields MX types wrongly in its own spec (`most_recent_job_guid` as a
+//! boolean, a challenge's `type` as an integer; SPEC25). [`MemberJson::payload_kind`] then
+//! recognises what arrived ([`PayloadKind`]) and [`MemberJson::snapshot`] checks the
+//! fields that kind carries, saying which one is wrong, and how. A payload that is not a
+//! member (`{}`, a page of members, a user, a list of challenges, an account or user
+//! webhook) is a [`SnapshotError::NotAMember`] naming what was found, never a decision.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::json_value::{JsonValue, JsonValueVisitor};
+use crate::member_error::ErrorField;
+use crate::payload::PayloadKind;
 use crate::snapshot::MemberSnapshot;
 use crate::status::{ConnectionStatus, UnknownStatus};
 use crate::timestamp::{self, TimestampError};
@@ -62,106 +64,32 @@ pub enum SnapshotError {
         /// The value found, written as JSON (long strings shortened).
         found: String,
     },
-    /// Integer Unix seconds outside the years 0000–9999 that RFC 3339 can write.
-    #[error("{field}: {seconds} Unix seconds is outside the years 0000-9999")]
+    /// A timestamp outside the years 0000–9999 that RFC 3339 can write: integer Unix
+    /// seconds out of range, or RFC 3339 text whose offset moves it out of range
+    /// (`9999-12-31T23:59:59-23:59` is in the year 10000).
+    #[error("{field}: {found} is outside the years 0000-9999")]
     TimestampOutOfRange {
-        /// `aggregated_at` or `successfully_aggregated_at`.
+        /// `aggregated_at`, `successfully_aggregated_at` or `completed_at`.
         field: &'static str,
-        /// The value found.
-        seconds: i64,
+        /// The value found, written as JSON (long strings shortened).
+        found: String,
     },
-}
-
-/// One JSON value of a field the engine reads, borrowed from the input where possible.
-/// Arrays and objects are skipped, keeping only their size or kind.
-#[derive(Debug, Clone, PartialEq)]
-enum JsonValue<'a> {
-    Null,
-    Bool(bool),
-    Integer(i64),
-    /// An integer above `i64::MAX`.
-    BigInteger(u64),
-    Float(f64),
-    Str(Cow<'a, str>),
-    Array(usize),
-    Object,
-}
-
-impl fmt::Display for JsonValue<'_> {
-    /// Writes the value as JSON for an error message; strings longer than 60 characters
-    /// are cut, so a huge field cannot flood a log line.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Null => f.write_str("null"),
-            Self::Bool(b) => write!(f, "{b}"),
-            Self::Integer(i) => write!(f, "{i}"),
-            Self::BigInteger(u) => write!(f, "{u}"),
-            Self::Float(x) => write!(f, "{x}"),
-            Self::Str(s) => match s.char_indices().nth(60) {
-                Some((cut, _)) => write!(f, "{:?}…", &s[..cut]),
-                None => write!(f, "{s:?}"),
-            },
-            Self::Array(_) => f.write_str("an array"),
-            Self::Object => f.write_str("an object"),
-        }
-    }
-}
-
-impl<'de> de::Deserialize<'de> for JsonValue<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonValueVisitor)
-    }
-}
-
-struct JsonValueVisitor;
-
-impl<'de> Visitor<'de> for JsonValueVisitor {
-    type Value = JsonValue<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(JsonValue::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(JsonValue::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(JsonValue::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(JsonValue::Integer(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(i64::try_from(v).map_or(JsonValue::BigInteger(v), JsonValue::Integer))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(JsonValue::Float(v))
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(JsonValue::Str(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(JsonValue::Str(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(JsonValue::Str(Cow::Owned(v)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut len = 0;
-        while seq.next_element::<IgnoredAny>()?.is_some() {
-            len += 1;
-        }
-        Ok(JsonValue::Array(len))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(JsonValue::Object)
-    }
+    /// The payload is valid JSON but not a member: nothing to decide on. `found` names what
+    /// it is instead, e.g. `an empty object` or `a page of members ("members")`.
+    #[error("not a member payload: {found}")]
+    NotAMember {
+        /// What the payload is, in words.
+        found: String,
+    },
+    /// A payload of this kind lacks a field it needs: a webhook without `member_guid`
+    /// (nothing to read), a `member_data_updated` webhook without `completed_at`.
+    #[error("{kind} without {field}")]
+    MissingField {
+        /// The kind the payload was recognised as.
+        kind: PayloadKind,
+        /// The missing field.
+        field: &'static str,
+    },
 }
 
 /// The keys of a member object that the engine reads.
@@ -179,9 +107,55 @@ enum Key {
     NeedsUpdatedCredentials,
     BackgroundAggregationIsDisabled,
     IsOauth,
+    IsManual,
     Challenges,
+    Type,
+    Action,
+    CompletedAt,
+    Error,
+    // Keys that mark a payload as something other than a member.
+    Members,
+    User,
+    Users,
+    Institution,
+    Institutions,
+    Account,
+    Accounts,
+    Transaction,
+    Transactions,
+    Holding,
+    Holdings,
+    #[serde(rename = "connectionStatus")]
+    CamelConnectionStatus,
+    #[serde(rename = "memberGuid")]
+    CamelMemberGuid,
+    #[serde(rename = "isBeingAggregated")]
+    CamelIsBeingAggregated,
+    #[serde(rename = "aggregatedAt")]
+    CamelAggregatedAt,
     #[serde(other)]
     Other,
+}
+
+impl Key {
+    /// What a top-level key says the payload is, when it says it is not a member.
+    const fn foreign(&self) -> Option<&'static str> {
+        Some(match self {
+            Self::Members => "a page of members (\"members\"): give each member on its own",
+            Self::User | Self::Users => "a user (\"user\")",
+            Self::Institution | Self::Institutions => "an institution (\"institution\")",
+            Self::Account | Self::Accounts => "an account (\"account\")",
+            Self::Transaction | Self::Transactions => "a transaction (\"transaction\")",
+            Self::Holding | Self::Holdings => "a holding (\"holding\")",
+            Self::CamelConnectionStatus
+            | Self::CamelMemberGuid
+            | Self::CamelIsBeingAggregated
+            | Self::CamelAggregatedAt => {
+                "camelCase keys (\"connectionStatus\"): MX sends snake_case"
+            }
+            _ => return None,
+        })
+    }
 }
 
 /// The fields of an MX member payload that a decision needs, as raw JSON values borrowed
@@ -208,9 +182,22 @@ pub struct MemberJson<'a> {
     needs_updated_credentials: Option<JsonValue<'a>>,
     background_aggregation_is_disabled: Option<JsonValue<'a>>,
     is_oauth: Option<JsonValue<'a>>,
+    is_manual: Option<JsonValue<'a>>,
     challenges: Option<JsonValue<'a>>,
+    webhook_type: Option<JsonValue<'a>>,
+    webhook_action: Option<JsonValue<'a>>,
+    completed_at: Option<JsonValue<'a>>,
+    error: Option<ErrorField<'a>>,
     /// A `"member"` key whose value is not an object.
     bad_envelope: Option<JsonValue<'a>>,
+    /// The fields came from a `{"member": …}` envelope.
+    enveloped: bool,
+    /// The enveloped member holds a `"member"` key of its own.
+    nested_member: bool,
+    /// The first key that says the payload is something else, in words.
+    foreign: Option<&'static str>,
+    /// How many keys the object held.
+    keys: usize,
 }
 
 impl<'a> MemberJson<'a> {
@@ -242,28 +229,158 @@ impl<'a> MemberJson<'a> {
     pub fn guid(&self) -> Option<&str> {
         [&self.guid, &self.member_guid]
             .into_iter()
-            .find_map(|v| match v {
-                Some(JsonValue::Str(s)) => Some(s.as_ref()),
-                _ => None,
-            })
+            .find_map(|v| v.as_ref().and_then(JsonValue::as_str))
     }
 
-    /// Checks the fields and builds the snapshot the engine decides on.
+    /// The `user_message` of the member's `error` (object or JSON string), when it has one:
+    /// MX's words for the end user, which the text explanation shows.
+    ///
+    /// ```
+    /// use mx_aggregation::MemberJson;
+    ///
+    /// let json = r#"{"connection_status": "FAILED",
+    ///     "error": "{\"error_code\": 3000, \"user_message\": \"Try again later.\"}"}"#;
+    /// assert_eq!(MemberJson::parse(json)?.user_message(), Some("Try again later."));
+    /// # Ok::<(), mx_aggregation::SnapshotError>(())
+    /// ```
+    pub fn user_message(&self) -> Option<&str> {
+        match &self.error {
+            Some(ErrorField::Fields {
+                user_message: Some(message),
+                ..
+            }) => message.as_str(),
+            _ => None,
+        }
+    }
+
+    /// Recognises what arrived, first match wins:
+    ///
+    /// 1. a `{"member": …}` envelope is judged by its content (a `"member"` inside it is
+    ///    "a member inside a member");
+    /// 2. `type` and `action` both strings: a webhook. `type` `CONNECTION_STATUS` is a
+    ///    [`PayloadKind::ConnectionStatusWebhook`]; `action` `member_data_updated` is a
+    ///    [`PayloadKind::AggregationWebhook`] (`type` `AGGREGATION`) or a
+    ///    [`PayloadKind::JobWebhook`] (any other type, as MX may add types "at any time",
+    ///    WH-A \[V\]); a webhook carrying a status is a member webhook; any other webhook
+    ///    is not a member. Webhooks must name their member (`member_guid`);
+    /// 3. `connection_status` or `connection_status_id` present, even as `null`: a
+    ///    [`PayloadKind::Member`];
+    /// 4. an envelope naming the member by `guid` without its status: a
+    ///    [`PayloadKind::MemberReference`];
+    /// 5. anything else is [`SnapshotError::NotAMember`], naming what was found.
+    pub fn payload_kind(&self) -> Result<PayloadKind, SnapshotError> {
+        if let Some(found) = &self.bad_envelope {
+            return Err(wrong_type("member", "an MX member object", found));
+        }
+        if self.nested_member {
+            return Err(not_a_member("a member inside a member"));
+        }
+        let has_status = self.connection_status.is_some() || self.connection_status_id.is_some();
+        let webhook = self
+            .webhook_type
+            .as_ref()
+            .and_then(JsonValue::as_str)
+            .zip(self.webhook_action.as_ref().and_then(JsonValue::as_str));
+        if let Some((kind, action)) = webhook {
+            let recognised = if kind == "CONNECTION_STATUS" {
+                PayloadKind::ConnectionStatusWebhook
+            } else if action == "member_data_updated" {
+                if kind == "AGGREGATION" {
+                    PayloadKind::AggregationWebhook
+                } else {
+                    PayloadKind::JobWebhook
+                }
+            } else if has_status {
+                return Ok(PayloadKind::Member);
+            } else {
+                return Err(SnapshotError::NotAMember {
+                    found: format!(
+                        "a webhook of type {}, action {}",
+                        JsonValue::Str(kind.into()),
+                        JsonValue::Str(action.into())
+                    ),
+                });
+            };
+            if self.guid().is_none() {
+                return Err(SnapshotError::MissingField {
+                    kind: recognised,
+                    field: "member_guid",
+                });
+            }
+            return Ok(recognised);
+        }
+        if has_status {
+            return Ok(PayloadKind::Member);
+        }
+        if let Some(found) = self.foreign {
+            return Err(not_a_member(found));
+        }
+        if self.enveloped {
+            return match &self.guid {
+                Some(JsonValue::Str(_)) => Ok(PayloadKind::MemberReference),
+                _ => Err(not_a_member(
+                    "a member envelope without connection_status, connection_status_id or guid",
+                )),
+            };
+        }
+        Err(not_a_member(if self.keys == 0 {
+            "an empty object"
+        } else if self.challenges.is_some() {
+            "a list of MFA challenges (\"challenges\")"
+        } else {
+            "an object without connection_status, connection_status_id or a webhook's type and action"
+        }))
+    }
+
+    /// Recognises the payload ([`payload_kind`](Self::payload_kind)), checks the fields its
+    /// kind carries and builds the snapshot the engine decides on.
     ///
     /// - `connection_status`: an MX status string; `null` or missing means no credentials,
     ///   unless `connection_status_id` (an integer, as webhooks send it) names a status.
     ///   When both are present they must agree.
-    /// - `is_being_aggregated`, `needs_updated_credentials`,
-    ///   `background_aggregation_is_disabled`, `is_oauth`: booleans; `null` or missing is
-    ///   `false`.
+    /// - `is_being_aggregated`, `needs_updated_credentials`, `is_manual`: booleans; `null`
+    ///   or missing is `false`.
+    /// - `background_aggregation_is_disabled`, `is_oauth`: booleans; `null` or missing is
+    ///   unknown (`None`): status reads and webhooks do not carry them.
     /// - `aggregated_at`, `successfully_aggregated_at`: RFC 3339 text or integer Unix
-    ///   seconds; `null` or missing is "never".
+    ///   seconds; `null` or missing is "never". Both within the years 0000–9999.
     /// - `challenges`: an array or `null`; present when the array is not empty.
+    /// - `error`: an object or a JSON string holding one, or `null`; its `error_code` an
+    ///   integer from 0 to 4294967295, or `null`.
+    /// - webhooks: only what their kind carries (a connection-status webhook's status, a
+    ///   `member_data_updated` webhook's `completed_at`, required, in Unix seconds).
     pub fn snapshot(&self) -> Result<MemberSnapshot, SnapshotError> {
-        if let Some(found) = &self.bad_envelope {
-            return Err(wrong_type("member", "an MX member object", found));
+        let payload = self.payload_kind()?;
+        match payload {
+            PayloadKind::Member => self.member(),
+            PayloadKind::MemberReference => Ok(MemberSnapshot {
+                payload,
+                ..MemberSnapshot::default()
+            }),
+            PayloadKind::ConnectionStatusWebhook => Ok(MemberSnapshot {
+                payload,
+                connection_status: self.connection_status()?,
+                ..MemberSnapshot::default()
+            }),
+            PayloadKind::AggregationWebhook | PayloadKind::JobWebhook => {
+                let completed_at = time("completed_at", &self.completed_at)?.ok_or(
+                    SnapshotError::MissingField {
+                        kind: payload,
+                        field: "completed_at",
+                    },
+                )?;
+                Ok(MemberSnapshot {
+                    payload,
+                    completed_at: Some(completed_at),
+                    ..MemberSnapshot::default()
+                })
+            }
         }
+    }
+
+    fn member(&self) -> Result<MemberSnapshot, SnapshotError> {
         Ok(MemberSnapshot {
+            payload: PayloadKind::Member,
             connection_status: self.connection_status()?,
             is_being_aggregated: flag("is_being_aggregated", &self.is_being_aggregated)?,
             aggregated_at: time("aggregated_at", &self.aggregated_at)?,
@@ -271,21 +388,46 @@ impl<'a> MemberJson<'a> {
                 "successfully_aggregated_at",
                 &self.successfully_aggregated_at,
             )?,
+            completed_at: None,
             needs_updated_credentials: flag(
                 "needs_updated_credentials",
                 &self.needs_updated_credentials,
             )?,
-            background_aggregation_is_disabled: flag(
+            background_aggregation_is_disabled: known_flag(
                 "background_aggregation_is_disabled",
                 &self.background_aggregation_is_disabled,
             )?,
-            is_oauth: flag("is_oauth", &self.is_oauth)?,
+            is_oauth: known_flag("is_oauth", &self.is_oauth)?,
+            is_manual: flag("is_manual", &self.is_manual)?,
             has_challenges: match &self.challenges {
                 None | Some(JsonValue::Null) => false,
                 Some(JsonValue::Array(len)) => *len > 0,
                 Some(other) => return Err(wrong_type("challenges", "an array or null", other)),
             },
+            error_code: self.error_code()?,
         })
+    }
+
+    fn error_code(&self) -> Result<Option<u32>, SnapshotError> {
+        match &self.error {
+            None => Ok(None),
+            Some(ErrorField::Bad(found)) => Err(wrong_type(
+                "error",
+                "an object, a JSON string holding one, or null",
+                found,
+            )),
+            Some(ErrorField::Fields { code, .. }) => match code {
+                None | Some(JsonValue::Null) => Ok(None),
+                Some(JsonValue::Integer(code)) if u32::try_from(*code).is_ok() => {
+                    Ok(u32::try_from(*code).ok())
+                }
+                Some(other) => Err(wrong_type(
+                    "error.error_code",
+                    "an integer from 0 to 4294967295, or null",
+                    other,
+                )),
+            },
+        }
     }
 
     fn connection_status(&self) -> Result<Option<ConnectionStatus>, SnapshotError> {
@@ -317,6 +459,12 @@ impl<'a> MemberJson<'a> {
     }
 }
 
+fn not_a_member(found: &str) -> SnapshotError {
+    SnapshotError::NotAMember {
+        found: found.to_owned(),
+    }
+}
+
 fn wrong_type(field: &'static str, expected: &'static str, found: &JsonValue<'_>) -> SnapshotError {
     SnapshotError::WrongType {
         field,
@@ -326,9 +474,16 @@ fn wrong_type(field: &'static str, expected: &'static str, found: &JsonValue<'_>
 }
 
 fn flag(field: &'static str, value: &Option<JsonValue<'_>>) -> Result<bool, SnapshotError> {
+    Ok(known_flag(field, value)?.unwrap_or(false))
+}
+
+fn known_flag(
+    field: &'static str,
+    value: &Option<JsonValue<'_>>,
+) -> Result<Option<bool>, SnapshotError> {
     match value {
-        None | Some(JsonValue::Null) => Ok(false),
-        Some(JsonValue::Bool(b)) => Ok(*b),
+        None | Some(JsonValue::Null) => Ok(None),
+        Some(JsonValue::Bool(b)) => Ok(Some(*b)),
         Some(other) => Err(wrong_type(field, "a boolean or null", other)),
     }
 }
@@ -337,25 +492,30 @@ fn time(
     field: &'static str,
     value: &Option<JsonValue<'_>>,
 ) -> Result<Option<DateTime<Utc>>, SnapshotError> {
-    let bad = |found: &JsonValue<'_>| SnapshotError::BadTimestamp {
-        field,
-        found: found.to_string(),
+    let Some(value) = value else {
+        return Ok(None);
     };
-    match value {
-        None | Some(JsonValue::Null) => Ok(None),
-        Some(v @ JsonValue::Str(text)) => {
-            timestamp::parse_rfc3339(text).map(Some).map_err(|_| bad(v))
+    let parsed = match value {
+        JsonValue::Null => return Ok(None),
+        JsonValue::Str(text) => timestamp::parse_rfc3339(text),
+        JsonValue::Integer(seconds) => timestamp::from_unix_seconds(*seconds),
+        other => {
+            return Err(SnapshotError::BadTimestamp {
+                field,
+                found: other.to_string(),
+            });
         }
-        Some(JsonValue::Integer(seconds)) => match timestamp::from_unix_seconds(*seconds) {
-            Ok(t) => Ok(Some(t)),
-            Err(TimestampError::OutOfRange | TimestampError::NotRfc3339) => {
-                Err(SnapshotError::TimestampOutOfRange {
-                    field,
-                    seconds: *seconds,
-                })
-            }
-        },
-        Some(other) => Err(bad(other)),
+    };
+    match parsed {
+        Ok(t) => Ok(Some(t)),
+        Err(TimestampError::OutOfRange) => Err(SnapshotError::TimestampOutOfRange {
+            field,
+            found: value.to_string(),
+        }),
+        Err(TimestampError::NotRfc3339) => Err(SnapshotError::BadTimestamp {
+            field,
+            found: value.to_string(),
+        }),
     }
 }
 
@@ -437,12 +597,40 @@ impl<'de> Visitor<'de> for MemberVisitor {
         let mut fields = MemberJson::default();
         let mut envelope = None;
         while let Some(key) = map.next_key::<Key>()? {
+            fields.keys += 1;
+            if fields.foreign.is_none() {
+                fields.foreign = key.foreign();
+            }
             let slot = match key {
                 Key::Member if self.top_level => {
                     envelope = Some(map.next_value_seed(Self { top_level: false })?);
                     continue;
                 }
-                Key::Member | Key::Other => {
+                Key::Member => {
+                    fields.nested_member = true;
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+                Key::Error => {
+                    fields.error = Some(map.next_value()?);
+                    continue;
+                }
+                Key::Other
+                | Key::Members
+                | Key::User
+                | Key::Users
+                | Key::Institution
+                | Key::Institutions
+                | Key::Account
+                | Key::Accounts
+                | Key::Transaction
+                | Key::Transactions
+                | Key::Holding
+                | Key::Holdings
+                | Key::CamelConnectionStatus
+                | Key::CamelMemberGuid
+                | Key::CamelIsBeingAggregated
+                | Key::CamelAggregatedAt => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
@@ -458,12 +646,19 @@ impl<'de> Visitor<'de> for MemberVisitor {
                     &mut fields.background_aggregation_is_disabled
                 }
                 Key::IsOauth => &mut fields.is_oauth,
+                Key::IsManual => &mut fields.is_manual,
                 Key::Challenges => &mut fields.challenges,
+                Key::Type => &mut fields.webhook_type,
+                Key::Action => &mut fields.webhook_action,
+                Key::CompletedAt => &mut fields.completed_at,
             };
             *slot = Some(map.next_value()?);
         }
         Ok(match envelope {
-            Some(Envelope::Member(member)) => member,
+            Some(Envelope::Member(member)) => MemberJson {
+                enveloped: true,
+                ..member
+            },
             Some(Envelope::NotAnObject(found)) => MemberJson {
                 bad_envelope: Some(found),
                 ..fields

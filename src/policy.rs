@@ -22,13 +22,26 @@ const HOUR: u64 = 60 * MINUTE;
 /// checked arithmetic, so no value here can make it panic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Policy {
-    /// No aggregation starts until this long after `successfully_aggregated_at`.
+    /// No standard aggregation starts until this long after the start of the latest
+    /// aggregation-type job (`aggregated_at`) or the latest success
+    /// (`successfully_aggregated_at`), whichever is later; see
+    /// [`cooldown_from_any_job`](Self::cooldown_from_any_job).
     ///
-    /// Default 3 h. Seed: "you cannot run a new aggregation within three hours of a
-    /// successful aggregation, whether foreground or background"; SPEC25 calls it the
-    /// "throttle window (typically three hours)". An aggregate call inside it is answered
-    /// `202 Accepted` without running (ERR \[V\]), so the engine waits instead.
+    /// Default 3 h. REW \[V\]: "any aggregation process will prevent a new standard
+    /// aggregation for the next three hours"; ERR \[V\]: an aggregate call is accepted
+    /// without running when "a standard aggregation has been attempted within the default
+    /// minimum time"; SPEC25 calls it the "throttle window (typically three hours)". The
+    /// seed speaks of three hours after a *successful* aggregation only. The length is
+    /// MX's default, not a contract: callers with another window change it.
     pub cooldown: Duration,
+    /// Whether the cooldown also counts from `aggregated_at`, the start of the latest job of
+    /// any kind (standard or premium, successful or not), or only from the latest success.
+    ///
+    /// Default `true`: REW and ERR (any process, any attempt) over the seed (a successful
+    /// aggregation), because an aggregate call inside MX's window is accepted and runs
+    /// nothing, leaving the end user waiting for a job that never starts. `false` restores
+    /// the seed's reading.
+    pub cooldown_from_any_job: bool,
     /// A `CONNECTED` member whose last success is younger than this is read without
     /// aggregating.
     ///
@@ -80,6 +93,21 @@ pub struct Policy {
     /// Default 24 h: by then MX's own background aggregation should have run again (seed),
     /// so a member still `DELAYED` is stuck.
     pub delayed_stall: Duration,
+    /// How often MX aggregates a member in the background: the basis of the estimate that
+    /// [`decide_with`](crate::decide_with) waits for when the end user is absent.
+    ///
+    /// Default 24 h. Seed: "MX aggregates each member every 24 hours automatically";
+    /// AT-aggregate-member \[V\]: "approximately every 24 hours", and not within 20 hours
+    /// of an aggregation the client started.
+    pub background_interval: Duration,
+    /// What to assume about background aggregation when a payload does not say
+    /// (`background_aggregation_is_disabled` absent, as in status reads and webhooks).
+    ///
+    /// Default `None`: with the end user absent, the engine asks to read the member
+    /// (`read_member`) instead of guessing, because MX's default is on in aggregation mode,
+    /// off in verification mode, and can be changed client-wide (Seed). `Some(true)`: assume
+    /// MX aggregates in the background; `Some(false)`: assume it does not.
+    pub assume_background_aggregation: Option<bool>,
 }
 
 impl Policy {
@@ -93,6 +121,9 @@ impl Policy {
         transient_stall: Duration::from_secs(10 * MINUTE),
         delayed_recheck: Duration::from_secs(HOUR),
         delayed_stall: Duration::from_secs(24 * HOUR),
+        cooldown_from_any_job: true,
+        background_interval: Duration::from_secs(24 * HOUR),
+        assume_background_aggregation: None,
     };
 }
 

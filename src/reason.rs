@@ -78,6 +78,18 @@ macro_rules! reasons {
 }
 
 reasons! {
+    StatusWebhook "status_webhook" => ReadMember,
+        "A connection-status webhook: it carries no timestamps and MX retries it for about 24 hours, so it may be late or out of order; read the member (member_guid) and decide on that, whatever status it names.",
+        "WH [V]: retries over about 24 hours, \"don't rely on webhooks as triggers in your UX\"; WH-CS [V]: no timestamp fields.";
+    DataWebhook "data_webhook" => ReadData,
+        "A member_data_updated webhook (aggregation, balance, history, statement, verification, rewards, or a type MX adds): that job finished at completed_at and its data is ready to read.",
+        "WH-A [V]: fires only after a completed aggregation, background ones included; WH-DATA [V]: balance, statement, verification and rewards webhooks fire after a successful fetch.";
+    MemberReference "member_reference" => ReadMember,
+        "A payload that names the member but says nothing to decide on: a member envelope with a guid and no status (the oauth_window_uri response, slimmer responses), or a member_data_updated webhook built without completed_at; read the member.",
+        "SPEC25 [V]: OAuthWindowResponse holds only guid and oauth_window_uri.";
+    ManualMember "manual_member" => Stop,
+        "is_manual is true: a manual member has no credentials and MX never aggregates it.",
+        "NEXUS [V]: a manual member's status is always null, next step none.";
     TerminalStatus "terminal_status" => Stop,
         "The status is CLOSED, DISABLED or DISCONTINUED: MX will not aggregate the member again, whatever else it says.",
         "Seed, \"you should not attempt aggregation on a member with the following connection statuses\".";
@@ -90,12 +102,27 @@ reasons! {
     NoCredentials "no_credentials" => Stop,
         "The status is null: the member has no credentials (a manual member) and MX never aggregates it.",
         "NEXUS [V]: null means the member exists without credentials; next step none.";
+    OauthReauthorization "oauth_reauthorization" => AuthorizeOauth,
+        "An OAuth member (is_oauth true) that a credentials rule would send to credential entry (needs_updated_credentials, PREVENTED, DENIED, IMPAIRED, IMPORTED, or error_code 1002, 2004, 2005): OAuth members have no typed credentials; send the end user through a new one-time oauth_window_uri.",
+        "OAUTH [V]: oauth_window_uris are one-time use; NEXUS-OAUTH-URI [V]: a new URI sends the user through OAuth again when the token was revoked or expired; CW [V-code]: the credentials step is the OAuth step for OAuth members.";
     NeedsUpdatedCredentials "needs_updated_credentials" => UpdateCredentials,
         "needs_updated_credentials is true: MX will not aggregate the member until its credentials are updated.",
         "SPEC25 [V]: MemberResponse.needs_updated_credentials.";
     CredentialsRequired "credentials_required" => UpdateCredentials,
         "The status is PREVENTED, DENIED, IMPAIRED or IMPORTED: MX needs new credentials before it aggregates again.",
         "Seed, \"you must update credentials before aggregating\"; NEXUS [V].";
+    CredentialsError "credentials_error" => UpdateCredentials,
+        "A member that is not OAuth carries error_code 1002 (ACCESS_DENIED), 2004 (REAUTHORIZATION_REQUIRED) or 2005 (INVALID_CREDENTIALS): the credentials must be entered again.",
+        "CW-ERRORS [V-code]: CODES_REQUIRING_CREDENTIALS are 2004 and 2005; 1002 leads to the credentials step.";
+    OauthPending "oauth_pending" => AuthorizeOauth,
+        "An OAuth member (is_oauth true) in PENDING: MX waits for the end user to authorize in the institution's OAuth window before it aggregates.",
+        "NEXUS-CREATE [V]: OAuth members are created PENDING with a one-time oauth_window_uri; CREATE [V]: they do not aggregate until the user authorizes.";
+    PendingCredentials "pending_credentials" => UpdateCredentials,
+        "A member that is not OAuth (is_oauth false) in PENDING: MX documents no meaning for it; MX's widget sends it to credential entry, so the end user updates the member.",
+        "CW [V-code]: PENDING and DENIED lead to the credentials step whatever is_oauth says; SPEC25 [V]: PENDING listed without a meaning.";
+    OauthUnknown "oauth_unknown" => ReadMember,
+        "PENDING, or a credentials rule, on a payload that does not say whether the member is OAuth (status reads and webhooks lack is_oauth): read the member to choose between the OAuth window and credential entry.",
+        "SPEC25 [V]: MemberStatusResponse has no is_oauth; OAUTH [V]: OAuth members never take credentials.";
     InstitutionActionRequired "institution_action_required" => ResolveAtInstitution,
         "The status is LOCKED or IMPEDED: the end user must act on the institution's website first.",
         "NEXUS [V] (LOCKED); Atrium [3P] and CW [V-code] LoginError: \"visit website, then refresh\" (IMPEDED).";
@@ -103,17 +130,26 @@ reasons! {
         "The member is CONNECTED and its last successful aggregation is younger than the freshness window (fresh_for): read the data, no aggregation needed.",
         "Seed: a success within the last 24 hours lets you skip foreground aggregation.";
     AggregationStarting "aggregation_starting" => Poll,
-        "A transient status (CREATED, UPDATED, RESUMED, PENDING) with a recent aggregated_at: MX has started or is about to start a job and has not flipped is_being_aggregated yet; poll.",
+        "A transient status (CREATED, UPDATED, RESUMED) with a recent aggregated_at: MX has started or is about to start a job and has not flipped is_being_aggregated yet; poll.",
         "Seed: transient statuses \"may require you to keep making read requests on the member\"; Policy::transient_stall.";
     AggregationDelayed "aggregation_delayed" => Poll,
         "The status is DELAYED: MX says the aggregation takes longer than expected; look again after delayed_recheck.",
         "Atrium [3P]; ACAD: check back later; Policy::delayed_recheck.";
+    InstitutionUnavailable "institution_unavailable" => Wait,
+        "error_code 3000, 3001 or 3002: the institution is down, in maintenance or not responding; try again once the cooldown after the job that met it is over, not now.",
+        "CW-ERRORS [V-code]: \"Please try again later\" for 3000-3002; REW [V]: any aggregation process blocks a new one for three hours.";
     TimeOutOfRange "time_out_of_range" => Stop,
-        "The cooldown would end after 9999-12-31T23:59:59Z, the last second RFC 3339 can write: the member's timestamps or the clock are corrupt, and no wait can be expressed. Fix the data or the clock; the member itself may be fine.",
+        "A time the decision would carry cannot be written as RFC 3339 (years 0000-9999): a wait would end after 9999-12-31T23:59:59Z, or the data to read is dated outside those years. The member's timestamps or the clock are corrupt. Fix the data or the clock; the member itself may be fine.",
         "This crate: checked time arithmetic, never a panic; the pinned JSON writes times as RFC 3339.";
+    BackgroundAggregation "background_aggregation" => Wait,
+        "End user absent, and the member would be aggregated: MX aggregates it in the background about every 24 hours (CONNECTED, and stalled CREATED or UPDATED, with background aggregation on), so wait for the expected background aggregation, then decide again.",
+        "Seed: MX aggregates each member every 24 hours; AT-aggregate-member [V]: approximately every 24 hours; BG [V]: CONNECTED, UPDATED or CREATED; Policy::background_interval.";
     Cooldown "cooldown" => Wait,
-        "The member would be aggregated, but its last success is less than the cooldown ago, or in the future: wait until the cooldown ends.",
-        "Seed: \"you cannot run a new aggregation within three hours of a successful aggregation\"; ERR [V]: such a call is accepted without running.";
+        "The member would be aggregated, but its latest job of any kind (aggregated_at) or its last success started less than the cooldown ago, or in the future: wait until the cooldown ends.",
+        "REW [V]: \"any aggregation process will prevent a new standard aggregation for the next three hours\"; ERR [V]: such a call is accepted without running; Seed counts from a successful aggregation only (Policy::cooldown_from_any_job).";
+    BackgroundUnknown "background_unknown" => ReadMember,
+        "End user absent, and whether MX aggregates the member in the background decides what to do, but the payload does not say (no background_aggregation_is_disabled): read the member.",
+        "Seed: background aggregation can be disabled per member, by default in verification mode, or client-wide; Policy::assume_background_aggregation.";
     StaleData "stale_data" => Aggregate,
         "The member is CONNECTED but has no successful aggregation within the freshness window (fresh_for): aggregate in the foreground.",
         "Seed: foreground aggregation with the end user present.";
@@ -121,7 +157,7 @@ reasons! {
         "The status is FAILED, DEGRADED or DISCONNECTED: aggregate again with the end user present.",
         "Seed, \"aggregation can be attempted\" for these statuses.";
     MfaFailed "mfa_failed" => Aggregate,
-        "The status is REJECTED or EXPIRED and no job runs: the MFA step failed; aggregate again with the end user present to answer a new challenge.",
+        "The status is REJECTED or EXPIRED, or error_code is 2001, 2002 or 2003, and no job runs: the MFA step failed; aggregate again with the end user present to answer a new challenge (also when the end user is absent: a background aggregation cannot answer MFA).",
         "NEXUS [V]: after REJECTED the aggregation may need restarting; seed lists EXPIRED as aggregatable; CW offers \"try again\" for both.";
     ForegroundRequired "foreground_required" => Aggregate,
         "The status is RECONNECTED: MX will not aggregate it in the background, so aggregate in the foreground with the end user present.",

@@ -98,6 +98,24 @@ sources! {
     OAuth "OAUTH" => "MX OAuth guide: OAuth in browsers",
         "https://docs.mx.com/resources/oauth-guide/oauth-in-browsers",
         "An OAuth member is authorized through a one-time oauth_window_uri that the end user opens; the member aggregates once the user authorizes.";
+    WebhooksOverview "WH" => "MX webhooks: overview and best practices",
+        "https://docs.mx.com/resources/webhooks/",
+        "The frequency of request retries diminishes over the course of approximately 24 hours, with no more than 12 total retries after an initial request; don't rely on webhooks as triggers in your UX; MX payloads may contain null values or include unexpected new fields.";
+    WebhookData "WH-DATA" => "MX webhooks: Balance, Statement, Verification and Rewards",
+        "https://docs.mx.com/resources/webhooks/balance",
+        "Balance, statement, verification and rewards webhooks notify you when new data is available after a successful fetch (action member_data_updated, completed_at in Unix time); the type values may be added to at any time. Also …/webhooks/statements, …/webhooks/verifications, …/api-reference/rewards/overview/webhook.";
+    NexusCreateMember "NEXUS-CREATE" => "MX Nexus API reference: Create member",
+        "https://docs.mx.com/api-reference/nexus/reference/create-member",
+        "OAuth members will be created with a connection status of PENDING; a one-time use redirect URI will be provided in the oauth_window_uri field of the response.";
+    CreateMember "CREATE" => "MX Platform API reference: Create member",
+        "https://docs.mx.com/api-reference/platform-api/reference/create-member",
+        "OAuth members will not begin aggregation until the user completes authorization; aggregation initiates automatically after the OAuth flow is completed.";
+    NexusOAuthWindow "NEXUS-OAUTH-URI" => "MX Nexus API reference: Generate OAuth window URI",
+        "https://docs.mx.com/api-reference/nexus/reference/generate-o-auth-window-uri",
+        "Generating a new oauth_window_uri is necessary in order to send the end user through the OAuth process again, e.g. when the financial institution has revoked a previous OAuth token or the token has expired.";
+    AtriumAggregate "AT-aggregate-member" => "MX Atrium API reference: Aggregate member",
+        "https://docs.mx.com/api-reference/atrium/reference/members/aggregate-member",
+        "MX automatically attempts to aggregate each member in the background approximately every 24 hours; after an aggregation started with this endpoint, MX will not initiate a background aggregation within the next 20-hour period.";
     AtriumReadStatus "AT-read-member-connection-status" => "MX Atrium API reference: Read Member Connection Status",
         "https://docs.mx.com/api-reference/atrium/reference/members/read-member-connection-status",
         "Poll the status endpoint no more often than every 3 seconds; when is_being_aggregated turns false with CONNECTED, stop polling and read the data.";
@@ -119,6 +137,12 @@ sources! {
     ConnectWidget "CW" => "MX's open-source Connect widget",
         "https://github.com/mxenabled/connect-widget",
         "Status ids 0-21 (src/const/Statuses.js); polling every 3000 ms; the 60 s connecting timeout; the error screens' actions per status (src/views/loginError/LoginError.js).";
+    ConnectWidgetErrors "CW-ERRORS" => "MX's Connect widget: actionable error codes",
+        "https://github.com/mxenabled/connect-widget/blob/10780353adc3ee6fea65c3328a009582bbc3d20c/src/views/actionableError/consts.ts",
+        "Codes 1000 NO_ELIGIBLE_ACCOUNTS, 1001 NO_ACCOUNTS, 1002 ACCESS_DENIED, 2001 INCORRECT_OTP, 2002 INCORRECT_MFA, 2003 MFA_TIMEOUT, 2004 REAUTHORIZATION_REQUIRED, 2005 INVALID_CREDENTIALS, 3000 INSTITUTION_DOWN, 3001 INSTITUTION_MAINTENANCE, 3002 INSTITUTION_UNAVAILABLE; 2004 and 2005 require credentials (the OAuth step for OAuth members), 2001-2003 MFA; 3000-3002 say \"Please try again later\" (useActionableErrorMap.tsx); a CONNECTED member with an error code is not done (redux/reducers/Connect.js).";
+    SpecBackup "SPECBAK" => "MX's OpenAPI specification, backup copy with MemberResponse.error",
+        "https://github.com/mxenabled/openapi/blob/master/openapi/mx_platform_api_backup.yml",
+        "MemberResponse.error as a JSON string: {\"error_type\": \"MEMBER\", \"error_code\": 1000, \"error_message\": …, \"user_message\": …, \"locale\": \"en\"}; the field was added to the main specification in 2025 and removed again.";
     AtriumDemo "DEMO" => "MX's atrium-demo application",
         "https://github.com/mxenabled/atrium-demo",
         "Re-aggregates CREATED, RESUMED and RECONNECTED members.";

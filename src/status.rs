@@ -44,16 +44,20 @@ pub enum StatusGroup {
     /// The member moved to a new data source (`RECONNECTED`); MX will not aggregate it in
     /// the background, so it needs a foreground aggregation with the end user present.
     Reconnected,
-    /// MX is about to aggregate or is between steps (`CREATED`, `UPDATED`, `RESUMED`,
-    /// `PENDING`): poll briefly; if nothing starts, the aggregation stalled.
+    /// MX is about to aggregate or is between steps (`CREATED`, `UPDATED`, `RESUMED`):
+    /// poll briefly; if nothing starts, the aggregation stalled.
     Transient,
+    /// MX waits for something from the client (`PENDING`): an OAuth member waits for the
+    /// end user's authorization (NEXUS-CREATE \[V\]: OAuth members are created `PENDING`);
+    /// MX's widget sends a non-OAuth `PENDING` member to credential entry (CW \[V-code\]).
+    Pending,
     /// The aggregation is taking longer than MX expected (`DELAYED`): look again rarely.
     Delayed,
 }
 
 impl StatusGroup {
     /// Every group, in the order the engine's rules consider them.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Terminal,
         Self::Challenged,
         Self::NeedsCredentials,
@@ -63,6 +67,7 @@ impl StatusGroup {
         Self::MfaFailed,
         Self::Reconnected,
         Self::Transient,
+        Self::Pending,
         Self::Delayed,
     ];
 
@@ -78,6 +83,7 @@ impl StatusGroup {
             Self::MfaFailed => "mfa_failed",
             Self::Reconnected => "reconnected",
             Self::Transient => "transient",
+            Self::Pending => "pending",
             Self::Delayed => "delayed",
         }
     }
@@ -97,6 +103,7 @@ impl StatusGroup {
             | Self::MfaFailed
             | Self::Reconnected
             | Self::Transient
+            | Self::Pending
             | Self::Delayed => false,
         }
     }
@@ -328,9 +335,9 @@ connection_statuses! {
     20 Impaired "IMPAIRED", NeedsCredentials, [EndState, UpdateCredentials],
         "The member is missing some or all of the credentials needed to connect.",
         "Atrium [3P]";
-    21 Pending "PENDING", Transient, [],
-        "Added in API version v20250224 without a documented meaning; MX's widget hides it from end users and keeps waiting.",
-        "SPEC25 [V], CW [V-code]";
+    21 Pending "PENDING", Pending, [],
+        "The member waits for the client: an OAuth member is created PENDING until the end user authorizes it in the institution's OAuth window; MX documents no meaning for a non-OAuth PENDING member, and MX's widget sends it to credential entry.",
+        "NEXUS-CREATE [V], SPEC25 [V], CW [V-code]";
 }
 
 impl ConnectionStatus {
@@ -349,6 +356,7 @@ impl ConnectionStatus {
             | StatusGroup::MfaFailed
             | StatusGroup::Reconnected
             | StatusGroup::Transient
+            | StatusGroup::Pending
             | StatusGroup::Delayed => false,
         }
     }

@@ -21,8 +21,9 @@ pub enum TimestampError {
     /// Text that is neither RFC 3339 nor integer Unix seconds.
     #[error("expected RFC 3339 or Unix seconds")]
     NotRfc3339,
-    /// Unix seconds outside the years 0000–9999.
-    #[error("Unix seconds outside the years 0000-9999")]
+    /// An instant outside the years 0000–9999, given as Unix seconds or as RFC 3339 text
+    /// whose offset moves it there (`9999-12-31T23:59:59-23:59` is in the year 10000).
+    #[error("outside the years 0000-9999")]
     OutOfRange,
 }
 
@@ -51,10 +52,24 @@ pub fn parse_mx_timestamp(text: &str) -> Result<DateTime<Utc>, TimestampError> {
 
 /// Reads an RFC 3339 timestamp with any offset (`Z`, `+00:00`, `-06:00`) and optional
 /// fractional seconds, as MX's REST endpoints send it.
+///
+/// The instant must lie in the years 0000–9999 in UTC, the range RFC 3339 can write back:
+/// an offset can move a valid-looking text outside it (`9999-12-31T23:59:59-23:59` is
+/// `+10000-01-01T23:58:59Z`), and such a value is [`TimestampError::OutOfRange`].
 pub(crate) fn parse_rfc3339(text: &str) -> Result<DateTime<Utc>, TimestampError> {
-    DateTime::parse_from_rfc3339(text)
+    let t = DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| TimestampError::NotRfc3339)
+        .map_err(|_| TimestampError::NotRfc3339)?;
+    if is_writable(t) {
+        Ok(t)
+    } else {
+        Err(TimestampError::OutOfRange)
+    }
+}
+
+/// True when [`Rfc3339`] writes `t` as RFC 3339: its UTC year is 0000–9999.
+pub(crate) fn is_writable(t: DateTime<Utc>) -> bool {
+    (0..=9999).contains(&t.year())
 }
 
 /// Reads integer Unix seconds, as MX's member webhooks send `aggregated_at`.
@@ -112,14 +127,6 @@ impl fmt::Display for Rfc3339 {
 /// [`Rfc3339`] as a `String`.
 pub fn to_rfc3339(t: DateTime<Utc>) -> String {
     Rfc3339(t).to_string()
-}
-
-/// The first whole second at or after `t`, or `None` past chrono's last representable second.
-pub(crate) fn ceil_to_second(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    if t.timestamp_subsec_nanos() == 0 {
-        return Some(t);
-    }
-    DateTime::from_timestamp(t.timestamp().checked_add(1)?, 0)
 }
 
 #[cfg(test)]
@@ -212,18 +219,40 @@ mod tests {
     }
 
     #[test]
+    fn offsets_that_leave_the_writable_years_are_out_of_range() {
+        for text in [
+            "9999-12-31T23:59:59-23:59",
+            "9999-12-31T23:30:00-00:31",
+            "0000-01-01T00:00:00+05:00",
+            "0000-01-01T00:59:59+01:00",
+        ] {
+            assert_eq!(
+                parse_rfc3339(text),
+                Err(TimestampError::OutOfRange),
+                "{text}"
+            );
+            assert_eq!(
+                parse_mx_timestamp(text),
+                Err(TimestampError::OutOfRange),
+                "{text}"
+            );
+        }
+        for text in [
+            "9999-12-31T23:59:59+23:59",
+            "9999-12-31T23:59:59.999999999Z",
+            "0000-01-01T00:00:00-05:00",
+            "0000-01-01T00:00:00Z",
+        ] {
+            let t = parse_rfc3339(text).unwrap();
+            assert!(is_writable(t), "{text}");
+            assert_eq!(parse_rfc3339(&to_rfc3339(t)), Ok(t), "{text}");
+        }
+    }
+
+    #[test]
     fn a_leap_second_is_written_as_second_60() {
         let t = parse_rfc3339("2016-12-31T23:59:60.5Z").unwrap();
         assert_eq!(to_rfc3339(t), "2016-12-31T23:59:60.500Z");
         assert_eq!(parse_rfc3339(&to_rfc3339(t)).unwrap(), t);
-    }
-
-    #[test]
-    fn ceil_keeps_whole_seconds_and_rounds_fractions_up() {
-        let t = parse_rfc3339("2018-07-18T23:16:40Z").unwrap();
-        assert_eq!(ceil_to_second(t), Some(t));
-        let frac = parse_rfc3339("2018-07-18T23:16:39.001Z").unwrap();
-        assert_eq!(ceil_to_second(frac), Some(t));
-        assert_eq!(ceil_to_second(DateTime::<Utc>::MAX_UTC), None);
     }
 }

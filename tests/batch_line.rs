@@ -5,14 +5,21 @@ mod common;
 
 use common::{example, now};
 use mx_aggregation::batch::{LineOutcome, triage_line, write_decision};
-use mx_aggregation::{Decision, MemberJson, Policy, decide};
+use mx_aggregation::{Decision, EndUser, MemberJson, Policy, decide};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 /// Triages one line and returns its outcome and output.
 fn triage(line: &[u8], line_no: u64) -> (LineOutcome, String) {
     let mut out = Vec::new();
-    let outcome = triage_line(line, line_no, now(), &Policy::default(), &mut out);
+    let outcome = triage_line(
+        line,
+        line_no,
+        now(),
+        &Policy::default(),
+        EndUser::Present,
+        &mut out,
+    );
     (outcome, String::from_utf8(out).expect("output is UTF-8"))
 }
 
@@ -112,18 +119,26 @@ fn a_guid_with_escapes_is_written_back_unchanged() {
 
 #[test]
 fn bad_data_gives_the_line_number_the_message_and_the_guid_when_readable() {
-    let cases: [(&[u8], Value); 6] = [
+    let cases: [(&[u8], Value); 8] = [
         (
             br#"{"guid":"MBR-2","connection_status":"TELEPORTED"}"#,
             json!({"line": 4, "error": "unknown connection_status \"TELEPORTED\"", "guid": "MBR-2"}),
         ),
         (
-            br#"{"guid":"MBR-3","successfully_aggregated_at":"last tuesday"}"#,
+            br#"{"guid":"MBR-3","connection_status":null,"successfully_aggregated_at":"last tuesday"}"#,
             json!({"line": 4, "error": "successfully_aggregated_at: expected RFC 3339 or Unix seconds, got \"last tuesday\"", "guid": "MBR-3"}),
         ),
         (
-            br#"{"member":{"guid":"MBR-4","is_being_aggregated":"yes"}}"#,
+            br#"{"member":{"guid":"MBR-4","connection_status":"FAILED","is_being_aggregated":"yes"}}"#,
             json!({"line": 4, "error": "is_being_aggregated: expected a boolean or null, got \"yes\"", "guid": "MBR-4"}),
+        ),
+        (
+            br#"{"members":[{"guid":"MBR-7","connection_status":"CONNECTED"}]}"#,
+            json!({"line": 4, "error": "not a member payload: a page of members (\"members\"): give each member on its own"}),
+        ),
+        (
+            br#"{"type":"CONNECTION_STATUS","action":"CHANGED","connection_status":"DENIED"}"#,
+            json!({"line": 4, "error": "connection status webhook without member_guid"}),
         ),
         (
             br#"{"connection_status":"CONNECTED""#,
@@ -153,10 +168,11 @@ fn bad_data_gives_the_line_number_the_message_and_the_guid_when_readable() {
 fn output_appends_and_never_rewrites_what_is_there() {
     let mut out = b"earlier\n".to_vec();
     let _ = triage_line(
-        br#"{"connection_status":"DENIED"}"#,
+        br#"{"connection_status":"DENIED","is_oauth":false}"#,
         1,
         now(),
         &Policy::default(),
+        EndUser::Present,
         &mut out,
     );
     assert!(out.starts_with(b"earlier\n{\"action\":\"update_credentials\""));
@@ -187,7 +203,7 @@ proptest! {
         line_no in 1..u64::MAX,
     ) {
         let mut out = Vec::new();
-        let outcome = triage_line(&line, line_no, now(), &Policy::default(), &mut out);
+        let outcome = triage_line(&line, line_no, now(), &Policy::default(), EndUser::Present, &mut out);
         if line.trim_ascii().is_empty() {
             prop_assert_eq!(outcome, LineOutcome::Blank);
             prop_assert!(out.is_empty());

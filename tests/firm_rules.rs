@@ -28,11 +28,12 @@ fn variations(status: Option<S>) -> Vec<MemberSnapshot> {
                     connection_status: status,
                     is_being_aggregated: bits & 1 != 0,
                     needs_updated_credentials: bits & 2 != 0,
-                    background_aggregation_is_disabled: bits & 4 != 0,
-                    is_oauth: bits & 8 != 0,
+                    background_aggregation_is_disabled: Some(bits & 4 != 0),
+                    is_oauth: Some(bits & 8 != 0),
                     has_challenges: bits & 3 == 3,
                     aggregated_at,
                     successfully_aggregated_at,
+                    ..MemberSnapshot::default()
                 });
             }
         }
@@ -110,7 +111,12 @@ fn rule_5_credential_statuses_and_the_flag_ask_for_new_credentials() {
             .filter(|m| !m.is_being_aggregated)
         {
             let d = decide_now(&m);
-            assert_eq!(d.action, NextAction::UpdateCredentials, "{m:?}");
+            let expected = if m.is_oauth == Some(true) {
+                NextAction::AuthorizeOauth
+            } else {
+                NextAction::UpdateCredentials
+            };
+            assert_eq!(d.action, expected, "{m:?}");
         }
     }
     for status in S::ALL
@@ -119,6 +125,7 @@ fn rule_5_credential_statuses_and_the_flag_ask_for_new_credentials() {
     {
         let m = MemberSnapshot {
             needs_updated_credentials: true,
+            is_oauth: Some(false),
             ..member(status)
         };
         let d = decide_now(&m);

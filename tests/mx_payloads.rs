@@ -6,7 +6,8 @@ mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use common::example;
 use mx_aggregation::{
-    ConnectionStatus, MemberJson, MemberSnapshot, NextAction, Policy, Reason, decide,
+    ConnectionStatus, EndUser, MemberJson, MemberSnapshot, NextAction, PayloadKind, Policy, Reason,
+    SnapshotError, decide, decide_with,
 };
 
 fn utc(text: &str) -> DateTime<Utc> {
@@ -29,9 +30,10 @@ fn read_member_response_in_its_envelope() {
             aggregated_at: Some(utc("2016-10-13T18:07:57Z")),
             successfully_aggregated_at: Some(utc("2016-10-13T17:57:38Z")),
             needs_updated_credentials: false,
-            background_aggregation_is_disabled: false,
-            is_oauth: false,
+            background_aggregation_is_disabled: Some(false),
+            is_oauth: Some(false),
             has_challenges: false,
+            ..MemberSnapshot::default()
         }
     );
 }
@@ -107,20 +109,35 @@ fn member_webhook_with_unix_second_timestamps() {
         snapshot.successfully_aggregated_at,
         Utc.timestamp_opt(1_531_940_410, 0).single()
     );
-    // Success at 2018-07-18T19:00:10Z: a FAILED member waits out the 3 h cooldown, then aggregates.
+    // Success at 19:00:10Z, failed job started at 20:56:50Z: any aggregation process blocks
+    // a new standard one for three hours (REW), so the FAILED member waits until 23:56:50Z.
     let d = decide(&snapshot, utc("2018-07-18T21:00:00Z"), &Policy::default());
+    assert_eq!(
+        d.action,
+        NextAction::Wait {
+            until: utc("2018-07-18T23:56:50Z")
+        }
+    );
+    let d = decide(&snapshot, utc("2018-07-18T23:56:50Z"), &Policy::default());
+    assert_eq!(d.action, NextAction::Aggregate);
+    // Counting from the success only (the seed's reading), the window ends at 22:00:10Z.
+    let seed = Policy {
+        cooldown_from_any_job: false,
+        ..Policy::default()
+    };
+    let d = decide(&snapshot, utc("2018-07-18T21:00:00Z"), &seed);
     assert_eq!(
         d.action,
         NextAction::Wait {
             until: utc("2018-07-18T22:00:10Z")
         }
     );
-    let d = decide(&snapshot, utc("2018-07-18T22:00:10Z"), &Policy::default());
-    assert_eq!(d.action, NextAction::Aggregate);
 }
 
 #[test]
-fn connection_status_webhook_names_the_member_by_member_guid() {
+fn connection_status_webhook_is_read_again_by_member_guid() {
+    // No timestamps, retried by MX for about 24 hours: the status it names may be stale, so
+    // the member is read rather than MFA asked for (WH, WH-CS).
     let json = example("connection_status_webhook.json");
     let member = MemberJson::parse(&json).unwrap();
     assert_eq!(
@@ -128,12 +145,17 @@ fn connection_status_webhook_names_the_member_by_member_guid() {
         Some("MBR-48d9a481-f2a2-7e13-2685-62869cf0d33a")
     );
     let snapshot = member.snapshot().unwrap();
+    assert_eq!(snapshot.payload, PayloadKind::ConnectionStatusWebhook);
     assert_eq!(
         snapshot.connection_status,
         Some(ConnectionStatus::Challenged)
     );
     let d = decide(&snapshot, utc("2018-07-18T21:00:00Z"), &Policy::default());
-    assert_eq!(d.action, NextAction::AnswerMfa);
+    assert_eq!(
+        (d.action, d.reason),
+        (NextAction::ReadMember, Reason::StatusWebhook)
+    );
+    assert!(!d.requires_end_user());
 }
 
 #[test]
@@ -151,15 +173,120 @@ fn the_status_id_alone_is_enough() {
 }
 
 #[test]
-fn a_null_or_missing_status_is_a_member_without_credentials() {
+fn a_null_status_is_a_member_without_credentials_and_a_missing_one_is_not_a_member() {
     for json in [
         r#"{"connection_status": null}"#,
-        "{}",
-        r#"{"member": {"is_manual": true}}"#,
+        r#"{"member": {"connection_status_id": null}}"#,
     ] {
         let snapshot = MemberSnapshot::from_json(json).unwrap();
         assert_eq!(snapshot.connection_status, None, "{json}");
+        let d = decide(&snapshot, utc("2018-07-18T21:00:00Z"), &Policy::default());
+        assert_eq!(
+            (d.action, d.reason),
+            (NextAction::Stop, Reason::NoCredentials)
+        );
     }
+    for json in ["{}", r#"{"is_manual": true}"#] {
+        let err = MemberSnapshot::from_json(json).unwrap_err();
+        assert!(
+            matches!(err, SnapshotError::NotAMember { .. }),
+            "{json}: {err}"
+        );
+    }
+    // A manual member: stop whatever its status says (NEXUS).
+    let manual = MemberSnapshot::from_json(
+        r#"{"member": {"guid": "MBR-1", "connection_status": "FAILED", "is_manual": true}}"#,
+    )
+    .unwrap();
+    let d = decide(&manual, utc("2018-07-18T21:00:00Z"), &Policy::default());
+    assert_eq!(
+        (d.action, d.reason),
+        (NextAction::Stop, Reason::ManualMember)
+    );
+}
+
+#[test]
+fn the_oauth_window_uri_response_names_the_member_to_read() {
+    let json = example("oauth_window_uri.json");
+    let member = MemberJson::parse(&json).unwrap();
+    assert_eq!(
+        member.guid(),
+        Some("MBR-df96fd60-7122-4464-b3c2-ff11d8c74f6f")
+    );
+    let snapshot = member.snapshot().unwrap();
+    assert_eq!(snapshot.payload, PayloadKind::MemberReference);
+    let d = decide(&snapshot, utc("2018-07-18T21:00:00Z"), &Policy::default());
+    assert_eq!(
+        (d.action, d.reason),
+        (NextAction::ReadMember, Reason::MemberReference)
+    );
+}
+
+#[test]
+fn an_oauth_member_created_pending_waits_for_its_authorization() {
+    let snapshot = MemberSnapshot::from_json(&example("member_oauth_pending.json")).unwrap();
+    assert_eq!(snapshot.connection_status, Some(ConnectionStatus::Pending));
+    assert_eq!(snapshot.is_oauth, Some(true));
+    let d = decide(&snapshot, utc("2026-11-24T12:00:00Z"), &Policy::default());
+    assert_eq!(
+        (d.action, d.reason),
+        (NextAction::AuthorizeOauth, Reason::OauthPending)
+    );
+    assert!(d.requires_end_user());
+}
+
+#[test]
+fn aggregation_webhooks_read_data_as_of_completed_at() {
+    let completed = Utc.timestamp_opt(1_531_947_410, 0).single();
+    for (name, kind) in [
+        ("aggregation_webhook.json", PayloadKind::AggregationWebhook),
+        ("balance_webhook.json", PayloadKind::JobWebhook),
+        ("history_webhook.json", PayloadKind::JobWebhook),
+        ("statement_webhook.json", PayloadKind::JobWebhook),
+        ("reward_webhook.json", PayloadKind::JobWebhook),
+    ] {
+        let snapshot = MemberSnapshot::from_json(&example(name)).unwrap();
+        assert_eq!(snapshot.payload, kind, "{name}");
+        assert_eq!(snapshot.completed_at, completed, "{name}");
+        for end_user in [EndUser::Present, EndUser::Absent] {
+            let d = decide_with(
+                &snapshot,
+                utc("2026-11-24T12:00:00Z"),
+                &Policy::default(),
+                end_user,
+            );
+            assert_eq!(
+                (d.action, d.reason),
+                (
+                    NextAction::ReadData {
+                        as_of: completed.unwrap()
+                    },
+                    Reason::DataWebhook
+                ),
+                "{name}"
+            );
+        }
+    }
+    // A type MX adds later is read the same way; one without member_data_updated is not.
+    let future = r#"{"type": "IDENTITY", "action": "member_data_updated", "member_guid": "MBR-1", "completed_at": 1531947410, "extra": {"x": 1}}"#;
+    assert_eq!(
+        MemberSnapshot::from_json(future).unwrap().payload,
+        PayloadKind::JobWebhook
+    );
+}
+
+#[test]
+fn error_codes_arrive_as_objects_or_json_strings() {
+    let (object, text) = (
+        example("member_error_object.json"),
+        example("member_error_string.json"),
+    );
+    let object = MemberJson::parse(&object).unwrap();
+    assert_eq!(object.snapshot().unwrap().error_code, Some(3001));
+    assert!(object.user_message().unwrap().contains("maintenance"));
+    let text = MemberJson::parse(&text).unwrap();
+    assert_eq!(text.snapshot().unwrap().error_code, Some(2005));
+    assert!(text.user_message().unwrap().contains("incorrect"));
 }
 
 #[test]
@@ -176,6 +303,7 @@ fn mx_type_slips_do_not_break_parsing() {
         Some(ConnectionStatus::Challenged)
     );
     assert!(snapshot.has_challenges);
+    assert_eq!(snapshot.error_code, Some(1000));
 }
 
 #[test]

@@ -4,7 +4,8 @@ mod common;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::{
-    Decision, MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, MemberSnapshot, Policy, decide,
+    Decision, EndUser, MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, MemberSnapshot, PayloadKind, Policy,
+    decide_with,
 };
 use mx_aggregation_tooling::matrix::{reference_now, statuses_and_null};
 use proptest::prelude::*;
@@ -33,15 +34,31 @@ fn writable_instant() -> impl Strategy<Value = DateTime<Utc>> {
 
 prop_compose! {
     fn member()(
+        payload in proptest::sample::select(PayloadKind::ALL.to_vec()),
         connection_status in proptest::sample::select(statuses_and_null().collect::<Vec<_>>()),
-        flags in any::<[bool; 5]>(),
+        flags in any::<[bool; 4]>(),
+        known in any::<[Option<bool>; 2]>(),
         aggregated_at in proptest::option::of(writable_instant()),
         successfully_aggregated_at in proptest::option::of(writable_instant()),
+        completed_at in writable_instant(),
+        error_code in proptest::option::of(prop_oneof![0..4000u32, any::<u32>()]),
     ) -> MemberSnapshot {
-        MemberSnapshot {
-            connection_status, aggregated_at, successfully_aggregated_at,
-            is_being_aggregated: flags[0], needs_updated_credentials: flags[1],
-            background_aggregation_is_disabled: flags[2], is_oauth: flags[3], has_challenges: flags[4],
+        // Each kind carries only its own fields (MemberJson::snapshot).
+        match payload {
+            PayloadKind::Member => MemberSnapshot {
+                payload, connection_status, aggregated_at, successfully_aggregated_at,
+                is_being_aggregated: flags[0], needs_updated_credentials: flags[1],
+                is_manual: flags[2], has_challenges: flags[3],
+                background_aggregation_is_disabled: known[0], is_oauth: known[1], error_code,
+                completed_at: None,
+            },
+            PayloadKind::MemberReference => MemberSnapshot { payload, ..MemberSnapshot::default() },
+            PayloadKind::ConnectionStatusWebhook => MemberSnapshot {
+                payload, connection_status, ..MemberSnapshot::default()
+            },
+            PayloadKind::AggregationWebhook | PayloadKind::JobWebhook => MemberSnapshot {
+                payload, completed_at: Some(completed_at), ..MemberSnapshot::default()
+            },
         }
     }
 }
@@ -54,14 +71,17 @@ proptest! {
         let json = serde_json::to_string(&m).unwrap();
         prop_assert_eq!(MemberSnapshot::from_json(&json).unwrap(), m);
         prop_assert_eq!(serde_json::from_str::<MemberSnapshot>(&json).unwrap(), m);
-        // Wrapped the way MX's REST endpoints send it.
-        let wrapped = format!(r#"{{"member": {json}}}"#);
-        prop_assert_eq!(MemberSnapshot::from_json(&wrapped).unwrap(), m);
+        // Members wrapped the way MX's REST endpoints send them.
+        if m.payload == PayloadKind::Member {
+            let wrapped = format!(r#"{{"member": {json}}}"#);
+            prop_assert_eq!(MemberSnapshot::from_json(&wrapped).unwrap(), m);
+        }
     }
 
     #[test]
-    fn decisions_round_trip(m in member(), now in writable_instant()) {
-        let decision = decide(&m, now, &Policy::default());
+    fn decisions_round_trip(m in member(), now in writable_instant(), absent in any::<bool>()) {
+        let end_user = if absent { EndUser::Absent } else { EndUser::Present };
+        let decision = decide_with(&m, now, &Policy::default(), end_user);
         let json = serde_json::to_string(&decision).unwrap();
         prop_assert_eq!(serde_json::from_str::<Decision>(&json).unwrap(), decision);
     }
@@ -87,8 +107,16 @@ fn decision_json_has_the_pinned_shape() {
             r#"{"action":"answer_mfa","reason":"mfa_challenge","requires_end_user":true}"#,
         ),
         (
-            r#"{"connection_status": "DENIED"}"#,
+            r#"{"connection_status": "DENIED", "is_oauth": false}"#,
             r#"{"action":"update_credentials","reason":"credentials_required","requires_end_user":true}"#,
+        ),
+        (
+            r#"{"connection_status": "DENIED", "is_oauth": true}"#,
+            r#"{"action":"authorize_oauth","reason":"oauth_reauthorization","requires_end_user":true}"#,
+        ),
+        (
+            r#"{"type": "CONNECTION_STATUS", "action": "CHANGED", "connection_status": "DENIED", "member_guid": "MBR-1"}"#,
+            r#"{"action":"read_member","reason":"status_webhook","requires_end_user":false}"#,
         ),
         (
             r#"{"connection_status": "LOCKED"}"#,
@@ -105,10 +133,11 @@ fn decision_json_has_the_pinned_shape() {
     ];
     let now: DateTime<Utc> = "2018-07-18T21:00:00Z".parse().unwrap();
     for (member, expected) in cases {
-        let decision = decide(
+        let decision = decide_with(
             &MemberSnapshot::from_json(member).unwrap(),
             now,
             &Policy::default(),
+            EndUser::Present,
         );
         assert_eq!(
             serde_json::to_string(&decision).unwrap(),
@@ -144,6 +173,14 @@ fn inconsistent_decision_json_is_rejected() {
         (
             r#"{"action":"stop","reason":"because","requires_end_user":false}"#,
             "unknown reason \"because\"",
+        ),
+        (
+            r#"{"action":"wait","until":"9999-12-31T23:59:59-23:59","reason":"cooldown","requires_end_user":false}"#,
+            "until: expected RFC 3339",
+        ),
+        (
+            r#"{"action":"read_member","reason":"status_webhook","requires_end_user":true}"#,
+            "requires_end_user is false for read_member",
         ),
     ] {
         let err = serde_json::from_str::<Decision>(json)

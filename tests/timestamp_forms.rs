@@ -57,14 +57,20 @@ proptest! {
 
 #[test]
 fn the_documented_examples_agree() {
-    let z = MemberSnapshot::from_json(r#"{"aggregated_at": "2015-04-13T18:01:23Z"}"#).unwrap();
+    let z = MemberSnapshot::from_json(
+        r#"{"connection_status": "FAILED", "aggregated_at": "2015-04-13T18:01:23Z"}"#,
+    )
+    .unwrap();
     for form in [
         r#""2015-04-13T12:01:23-06:00""#,
         r#""2015-04-13T18:01:23.000Z""#,
         r#""2015-04-13T18:01:23+00:00""#,
         "1428948083",
     ] {
-        let other = MemberSnapshot::from_json(&format!(r#"{{"aggregated_at": {form}}}"#)).unwrap();
+        let other = MemberSnapshot::from_json(&format!(
+            r#"{{"connection_status": "FAILED", "aggregated_at": {form}}}"#
+        ))
+        .unwrap();
         assert_eq!(other, z, "{form}");
     }
 }

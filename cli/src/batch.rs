@@ -29,6 +29,7 @@ const KEEP_BYTES: usize = 1 << 20;
 pub(super) fn run(args: &BatchArgs) -> Result<Completion, CliError> {
     let now = args.decision.now();
     let policy = args.decision.policy();
+    let end_user = args.decision.end_user();
     let mut input = Input::open(&args.input)?;
     let mut output = BufWriter::with_capacity(OUTPUT_BYTES, io::stdout().lock());
     let mut progress = Progress::new(io::stderr().is_terminal(), input.len);
@@ -65,7 +66,7 @@ pub(super) fn run(args: &BatchArgs) -> Result<Completion, CliError> {
             }
             overlong_line(line_no, MAX_LINE_BYTES, &mut out)
         } else {
-            triage_line(&line, line_no, now, &policy, &mut out)
+            triage_line(&line, line_no, now, &policy, end_user, &mut out)
         };
         tally.count(outcome);
         output.write_all(&out).map_err(CliError::stdout)?;

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use mx_aggregation::batch::write_decision;
-use mx_aggregation::{MemberJson, decide};
+use mx_aggregation::{MemberJson, decide_with};
 
 use super::error::CliError;
 use super::input::Input;
@@ -22,7 +22,7 @@ pub(super) fn run(args: &DecideArgs) -> Result<Completion, CliError> {
     let snapshot = member.snapshot().map_err(bad_member)?;
     let now = args.decision.now();
     let policy = args.decision.policy();
-    let decision = decide(&snapshot, now, &policy);
+    let decision = decide_with(&snapshot, now, &policy, args.decision.end_user());
 
     let mut out = Vec::new();
     match args.format {
@@ -30,7 +30,8 @@ pub(super) fn run(args: &DecideArgs) -> Result<Completion, CliError> {
         Format::Text => {
             let explanation = decision
                 .explain(&snapshot, now, &policy)
-                .with_guid(member.guid());
+                .with_guid(member.guid())
+                .with_user_message(member.user_message());
             // Writing into a Vec cannot fail.
             let _ = write!(out, "{explanation}");
         }

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use mx_aggregation::{MX_MIN_POLL_INTERVAL, Policy, parse_mx_timestamp};
+use mx_aggregation::{EndUser, MX_MIN_POLL_INTERVAL, Policy, parse_mx_timestamp};
 
 use std::time::Duration;
 
@@ -32,11 +32,12 @@ Exit status:
   0   every member was decided
   1   a file could not be read or written
   2   the command line is wrong
-  65  a member could not be decided (bad JSON, unknown status, wrong type, bad timestamp)";
+  65  a member could not be decided (bad JSON, not a member payload, unknown status, wrong
+      type, bad or out-of-range timestamp)";
 
 /// Decides what to do next with MX Platform API members: poll, answer MFA, update
-/// credentials, resolve at the institution, aggregate, wait out the cooldown, read data or
-/// stop.
+/// credentials, authorize OAuth, resolve at the institution, aggregate, wait out the
+/// cooldown, read the member, read data or stop.
 #[derive(Debug, Parser)]
 #[command(name = "mx-aggregation", version, after_help = EXIT_STATUSES)]
 pub(crate) struct Cli {
@@ -46,8 +47,9 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Decide for one member JSON: bare, {"member": …} as MX's read member and read member
-    /// status endpoints return it, or a member or connection-status webhook.
+    /// Decide for one MX payload: a member, bare or {"member": …} as MX's endpoints return
+    /// it, or a member, connection-status or member_data_updated webhook. Anything else
+    /// (a page of members, a user, {}) is an error naming what it is (exit 65).
     #[command(after_help = EXIT_STATUSES)]
     Decide(DecideArgs),
     /// Decide for every member of a JSON Lines file: one output line per non-blank input
@@ -107,7 +109,7 @@ struct DecisionArgs {
     /// (1795521600). Default: the system clock.
     #[arg(long, value_name = "TIME", value_parser = parse_now)]
     now: Option<DateTime<Utc>>,
-    /// No aggregation starts until this long after the last success (MX's throttle window).
+    /// No aggregation starts until this long after the latest job or success (MX's throttle window).
     #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.cooldown), value_parser = parse_window)]
     cooldown: HumanDuration,
     /// A CONNECTED member whose last success is younger than this is read, not aggregated.
@@ -116,6 +118,20 @@ struct DecisionArgs {
     /// The shortest interval between two polls; at least 3s, MX's minimum.
     #[arg(long, value_name = "DURATION", default_value_t = HumanDuration(Policy::MX_DEFAULT.min_poll), value_parser = parse_min_poll)]
     min_poll: HumanDuration,
+    /// Whether the end user is there: `absent` (a nightly job, a webhook handler) waits for
+    /// MX's background aggregation where MX does it and names what the end user must do
+    /// when next present.
+    #[arg(long, value_enum, value_name = "present|absent", default_value_t = EndUserArg::Present)]
+    end_user: EndUserArg,
+}
+
+/// `--end-user present|absent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EndUserArg {
+    /// The end user is using the product now (the default).
+    Present,
+    /// Nobody is there to answer MFA, enter credentials or open an OAuth window.
+    Absent,
 }
 
 impl DecisionArgs {
@@ -123,6 +139,14 @@ impl DecisionArgs {
     fn now(&self) -> DateTime<Utc> {
         self.now
             .unwrap_or_else(|| DateTime::from(std::time::SystemTime::now()))
+    }
+
+    /// The situation of `--end-user`.
+    fn end_user(&self) -> EndUser {
+        match self.end_user {
+            EndUserArg::Present => EndUser::Present,
+            EndUserArg::Absent => EndUser::Absent,
+        }
     }
 
     /// MX's default policy with the overrides given.

@@ -92,6 +92,8 @@ mod tests {
           resolve_at_institution           0
           aggregate                        0
           wait                             0
+          authorize_oauth                  0
+          read_member                      0
           read_data                        0
           stop                             2
           errors                           1

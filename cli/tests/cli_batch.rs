@@ -82,9 +82,9 @@ fn bad_lines_are_answered_in_place_and_the_rest_go_on() {
         r#"{"guid":"MBR-2","connection_status":"TELEPORTED"}"#,
         "   ",
         "not json",
-        r#"{"guid":"MBR-3","successfully_aggregated_at":"last tuesday"}"#,
+        r#"{"guid":"MBR-3","connection_status":"FAILED","successfully_aggregated_at":"last tuesday"}"#,
         r#"{"member_guid":"MBR-4","connection_status_id":3}"#,
-        r#"{"guid":"MBR-5","is_being_aggregated":1}"#,
+        r#"{"guid":"MBR-5","connection_status":"FAILED","is_being_aggregated":1}"#,
         r#"{"guid":"MBR-6","connection_status":"LOCKED"}"#,
     ]
     .join("\n");
@@ -113,10 +113,14 @@ fn bad_lines_are_answered_in_place_and_the_rest_go_on() {
 #[test]
 fn invalid_utf8_crlf_and_a_missing_final_newline_are_handled() {
     let mut input = Vec::new();
-    input.extend_from_slice(b"{\"guid\":\"MBR-1\",\"connection_status\":\"DENIED\"}\r\n");
+    input.extend_from_slice(
+        b"{\"guid\":\"MBR-1\",\"connection_status\":\"DENIED\",\"is_oauth\":false}\r\n",
+    );
     input.extend_from_slice(b"{\"guid\":\"MBR-\xff\",\"connection_status\":\"DENIED\"}\n");
     input.extend_from_slice(b"\r\n");
-    input.extend_from_slice(b"{\"guid\":\"MBR-3\",\"connection_status\":\"IMPORTED\"}");
+    input.extend_from_slice(
+        b"{\"guid\":\"MBR-3\",\"connection_status\":\"IMPORTED\",\"is_oauth\":false}",
+    );
     let out = run(mx(["batch", "--now", NOW]).write_stdin(input));
     assert_eq!(out.code, Some(65));
     assert_eq!(
@@ -186,5 +190,48 @@ fn a_line_longer_than_16_mib_is_skipped_with_an_error_line() {
     assert_eq!(
         lines[3],
         json!({"line": 4, "error": "line longer than 16777216 bytes: skipped"})
+    );
+}
+
+#[test]
+fn payloads_that_are_not_members_get_error_lines_and_exit_65() {
+    let input = [
+        r#"{}"#,
+        r#"{"members":[{"guid":"MBR-1","connection_status":"CONNECTED"}],"pagination":{}}"#,
+        r#"{"action":"created","user":{"guid":"USR-1"}}"#,
+        r#"{"type":"CONNECTION_STATUS","action":"CHANGED","member_guid":"MBR-2","connection_status":"DENIED"}"#,
+    ]
+    .join("\n");
+    let out = run(mx(["batch", "--now", NOW]).write_stdin(input));
+    assert_eq!(out.code, Some(65));
+    assert_eq!(
+        json_lines(&out.stdout),
+        [
+            json!({"line": 1, "error": "not a member payload: an empty object"}),
+            json!({"line": 2, "error": "not a member payload: a page of members (\"members\"): give each member on its own"}),
+            json!({"line": 3, "error": "not a member payload: a user (\"user\")"}),
+            json!({"guid": "MBR-2", "action": "read_member", "reason": "status_webhook", "requires_end_user": false}),
+        ]
+    );
+}
+
+#[test]
+fn end_user_absent_waits_for_background_aggregation() {
+    let line = r#"{"guid":"MBR-1","connection_status":"CONNECTED","aggregated_at":"2026-11-23T09:00:00Z","successfully_aggregated_at":"2026-11-23T09:00:00Z","background_aggregation_is_disabled":false,"is_oauth":false}"#;
+    let now = "2026-11-24T12:00:00Z";
+    let present = run(mx(["batch", "--now", now]).write_stdin(line));
+    assert_eq!(
+        json_lines(&present.stdout),
+        [
+            json!({"guid": "MBR-1", "action": "aggregate", "reason": "stale_data", "requires_end_user": true})
+        ]
+    );
+    let absent = run(mx(["batch", "--now", now, "--end-user", "absent"]).write_stdin(line));
+    assert_eq!(absent.code, Some(0));
+    assert_eq!(
+        json_lines(&absent.stdout),
+        [
+            json!({"guid": "MBR-1", "action": "wait", "until": "2026-11-25T09:00:00Z", "reason": "background_aggregation", "requires_end_user": false})
+        ]
     );
 }

@@ -71,7 +71,7 @@ fn json_output_is_pinned_for_the_webhook_in_its_cooldown() {
     ]));
     assert_eq!(
         out.stdout,
-        "{\"guid\":\"MBR-48d9a481-f2a2-7e13-2685-62869cf0d33a\",\"action\":\"wait\",\"until\":\"2018-07-18T22:00:10Z\",\"reason\":\"cooldown\",\"requires_end_user\":false}\n"
+        "{\"guid\":\"MBR-48d9a481-f2a2-7e13-2685-62869cf0d33a\",\"action\":\"wait\",\"until\":\"2018-07-18T23:56:50Z\",\"reason\":\"cooldown\",\"requires_end_user\":false}\n"
     );
 }
 
@@ -124,8 +124,24 @@ fn text_for_every_action() {
             r#"{"guid": "MBR-1", "connection_status": "DENIED", "is_oauth": false}"#,
         ),
         (
-            "update_credentials_oauth",
+            "authorize_oauth_prevented",
             r#"{"guid": "MBR-1", "connection_status": "PREVENTED", "is_oauth": true}"#,
+        ),
+        (
+            "authorize_oauth_pending",
+            r#"{"member": {"guid": "MBR-1", "connection_status": "PENDING", "is_oauth": true}}"#,
+        ),
+        (
+            "read_member_status_read_of_denied",
+            r#"{"member": {"guid": "MBR-1", "connection_status": "DENIED", "is_authenticated": false}}"#,
+        ),
+        (
+            "read_data_aggregation_webhook",
+            r#"{"type": "AGGREGATION", "action": "member_data_updated", "member_guid": "MBR-1", "completed_at": 1795521000}"#,
+        ),
+        (
+            "wait_institution_unavailable_with_user_message",
+            r#"{"guid": "MBR-1", "connection_status": "FAILED", "aggregated_at": "2026-11-24T11:00:00Z", "is_oauth": false, "error": {"error_code": 3002, "user_message": "This institution isn't responding right now. Please try again later."}}"#,
         ),
         (
             "resolve_at_institution",
@@ -150,6 +166,34 @@ fn text_for_every_action() {
     ];
     for (name, member) in cases {
         let out = run(mx(["decide", "--now", "2026-11-24T12:00:00Z"]).write_stdin(member));
+        assert_eq!((out.code, out.stderr.as_str()), (Some(0), ""), "{name}");
+        insta::assert_snapshot!(name, out.stdout, member);
+    }
+}
+
+/// `--end-user absent`: a stale member MX refreshes by itself is waited on, one whose
+/// background flag the payload does not say is read in full.
+#[test]
+fn text_with_the_end_user_absent() {
+    let cases = [
+        (
+            "absent_wait_for_background_aggregation",
+            r#"{"guid": "MBR-1", "connection_status": "CONNECTED", "is_oauth": false, "background_aggregation_is_disabled": false, "aggregated_at": "2026-11-23T09:00:00Z", "successfully_aggregated_at": "2026-11-23T09:00:00Z"}"#,
+        ),
+        (
+            "absent_read_member_background_unknown",
+            r#"{"member": {"guid": "MBR-1", "connection_status": "CONNECTED", "aggregated_at": "2026-11-23T09:00:00Z", "successfully_aggregated_at": "2026-11-23T09:00:00Z"}}"#,
+        ),
+    ];
+    for (name, member) in cases {
+        let out = run(mx([
+            "decide",
+            "--now",
+            "2026-11-24T12:00:00Z",
+            "--end-user",
+            "absent",
+        ])
+        .write_stdin(member));
         assert_eq!((out.code, out.stderr.as_str()), (Some(0), ""), "{name}");
         insta::assert_snapshot!(name, out.stdout, member);
     }

@@ -9,7 +9,7 @@ const NOW: &str = "2026-11-24T12:00:00Z";
 
 #[test]
 fn decide_on_bad_data_exits_65_naming_the_field_and_value() {
-    let cases: [(&[u8], &str); 9] = [
+    let cases: [(&[u8], &str); 12] = [
         (
             br#"{"member": {"guid": "MBR-1", "connection_status": "TELEPORTED"}}"#,
             r#"unknown connection_status "TELEPORTED""#,
@@ -20,10 +20,19 @@ fn decide_on_bad_data_exits_65_naming_the_field_and_value() {
         ),
         (
             br#"{"connection_status": "CONNECTED", "aggregated_at": 99999999999999}"#,
-            "aggregated_at: 99999999999999 Unix seconds is outside the years 0000-9999",
+            "aggregated_at: 99999999999999 is outside the years 0000-9999",
         ),
         (
-            br#"{"is_being_aggregated": "no"}"#,
+            br#"{"connection_status": "CONNECTED", "aggregated_at": "9999-12-31T23:59:59-23:59"}"#,
+            r#"aggregated_at: "9999-12-31T23:59:59-23:59" is outside the years 0000-9999"#,
+        ),
+        (b"{}", "not a member payload: an empty object"),
+        (
+            br#"{"members": [], "pagination": {}}"#,
+            r#"not a member payload: a page of members ("members"): give each member on its own"#,
+        ),
+        (
+            br#"{"connection_status": "FAILED", "is_being_aggregated": "no"}"#,
             r#"is_being_aggregated: expected a boolean or null, got "no""#,
         ),
         (
@@ -201,4 +210,19 @@ fn docs_into_a_path_that_is_a_file_exits_1() {
         one_error_line(&out).starts_with(&format!("cannot write {file}: ")),
         "{out:?}"
     );
+}
+
+#[test]
+fn a_now_outside_the_writable_years_is_a_usage_error() {
+    for now in ["9999-12-31T23:59:59-23:59", "0000-01-01T00:00:00+05:00"] {
+        let out =
+            run(mx(["decide", "--now", now]).write_stdin(r#"{"connection_status": "CLOSED"}"#));
+        assert_eq!(out.code, Some(2), "{out:?}");
+        assert!(out.stderr.contains("--now"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("outside the years 0000-9999"),
+            "{}",
+            out.stderr
+        );
+    }
 }

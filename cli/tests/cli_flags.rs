@@ -146,7 +146,7 @@ fn the_text_explanation_follows_the_flags() {
         "--min-poll",
         "10s",
     ])
-    .write_stdin(r#"{"connection_status": "DENIED"}"#));
+    .write_stdin(r#"{"connection_status": "DENIED", "is_oauth": false}"#));
     assert!(
         out.stdout.contains("poll, no more often than every 10s."),
         "{}",

@@ -13,17 +13,19 @@ use crate::faults::{FaultPlan, WebhookFaults};
 /// MX's sources disagree: "you cannot run a new aggregation within three hours of a
 /// *successful* aggregation" (<https://docs.mx.com/aggregation/guides/introduction>)
 /// against "any aggregation process will prevent a new standard aggregation for the next
-/// three hours" (<https://docs.mx.com/resources/rewards/overview/fetching-rewards>). The
-/// default follows the first, which is also the rule `mx_aggregation::decide` applies, so
-/// the library and the emulator agree; the other reading is one flag away.
+/// three hours" (<https://docs.mx.com/resources/rewards/overview/fetching-rewards>), and
+/// MX's errors page answers `202` without running when a standard aggregation was
+/// *attempted* within the minimum time. The default follows the second, which is also the
+/// rule `mx_aggregation::decide` applies (`Policy::cooldown_from_any_job`), so the library
+/// and the emulator agree; the seed's reading is one flag away.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ThrottleFrom {
     /// The window starts when an aggregation-type job (aggregation, verification,
     /// identification) of any kind *succeeds*: `successfully_aggregated_at`.
-    #[default]
     Success,
     /// The window starts when any aggregation-type job *starts*, whatever its outcome:
-    /// `aggregated_at`.
+    /// `aggregated_at` (or at the latest success, when that is later).
+    #[default]
     AnyJob,
 }
 
@@ -106,7 +108,7 @@ impl Config {
             throttle_window: mx_aggregation_tooling::simulation::MX_COOLDOWN
                 .to_std()
                 .unwrap_or(Duration::from_secs(3 * 3_600)),
-            throttle_from: ThrottleFrom::Success,
+            throttle_from: ThrottleFrom::AnyJob,
             start_at: None,
             real_time: true,
             webhook_backoff: Duration::from_secs(20),

@@ -42,7 +42,7 @@ struct Args {
     #[arg(long, default_value_t = 600)]
     mfa_timeout_secs: u64,
     /// Where the 3-hour throttle window starts.
-    #[arg(long, value_enum, default_value_t = Throttle::Success)]
+    #[arg(long, value_enum, default_value_t = Throttle::AnyJob)]
     throttle_from: Throttle,
     /// Start the virtual clock at this RFC 3339 time instead of now.
     #[arg(long)]

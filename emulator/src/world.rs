@@ -136,7 +136,9 @@ impl Ctx {
         let record = self.throttle.get(&ThrottleKey::of(member))?;
         let start = match self.rules.throttle_from {
             ThrottleFrom::Success => record.successfully_aggregated_at,
-            ThrottleFrom::AnyJob => record.aggregated_at,
+            // The later of the latest job's start and the latest success: the window holds
+            // under either reading, as `mx_aggregation::earliest_aggregation` counts it.
+            ThrottleFrom::AnyJob => record.aggregated_at.max(record.successfully_aggregated_at),
         }?;
         let until = start.checked_add_signed(self.rules.throttle_window)?;
         (until > now).then_some(until)

@@ -3,9 +3,9 @@
 //! calls for, and the emulator honours it (an `aggregate` starts a job, a `wait` ends
 //! exactly when the throttle window does, `answer_mfa` has challenges to answer…).
 //!
-//! Not covered: an OAuth member waiting for the end user (`PENDING`). The library has no
-//! action for it yet and answers `aggregate`, which the emulator (like MX) accepts with 202
-//! and starts nothing; the end user must open the OAuth window first.
+//! An OAuth member waiting for the end user (`PENDING`) gets `authorize_oauth`, and the
+//! emulator hands out the one-time `oauth_window_uri` for it. Both count MX's throttle
+//! window from the latest job of any kind, so a failed member waits too.
 
 mod common;
 
@@ -89,6 +89,22 @@ async fn honoured(mx: &Mx, user: &str, member: &str, decision: Decision, now: Da
         NextAction::ResolveAtInstitution => {
             assert_eq!(read["connection_status"], "LOCKED");
         }
+        NextAction::AuthorizeOauth => {
+            assert!(
+                !aggregate_starts(mx, user, member).await,
+                "nothing runs before the end user authorizes"
+            );
+            let window = mx
+                .send(
+                    "GET",
+                    &format!("/users/{user}/members/{member}/oauth_window_uri"),
+                    None,
+                )
+                .await;
+            assert_eq!(window.status, 200, "{:?}", window.body);
+            assert!(window.member()["oauth_window_uri"].is_string());
+        }
+        NextAction::ReadMember => assert!(read["guid"].is_string()),
         NextAction::Stop => panic!("no emulator scenario ends a member"),
     }
 }
@@ -101,13 +117,13 @@ async fn each_mx_bank_row_after_its_job() {
         ("challenge", A::AnswerMfa),
         ("options", A::AnswerMfa),
         ("image", A::AnswerMfa),
-        ("BAD_REQUEST", A::Aggregate),
+        ("BAD_REQUEST", A::Wait),
         ("UNAUTHORIZED", A::UpdateCredentials),
         ("INVALID", A::UpdateCredentials),
         ("DISABLED", A::UpdateCredentials),
         ("LOCKED", A::ResolveAtInstitution),
-        ("SERVER_ERROR", A::Aggregate),
-        ("UNAVAILABLE", A::Aggregate),
+        ("SERVER_ERROR", A::Wait),
+        ("UNAVAILABLE", A::Wait),
     ];
     assert_eq!(rows.len(), mx_emulator::mxbank::SCENARIOS.len());
     let mx = Mx::frozen().await;
@@ -142,10 +158,36 @@ async fn after_a_wrong_answer_or_an_expired_challenge() {
         } else {
             mx.advance(wait).await;
         }
+        // The failed MFA job started the throttle window: wait for its end, then aggregate.
         let (decision, now) = decide_on(&mx, &user, &member).await;
-        assert_eq!(decision.action, NextAction::Aggregate, "{wait}");
+        assert_eq!(
+            decision.action.kind(),
+            ActionKind::Wait,
+            "{wait}: {decision:?}"
+        );
+        assert_eq!(decision.reason.code(), "cooldown");
         honoured(&mx, &user, &member, decision, now).await;
     }
+}
+
+#[tokio::test]
+async fn an_oauth_member_waits_for_its_authorization() {
+    let mx = Mx::frozen().await;
+    let user = mx.user().await;
+    let created = mx
+        .send(
+            "POST",
+            &format!("/users/{user}/members"),
+            Some(json!({"member": {"institution_code": "mx_bank_oauth", "is_oauth": true}})),
+        )
+        .await;
+    assert!(created.status < 300, "{:?}", created.body);
+    let member = created.member()["guid"].as_str().unwrap().to_owned();
+    assert_eq!(created.member()["connection_status"], "PENDING");
+    mx.advance(1).await;
+    let (decision, now) = decide_on(&mx, &user, &member).await;
+    assert_eq!(decision.action, NextAction::AuthorizeOauth, "{decision:?}");
+    honoured(&mx, &user, &member, decision, now).await;
 }
 
 #[tokio::test]

@@ -110,9 +110,7 @@ async fn the_integration_environment_does_not_throttle_mxbank() {
 
 #[tokio::test]
 async fn throttling_from_any_job_blocks_after_a_failure_too() {
-    let mut config = frozen_config();
-    config.throttle_from = mx_emulator::ThrottleFrom::AnyJob;
-    let mx = Mx::start(config).await;
+    let mx = Mx::frozen().await;
     let user = mx.user().await;
     let member = mx.member_guid(&user, "BAD_REQUEST").await;
     mx.advance(1).await;
@@ -126,8 +124,11 @@ async fn throttling_from_any_job_blocks_after_a_failure_too() {
     assert_eq!(throttled.status, 202);
     assert_eq!(throttled.member()["is_being_aggregated"], false);
 
-    // By default only a success opens the window: a failed member can try again.
-    let mx = Mx::frozen().await;
+    // Throttling from the last success only (the seed's reading): a failed member can try
+    // again.
+    let mut config = frozen_config();
+    config.throttle_from = mx_emulator::ThrottleFrom::Success;
+    let mx = Mx::start(config).await;
     let user = mx.user().await;
     let member = mx.member_guid(&user, "BAD_REQUEST").await;
     mx.advance(1).await;

@@ -13,23 +13,21 @@ use arbitrary::{Arbitrary, Unstructured};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use mx_aggregation::batch::{LineOutcome, triage_line};
-use mx_aggregation::decide;
-use mx_aggregation::{ActionKind, Decision, NextAction};
+use mx_aggregation::{
+    ActionKind, ConnectionStatus, Decision, EndUser, ErrorCode, ErrorEffect, MAX_UNIX_SECONDS,
+    MIN_UNIX_SECONDS, MemberJson, MemberSnapshot, NextAction, PayloadKind, Policy, Reason,
+    StatusGroup, decide, decide_with,
+};
 
 use crate::matrix::reference_now;
 use crate::time::{ceil_to_second, delta};
-use mx_aggregation::MemberJson;
-use mx_aggregation::MemberSnapshot;
-use mx_aggregation::Policy;
-use mx_aggregation::Reason;
-use mx_aggregation::{ConnectionStatus, StatusGroup};
-use mx_aggregation::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS};
 
 /// Target `member_json`: arbitrary bytes → parse → snapshot → decide.
 ///
 /// Oracles: parsing never panics; serde's `Deserialize` for [`MemberSnapshot`] agrees with
 /// [`MemberSnapshot::from_json`]; an accepted member survives a JSON round trip; its
-/// decision obeys [`check_invariants`] and survives a JSON round trip too.
+/// decisions, with the end user present and absent, obey [`check_invariants`], write every
+/// timestamp as RFC 3339 (years 0000–9999) and survive a JSON round trip too.
 pub fn member_json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -60,12 +58,38 @@ pub fn member_json(data: &[u8]) {
         reference_now(),
         member.aggregated_at.unwrap_or_else(reference_now),
     ] {
-        let decision = decide(&member, now, &Policy::default());
-        assert_invariants(&member, now, &Policy::default(), &decision);
-        let json = serde_json::to_string(&decision).expect("a decision always serializes");
-        let back: Decision =
-            serde_json::from_str(&json).unwrap_or_else(|e| panic!("cannot re-read {json}: {e}"));
-        assert_eq!(back, decision, "decision round trip through {json}");
+        for end_user in [EndUser::Present, EndUser::Absent] {
+            let decision = decide_with(&member, now, &Policy::default(), end_user);
+            assert_invariants(&member, now, &Policy::default(), end_user, &decision);
+            let json = serde_json::to_string(&decision).expect("a decision always serializes");
+            assert_timestamps_writable(json.as_bytes());
+            let back: Decision = serde_json::from_str(&json)
+                .unwrap_or_else(|e| panic!("cannot re-read {json}: {e}"));
+            assert_eq!(back, decision, "decision round trip through {json}");
+        }
+    }
+}
+
+/// Panics unless every timestamp field (`until`, `as_of`) of the JSON object in `json` is
+/// RFC 3339 in the years 0000–9999: four digits, then `-`, and it reads back.
+pub fn assert_timestamps_writable(json: &[u8]) {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(json)
+        .unwrap_or_else(|e| panic!("not a JSON object ({e}): {json:?}"));
+    for field in ["until", "as_of"] {
+        let Some(value) = object.get(field) else {
+            continue;
+        };
+        let text = value
+            .as_str()
+            .unwrap_or_else(|| panic!("{field} is not a string: {value}"));
+        let year_ok = text.len() > 5
+            && text.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            && text.as_bytes()[4] == b'-';
+        assert!(year_ok, "{field} {text:?} is not a year 0000-9999");
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+            "{field} {text:?} is not RFC 3339"
+        );
     }
 }
 
@@ -74,9 +98,10 @@ pub fn member_json(data: &[u8]) {
 /// [`triage_line`] on each line with its number.
 ///
 /// Oracles: a blank line writes nothing; any other line writes exactly one line of JSON
-/// ending in `\n`: either a decision that reads back as the [`Decision`] returned and
-/// obeys [`check_invariants`] for the member on that line, or `{"line": N, "error": …}`
-/// with this line's number.
+/// ending in `\n`: either a decision that reads back as the [`Decision`] returned, writes
+/// its timestamps as RFC 3339 (years 0000–9999) and obeys [`check_invariants`] for the
+/// member on that line, or `{"line": N, "error": …}` with this line's number. Odd lines
+/// are decided with the end user present, even lines with the end user absent.
 pub fn batch_lines(data: &[u8]) {
     let (now, policy) = (reference_now(), Policy::default());
     let mut reader = data;
@@ -90,7 +115,12 @@ pub fn batch_lines(data: &[u8]) {
             Err(e) => panic!("reading a byte slice failed: {e}"),
         }
         out.clear();
-        let outcome = triage_line(&line, line_no, now, &policy, &mut out);
+        let end_user = if line_no % 2 == 1 {
+            EndUser::Present
+        } else {
+            EndUser::Absent
+        };
+        let outcome = triage_line(&line, line_no, now, &policy, end_user, &mut out);
         if let LineOutcome::Blank = outcome {
             assert!(out.is_empty(), "a blank line wrote {out:?}");
             assert!(
@@ -112,10 +142,11 @@ pub fn batch_lines(data: &[u8]) {
                 let back: Decision = serde_json::from_slice(&out)
                     .unwrap_or_else(|e| panic!("cannot re-read {out:?}: {e}"));
                 assert_eq!(back, decision);
+                assert_timestamps_writable(&out);
                 let member = MemberJson::parse_bytes(&line)
                     .and_then(|m| m.snapshot())
                     .unwrap_or_else(|e| panic!("decided a line that does not parse: {e}"));
-                assert_invariants(&member, now, &policy, &decision);
+                assert_invariants(&member, now, &policy, end_user, &decision);
             }
             LineOutcome::Failed => {
                 assert_eq!(written.get("line"), Some(&serde_json::Value::from(line_no)));
@@ -140,20 +171,30 @@ pub fn snapshot(input: &SnapshotInput) {
         now,
         policy,
         later_by,
+        end_user,
     } = *input;
-    let decision = decide(&member, now, &policy);
-    assert_invariants(&member, now, &policy, &decision);
+    let decision = decide_with(&member, now, &policy, end_user);
+    assert_invariants(&member, now, &policy, end_user, &decision);
     assert_eq!(
-        decide(&member, now, &policy),
+        decide_with(&member, now, &policy, end_user),
         decision,
         "decide is deterministic"
     );
+    if end_user == EndUser::Present {
+        assert_eq!(
+            decide(&member, now, &policy),
+            decision,
+            "decide is decide_with present"
+        );
+    }
+    let json = serde_json::to_string(&decision).expect("a decision always serializes");
+    assert_timestamps_writable(json.as_bytes());
 
     let Some(later) = now.checked_add_signed(later_by) else {
         return;
     };
-    let next = decide(&member, later, &policy);
-    assert_invariants(&member, later, &policy, &next);
+    let next = decide_with(&member, later, &policy, end_user);
+    assert_invariants(&member, later, &policy, end_user, &next);
     if let NextAction::Wait { until } = decision.action {
         match next.action {
             NextAction::Wait { until: later_until } => {
@@ -174,7 +215,8 @@ pub fn snapshot_bytes(data: &[u8]) {
     }
 }
 
-/// One input of the `snapshot` target: a member, a time, a policy and a later time.
+/// One input of the `snapshot` target: a member, a time, a policy, a later time and the
+/// end user's presence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SnapshotInput {
     /// The member to decide on.
@@ -185,6 +227,8 @@ pub struct SnapshotInput {
     pub policy: Policy,
     /// How far to move `now` forward for the monotonicity oracle.
     pub later_by: TimeDelta,
+    /// Whether the end user is there.
+    pub end_user: EndUser,
 }
 
 impl<'a> Arbitrary<'a> for SnapshotInput {
@@ -194,15 +238,31 @@ impl<'a> Arbitrary<'a> for SnapshotInput {
             0 => None,
             n => ConnectionStatus::from_id(u8::try_from(n - 1).unwrap_or(0)),
         };
+        let payload = match u.int_in_range(0u8..=7)? {
+            0 => PayloadKind::MemberReference,
+            1 => PayloadKind::ConnectionStatusWebhook,
+            2 => PayloadKind::AggregationWebhook,
+            3 => PayloadKind::JobWebhook,
+            _ => PayloadKind::Member,
+        };
+        let error_code = match u.int_in_range(0u8..=3)? {
+            0 => Some(u.arbitrary()?),
+            1 => Some(u.choose(&ErrorCode::ALL)?.code()),
+            _ => None,
+        };
         let member = MemberSnapshot {
+            payload,
             connection_status: status,
             is_being_aggregated: u.arbitrary()?,
             aggregated_at: optional_instant(u, now)?,
             successfully_aggregated_at: optional_instant(u, now)?,
+            completed_at: optional_instant(u, now)?,
             needs_updated_credentials: u.arbitrary()?,
             background_aggregation_is_disabled: u.arbitrary()?,
             is_oauth: u.arbitrary()?,
+            is_manual: u.int_in_range(0u8..=7)? == 0,
             has_challenges: u.arbitrary()?,
+            error_code,
         };
         let policy = if u.arbitrary()? {
             Policy::default()
@@ -216,14 +276,23 @@ impl<'a> Arbitrary<'a> for SnapshotInput {
                 transient_stall: u.arbitrary()?,
                 delayed_recheck: u.arbitrary()?,
                 delayed_stall: u.arbitrary()?,
+                cooldown_from_any_job: u.arbitrary()?,
+                background_interval: u.arbitrary()?,
+                assume_background_aggregation: u.arbitrary()?,
             }
         };
         let later_by = TimeDelta::seconds(i64::from(u.arbitrary::<u32>()?));
+        let end_user = if u.arbitrary()? {
+            EndUser::Absent
+        } else {
+            EndUser::Present
+        };
         Ok(Self {
             member,
             now,
             policy,
             later_by,
+            end_user,
         })
     }
 }
@@ -285,21 +354,29 @@ pub struct InvariantViolation {
     pub decision: Decision,
 }
 
-/// Checks one decision against everything the engine promises, under any policy:
+/// Checks one decision against everything the engine promises, under any policy and with
+/// the end user present or absent. Written apart from the engine, from the rules' text:
 ///
 /// - the reason leads to the action, and `requires_end_user` is true exactly for
-///   answer_mfa, update_credentials, resolve_at_institution and aggregate;
-/// - the firm rules (named by the reason code that carries each), with the policy's
-///   windows in place of 3 h / 24 h;
-/// - no aggregation while a job runs or within the cooldown after a success (a success in
-///   the future counts as within);
-/// - a wait ends on the first whole second at or after `success + cooldown`, after `now`;
+///   answer_mfa, update_credentials, resolve_at_institution, aggregate and authorize_oauth;
+/// - payload kinds: a connection-status webhook and a member reference are read again, a
+///   `member_data_updated` webhook reads data as of its `completed_at`;
+/// - the firm member rules (manual, terminal, CHALLENGED, running job, null status,
+///   credentials by `is_oauth`, PENDING by `is_oauth`, LOCKED/IMPEDED, fresh CONNECTED, and
+///   aggregate-or-wait for the retry statuses), with the policy's windows;
+/// - an OAuth member never gets update_credentials, one that is not never authorize_oauth;
+/// - no aggregation while a job runs, within the cooldown (from the latest job or success,
+///   as the policy says; from the latest job when an institution error code is present),
+///   or with the end user absent while MX aggregates the member in the background;
+/// - a wait ends after `now`, on a whole second, in the years 0000–9999: at the cooldown's
+///   end, or for a background aggregation no sooner than the cooldown's end;
 /// - a poll comes after at least 3 s;
-/// - `time_out_of_range` only when the cooldown's end cannot be written as RFC 3339.
+/// - `time_out_of_range` only when some end the engine needs cannot be written.
 pub fn check_invariants(
     member: &MemberSnapshot,
     now: DateTime<Utc>,
     policy: &Policy,
+    end_user: EndUser,
     decision: &Decision,
 ) -> Result<(), InvariantViolation> {
     let fail = |invariant| {
@@ -312,73 +389,165 @@ pub fn check_invariants(
     if decision.reason.action() != kind {
         return fail("the reason leads to another action");
     }
-    let end_user = matches!(
+    let end_user_needed = matches!(
         kind,
         ActionKind::AnswerMfa
             | ActionKind::UpdateCredentials
             | ActionKind::ResolveAtInstitution
             | ActionKind::Aggregate
+            | ActionKind::AuthorizeOauth
     );
-    if decision.requires_end_user() != end_user {
+    if decision.requires_end_user() != end_user_needed {
         return fail("requires_end_user does not match the action");
     }
+    if let NextAction::Wait { until } = decision.action {
+        if until <= now {
+            return fail("a wait that ends before now");
+        }
+        if until.timestamp_subsec_nanos() != 0 {
+            return fail("a wait that does not end on a whole second");
+        }
+        if until.timestamp() > MAX_UNIX_SECONDS {
+            return fail("a wait past 9999");
+        }
+    }
+    if let NextAction::Poll { after_secs } = decision.action
+        && after_secs < 3
+    {
+        return fail("a poll sooner than 3 s");
+    }
 
-    let age = |t: DateTime<Utc>| now.signed_duration_since(t);
-    let cooldown = delta(policy.cooldown);
-    // The cooldown ends on the first whole second at or after `success + cooldown`, the
-    // instant a wait announces; an end past chrono's range is never reached.
-    let cooldown_end = member
-        .successfully_aggregated_at
-        .and_then(|s| s.checked_add_signed(cooldown))
-        .and_then(ceil_to_second)
-        .filter(|end| end.timestamp() <= MAX_UNIX_SECONDS);
-    let in_cooldown = member
-        .successfully_aggregated_at
-        .is_some_and(|_| cooldown_end.is_none_or(|end| now < end));
-    // When the member would be aggregated: aggregate, or wait out the cooldown.
+    match member.payload {
+        PayloadKind::Member => {}
+        PayloadKind::ConnectionStatusWebhook | PayloadKind::MemberReference => {
+            return match decision.action {
+                NextAction::ReadMember => Ok(()),
+                _ => fail("a status webhook or member reference is read again"),
+            };
+        }
+        PayloadKind::AggregationWebhook | PayloadKind::JobWebhook => {
+            return match (decision.action, member.completed_at) {
+                (NextAction::ReadData { as_of }, Some(done)) if as_of == done => Ok(()),
+                (NextAction::Stop, Some(done))
+                    if decision.reason == Reason::TimeOutOfRange && !writable(done) =>
+                {
+                    Ok(())
+                }
+                (NextAction::ReadMember, None) => Ok(()),
+                _ => fail("a member_data_updated webhook reads data as of completed_at"),
+            };
+        }
+    }
+
+    let effect = member
+        .error_code
+        .and_then(ErrorCode::from_code)
+        .map(ErrorCode::effect);
+    // The cooldown's end, from the later of the last success and (when the policy counts
+    // any job, or an institution error code is present) the latest job's start.
+    let window_end = |any_job: bool| {
+        let start = [
+            member.successfully_aggregated_at,
+            member.aggregated_at.filter(|_| any_job),
+        ]
+        .into_iter()
+        .flatten()
+        .max();
+        start.map(|s| {
+            s.checked_add_signed(delta(policy.cooldown))
+                .and_then(ceil_to_second)
+                .filter(|end| end.timestamp() <= MAX_UNIX_SECONDS)
+        })
+    };
+    let policy_end = window_end(policy.cooldown_from_any_job);
+    let institution_end = window_end(true);
+    // Some(Some(end)): a window with a writable end; Some(None): one that cannot end.
+    let closed = |end: Option<Option<DateTime<Utc>>>| match end {
+        None => false,
+        Some(None) => true,
+        Some(Some(end)) => now < end,
+    };
+    let in_cooldown = closed(policy_end);
     let aggregate_or_wait = if in_cooldown {
-        match cooldown_end {
-            Some(_) => ActionKind::Wait,
-            None => ActionKind::Stop,
+        match policy_end {
+            Some(Some(_)) => ActionKind::Wait,
+            Some(None) | None => ActionKind::Stop,
         }
     } else {
         ActionKind::Aggregate
     };
-
-    let firm = match member.connection_status.map(ConnectionStatus::group) {
-        Some(StatusGroup::Terminal) => {
-            Some(("terminal_status: terminal statuses stop", ActionKind::Stop))
-        }
-        Some(StatusGroup::Challenged) => Some((
-            "mfa_challenge: CHALLENGED answers MFA",
-            ActionKind::AnswerMfa,
-        )),
-        _ if member.is_being_aggregated => Some((
-            "aggregation_in_progress: a running job is polled",
-            ActionKind::Poll,
-        )),
-        None => Some(("no_credentials: a null status stops", ActionKind::Stop)),
-        Some(_) if member.needs_updated_credentials => Some((
-            "needs_updated_credentials: the flag asks for credentials",
-            ActionKind::UpdateCredentials,
+    let by_oauth = |credentials: ActionKind| match member.is_oauth {
+        Some(true) => ActionKind::AuthorizeOauth,
+        Some(false) => credentials,
+        None => ActionKind::ReadMember,
+    };
+    let group = member.connection_status.map(ConnectionStatus::group);
+    let credentials_trigger = member.needs_updated_credentials
+        || group == Some(StatusGroup::NeedsCredentials)
+        || effect == Some(ErrorEffect::Credentials);
+    let age = |t: DateTime<Utc>| now.signed_duration_since(t);
+    let retry = matches!(
+        group,
+        Some(
+            StatusGroup::Connected
+                | StatusGroup::Failed
+                | StatusGroup::MfaFailed
+                | StatusGroup::Reconnected
+        )
+    );
+    let firm = match group {
+        _ if member.is_manual => Some(("manual members stop", ActionKind::Stop)),
+        Some(StatusGroup::Terminal) => Some(("terminal statuses stop", ActionKind::Stop)),
+        Some(StatusGroup::Challenged) => Some(("CHALLENGED answers MFA", ActionKind::AnswerMfa)),
+        _ if member.is_being_aggregated => Some(("a running job is polled", ActionKind::Poll)),
+        None => Some(("a null status stops", ActionKind::Stop)),
+        Some(_) if credentials_trigger => Some((
+            "credentials by is_oauth",
+            by_oauth(ActionKind::UpdateCredentials),
         )),
         Some(StatusGroup::NeedsCredentials) => Some((
-            "credentials_required: credential statuses",
-            ActionKind::UpdateCredentials,
+            "credential statuses by is_oauth",
+            by_oauth(ActionKind::UpdateCredentials),
         )),
-        Some(StatusGroup::NeedsInstitution) => Some((
-            "institution_action_required: LOCKED, IMPEDED",
-            ActionKind::ResolveAtInstitution,
+        Some(StatusGroup::Pending) => Some((
+            "PENDING by is_oauth",
+            by_oauth(ActionKind::UpdateCredentials),
         )),
-        Some(StatusGroup::Connected) => match member.successfully_aggregated_at {
-            Some(s) if age(s) < delta(policy.fresh_for) => Some((
-                "fresh_data: fresh CONNECTED reads data",
-                ActionKind::ReadData,
-            )),
-            Some(_) | None => Some(("stale_data: stale CONNECTED aggregates", aggregate_or_wait)),
-        },
-        Some(StatusGroup::Failed | StatusGroup::MfaFailed | StatusGroup::Reconnected) => Some((
-            "aggregation_failed and the like: retry statuses aggregate outside the cooldown",
+        Some(StatusGroup::NeedsInstitution) => {
+            Some(("LOCKED, IMPEDED", ActionKind::ResolveAtInstitution))
+        }
+        Some(StatusGroup::Connected)
+            if member
+                .successfully_aggregated_at
+                .is_some_and(|s| age(s) < delta(policy.fresh_for)) =>
+        {
+            if member.successfully_aggregated_at.is_some_and(writable) {
+                Some(("fresh CONNECTED reads data", ActionKind::ReadData))
+            } else {
+                Some((
+                    "data dated outside 0000-9999 cannot be read as of",
+                    ActionKind::Stop,
+                ))
+            }
+        }
+        Some(_) if effect == Some(ErrorEffect::InstitutionUnavailable) && retry => {
+            if closed(institution_end) {
+                match institution_end {
+                    Some(Some(_)) => Some(("institution down waits", ActionKind::Wait)),
+                    Some(None) | None => Some(("institution down, no end", ActionKind::Stop)),
+                }
+            } else {
+                None
+            }
+        }
+        Some(StatusGroup::Connected) if end_user == EndUser::Absent => None,
+        Some(
+            StatusGroup::Connected
+            | StatusGroup::Failed
+            | StatusGroup::MfaFailed
+            | StatusGroup::Reconnected,
+        ) => Some((
+            "retry statuses aggregate outside the cooldown",
             aggregate_or_wait,
         )),
         Some(StatusGroup::Transient | StatusGroup::Delayed) => None,
@@ -388,34 +557,258 @@ pub fn check_invariants(
     {
         return fail(rule);
     }
+    // What the end user cannot do without a background aggregation the engine relies on.
+    let background_on = member
+        .background_aggregation_is_disabled
+        .map(|disabled| !disabled)
+        .or(policy.assume_background_aggregation);
+    let background_status = matches!(
+        member.connection_status,
+        Some(ConnectionStatus::Connected | ConnectionStatus::Created | ConnectionStatus::Updated)
+    ) && effect != Some(ErrorEffect::MfaFailed);
+    // MX is expected to refresh the member only within three background cycles of its
+    // latest job or success.
+    let interval = delta(policy.background_interval).max(TimeDelta::seconds(1));
+    let background_due = [member.aggregated_at, member.successfully_aggregated_at]
+        .into_iter()
+        .flatten()
+        .max()
+        .is_some_and(|latest| {
+            interval
+                .checked_mul(3)
+                .and_then(|cycles| latest.checked_add_signed(cycles))
+                .is_none_or(|end| now < end)
+        });
+    let background_status = background_status && background_due;
 
     match decision.action {
         NextAction::Aggregate if member.is_being_aggregated => fail("aggregate while a job runs"),
         NextAction::Aggregate if in_cooldown => fail("aggregate within the cooldown"),
-        NextAction::Wait { until } if until <= now => fail("a wait that ends before now"),
-        NextAction::Wait { until } if Some(until) != cooldown_end => {
-            fail("a wait that does not end with the cooldown")
+        NextAction::Aggregate
+            if end_user == EndUser::Absent && background_status && background_on != Some(false) =>
+        {
+            fail("aggregate with the end user absent while MX may aggregate in the background")
         }
-        NextAction::Poll { after_secs } if after_secs < 3 => fail("a poll sooner than 3 s"),
+        NextAction::UpdateCredentials if member.is_oauth == Some(true) => {
+            fail("update_credentials for an OAuth member")
+        }
+        NextAction::AuthorizeOauth if member.is_oauth != Some(true) => {
+            fail("authorize_oauth for a member not known to be OAuth")
+        }
+        NextAction::Wait { until } => match decision.reason {
+            Reason::Cooldown if policy_end != Some(Some(until)) => {
+                fail("a cooldown wait that does not end with the cooldown")
+            }
+            Reason::InstitutionUnavailable if institution_end != Some(Some(until)) => {
+                fail("an institution wait that does not end with the cooldown after the job")
+            }
+            Reason::BackgroundAggregation
+                if end_user != EndUser::Absent
+                    || background_on != Some(true)
+                    || policy_end.flatten().is_some_and(|end| until < end) =>
+            {
+                fail("a background wait when none is due, or before the cooldown ends")
+            }
+            _ => Ok(()),
+        },
         NextAction::ReadData { as_of } if Some(as_of) != member.successfully_aggregated_at => {
             fail("read_data as of another time than the last success")
         }
-        NextAction::Stop if decision.reason == Reason::TimeOutOfRange && cooldown_end.is_some() => {
-            fail("time_out_of_range with a representable cooldown end")
+        NextAction::Stop
+            if decision.reason == Reason::TimeOutOfRange
+                && member.successfully_aggregated_at.is_none_or(writable)
+                && policy_end != Some(None)
+                && institution_end != Some(None)
+                && !(end_user == EndUser::Absent && background_on == Some(true)) =>
+        {
+            fail("time_out_of_range with representable ends")
         }
         NextAction::Poll { .. }
         | NextAction::AnswerMfa
         | NextAction::UpdateCredentials
         | NextAction::ResolveAtInstitution
         | NextAction::Aggregate
-        | NextAction::Wait { .. }
+        | NextAction::AuthorizeOauth
+        | NextAction::ReadMember
         | NextAction::ReadData { .. }
         | NextAction::Stop => Ok(()),
     }
 }
 
-fn assert_invariants(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy, d: &Decision) {
-    if let Err(violation) = check_invariants(member, now, policy, d) {
-        panic!("{violation}\n  member: {member:?}\n  now: {now}\n  policy: {policy:?}");
+/// True when RFC 3339 can write `t`: its year is 0000–9999.
+fn writable(t: DateTime<Utc>) -> bool {
+    (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&t.timestamp())
+}
+
+fn assert_invariants(
+    member: &MemberSnapshot,
+    now: DateTime<Utc>,
+    policy: &Policy,
+    end_user: EndUser,
+    d: &Decision,
+) {
+    if let Err(violation) = check_invariants(member, now, policy, end_user, d) {
+        panic!(
+            "{violation}\n  member: {member:?}\n  now: {now}\n  policy: {policy:?}\n  end user: {end_user}"
+        );
+    }
+}
+
+/// One input of the `payload` target: an MX-shaped JSON payload assembled from the keys and
+/// values the recogniser tells apart, so the fuzzer spends its time on the decisions between
+/// payload kinds rather than on JSON syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadInput {
+    /// The payload's JSON text.
+    pub json: String,
+}
+
+/// The keys the generator picks from: member fields, webhook fields, the keys that mark a
+/// payload as something else, and camelCase slips.
+const PAYLOAD_KEYS: [&str; 24] = [
+    "connection_status",
+    "connection_status_id",
+    "guid",
+    "member_guid",
+    "type",
+    "action",
+    "completed_at",
+    "aggregated_at",
+    "successfully_aggregated_at",
+    "is_being_aggregated",
+    "needs_updated_credentials",
+    "background_aggregation_is_disabled",
+    "is_oauth",
+    "is_manual",
+    "challenges",
+    "error",
+    "members",
+    "user",
+    "institution",
+    "accounts",
+    "pagination",
+    "connectionStatus",
+    "memberGuid",
+    "oauth_window_uri",
+];
+
+/// Values the recogniser and the field checks treat differently.
+fn payload_value(u: &mut Unstructured<'_>, key: &str) -> arbitrary::Result<String> {
+    let status = || {
+        let names: Vec<String> = ConnectionStatus::ALL
+            .iter()
+            .map(|s| format!("\"{}\"", s.as_str()))
+            .collect();
+        names
+    };
+    Ok(match u.int_in_range(0u8..=9)? {
+        0 => "null".to_owned(),
+        1 => u.arbitrary::<bool>()?.to_string(),
+        2 => u.arbitrary::<i64>()?.to_string(),
+        3 => format!("{:?}", u.arbitrary::<&str>()?),
+        4 => "{}".to_owned(),
+        5 => "[]".to_owned(),
+        _ => match key {
+            "connection_status" => u.choose(&status())?.clone(),
+            "connection_status_id" => u.int_in_range(-1i64..=22)?.to_string(),
+            "type" => (*u.choose(&[
+                "\"CONNECTION_STATUS\"",
+                "\"AGGREGATION\"",
+                "\"BALANCE\"",
+                "\"REWARD\"",
+                "\"MEMBER\"",
+                "\"ACCOUNTS\"",
+            ])?)
+            .to_owned(),
+            "action" => {
+                (*u.choose(&["\"CHANGED\"", "\"member_data_updated\"", "\"created\""])?).to_owned()
+            }
+            "guid" | "member_guid" => "\"MBR-1\"".to_owned(),
+            "completed_at" | "aggregated_at" | "successfully_aggregated_at" => (*u.choose(&[
+                "1531947410",
+                "253402300799",
+                "253402300800",
+                "-62167219201",
+                "\"2018-07-18T20:56:50Z\"",
+                "\"9999-12-31T23:59:59-23:59\"",
+                "\"0000-01-01T00:00:00+05:00\"",
+                "\"9999-12-31T23:59:59+23:59\"",
+                "\"2016-12-31T23:59:60.5Z\"",
+            ])?)
+            .to_owned(),
+            "error" => (*u.choose(&[
+                r#"{"error_code": 3001, "user_message": "later"}"#,
+                r#""{\"error_code\": 2005, \"user_message\": \"x\"}""#,
+                r#"{"error_code": 2002}"#,
+                r#"{"error_code": 4294967296}"#,
+                r#""""#,
+                r#""{not json""#,
+            ])?)
+            .to_owned(),
+            "challenges" | "members" | "accounts" => r#"[{"type": 0}]"#.to_owned(),
+            _ => u.arbitrary::<bool>()?.to_string(),
+        },
+    })
+}
+
+impl<'a> Arbitrary<'a> for PayloadInput {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let mut fields = Vec::new();
+        for _ in 0..u.int_in_range(0u8..=8)? {
+            let key = *u.choose(&PAYLOAD_KEYS)?;
+            fields.push(format!("\"{key}\": {}", payload_value(u, key)?));
+        }
+        let object = format!("{{{}}}", fields.join(", "));
+        let json = match u.int_in_range(0u8..=5)? {
+            0 | 1 => format!("{{\"member\": {object}}}"),
+            2 => format!("{{\"member\": {{\"member\": {object}}}}}"),
+            3 => format!("{{\"members\": [{object}], \"pagination\": {{}}}}"),
+            _ => object,
+        };
+        Ok(Self { json })
+    }
+}
+
+/// Target `payload`: a structure-aware MX-shaped payload through the recogniser.
+///
+/// Oracles: everything [`member_json`] checks; [`MemberJson::payload_kind`] and
+/// [`MemberJson::snapshot`] agree (an unrecognised payload is never decided, a recognised
+/// one is snapshotted as its kind or fails on a field); only member payloads lead to
+/// actions on the member, whoever is there.
+pub fn payload(input: &PayloadInput) {
+    member_json(input.json.as_bytes());
+    let Ok(parsed) = MemberJson::parse(&input.json) else {
+        return;
+    };
+    let kind = parsed.payload_kind();
+    let snapshot = parsed.snapshot();
+    match (&kind, &snapshot) {
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{}", input.json),
+        (Err(e), Ok(_)) => panic!("recognised nothing ({e}) but decided: {}", input.json),
+        (Ok(kind), Ok(member)) => assert_eq!(member.payload, *kind, "{}", input.json),
+        (Ok(_), Err(_)) => {}
+    }
+    let Ok(member) = snapshot else {
+        return;
+    };
+    for end_user in [EndUser::Present, EndUser::Absent] {
+        let decision = decide_with(&member, reference_now(), &Policy::default(), end_user);
+        if member.payload != PayloadKind::Member {
+            assert!(
+                matches!(
+                    decision.action,
+                    NextAction::ReadMember | NextAction::ReadData { .. } | NextAction::Stop
+                ) && !decision.requires_end_user(),
+                "{decision:?} on {}",
+                input.json
+            );
+        }
+    }
+}
+
+/// [`payload`] on raw fuzzer bytes, decoded with `arbitrary`.
+pub fn payload_bytes(data: &[u8]) {
+    if let Ok(input) = PayloadInput::arbitrary_take_rest(Unstructured::new(data)) {
+        payload(&input);
     }
 }

@@ -235,6 +235,8 @@ lifecycle_events! {
         "The end user enters new credentials and the service updates the member; MX then starts an aggregation by itself.";
     ResolveAtInstitution "resolve_at_institution", Service, job_runs_after: true,
         "The end user fixes things on the institution's website, then the service calls `POST …/aggregate` with them present.";
+    AuthorizeOauth "authorize_oauth", Service, job_runs_after: true,
+        "The service requests a new one-time `oauth_window_uri` and the end user authorizes in the institution's OAuth window; MX then aggregates by itself.";
     MfaRequired "mfa_required", Job, job_runs_after: true,
         "The institution asks for MFA during the job; the job waits for the answer.";
     MfaTimeout "mfa_timeout", Job, job_runs_after: false,
@@ -403,16 +405,18 @@ const fn st(status: ConnectionStatus) -> Node {
 /// The lifecycle model: every edge, grouped by source node.
 ///
 /// What is not here cannot happen in the model: the terminal statuses (`CLOSED`,
-/// `DISABLED`, `DISCONTINUED`) and `null` have no outgoing edge; `RECONNECTED` is never
-/// aggregated in the background (Atrium \[3P\]); the statuses that need credentials are
-/// never aggregated until they are updated (seed).
+/// `DISABLED`, `DISCONTINUED`) and `null` have no outgoing edge; background aggregation
+/// starts only from `CONNECTED`, `UPDATED` and `CREATED`, the statuses MX documents it for
+/// (BG \[V\]), so `RECONNECTED` (Atrium \[3P\]), the failed statuses and `DELAYED` are
+/// never aggregated in the background; the statuses that need credentials are never
+/// aggregated until they are updated or, for an OAuth member, authorized again (seed).
 #[rustfmt::skip]
 pub const TRANSITIONS: &[Transition] = &[
     // Creation.
     edge(Start, E::MemberCreated, st(S::Created), Verified,
         "seed \"Automatic Aggregation\"; NEXUS: CREATED is a new member not yet aggregated"),
-    edge(Start, E::MemberCreated, st(S::Pending), Inferred,
-        "SPEC25 lists PENDING without a meaning; CW [V-code] re-PUTs a PENDING member created with use_cases"),
+    edge(Start, E::MemberCreated, st(S::Pending), Verified,
+        "NEXUS-CREATE: OAuth members are created PENDING, with a one-time oauth_window_uri"),
     edge(Start, E::MemberImported, st(S::Imported), ThirdParty,
         "Atrium: IMPORTED has no credentials and waits for the end user's"),
     // Statuses where MX is about to start a job.
@@ -424,10 +428,8 @@ pub const TRANSITIONS: &[Transition] = &[
         "seed \"Automatic Aggregation\": every successful update starts an aggregation"),
     edge(st(S::Updated), E::Aggregate, AGG, Verified,
         "seed: aggregation can be attempted for UPDATED"),
-    edge(st(S::Pending), E::AutomaticAggregation, AGG, Inferred,
-        "CW [V-code] suppresses its timeout while PENDING and keeps waiting"),
-    edge(st(S::Pending), E::Aggregate, AGG, Inferred,
-        "the engine's stall rule (Policy::transient_stall)"),
+    edge(st(S::Pending), E::AuthorizeOauth, AGG, Verified,
+        "CREATE: OAuth members aggregate automatically once the user completes authorization"),
     // A running job.
     edge(AGG, E::MfaRequired, st(S::Challenged), Verified,
         "NEXUS; MFA docs' example is CHALLENGED with is_being_aggregated true"),
@@ -472,11 +474,13 @@ pub const TRANSITIONS: &[Transition] = &[
         "a late job still ends; Atrium: not yet connected"),
     edge(st(S::Delayed), E::Aggregate, AGG, Inferred,
         "the engine's stall rule (Policy::delayed_stall)"),
-    edge(st(S::Delayed), E::BackgroundAggregation, AGG, Inferred,
-        "seed: background aggregation every 24 hours; ACAD: check back the next day"),
     // Connected.
     edge(st(S::Connected), E::Aggregate, AGG, Verified,
         "seed: aggregation can be attempted for CONNECTED, outside three hours of a success"),
+    edge(st(S::Created), E::BackgroundAggregation, AGG, Verified,
+        "BG: background aggregation runs for CONNECTED, UPDATED or CREATED members"),
+    edge(st(S::Updated), E::BackgroundAggregation, AGG, Verified,
+        "BG: background aggregation runs for CONNECTED, UPDATED or CREATED members"),
     edge(st(S::Connected), E::BackgroundAggregation, AGG, Verified,
         "seed: MX aggregates each member every 24 hours; AT-aggregate-member"),
     edge(st(S::Connected), E::SourceMigrated, st(S::Reconnected), ThirdParty,
@@ -490,12 +494,6 @@ pub const TRANSITIONS: &[Transition] = &[
         "seed: aggregation can be attempted for DEGRADED"),
     edge(st(S::Disconnected), E::Aggregate, AGG, Verified,
         "seed: aggregation can be attempted for DISCONNECTED"),
-    edge(st(S::Failed), E::BackgroundAggregation, AGG, Inferred,
-        "seed: MX aggregates each member every 24 hours"),
-    edge(st(S::Degraded), E::BackgroundAggregation, AGG, Inferred,
-        "seed: MX aggregates each member every 24 hours; ACAD: e.g. institution maintenance"),
-    edge(st(S::Disconnected), E::BackgroundAggregation, AGG, Inferred,
-        "seed: MX aggregates each member every 24 hours"),
     edge(st(S::Expired), E::Aggregate, AGG, Verified,
         "seed: aggregation can be attempted for EXPIRED; CW [V-code]: \"try again\""),
     edge(st(S::Rejected), E::Aggregate, AGG, Verified,
@@ -515,6 +513,8 @@ pub const TRANSITIONS: &[Transition] = &[
         "seed: update credentials before aggregating"),
     edge(AnyLive, E::UpdateCredentials, st(S::Updated), Verified,
         "SPEC25: needs_updated_credentials can be set on any member; Atrium [3P]: UPDATED after a credential change"),
+    edge(AnyLive, E::AuthorizeOauth, AGG, Verified,
+        "NEXUS-OAUTH-URI: a new oauth_window_uri sends an OAuth member's end user through OAuth again; CREATE: aggregation starts once they authorize"),
     // Any live member.
     edge(AnyLive, E::MemberClosed, st(S::Closed), ThirdParty,
         "Atrium: closed by the end user, MX, the client or a partner"),
@@ -541,8 +541,8 @@ pub fn leaving(node: Node) -> impl Iterator<Item = &'static Transition> {
 /// The lifecycle event the caller causes by carrying out an action of the engine, if any:
 /// the edge of [`TRANSITIONS`] it takes the member along.
 ///
-/// `poll`, `wait`, `read_data` and `stop` change nothing at MX, so they cause none. Every
-/// action that causes an event needs the end user
+/// `poll`, `wait`, `read_member`, `read_data` and `stop` change nothing at MX, so they
+/// cause none. Every action that causes an event needs the end user
 /// ([`ActionKind::requires_end_user`]).
 pub const fn caused_by(action: ActionKind) -> Option<LifecycleEvent> {
     match action {
@@ -550,6 +550,11 @@ pub const fn caused_by(action: ActionKind) -> Option<LifecycleEvent> {
         ActionKind::AnswerMfa => Some(LifecycleEvent::AnswerMfa),
         ActionKind::UpdateCredentials => Some(LifecycleEvent::UpdateCredentials),
         ActionKind::ResolveAtInstitution => Some(LifecycleEvent::ResolveAtInstitution),
-        ActionKind::Poll | ActionKind::Wait | ActionKind::ReadData | ActionKind::Stop => None,
+        ActionKind::AuthorizeOauth => Some(LifecycleEvent::AuthorizeOauth),
+        ActionKind::Poll
+        | ActionKind::Wait
+        | ActionKind::ReadMember
+        | ActionKind::ReadData
+        | ActionKind::Stop => None,
     }
 }

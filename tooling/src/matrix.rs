@@ -1,4 +1,4 @@
-//! The decision matrix: [`decide`] over every status × member flags ([`RowFlags`]) × a set
+//! The decision matrix: [`decide_with`] over every status × member flags ([`RowFlags`]) × a set
 //! of time buckets that straddle each boundary of the default [`Policy`].
 //!
 //! The tests snapshot it and the generated documentation prints it, so any change of
@@ -12,8 +12,7 @@ use mx_aggregation::ConnectionStatus;
 use mx_aggregation::HumanDuration;
 use mx_aggregation::MemberSnapshot;
 use mx_aggregation::Policy;
-use mx_aggregation::decide;
-use mx_aggregation::{Decision, NextAction};
+use mx_aggregation::{Decision, EndUser, ErrorCode, MemberJson, NextAction, decide_with};
 
 /// Where a member's timestamps stand relative to `now`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -78,7 +77,8 @@ impl TimeBucket {
         }
     }
 
-    /// A snapshot with this bucket's timestamps, and no flag set but `is_being_aggregated`.
+    /// A full read of a member with this bucket's timestamps: not OAuth, background
+    /// aggregation on, no flag set but `is_being_aggregated`.
     pub fn snapshot(
         self,
         status: Option<ConnectionStatus>,
@@ -91,6 +91,8 @@ impl TimeBucket {
             is_being_aggregated,
             aggregated_at,
             successfully_aggregated_at,
+            is_oauth: Some(false),
+            background_aggregation_is_disabled: Some(false),
             ..MemberSnapshot::default()
         }
     }
@@ -131,6 +133,8 @@ impl fmt::Display for Cell {
             | NextAction::UpdateCredentials
             | NextAction::ResolveAtInstitution
             | NextAction::Aggregate
+            | NextAction::AuthorizeOauth
+            | NextAction::ReadMember
             | NextAction::ReadData { .. }
             | NextAction::Stop => {}
         }
@@ -142,7 +146,9 @@ fn seconds(secs: u64) -> HumanDuration {
     HumanDuration(std::time::Duration::from_secs(secs))
 }
 
-/// The member flags a matrix row sets, beside its status.
+/// The member flags and the situation a matrix row sets, beside its status. Every row is a
+/// full read of a member that is not OAuth, with background aggregation on, unless it says
+/// otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RowFlags {
     /// No job runs and no flag is set.
@@ -151,14 +157,30 @@ pub enum RowFlags {
     BeingAggregated,
     /// No job runs and `needs_updated_credentials` is true.
     NeedsUpdatedCredentials,
+    /// No job runs; `is_oauth` is true.
+    Oauth,
+    /// No job runs; a status read, which says neither `is_oauth` nor
+    /// `background_aggregation_is_disabled`.
+    StatusRead,
+    /// No job runs; the end user is absent.
+    Absent,
+    /// No job runs; the end user is absent and background aggregation is off.
+    AbsentBackgroundOff,
+    /// No job runs; a status read, with the end user absent.
+    AbsentStatusRead,
 }
 
 impl RowFlags {
     /// Every row kind, in row order.
-    pub const ALL: [Self; 3] = [
+    pub const ALL: [Self; 8] = [
         Self::Idle,
         Self::BeingAggregated,
         Self::NeedsUpdatedCredentials,
+        Self::Oauth,
+        Self::StatusRead,
+        Self::Absent,
+        Self::AbsentBackgroundOff,
+        Self::AbsentStatusRead,
     ];
 
     /// The row heading.
@@ -167,6 +189,23 @@ impl RowFlags {
             Self::Idle => "idle",
             Self::BeingAggregated => "is_being_aggregated",
             Self::NeedsUpdatedCredentials => "needs_updated_credentials",
+            Self::Oauth => "is_oauth",
+            Self::StatusRead => "status read",
+            Self::Absent => "end user absent",
+            Self::AbsentBackgroundOff => "end user absent, background off",
+            Self::AbsentStatusRead => "end user absent, status read",
+        }
+    }
+
+    /// Whether the end user is there.
+    pub const fn end_user(self) -> EndUser {
+        match self {
+            Self::Idle
+            | Self::BeingAggregated
+            | Self::NeedsUpdatedCredentials
+            | Self::Oauth
+            | Self::StatusRead => EndUser::Present,
+            Self::Absent | Self::AbsentBackgroundOff | Self::AbsentStatusRead => EndUser::Absent,
         }
     }
 
@@ -178,8 +217,33 @@ impl RowFlags {
         now: DateTime<Utc>,
     ) -> MemberSnapshot {
         let mut member = bucket.snapshot(status, self == Self::BeingAggregated, now);
-        member.needs_updated_credentials = self == Self::NeedsUpdatedCredentials;
+        match self {
+            Self::Idle | Self::BeingAggregated | Self::Absent => {}
+            Self::NeedsUpdatedCredentials => member.needs_updated_credentials = true,
+            Self::Oauth => member.is_oauth = Some(true),
+            Self::StatusRead | Self::AbsentStatusRead => {
+                member.is_oauth = None;
+                member.background_aggregation_is_disabled = None;
+            }
+            Self::AbsentBackgroundOff => member.background_aggregation_is_disabled = Some(true),
+        }
         member
+    }
+
+    /// The decision for this row's member.
+    pub fn decide(
+        self,
+        status: Option<ConnectionStatus>,
+        bucket: TimeBucket,
+        now: DateTime<Utc>,
+        policy: &Policy,
+    ) -> Decision {
+        decide_with(
+            &self.snapshot(status, bucket, now),
+            now,
+            policy,
+            self.end_user(),
+        )
     }
 }
 
@@ -200,11 +264,107 @@ pub fn render_markdown(policy: &Policy) -> String {
             let name = status.map_or("null", ConnectionStatus::as_str);
             let _ = write!(out, "| `{name}` | {} |", flags.label());
             for bucket in TimeBucket::ALL {
-                let decision = decide(&flags.snapshot(status, bucket, now), now, policy);
+                let decision = flags.decide(status, bucket, now, policy);
                 let _ = write!(out, " {} |", Cell { decision, now });
             }
             out.push('\n');
         }
+    }
+    out
+}
+
+/// What the engine decides on each kind of payload that is not a full member read, and on
+/// each error code: one row each, with the end user present and absent. The members are
+/// MX's example payloads' shapes, decided at [`reference_now`].
+pub fn render_payloads_and_codes(policy: &Policy) -> String {
+    let now = reference_now();
+    let mut out = String::from(
+        "| payload | recognised by | end user present | end user absent |\n|---|---|---|---|\n",
+    );
+    let payloads: [(&str, &str); 9] = [
+        (
+            "connection-status webhook",
+            r#"{"type": "CONNECTION_STATUS", "action": "CHANGED", "member_guid": "MBR-1", "connection_status": "CHALLENGED"}"#,
+        ),
+        (
+            "aggregation webhook",
+            r#"{"type": "AGGREGATION", "action": "member_data_updated", "member_guid": "MBR-1", "completed_at": 1795521000}"#,
+        ),
+        (
+            "statement webhook",
+            r#"{"type": "STATEMENT", "action": "member_data_updated", "member_guid": "MBR-1", "completed_at": 1795521000}"#,
+        ),
+        (
+            "oauth_window_uri response",
+            r#"{"member": {"guid": "MBR-1", "oauth_window_uri": "https://example.com/oauth"}}"#,
+        ),
+        (
+            "OAuth member created (PENDING)",
+            r#"{"member": {"guid": "MBR-1", "connection_status": "PENDING", "is_oauth": true}}"#,
+        ),
+        (
+            "member created, not OAuth, PENDING",
+            r#"{"member": {"guid": "MBR-1", "connection_status": "PENDING", "is_oauth": false}}"#,
+        ),
+        (
+            "status read of a PENDING member",
+            r#"{"member": {"guid": "MBR-1", "connection_status": "PENDING"}}"#,
+        ),
+        (
+            "manual member",
+            r#"{"member": {"guid": "MBR-1", "connection_status": null, "is_manual": true}}"#,
+        ),
+        ("a page of members", r#"{"members": [], "pagination": {}}"#),
+    ];
+    for (name, json) in payloads {
+        let parsed = MemberJson::parse(json).and_then(|member| member.snapshot());
+        match parsed {
+            Ok(member) => {
+                let cell = |who| Cell {
+                    decision: decide_with(&member, now, policy, who),
+                    now,
+                };
+                let _ = writeln!(
+                    out,
+                    "| {name} | {} | {} | {} |",
+                    member.payload.recognised_by(),
+                    cell(EndUser::Present),
+                    cell(EndUser::Absent)
+                );
+            }
+            Err(error) => {
+                let _ = writeln!(
+                    out,
+                    "| {name} | not a member | error: {error} | error: {error} |"
+                );
+            }
+        }
+    }
+    out.push_str(
+        "\n| error_code | effect | FAILED, job 30m ago, not OAuth | CONNECTED, stale, OAuth | CONNECTED, stale, end user absent |\n|---|---|---|---|---|\n",
+    );
+    for code in ErrorCode::ALL {
+        let member = |status, is_oauth| MemberSnapshot {
+            connection_status: Some(status),
+            aggregated_at: now.checked_sub_signed(TimeDelta::minutes(30)),
+            successfully_aggregated_at: now.checked_sub_signed(TimeDelta::days(2)),
+            is_oauth: Some(is_oauth),
+            background_aggregation_is_disabled: Some(false),
+            error_code: Some(code.code()),
+            ..MemberSnapshot::default()
+        };
+        let cell = |m: MemberSnapshot, who| Cell {
+            decision: decide_with(&m, now, policy, who),
+            now,
+        };
+        let _ = writeln!(
+            out,
+            "| {code} | {} | {} | {} | {} |",
+            code.effect().as_str(),
+            cell(member(ConnectionStatus::Failed, false), EndUser::Present),
+            cell(member(ConnectionStatus::Connected, true), EndUser::Present),
+            cell(member(ConnectionStatus::Connected, false), EndUser::Absent),
+        );
     }
     out
 }

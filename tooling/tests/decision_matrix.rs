@@ -3,7 +3,7 @@
 //! `tests/snapshots/decision_matrix__default_policy.snap`.
 
 use mx_aggregation::{Policy, Reason};
-use mx_aggregation_tooling::matrix::render_markdown;
+use mx_aggregation_tooling::matrix::{render_markdown, render_payloads_and_codes};
 
 #[test]
 fn default_policy() {
@@ -11,8 +11,14 @@ fn default_policy() {
 }
 
 #[test]
-fn every_rule_but_the_overflow_guard_appears_in_the_matrix() {
-    let table = render_markdown(&Policy::default());
+fn payloads_and_error_codes() {
+    insta::assert_snapshot!(render_payloads_and_codes(&Policy::default()));
+}
+
+#[test]
+fn every_rule_but_the_overflow_guard_appears_in_the_tables() {
+    let table =
+        render_markdown(&Policy::default()) + &render_payloads_and_codes(&Policy::default());
     for reason in Reason::ALL {
         let shown = table.contains(&format!("({})", reason.code()));
         // time_out_of_range needs timestamps near chrono's limits; the property tests reach it.

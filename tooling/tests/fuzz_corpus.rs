@@ -70,3 +70,25 @@ fn snapshot_corpus() {
 fn batch_lines_corpus() {
     replay("batch_lines", mx_aggregation_tooling::fuzzing::batch_lines);
 }
+
+#[test]
+fn payload_corpus() {
+    replay("payload", mx_aggregation_tooling::fuzzing::payload_bytes);
+}
+
+/// The recogniser's generator, run on many deterministic inputs: a short fuzz run inside
+/// `cargo test`, so the oracles of the `payload` target hold without cargo-fuzz.
+#[test]
+fn payload_generator_oracles_hold() {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..4000 {
+        let mut bytes = Vec::with_capacity(256);
+        for _ in 0..256 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            bytes.push(state.to_le_bytes()[0]);
+        }
+        mx_aggregation_tooling::fuzzing::payload_bytes(&bytes);
+    }
+}

@@ -8,15 +8,16 @@ use mx_aggregation::{ActionKind, ConnectionStatus, MemberSnapshot, Policy, decid
 use mx_aggregation_tooling::lifecycle::{self, Basis, Cause, LifecycleEvent, Node, TRANSITIONS};
 use mx_aggregation_tooling::matrix;
 
-/// Every member the decision matrix covers, with every flag combination.
+/// Every member the decision matrix covers, with every flag combination, OAuth or not.
 fn members() -> Vec<MemberSnapshot> {
     let now = matrix::reference_now();
     let mut out = Vec::new();
     for status in matrix::statuses_and_null() {
         for bucket in matrix::TimeBucket::ALL {
-            for bits in 0..4u8 {
+            for bits in 0..8u8 {
                 out.push(MemberSnapshot {
                     needs_updated_credentials: bits & 2 != 0,
+                    is_oauth: Some(bits & 4 != 0),
                     ..bucket.snapshot(status, bits & 1 != 0, now)
                 });
             }
@@ -188,6 +189,7 @@ fn every_edge_cites_its_source() {
     // The keys of mx-api-facts.md §0 (and the seed); an inference must say what it rests on.
     let keys = [
         "seed", "NEXUS", "CW", "Atrium", "ACAD", "SPEC25", "MFA docs", "AT-", "DEMO", "engine's",
+        "CREATE", "BG",
     ];
     for edge in TRANSITIONS {
         assert!(
@@ -199,7 +201,7 @@ fn every_edge_cites_its_source() {
         );
         if edge.basis == Basis::Verified {
             assert!(
-                ["seed", "NEXUS", "MFA docs", "AT-", "SPEC25"]
+                ["seed", "NEXUS", "MFA docs", "AT-", "SPEC25", "CREATE", "BG"]
                     .iter()
                     .any(|key| edge.source.contains(key)),
                 "{} -> {} is marked verified without an MX document",

@@ -9,7 +9,8 @@ use mx_aggregation_tooling::matrix::{reference_now, statuses_and_null};
 use std::time::Duration;
 
 use mx_aggregation::{
-    ActionKind, ConnectionStatus as S, MemberSnapshot, NextAction, Policy, Reason, decide,
+    ActionKind, ConnectionStatus as S, EndUser, ErrorCode, MemberSnapshot, NextAction, PayloadKind,
+    Policy, Reason, decide, decide_with,
 };
 use mx_aggregation_tooling::fuzzing::check_invariants;
 use proptest::prelude::*;
@@ -38,20 +39,35 @@ fn instant() -> impl Strategy<Value = DateTime<Utc>> {
 
 prop_compose! {
     fn member()(
+        payload in prop_oneof![
+            6 => Just(PayloadKind::Member),
+            1 => proptest::sample::select(PayloadKind::ALL.to_vec()),
+        ],
         connection_status in status(),
         is_being_aggregated in any::<bool>(),
         aggregated_at in proptest::option::of(instant()),
         successfully_aggregated_at in proptest::option::of(instant()),
+        completed_at in proptest::option::of(instant()),
         needs_updated_credentials in any::<bool>(),
-        background_aggregation_is_disabled in any::<bool>(),
-        is_oauth in any::<bool>(),
+        background_aggregation_is_disabled in any::<Option<bool>>(),
+        is_oauth in any::<Option<bool>>(),
+        is_manual in proptest::bool::weighted(0.05),
         has_challenges in any::<bool>(),
+        error_code in proptest::option::weighted(0.3, prop_oneof![
+            proptest::sample::select(ErrorCode::ALL.to_vec()).prop_map(|c| c.code()),
+            any::<u32>(),
+        ]),
     ) -> MemberSnapshot {
         MemberSnapshot {
-            connection_status, is_being_aggregated, aggregated_at, successfully_aggregated_at,
-            needs_updated_credentials, background_aggregation_is_disabled, is_oauth, has_challenges,
+            payload, connection_status, is_being_aggregated, aggregated_at,
+            successfully_aggregated_at, completed_at, needs_updated_credentials,
+            background_aggregation_is_disabled, is_oauth, is_manual, has_challenges, error_code,
         }
     }
+}
+
+fn end_user() -> impl Strategy<Value = EndUser> {
+    prop_oneof![Just(EndUser::Present), Just(EndUser::Absent)]
 }
 
 /// Any policy: windows from zero to weeks, including values below MX's minimums.
@@ -60,25 +76,26 @@ fn policy() -> impl Strategy<Value = Policy> {
     prop_oneof![
         Just(Policy::default()),
         (
-            secs(),
-            secs(),
-            secs(),
-            secs(),
-            any::<u32>(),
-            secs(),
-            secs(),
-            secs()
+            (secs(), secs(), secs(), secs(), any::<u32>(), secs()),
+            (secs(), secs(), any::<bool>(), secs(), any::<Option<bool>>()),
         )
             .prop_map(
                 |(
-                    cooldown,
-                    fresh_for,
-                    min_poll,
-                    max_poll,
-                    poll_backoff_divisor,
-                    transient_stall,
-                    delayed_recheck,
-                    delayed_stall,
+                    (
+                        cooldown,
+                        fresh_for,
+                        min_poll,
+                        max_poll,
+                        poll_backoff_divisor,
+                        transient_stall,
+                    ),
+                    (
+                        delayed_recheck,
+                        delayed_stall,
+                        cooldown_from_any_job,
+                        background_interval,
+                        assume_background_aggregation,
+                    ),
                 )| Policy {
                     cooldown,
                     fresh_for,
@@ -88,6 +105,9 @@ fn policy() -> impl Strategy<Value = Policy> {
                     transient_stall,
                     delayed_recheck,
                     delayed_stall,
+                    cooldown_from_any_job,
+                    background_interval,
+                    assume_background_aggregation,
                 }
             ),
     ]
@@ -97,36 +117,50 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(common::proptest_cases(2048)))]
 
     /// The shared oracle (`fuzzing::check_invariants`, also the fuzzers'): the firm rules,
-    /// reason ↔ action, requires_end_user, no aggregation while a job runs or inside the
-    /// cooldown, waits ending with the cooldown after `now`, polls of at least 3 s.
+    /// payload kinds, OAuth, error codes, reason ↔ action, requires_end_user, no aggregation
+    /// while a job runs, inside the cooldown or while MX refreshes an absent user's member,
+    /// waits ending after `now` on writable seconds, polls of at least 3 s.
     #[test]
-    fn every_decision_obeys_the_invariants(m in member(), now in instant(), policy in policy()) {
-        let d = decide(&m, now, &policy);
-        if let Err(violation) = check_invariants(&m, now, &policy, &d) {
-            return Err(TestCaseError::fail(format!("{violation} for {m:?} at {now} under {policy:?}")));
+    fn every_decision_obeys_the_invariants(m in member(), now in instant(), policy in policy(), who in end_user()) {
+        let d = decide_with(&m, now, &policy, who);
+        if let Err(violation) = check_invariants(&m, now, &policy, who, &d) {
+            return Err(TestCaseError::fail(format!("{violation} for {m:?} at {now} under {policy:?}, end user {who}")));
         }
     }
 
     /// The firm rules with MX's documented numbers spelled out, independently of the policy.
     #[test]
-    fn the_default_policy_is_mx_numbers(m in member(), now in instant()) {
-        let d = decide(&m, now, &Policy::default());
+    fn the_default_policy_is_mx_numbers(m in member(), now in instant(), who in end_user()) {
+        let d = decide_with(&m, now, &Policy::default(), who);
         let age = |t: DateTime<Utc>| now.signed_duration_since(t);
+        // The latest job or success: the three-hour window counts from it (REW).
+        let latest = m.aggregated_at.into_iter().chain(m.successfully_aggregated_at).max();
         match d.action {
             NextAction::Poll { after_secs } => prop_assert!((3..=300).contains(&after_secs) || d.reason == Reason::AggregationDelayed),
-            NextAction::Aggregate => prop_assert!(m.successfully_aggregated_at.is_none_or(|s| age(s) >= TimeDelta::hours(3))),
-            NextAction::ReadData { as_of } => prop_assert!(age(as_of) < TimeDelta::hours(24)),
-            NextAction::Wait { until } => prop_assert!(until - m.successfully_aggregated_at.unwrap() < TimeDelta::seconds(3 * HOUR + 1)),
-            NextAction::AnswerMfa | NextAction::UpdateCredentials | NextAction::ResolveAtInstitution | NextAction::Stop => {}
+            NextAction::Aggregate => prop_assert!(latest.is_none_or(|s| age(s) >= TimeDelta::hours(3))),
+            NextAction::ReadData { as_of } if d.reason == Reason::FreshData => prop_assert!(age(as_of) < TimeDelta::hours(24)),
+            NextAction::ReadData { as_of } => prop_assert_eq!(Some(as_of), m.completed_at),
+            NextAction::Wait { until } if d.reason == Reason::BackgroundAggregation => {
+                prop_assert!(until > now);
+                // MX's 24-hour cycle, counted from the latest job, at most three cycles on.
+                let since = until - latest.unwrap();
+                prop_assert!(since <= TimeDelta::hours(72) && since.num_seconds() % (24 * HOUR) <= 1, "{since}");
+            }
+            NextAction::Wait { until } => prop_assert!(until - latest.unwrap() < TimeDelta::seconds(3 * HOUR + 1)),
+            NextAction::AnswerMfa | NextAction::UpdateCredentials | NextAction::ResolveAtInstitution
+            | NextAction::AuthorizeOauth | NextAction::ReadMember | NextAction::Stop => {}
         }
     }
 
     #[test]
-    fn moving_now_forward_never_moves_a_wait_earlier(m in member(), now in instant(), step in 0i64..10 * 24 * HOUR, policy in policy()) {
+    fn moving_now_forward_never_moves_a_wait_earlier(m in member(), now in instant(), step in 0i64..10 * 24 * HOUR, policy in policy(), who in end_user()) {
         let Some(later) = now.checked_add_signed(TimeDelta::seconds(step)) else { return Ok(()) };
-        if let NextAction::Wait { until } = decide(&m, now, &policy).action {
-            match decide(&m, later, &policy).action {
-                NextAction::Wait { until: until_later } => prop_assert_eq!(until_later, until),
+        if let NextAction::Wait { until } = decide_with(&m, now, &policy, who).action {
+            match decide_with(&m, later, &policy, who).action {
+                // Before its end, a wait is never changed; after it, a new one may follow
+                // (a background aggregation expected in the next cycle).
+                NextAction::Wait { until: until_later } if later < until => prop_assert_eq!(until_later, until),
+                NextAction::Wait { until: until_later } => prop_assert!(until_later >= until),
                 // Once the wait is over, the member may be aggregated: never before.
                 NextAction::Aggregate => prop_assert!(later >= until),
                 other => prop_assert!(later >= until, "{:?} at {} before {}", other, later, until),

@@ -241,9 +241,12 @@ fn an_absent_user_leaves_the_engine_asking_for_them_or_waiting() {
             | ActionKind::UpdateCredentials
             | ActionKind::ResolveAtInstitution
             | ActionKind::Aggregate
+            | ActionKind::AuthorizeOauth
             | ActionKind::Wait
             | ActionKind::ReadData
             | ActionKind::Stop => true,
+            // What arrived was not enough: the service reads again at once.
+            ActionKind::ReadMember => false,
             // Only while MX itself moves the member: a job of its own, or a status it is
             // about to act on.
             ActionKind::Poll => {
@@ -328,7 +331,8 @@ fn arbitrary_start() -> impl Strategy<Value = MemberSnapshot> {
                 connection_status: matrix::statuses_and_null().nth(status).flatten(),
                 is_being_aggregated: aggregating,
                 needs_updated_credentials: credentials,
-                background_aggregation_is_disabled: background,
+                background_aggregation_is_disabled: Some(background),
+                is_oauth: Some(false),
                 aggregated_at: at(agg),
                 successfully_aggregated_at: at(success),
                 ..MemberSnapshot::default()

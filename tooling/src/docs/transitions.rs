@@ -14,8 +14,8 @@ use crate::simulation::{
 use mx_aggregation::ActionKind;
 use mx_aggregation::HumanDuration;
 use mx_aggregation::Reason;
-use mx_aggregation::decide;
 use mx_aggregation::{ConnectionStatus, SeedList};
+use mx_aggregation::{EndUser, decide_with};
 use mx_aggregation::{MX_MIN_POLL_INTERVAL, Policy};
 
 /// The whole of `transitions.md`.
@@ -63,9 +63,24 @@ fn decision_at(
     bucket: TimeBucket,
     policy: &Policy,
 ) -> Cell {
+    decision_for(status, aggregating, bucket, policy, EndUser::Present)
+}
+
+fn decision_for(
+    status: Option<ConnectionStatus>,
+    aggregating: bool,
+    bucket: TimeBucket,
+    policy: &Policy,
+    end_user: EndUser,
+) -> Cell {
     let now = matrix::reference_now();
     Cell {
-        decision: decide(&bucket.snapshot(status, aggregating, now), now, policy),
+        decision: decide_with(
+            &bucket.snapshot(status, aggregating, now),
+            now,
+            policy,
+            end_user,
+        ),
         now,
     }
 }
@@ -75,17 +90,18 @@ fn statuses(out: &mut String, policy: &Policy) {
         "## 1. Statuses\n\n\
          The 22 values of `connection_status`, by MX id (webhooks' `connection_status_id`), and \
          `null`. The last three columns are the engine's decision, with the rule that chose it \
-         in parentheses, for a member with no flag set: not being aggregated with its last success \
-         two days ago (stale) or one hour ago (inside MX's three-hour cooldown), and being \
-         aggregated by a job that started a minute ago.\n\n\
-         | id | status | group | seed lists | meaning | source | idle, success 2 d ago | idle, success 1 h ago | being aggregated |\n\
-         |---|---|---|---|---|---|---|---|---|\n",
+         in parentheses, for a full read of a member that is not OAuth, with background \
+         aggregation on and no flag set: not being aggregated with its last job and success \
+         two days ago (stale), with the end user present and absent, or one hour ago (inside \
+         MX's three-hour cooldown), and being aggregated by a job that started a minute ago.\n\n\
+         | id | status | group | seed lists | meaning | source | idle, success 2 d ago | same, end user absent | idle, success 1 h ago | being aggregated |\n\
+         |---|---|---|---|---|---|---|---|---|---|\n",
     );
     for status in ConnectionStatus::ALL {
         let lists: Vec<&str> = status.seed_lists().iter().map(|l| l.as_str()).collect();
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
             status.id(),
             status,
             status.group(),
@@ -97,16 +113,24 @@ fn statuses(out: &mut String, policy: &Policy) {
             status.meaning(),
             status.source(),
             decision_at(Some(status), false, TimeBucket::Success2d, policy),
+            decision_for(
+                Some(status),
+                false,
+                TimeBucket::Success2d,
+                policy,
+                EndUser::Absent
+            ),
             decision_at(Some(status), false, TimeBucket::Success1h, policy),
             decision_at(Some(status), true, TimeBucket::Started1m, policy),
         );
     }
     let _ = writeln!(
         out,
-        "| – | `null` | – | – | {} | {} | {} | {} | {} |\n",
+        "| – | `null` | – | – | {} | {} | {} | {} | {} | {} |\n",
         Reason::NoCredentials.summary(),
         Reason::NoCredentials.source(),
         decision_at(None, false, TimeBucket::Success2d, policy),
+        decision_for(None, false, TimeBucket::Success2d, policy, EndUser::Absent),
         decision_at(None, false, TimeBucket::Success1h, policy),
         decision_at(None, true, TimeBucket::Started1m, policy),
     );
@@ -145,6 +169,9 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
         transient_stall,
         delayed_recheck,
         delayed_stall,
+        cooldown_from_any_job,
+        background_interval,
+        assume_background_aggregation,
     } = *policy;
     out.push_str(
         "## 3. Policy defaults\n\n\
@@ -153,7 +180,7 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
          documentation for the reasoning).\n\n\
          | field | default | source |\n|---|---|---|\n",
     );
-    let rows: [(&str, String, &str); 8] = [
+    let rows: [(&str, String, &str); 11] = [
         (
             "cooldown",
             human(cooldown),
@@ -194,6 +221,24 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
             human(delayed_stall),
             "this crate: MX's 24-hour background aggregation should have run by then (seed)",
         ),
+        (
+            "cooldown_from_any_job",
+            cooldown_from_any_job.to_string(),
+            "REW: any aggregation process blocks a new standard aggregation for three hours; ERR: \"attempted\"; the seed counts from a success only",
+        ),
+        (
+            "background_interval",
+            human(background_interval),
+            "seed: MX aggregates each member every 24 hours; AT-aggregate-member: approximately",
+        ),
+        (
+            "assume_background_aggregation",
+            match assume_background_aggregation {
+                None => "none (read the member)".to_owned(),
+                Some(on) => on.to_string(),
+            },
+            "seed: on by default in aggregation mode, off in verification mode, or set client-wide",
+        ),
     ];
     for (field, value, source) in rows {
         let _ = writeln!(out, "| `{field}` | {value} | {source} |");
@@ -203,17 +248,61 @@ fn policy_defaults(out: &mut String, policy: &Policy) {
         "\nWhatever `min_poll` says, the engine never polls sooner than MX's floor of {}.\n",
         human(MX_MIN_POLL_INTERVAL)
     );
+    out.push_str(
+        "### Where MX's sources disagree, and what the engine chose
+
+         - **Which job starts the three-hour window.** The seed says no new aggregation \
+         \"within three hours of a successful aggregation\"; REW says \"any aggregation process \
+         will prevent a new standard aggregation for the next three hours\"; ERR answers `202` \
+         without running when a standard aggregation was *attempted* within \"the default minimum \
+         time\"; SPEC25 calls it the \"throttle window (typically three hours)\" and counts \
+         premium jobs (identification, verification, statements, extended history) in \
+         `aggregated_at`. The engine counts the window from the later of `aggregated_at` and \
+         `successfully_aggregated_at` (`cooldown_from_any_job`), because an aggregate call inside \
+         MX's window is accepted and runs nothing. So a stale `CONNECTED` member whose \
+         verification job started an hour ago waits two more hours, and `FAILED`, `DEGRADED`, \
+         `DISCONNECTED`, `EXPIRED`, `REJECTED` and `RECONNECTED` members wait three hours after \
+         their failed job too; the length stays a policy value (`cooldown`).\n\
+         - **Background aggregation for an absent end user.** MX aggregates each member about \
+         every 24 hours (seed, AT-aggregate-member), for `CONNECTED`, `UPDATED` and `CREATED` \
+         members (BG), not within 20 hours of a client's own aggregation, not for `RECONNECTED` \
+         members (Atrium) nor while credentials are needed. With the end user absent, a member \
+         MX refreshes waits for the expected background aggregation (`aggregated_at` plus whole \
+         `background_interval`s, at most three); when the payload does not say \
+         `background_aggregation_is_disabled` (status reads, webhooks), the engine reads the \
+         member, because MX's default is on in aggregation mode, off in verification mode and \
+         can be set client-wide (seed); `assume_background_aggregation` answers instead when \
+         the caller knows. `FAILED`, `DEGRADED`, `DISCONNECTED`, `DELAYED`, `REJECTED`, \
+         `EXPIRED` and `RECONNECTED` members are aggregated when the end user is next present.\n\
+         - **`PENDING`.** An OAuth member is created `PENDING` (NEXUS-CREATE) and gets \
+         `authorize_oauth`; MX documents no meaning for a non-OAuth `PENDING` member, and its \
+         Connect widget sends it to credential entry (CW), so it gets `update_credentials`.\n\
+         - **`is_authenticated`** (status reads) changes nothing: MX resets it on every aggregate \
+         call, and `true` does not mean the aggregation completed (AT-connection-status).\n\n",
+    );
 }
 
 fn decision_matrix(out: &mut String, policy: &Policy) {
     out.push_str(
         "## 4. Decision matrix\n\n\
-         `decide` over every status (and `null`) × the member's flags (idle, \
-         `is_being_aggregated`, or idle with `needs_updated_credentials`) × time buckets that \
-         straddle each boundary of the default policy. Durations are relative to the moment of \
-         the decision.\n\n",
+         `decide_with` over every status (and `null`) × the member's flags and the situation \
+         × time buckets that straddle each boundary of the default policy. Every row is a full \
+         read of a member that is not OAuth, with background aggregation on, the end user \
+         present, unless its heading says otherwise: `is_being_aggregated`; \
+         `needs_updated_credentials`; `is_oauth`; *status read* (no `is_oauth`, no \
+         background flag); *end user absent* (the absent-user column, with background \
+         aggregation on, off, or unknown in a status read). Durations are relative to the \
+         moment of the decision.\n\n",
     );
     out.push_str(&matrix::render_markdown(policy));
+    out.push_str(
+        "\n### Payloads other than a member read, and error codes\n\n\
+         What arrives is recognised first (`PayloadKind`); only a member payload is decided on \
+         its status. A payload that is not a member is an error naming what it is (`decide` \
+         exits 65, `batch` writes an error line). Error codes are those of MX's Connect widget \
+         (CW-ERRORS); the member's `user_message` is shown by `decide`'s text output.\n\n",
+    );
+    out.push_str(&matrix::render_payloads_and_codes(policy));
     out.push('\n');
 }
 

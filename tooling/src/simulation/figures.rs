@@ -24,7 +24,7 @@ pub fn starts(now: DateTime<Utc>) -> Vec<MemberSnapshot> {
             for bucket in TimeBucket::ALL {
                 out.push(MemberSnapshot {
                     needs_updated_credentials: bits & 2 != 0,
-                    background_aggregation_is_disabled: bits & 4 != 0,
+                    background_aggregation_is_disabled: Some(bits & 4 != 0),
                     ..bucket.snapshot(status, bits & 1 != 0, now)
                 });
             }

@@ -101,7 +101,7 @@ impl SimulatedMx {
             aggregated_at: start.aggregated_at,
             successfully_aggregated_at: start.successfully_aggregated_at,
             needs_updated_credentials: start.needs_updated_credentials,
-            background_disabled: start.background_aggregation_is_disabled,
+            background_disabled: start.background_aggregation_is_disabled.unwrap_or(false),
             next_move_at: None,
             automatic_start_at: None,
             background_due,
@@ -132,9 +132,10 @@ impl SimulatedMx {
             aggregated_at: self.aggregated_at,
             successfully_aggregated_at: self.successfully_aggregated_at,
             needs_updated_credentials: self.needs_updated_credentials,
-            background_aggregation_is_disabled: self.background_disabled,
-            is_oauth: false,
+            background_aggregation_is_disabled: Some(self.background_disabled),
+            is_oauth: Some(false),
             has_challenges: self.status == Some(ConnectionStatus::Challenged),
+            ..MemberSnapshot::default()
         }
     }
 
@@ -544,7 +545,7 @@ mod tests {
         let due = reference_now() + TimeDelta::hours(18);
         for (disabled, runs) in [(false, true), (true, false)] {
             let start = MemberSnapshot {
-                background_aggregation_is_disabled: disabled,
+                background_aggregation_is_disabled: Some(disabled),
                 ..start
             };
             let mut mx = SimulatedMx::new(&start, reference_now(), MxBehaviour::Random, 3);

@@ -5,7 +5,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::later;
 use super::mx::SimulatedMx;
 use super::{CallKind, End, EndUser, Response, Run, Scenario, Step};
-use mx_aggregation::{AggregationWindow, decide, earliest_aggregation};
+use mx_aggregation::{AggregationWindow, decide_with, earliest_aggregation};
 use mx_aggregation::{Decision, NextAction};
 
 use crate::lifecycle::LifecycleEvent;
@@ -30,7 +30,8 @@ enum Next {
 /// Runs the service against a simulated MX holding `start` at `now`, under `policy`.
 ///
 /// The loop: MX acts on its own up to the current time; the service reads the member,
-/// calls [`decide`], and responds (see the module's table); time moves to the next read.
+/// calls [`decide_with`](mx_aggregation::decide_with) with the scenario's end user, and
+/// responds (see the module's table); time moves to the next read.
 /// The run ends with `read_data` (cooperative end user), `stop`, the horizon or
 /// [`STEP_LIMIT`].
 pub fn simulate(
@@ -56,7 +57,11 @@ pub fn simulate(
         let node = mx.node();
         let (member, read) = mx.read();
         run.calls.push(read);
-        let decision = decide(&member, t, policy);
+        let situation = match scenario.end_user {
+            EndUser::Cooperative => mx_aggregation::EndUser::Present,
+            EndUser::Absent => mx_aggregation::EndUser::Absent,
+        };
+        let decision = decide_with(&member, t, policy, situation);
         let (response, next) = respond(&mut mx, &mut run, &member, decision, t, policy, scenario);
         run.steps.push(Step {
             at: t,
@@ -104,10 +109,13 @@ fn respond(
         ),
         NextAction::ReadData { .. } => (Response::ReadData, Next::End(End::ReadData)),
         NextAction::Stop => (Response::Stopped, Next::End(End::Stop)),
+        // The simulated service reads the member in full at the next allowed read.
+        NextAction::ReadMember => (Response::Polled, after_a_call),
         NextAction::AnswerMfa
         | NextAction::UpdateCredentials
         | NextAction::Aggregate
         | NextAction::ResolveAtInstitution
+        | NextAction::AuthorizeOauth
             if absent =>
         {
             (
@@ -120,6 +128,11 @@ fn respond(
             (Response::Performed(CallKind::Resume), after_a_call)
         }
         NextAction::UpdateCredentials => {
+            run.calls.push(mx.update_credentials());
+            (Response::Performed(CallKind::UpdateMember), after_a_call)
+        }
+        // The simulated members are not OAuth members; re-authorizing one updates it.
+        NextAction::AuthorizeOauth => {
             run.calls.push(mx.update_credentials());
             (Response::Performed(CallKind::UpdateMember), after_a_call)
         }
