@@ -34,7 +34,7 @@ impl ThrottleFrom {
     pub const fn describe(self) -> &'static str {
         match self {
             Self::Success => "successful aggregation-type job",
-            Self::AnyJob => "aggregation-type job started",
+            Self::AnyJob => "aggregation-type job's start or success",
         }
     }
 }
