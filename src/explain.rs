@@ -17,6 +17,7 @@ use crate::engine::{AggregationWindow, earliest_aggregation};
 use crate::error_code::ErrorCode;
 use crate::payload::PayloadKind;
 use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
+use crate::quote::Escaped;
 use crate::reason::Reason;
 use crate::snapshot::MemberSnapshot;
 use crate::timestamp::Rfc3339;
@@ -89,7 +90,8 @@ impl fmt::Display for Explanation<'_> {
         let Decision { action, reason } = self.decision;
         let kind = action.kind();
         if let Some(guid) = self.guid {
-            line(f, "member", format_args!("{guid}"))?;
+            // The GUID comes from the input: escaped, so it cannot drive the terminal.
+            line(f, "member", format_args!("{}", Escaped(guid)))?;
         }
         let who = if kind.requires_end_user() {
             "needs the end user"

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::quote::{Float, Shortened};
+
 /// One JSON value of a field the engine reads, borrowed from the input where possible.
 /// Arrays and objects are skipped, keeping only their size or kind.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,19 +23,16 @@ pub(crate) enum JsonValue<'a> {
 }
 
 impl fmt::Display for JsonValue<'_> {
-    /// Writes the value as JSON for an error message; strings longer than 60 characters
-    /// are cut, so a huge field cannot flood a log line.
+    /// Writes the value as sent, for an error message: strings quoted and cut after 60
+    /// characters ([`Shortened`]), numbers that are not 64-bit integers as [`Float`] does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Null => f.write_str("null"),
             Self::Bool(b) => write!(f, "{b}"),
             Self::Integer(i) => write!(f, "{i}"),
-            Self::BigInteger(u) => write!(f, "{u}"),
-            Self::Float(x) => write!(f, "{x}"),
-            Self::Str(s) => match s.char_indices().nth(60) {
-                Some((cut, _)) => write!(f, "{:?}…", &s[..cut]),
-                None => write!(f, "{s:?}"),
-            },
+            Self::BigInteger(u) => write!(f, "{u} (beyond 64-bit signed integers)"),
+            Self::Float(x) => write!(f, "{}", Float(*x)),
+            Self::Str(s) => write!(f, "{}", Shortened(s)),
             Self::Array(_) => f.write_str("an array"),
             Self::Object => f.write_str("an object"),
         }

@@ -52,7 +52,8 @@
 //!   duty, from the one table behind [`ActionKind::duty`].
 //! - [`Decision::explain`]: the decision in words a person can act on.
 //! - [`batch`]: one line of JSON Lines in, one decision or error line out, IO-free: the
-//!   code path of `mx-aggregation batch`.
+//!   code path of `mx-aggregation batch`; [`lines`] cuts the input into chunks of whole
+//!   lines for it, without IO.
 //! - [`Source`]: the MX documentation every rule cites, by key; `docs/sources.md` lists
 //!   them with their URLs.
 //!
@@ -72,10 +73,12 @@ mod engine;
 mod error_code;
 mod explain;
 mod json_value;
+pub mod lines;
 mod member_error;
 mod member_json;
 mod payload;
 mod policy;
+mod quote;
 mod reason;
 mod situation;
 mod snapshot;

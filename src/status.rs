@@ -172,8 +172,8 @@ impl fmt::Display for SeedList {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnknownStatus {
     /// The string is not one of MX's 22 statuses (the comparison is exact and case-sensitive,
-    /// as MX always sends upper case).
-    #[error("unknown connection_status {0:?}")]
+    /// as MX always sends upper case). The message quotes at most 60 characters of it.
+    #[error("unknown connection_status {}", crate::quote::Shortened(.0))]
     Name(String),
     /// The integer is not one of MX's ids 0–21.
     #[error("unknown connection_status_id {0}")]

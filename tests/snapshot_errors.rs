@@ -51,7 +51,7 @@ fn bad_timestamps_name_the_field() {
     );
     assert_eq!(
         error(&member(r#""aggregated_at": 18446744073709551615"#)),
-        "aggregated_at: expected RFC 3339 or Unix seconds, got 18446744073709551615"
+        "aggregated_at: expected RFC 3339 or Unix seconds, got 18446744073709551615 (beyond 64-bit signed integers)"
     );
 }
 

@@ -13,6 +13,13 @@ use super::{Completion, DecideArgs, Format};
 /// nothing on standard output.
 pub(super) fn run(args: &DecideArgs) -> Result<Completion, CliError> {
     let mut input = Input::open(&args.input)?;
+    if input.is_terminal() {
+        // Someone typed `decide` without a file: say what it is waiting for.
+        let _ = writeln!(
+            std::io::stderr(),
+            "mx-aggregation decide: waiting for one member's JSON on standard input; end it with Ctrl-D (or give a FILE)"
+        );
+    }
     let bytes = input.read_all()?;
     let bad_member = |error| CliError::BadMember {
         input: input.name.clone(),

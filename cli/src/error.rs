@@ -15,6 +15,14 @@ pub(crate) enum CliError {
         /// Why, in the library's words.
         error: SnapshotError,
     },
+    /// `decide`'s input is longer than the limit; it was not read to its end.
+    #[error("{input}: input larger than {} MiB ({limit} bytes, not counting a byte-order mark and a final line ending): refused", limit >> 20)]
+    TooLarge {
+        /// The file name, or `standard input`.
+        input: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The input could not be opened or read.
     #[error("cannot read {input}: {error}")]
     Read {
@@ -37,9 +45,15 @@ impl CliError {
     /// 65 (`EX_DATAERR`) for bad data, 1 for IO errors.
     pub(crate) fn exit_status(&self) -> u8 {
         match self {
-            Self::BadMember { .. } => super::EXIT_DATA_ERROR,
+            Self::BadMember { .. } | Self::TooLarge { .. } => super::EXIT_DATA_ERROR,
             Self::Read { .. } | Self::Write { .. } => 1,
         }
+    }
+
+    /// The reader of standard output went away (`batch … | head -1`): not an error to
+    /// report, as for any Unix filter.
+    pub(crate) fn is_broken_pipe(&self) -> bool {
+        matches!(self, Self::Write { error, .. } if error.kind() == io::ErrorKind::BrokenPipe)
     }
 
     /// A write to standard output failed.

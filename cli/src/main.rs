@@ -21,6 +21,7 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use error::CliError;
 use mx_aggregation::{EndUser, MX_MIN_POLL_INTERVAL, Policy, parse_mx_timestamp};
 
 use std::time::Duration;
@@ -79,6 +80,10 @@ struct BatchArgs {
     /// The JSON Lines file, one member per line; `-` reads standard input.
     #[arg(value_name = "FILE|-", default_value = "-")]
     input: PathBuf,
+    /// Threads deciding lines; the output is the same for any number. 1 reads, decides and
+    /// writes on one thread. Default: the number of available cores; at most 64.
+    #[arg(long, value_name = "N")]
+    threads: Option<std::num::NonZeroUsize>,
     #[command(flatten)]
     decision: DecisionArgs,
 }
@@ -206,8 +211,15 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            // --help and --version come here too, with exit status 0.
-            let _ = error.print();
+            // --help and --version come here too, with exit status 0, and print on
+            // standard output: a failed write there (`--help > /dev/full`) is an error.
+            let printed = error.print().and_then(|()| std::io::stdout().flush());
+            if let Err(io_error) = printed
+                && !error.use_stderr()
+            {
+                let _ = writeln!(std::io::stderr(), "error: {}", CliError::stdout(io_error));
+                return ExitCode::from(1);
+            }
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
@@ -218,6 +230,9 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(Completion::Done) => ExitCode::SUCCESS,
+        // The reader of the output stopped reading (`batch … | head -1`): it has what it
+        // wanted. Exit quietly with success, as Unix filters do.
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Ok(Completion::SomeUndecided) => ExitCode::from(EXIT_DATA_ERROR),
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "error: {error}");

@@ -4,10 +4,6 @@
 use std::io::{self, Write as _};
 use std::time::{Duration, Instant};
 
-/// Lines between two looks at the clock: reading it on every line would cost more than
-/// deciding the line.
-const LINES_PER_CHECK: u64 = 4096;
-
 /// How often the counter is redrawn.
 const REDRAW_EVERY: Duration = Duration::from_millis(200);
 
@@ -31,12 +27,10 @@ impl Progress {
         }
     }
 
-    /// Called after each line; redraws now and then.
+    /// Called after each chunk of lines (reading the clock per line would cost more than
+    /// deciding the line); redraws now and then.
     pub(crate) fn tick(&mut self, lines: u64, bytes: u64) {
-        if !self.enabled
-            || !lines.is_multiple_of(LINES_PER_CHECK)
-            || self.last_drawn.elapsed() < REDRAW_EVERY
-        {
+        if !self.enabled || self.last_drawn.elapsed() < REDRAW_EVERY {
             return;
         }
         self.last_drawn = Instant::now();
@@ -78,7 +72,7 @@ mod tests {
     fn a_disabled_counter_never_draws() {
         let mut progress = Progress::new(false, None);
         progress.last_drawn -= REDRAW_EVERY;
-        progress.tick(LINES_PER_CHECK, 1);
+        progress.tick(4096, 1);
         assert!(!progress.drawn);
     }
 }

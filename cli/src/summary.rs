@@ -13,6 +13,8 @@ pub(crate) struct Tally {
     decided: [u64; ActionKind::ALL.len()],
     /// Lines that could not be decided.
     pub(crate) failed: u64,
+    /// The number of the last line counted: lines read, blank ones included.
+    pub(crate) lines: u64,
 }
 
 impl Tally {
@@ -28,6 +30,15 @@ impl Tally {
             }
             LineOutcome::Failed => self.failed += 1,
         }
+    }
+
+    /// Adds the counts of a later part of the input.
+    pub(crate) fn add(&mut self, later: &Self) {
+        for (total, count) in self.decided.iter_mut().zip(later.decided) {
+            *total += count;
+        }
+        self.failed += later.failed;
+        self.lines = self.lines.max(later.lines);
     }
 
     /// The summary of a run that read `lines` input lines.

@@ -62,3 +62,37 @@ pub fn one_error_line(run: &Run) -> &str {
     line.strip_prefix("error: ")
         .unwrap_or_else(|| panic!("starts with error: {run:?}"))
 }
+/// A file under the target directory's scratch space, removed when dropped; unique per
+/// process and per call, so tests running in parallel do not share one.
+pub struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    /// Writes `bytes` into a new file whose name ends with `name`.
+    pub fn with(name: &str, bytes: &[u8]) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        let path = dir.join(format!("{}-{n}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Self(path)
+    }
+
+    /// Where the file is.
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// The path as text, for a command line.
+    pub fn arg(&self) -> &str {
+        self.0
+            .to_str()
+            .expect("the target directory's path is UTF-8")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

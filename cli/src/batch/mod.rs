@@ -1,0 +1,85 @@
+//! `mx-aggregation batch [FILE|-]`: JSON Lines in, JSON Lines out, in bounded memory.
+//!
+//! The input is read in blocks of [`READ_BYTES`] and cut into chunks of whole lines by
+//! [`mx_aggregation::lines::Chunker`]; every line of a chunk goes through
+//! [`mx_aggregation::batch::triage_line`] ([`decide_chunk`]), so this module and its two
+//! drivers only move bytes:
+//!
+//! - [`single`] (`--threads 1`): read, decide, write, on one thread;
+//! - [`threads`] (`--threads N`): a reader thread, N deciding threads and the writer on
+//!   the main thread, output in input order, a bounded number of chunks in flight.
+//!
+//! Both write whatever is decided before they read again, so a line that arrives alone
+//! (`tail -f members.jsonl | mx-aggregation batch`) is answered at once, while a large
+//! input is still written in large blocks.
+
+mod single;
+mod threads;
+
+use std::io::{self, IsTerminal as _, Write as _};
+
+use mx_aggregation::batch::{overlong_line, triage_line};
+use mx_aggregation::lines::{Chunk, Line, MAX_LINE_BYTES};
+use mx_aggregation::{EndUser, Policy};
+
+use chrono::{DateTime, Utc};
+
+use super::error::CliError;
+use super::input::Input;
+use super::progress::Progress;
+use super::summary::Tally;
+use super::{BatchArgs, Completion};
+
+/// How much is read at once: large enough that system calls and hand-offs between threads
+/// cost little, small enough that a few chunks in flight stay a few MiB.
+const READ_BYTES: usize = 1 << 20;
+
+/// More deciding threads than this are not started: each holds chunks in flight, and no
+/// machine this runs on gains from more.
+const MAX_THREADS: usize = 64;
+
+/// Decides every line of the input and writes one output line per non-blank line.
+pub(super) fn run(args: &BatchArgs) -> Result<Completion, CliError> {
+    let now = args.decision.now();
+    let policy = args.decision.policy();
+    let end_user = args.decision.end_user();
+    let input = Input::open(&args.input)?;
+    let progress = Progress::new(io::stderr().is_terminal(), input.len);
+    let threads = args
+        .threads
+        .map_or_else(
+            || std::thread::available_parallelism().map_or(1, usize::from),
+            usize::from,
+        )
+        .min(MAX_THREADS);
+    let tally = if threads <= 1 {
+        single::run(input, now, &policy, end_user, progress)?
+    } else {
+        threads::run(input, threads, now, policy, end_user, progress)?
+    };
+    let _ = write!(io::stderr(), "{}", tally.summary(tally.lines));
+    Ok(if tally.failed > 0 {
+        Completion::SomeUndecided
+    } else {
+        Completion::Done
+    })
+}
+
+/// Decides every line of `chunk`, appending the output lines to `out`, and counts them.
+fn decide_chunk(
+    chunk: &Chunk,
+    now: DateTime<Utc>,
+    policy: &Policy,
+    end_user: EndUser,
+    out: &mut Vec<u8>,
+    tally: &mut Tally,
+) {
+    for (line_no, line) in chunk.lines() {
+        let outcome = match line {
+            Line::Text(text) => triage_line(text, line_no, now, policy, end_user, out),
+            Line::TooLong => overlong_line(line_no, MAX_LINE_BYTES, out),
+        };
+        tally.count(outcome);
+        tally.lines = line_no;
+    }
+}
