@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::faults::{FaultPlan, WebhookFaults};
+
 /// Where MX's 3-hour throttle window starts.
 ///
 /// MX's sources disagree: "you cannot run a new aggregation within three hours of a
@@ -25,6 +27,16 @@ pub enum ThrottleFrom {
     /// `aggregated_at` (or at the latest success, when that is later).
     #[default]
     AnyJob,
+}
+
+impl ThrottleFrom {
+    /// Where the window starts, in words.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::Success => "successful aggregation-type job",
+            Self::AnyJob => "aggregation-type job's start or success",
+        }
+    }
 }
 
 /// Everything an emulator needs to start.
@@ -68,8 +80,16 @@ pub struct Config {
     pub webhook_retries: u32,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
-    /// Seeds the generator of GUIDs, so two runs with the same requests give the same GUIDs.
+    /// Seeds the generator of GUIDs and the fault plans' draws, so two runs with the same
+    /// requests give the same GUIDs and the same faults.
     pub seed: u64,
+    /// More tenants besides `client_id`/`api_key`: (client id, API key) pairs, each with
+    /// its own users, members, clock, faults and outbox.
+    pub tenants: Vec<(String, String)>,
+    /// The fault plan each tenant starts with (and returns to on `POST /emulator/reset`).
+    pub faults: FaultPlan,
+    /// Faults injected into webhook deliveries.
+    pub webhook_faults: WebhookFaults,
 }
 
 impl Config {
@@ -95,6 +115,9 @@ impl Config {
             webhook_retries: 12,
             max_body_bytes: 64 * 1024,
             seed: 0x6d78_656d_756c_6174,
+            tenants: Vec::new(),
+            faults: FaultPlan::default(),
+            webhook_faults: WebhookFaults::default(),
         }
     }
 }

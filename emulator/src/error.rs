@@ -43,9 +43,11 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        json(
+        let rule = format!("{}: {}", self.status.as_u16(), self.message);
+        let response = json(
             self.status,
             &serde_json::json!({ "error": { "message": self.message } }),
-        )
+        );
+        crate::explain::with_rule(response, &rule)
     }
 }

@@ -8,6 +8,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::ConnectionStatus;
 
+use crate::explain::TraceEntry;
 use crate::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
 use crate::lifecycle::{self, Guard, LifecycleEvent as E, Node};
 use crate::member::{Challenge, Job, JobKind, Member, Stage};
@@ -17,8 +18,15 @@ use crate::world::Ctx;
 
 /// Moves `member` along the edge `event` → `to`, recording it when the model lacks it.
 pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, event: E, to: Node) {
-    let on_model = lifecycle::targets(member.node, event).any(|edge| edge.to == to);
-    if !on_model {
+    let edge = lifecycle::targets(member.node, event).find(|edge| edge.to == to);
+    member.trace.push(TraceEntry {
+        at: now,
+        from: member.node,
+        event,
+        to,
+        edge,
+    });
+    if edge.is_none() {
         cx.off_model.push(format!(
             "{}: {} --{}--> {}",
             member.guid, member.node, event, to
@@ -29,7 +37,7 @@ pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, even
         member.status = Some(status);
         if status.is_end_user_actionable() && cx.rules.webhooks {
             let body = webhooks::connection_status(member, status);
-            cx.outbox.push(body, None, now);
+            cx.queue_webhook(body, None, now);
         }
     }
 }
@@ -77,12 +85,14 @@ pub(crate) fn start(
     cx.record_throttle(member);
 }
 
-/// When MX next moves `member` on its own: the running job's next step, or the daily
-/// background aggregation when MX would start one.
-pub(crate) fn next_event(member: &Member, cx: &Ctx) -> Option<DateTime<Utc>> {
+/// When MX next moves `member` on its own, if that is due by `t`: the running job's next
+/// step, or the daily background aggregation when MX would start one. The cheap time
+/// comparison comes first: every request asks this of every member.
+pub(crate) fn due_by(member: &Member, cx: &Ctx, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
     match &member.job {
-        Some(job) => Some(job.next_at),
-        None => background_allowed(member, cx).then_some(member.next_background_at),
+        Some(job) => (job.next_at <= t).then_some(job.next_at),
+        None => (member.next_background_at <= t && background_allowed(member, cx))
+            .then_some(member.next_background_at),
     }
 }
 
@@ -196,7 +206,7 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
     if cx.rules.webhooks && job.kind != JobKind::Identification {
         let body = webhooks::member_data_updated(member, job, now);
         let payload = member.callback_payload.clone();
-        cx.outbox.push(body, payload, now);
+        cx.queue_webhook(body, payload, now);
     }
 }
 

@@ -18,12 +18,19 @@
 //! # Ok(()) }
 //! ```
 //!
+//! As a test kit it adds deterministic runs (`Config::seed`, `Config::real_time = false`),
+//! isolated tenants (`Config::tenants`, `POST /emulator/reset`), fault plans
+//! ([`FaultPlan`], `POST /emulator/faults`), webhook faults and an outbox
+//! (`GET /emulator/webhooks`), and an explanation on every answer (`X-Emulator-Rule`, and
+//! `GET /emulator/members/{member}/trace`); [`Emulator`] shows a test using them.
+//!
 //! # Where things are
 //! - [`server`]: the gate (401, 406, 429), the routes, [`Emulator`] and [`router`].
 //! - `routes`: one file per group of MX endpoints; `world` and `jobs`: the state and the
 //!   member's moves on the lifecycle model; `clock`: the virtual clock; `webhooks`: the
 //!   payloads and their delivery with retries.
 //! - [`mxbank`] and [`institutions`]: MX Bank's test credentials and the test institutions.
+//! - [`faults`]: fault plans; `explain`: the `X-Emulator-Rule` header and member traces.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -33,6 +40,8 @@ mod auth;
 mod clock;
 mod config;
 mod error;
+mod explain;
+pub mod faults;
 mod ids;
 pub mod institutions;
 mod jobs;
@@ -52,4 +61,5 @@ pub(crate) use mx_aggregation_tooling::lifecycle;
 
 pub use config::{Config, ThrottleFrom};
 pub use error::ApiError;
-pub use server::{Emulator, router};
+pub use faults::{FaultPlan, FaultRule, Step, WebhookFaults};
+pub use server::{Emulator, TenantHandle, router};

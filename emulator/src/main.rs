@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, ValueEnum};
-use mx_emulator::{Config, Emulator, ThrottleFrom};
+use std::path::PathBuf;
+
+use mx_emulator::{Config, Emulator, FaultPlan, ThrottleFrom, WebhookFaults};
 
 /// An offline MX Platform API for testing MX integrations.
 #[derive(Debug, Parser)]
@@ -45,6 +47,39 @@ struct Args {
     /// Start the virtual clock at this RFC 3339 time instead of now.
     #[arg(long)]
     start_at: Option<DateTime<Utc>>,
+    /// Seed of the GUIDs and of the fault plans' draws: the same seed and requests give
+    /// the same answers.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Freeze the virtual clock: jobs move only when `POST /emulator/clock` advances it.
+    #[arg(long)]
+    frozen: bool,
+    /// Another tenant, `CLIENT_ID:API_KEY`, with its own data, clock, faults and outbox
+    /// (repeatable).
+    #[arg(long = "tenant", value_name = "ID:KEY", value_parser = tenant)]
+    tenants: Vec<(String, String)>,
+    /// A fault plan (JSON) every tenant starts with.
+    #[arg(long, value_name = "FILE")]
+    faults: Option<PathBuf>,
+    /// The chance (0 to 1) that a webhook is dropped.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    webhook_drop: f64,
+    /// The chance (0 to 1) that a delivered webhook is sent twice.
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    webhook_duplicate: f64,
+    /// Seconds of virtual time each webhook waits before its first attempt.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    webhook_delay_secs: u64,
+    /// Send the webhooks due together newest first (each held a second at least).
+    #[arg(long)]
+    webhook_reorder: bool,
+}
+
+fn tenant(text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((id, key)) if !id.is_empty() && !key.is_empty() => Ok((id.to_owned(), key.to_owned())),
+        _ => Err(format!("expected CLIENT_ID:API_KEY, got {text:.60}")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -70,6 +105,37 @@ async fn main() -> ExitCode {
         Throttle::AnyJob => ThrottleFrom::AnyJob,
     };
     config.start_at = args.start_at;
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    config.real_time = !args.frozen;
+    config.tenants = args.tenants;
+    config.webhook_faults = WebhookFaults {
+        drop: args.webhook_drop,
+        duplicate: args.webhook_duplicate,
+        delay_seconds: args.webhook_delay_secs,
+        reorder: args.webhook_reorder,
+    };
+    if let Some(path) = &args.faults {
+        let plan = std::fs::read_to_string(path)
+            .map_err(|error| error.to_string())
+            .and_then(|text| FaultPlan::from_json(&text).map_err(|error| error.to_string()));
+        match plan {
+            Ok(plan) => config.faults = plan,
+            Err(error) => {
+                eprintln!("mx-emulator: fault plan {}: {error}", path.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let probabilities = FaultPlan {
+        rules: Vec::new(),
+        webhooks: Some(config.webhook_faults.clone()),
+    };
+    if let Err(error) = probabilities.check() {
+        eprintln!("mx-emulator: {error}");
+        return ExitCode::FAILURE;
+    }
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
         Err(error) => {

@@ -36,6 +36,15 @@ pub(crate) enum JobKind {
 }
 
 impl JobKind {
+    /// The call that starts it, for explanations.
+    pub(crate) const fn call(self) -> &'static str {
+        match self {
+            Self::Aggregation => "aggregation",
+            Self::Verification => "verification",
+            Self::Identification => "identification",
+        }
+    }
+
     /// The `type` of the webhook MX sends when the job completes.
     pub(crate) const fn webhook_type(self) -> &'static str {
         match self {
@@ -112,6 +121,8 @@ pub(crate) struct Member {
     pub(crate) next_background_at: DateTime<Utc>,
     pub(crate) denials_in_a_row: u32,
     pub(crate) failures_in_a_row: u32,
+    /// Every transition, for `GET /emulator/members/{member}/trace`.
+    pub(crate) trace: Vec<crate::explain::TraceEntry>,
 }
 
 impl Member {

@@ -68,6 +68,12 @@ fn segment() -> impl Strategy<Value = String> {
         Just("credentials".to_owned()),
         Just("emulator".to_owned()),
         Just("clock".to_owned()),
+        Just("faults".to_owned()),
+        Just("reset".to_owned()),
+        Just("webhooks".to_owned()),
+        Just("redeliver".to_owned()),
+        Just("trace".to_owned()),
+        Just("1".to_owned()),
         Just("oauth".to_owned()),
         Just("authorize".to_owned()),
         Just("%FF%FE".to_owned()),
@@ -91,6 +97,8 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         Just(br#"{"advance_seconds": 18446744073709551615}"#.to_vec()),
         Just(br#"{"advance_seconds": -1}"#.to_vec()),
         Just(vec![b'['; 5000]),
+        Just(br#"{"rules": [{"call": "aggregate", "sequence": [500, "normal"]}], "webhooks": {"drop": 2}}"#.to_vec()),
+        Just(br#"{"rules": [{"path": "/users/*", "probability": 0.5, "answer": {"status": 429, "retry_after": 99999999999}}]}"#.to_vec()),
         "\\PC{0,80}".prop_map(String::into_bytes),
     ]
 }

@@ -1,20 +1,27 @@
-//! The emulator's control plane: `POST /emulator/clock {"advance_seconds": N}` moves the
-//! virtual clock N seconds forward (0 reads it) and answers `{"now": RFC 3339}`.
+//! The emulator's control plane, per tenant: `POST /emulator/clock {"advance_seconds": N}`
+//! moves the virtual clock N seconds forward (0 reads it) and answers `{"now": RFC 3339}`;
+//! `POST /emulator/reset`; `GET`/`POST`/`DELETE /emulator/faults`; `GET
+//! /emulator/webhooks` and `POST /emulator/webhooks/{id}/redeliver`; `GET
+//! /emulator/members/{member}/trace`.
 
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::Path;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::PathRejection;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Answer, parse};
+use super::{Answer, parse, path_error};
 use crate::error::ApiError;
+use crate::explain::TraceEntry;
+use crate::faults::FaultPlan;
 use crate::respond;
-use crate::server::App;
+use crate::server::Tenant;
 use crate::views;
+use crate::webhooks::Delivery;
 
 #[derive(Debug, Deserialize)]
 struct Advance {
@@ -22,7 +29,7 @@ struct Advance {
 }
 
 /// Moves the clock and plays everything due by the new time.
-pub(crate) async fn clock(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Answer {
+pub(crate) async fn clock(Tenant(app): Tenant, body: Result<Bytes, BytesRejection>) -> Answer {
     let Advance { advance_seconds } = parse(body)?;
     let now = {
         let mut world = app.lock();
@@ -40,5 +47,129 @@ pub(crate) async fn clock(State(app): State<App>, body: Result<Bytes, BytesRejec
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "now": views::rfc3339(now) }),
+    ))
+}
+
+/// `POST /emulator/reset`: forgets the tenant's users, members, throttle records, outbox
+/// and faults, and restarts its clock. Other tenants are untouched.
+pub(crate) async fn reset(Tenant(app): Tenant) -> Answer {
+    app.reset();
+    let now = app.lock().tick();
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "reset": true, "now": views::rfc3339(now) }),
+    ))
+}
+
+/// `GET /emulator/faults`: the plan and, per rule, the requests it matched and the faults
+/// it answered.
+pub(crate) async fn faults(Tenant(app): Tenant) -> Answer {
+    let world = app.lock();
+    let faults = &world.cx.faults;
+    let rules: Vec<_> = faults
+        .plan
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            json!({
+                "rule": rule,
+                "matched": faults.matched.get(i).copied().unwrap_or(0),
+                "fired": faults.fired.get(i).copied().unwrap_or(0),
+            })
+        })
+        .collect();
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "rules": rules, "webhooks": faults.webhooks }),
+    ))
+}
+
+/// `POST` (or `PUT`) `/emulator/faults`: replaces the plan; 400 when it cannot be played.
+pub(crate) async fn load_faults(
+    Tenant(app): Tenant,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let bytes =
+        body.map_err(|rejection| ApiError::new(rejection.status(), rejection.body_text()))?;
+    let text = std::str::from_utf8(&bytes)
+        .map_err(|_| ApiError::bad_request("the fault plan is not UTF-8"))?;
+    let plan =
+        FaultPlan::from_json(text).map_err(|error| ApiError::bad_request(error.to_string()))?;
+    let count = plan.rules.len();
+    app.lock().cx.faults.load(plan);
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "rules_loaded": count }),
+    ))
+}
+
+/// `DELETE /emulator/faults`: no more faults (webhook faults set by flags stay).
+pub(crate) async fn clear_faults(Tenant(app): Tenant) -> Answer {
+    app.lock().cx.faults.load(FaultPlan::default());
+    Ok(respond::json(StatusCode::OK, &json!({ "rules_loaded": 0 })))
+}
+
+/// `GET /emulator/webhooks`: every webhook queued, its state (`pending`, `delivered`,
+/// `dropped`, `given_up`) and each attempt's outcome, oldest first.
+pub(crate) async fn webhooks(Tenant(app): Tenant) -> Answer {
+    let mut world = app.lock();
+    world.tick();
+    let list: Vec<_> = world
+        .cx
+        .outbox
+        .deliveries
+        .iter()
+        .map(Delivery::view)
+        .collect();
+    Ok(respond::json(StatusCode::OK, &json!({ "webhooks": list })))
+}
+
+/// `POST /emulator/webhooks/{id}/redeliver`: sends webhook `id` again now, whatever
+/// became of it.
+pub(crate) async fn redeliver(
+    Tenant(app): Tenant,
+    path: Result<Path<u64>, PathRejection>,
+) -> Answer {
+    let Path(id) = path.map_err(path_error)?;
+    let answer = {
+        let mut world = app.lock();
+        let now = world.tick();
+        if !world.cx.outbox.redeliver(id, now) {
+            return Err(ApiError::not_found("no webhook with this id"));
+        }
+        let view = world
+            .cx
+            .outbox
+            .deliveries
+            .iter()
+            .find(|d| d.id == id)
+            .map(Delivery::view);
+        respond::json(StatusCode::ACCEPTED, &json!({ "webhook": view }))
+    };
+    app.wake.notify_one();
+    Ok(answer)
+}
+
+/// `GET /emulator/members/{member}/trace`: each transition of the member with the
+/// lifecycle edge (its basis tag and guard) and the edge's source.
+pub(crate) async fn trace(
+    Tenant(app): Tenant,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer {
+    let Path(guid) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let member = world
+        .member(&guid)
+        .ok_or_else(|| ApiError::not_found("member not found"))?;
+    let trace: Vec<_> = member.trace.iter().map(TraceEntry::view).collect();
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({
+            "member_guid": member.guid,
+            "connection_status": member.status.map(mx_aggregation::ConnectionStatus::as_str),
+            "trace": trace,
+        }),
     ))
 }

@@ -5,22 +5,24 @@
 //! aggregation is asked for within the throttle window (nothing starts: `aggregated_at`
 //! stays); 409 when a job of another kind runs. SPEC25 declares `/verify` 200.
 
+use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 
 use super::{Answer, callback_payload, member_answer, member_guid, path_error};
 use crate::error::ApiError;
+use crate::explain::with_rule;
 use crate::jobs;
 use crate::lifecycle::LifecycleEvent as E;
 use crate::member::JobKind;
 use crate::mxbank::Outcome;
-use crate::server::App;
+use crate::server::Tenant;
+use crate::views;
 use crate::world::World;
 
 /// `POST …/aggregate`: a standard aggregation.
 pub(crate) async fn aggregate(
-    app: State<App>,
+    app: Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Answer {
@@ -29,7 +31,7 @@ pub(crate) async fn aggregate(
 
 /// `POST …/verify`: instant account verification.
 pub(crate) async fn verify(
-    app: State<App>,
+    app: Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Answer {
@@ -38,7 +40,7 @@ pub(crate) async fn verify(
 
 /// `POST …/identify`: account owner identification.
 pub(crate) async fn identify(
-    app: State<App>,
+    app: Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Answer {
@@ -46,7 +48,7 @@ pub(crate) async fn identify(
 }
 
 async fn run(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: &HeaderMap,
     kind: JobKind,
@@ -67,17 +69,26 @@ async fn run(
         member.callback_payload = callback;
     }
     let accepted = StatusCode::ACCEPTED;
+    let call = kind.call();
     if let Some(job) = &member.job {
         if job.kind == kind {
-            return member_answer(&world, &guid, accepted);
+            let rule = format!(
+                "202: an {call} is already running ({}); nothing new starts",
+                job.guid
+            );
+            return explained(member_answer(&world, &guid, accepted), &rule);
         }
-        return Err(ApiError::conflict(
-            "a job of another kind is running on this member",
-        ));
+        let running = job.kind.call();
+        return Err(ApiError::conflict(format!(
+            "a job of another kind ({running}) is running on this member"
+        )));
     }
     // An OAuth member the end user has not authorized has nothing to log in with.
     if member.is_oauth && !member.oauth_authorized {
-        return member_answer(&world, &guid, accepted);
+        return explained(
+            member_answer(&world, &guid, accepted),
+            "202: the end user has not authorized this OAuth member; nothing starts",
+        );
     }
     // The model's edge for the call: `aggregate`, or the aggregation after the end user
     // resolved things at the institution. Without one (a member that needs credentials,
@@ -86,10 +97,22 @@ async fn run(
         .into_iter()
         .find(|event| jobs::has_edge(member, *event))
     else {
-        return member_answer(&world, &guid, accepted);
+        let rule = format!(
+            "202: the lifecycle model has no aggregate edge from {}; nothing starts",
+            member.node
+        );
+        return explained(member_answer(&world, &guid, accepted), &rule);
     };
-    if kind == JobKind::Aggregation && cx.throttled_until(member, now).is_some() {
-        return member_answer(&world, &guid, accepted);
+    if kind == JobKind::Aggregation
+        && let Some(until) = cx.throttled_until(member, now)
+    {
+        let hours = cx.rules.throttle_window.num_minutes() as f64 / 60.0;
+        let rule = format!(
+            "202: inside the {hours}-hour window until {} (from the last {}); nothing starts",
+            views::rfc3339(until),
+            cx.rules.throttle_from.describe()
+        );
+        return explained(member_answer(&world, &guid, accepted), &rule);
     }
     let outcome = if member.is_oauth {
         Outcome::Connect
@@ -102,8 +125,17 @@ async fn run(
     } else {
         accepted
     };
-    let answer = member_answer(&world, &guid, started);
+    let rule = format!(
+        "{}: {call} started on the lifecycle edge {event}",
+        started.as_u16()
+    );
+    let answer = explained(member_answer(&world, &guid, started), &rule);
     drop(world);
     app.wake.notify_one();
     answer
+}
+
+/// `answer` with `X-Emulator-Rule: rule`.
+fn explained(answer: Answer, rule: &str) -> Answer {
+    answer.map(|response| with_rule(response, rule))
 }

@@ -1,8 +1,8 @@
 //! Members: create, list, read, update, delete, and read the status.
 
 use axum::body::Bytes;
+use axum::extract::Path;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -17,7 +17,7 @@ use crate::jobs;
 use crate::lifecycle::{LifecycleEvent as E, Node};
 use crate::member::{CredentialValue, JobKind, Member};
 use crate::respond;
-use crate::server::App;
+use crate::server::Tenant;
 use crate::views;
 use crate::webhooks;
 use crate::world::{ThrottleKey, World};
@@ -73,7 +73,7 @@ fn credentials_for(
 /// Creates a member; MX starts an aggregation by itself (202), unless the throttle window
 /// of an identical member is still open or the member uses OAuth (200).
 pub(crate) async fn create(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -150,13 +150,14 @@ pub(crate) async fn create(
         next_background_at: now,
         denials_in_a_row: 0,
         failures_in_a_row: 0,
+        trace: Vec::new(),
     };
     if !is_oauth && duplicate(&world, &member) {
         return Err(ApiError::conflict(
             "a member with this user, institution and credentials already exists",
         ));
     }
-    let status = if is_oauth {
+    let (status, rule) = if is_oauth {
         jobs::follow(
             &mut member,
             &mut world.cx,
@@ -169,7 +170,11 @@ pub(crate) async fn create(
             .oauth_tokens
             .insert(token.clone(), member.guid.clone());
         member.oauth_token = Some(token);
-        StatusCode::OK
+        (
+            StatusCode::OK,
+            "200: OAuth member created PENDING; it waits for the end user in the OAuth window"
+                .to_owned(),
+        )
     } else {
         jobs::follow(
             &mut member,
@@ -183,8 +188,19 @@ pub(crate) async fn create(
             member.aggregated_at = record.aggregated_at;
             member.successfully_aggregated_at = record.successfully_aggregated_at;
         }
-        if skip || world.cx.throttled_until(&member, now).is_some() {
-            StatusCode::OK
+        if skip {
+            (
+                StatusCode::OK,
+                "200: created with skip_aggregation; nothing starts".to_owned(),
+            )
+        } else if let Some(until) = world.cx.throttled_until(&member, now) {
+            (
+                StatusCode::OK,
+                format!(
+                    "200: created inside the throttle window of an identical member until {}; nothing starts",
+                    views::rfc3339(until)
+                ),
+            )
         } else {
             let outcome = jobs::outcome_of(&member);
             jobs::start(
@@ -195,13 +211,18 @@ pub(crate) async fn create(
                 JobKind::Aggregation,
                 outcome,
             );
-            StatusCode::ACCEPTED
+            (
+                StatusCode::ACCEPTED,
+                "202: created; MX starts an aggregation on the automatic_aggregation edge"
+                    .to_owned(),
+            )
         }
     };
     member_webhook(&mut world, &member, "created", now);
     let guid = member.guid.clone();
     world.insert_member(member);
-    let answer = member_answer(&world, &guid, status);
+    let answer = member_answer(&world, &guid, status)
+        .map(|response| crate::explain::with_rule(response, &rule));
     drop(world);
     app.wake.notify_one();
     answer
@@ -217,14 +238,13 @@ fn member_webhook(world: &mut World, member: &Member, action: &str, now: DateTim
         let body = webhooks::member_event(member, action);
         world
             .cx
-            .outbox
-            .push(body, member.callback_payload.clone(), now);
+            .queue_webhook(body, member.callback_payload.clone(), now);
     }
 }
 
 /// Lists a user's members, 25 a page by default.
 pub(crate) async fn list(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Answer {
@@ -252,7 +272,7 @@ pub(crate) async fn list(
 
 /// Reads a member.
 pub(crate) async fn read(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Answer {
     let Path((user, member)) = path.map_err(path_error)?;
@@ -264,7 +284,7 @@ pub(crate) async fn read(
 
 /// Reads a member's status.
 pub(crate) async fn status(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Answer {
     let Path((user, member)) = path.map_err(path_error)?;
@@ -283,7 +303,7 @@ pub(crate) async fn status(
 /// Updates a member. New credentials move it to `UPDATED` and MX aggregates it by itself;
 /// a job still running answers 409.
 pub(crate) async fn update(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -374,7 +394,7 @@ pub(crate) async fn update(
 /// Deletes a member (204). Its throttle window stays, for an identical member created
 /// again.
 pub(crate) async fn delete(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Answer {
     let Path((user, member)) = path.map_err(path_error)?;

@@ -2,8 +2,8 @@
 //! (405 when it is not, as MX's Nexus reference answers).
 
 use axum::body::Bytes;
+use axum::extract::Path;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -14,13 +14,13 @@ use crate::jobs;
 use crate::member::Stage;
 use crate::mxbank;
 use crate::respond;
-use crate::server::App;
+use crate::server::Tenant;
 use crate::views;
 use crate::world::World;
 
 /// The open challenges, or 204.
 pub(crate) async fn challenges(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Answer {
     let Path((user, member)) = path.map_err(path_error)?;
@@ -59,7 +59,7 @@ struct AnswerIn {
 
 /// Sends the end user's answers; the job goes on (202).
 pub(crate) async fn resume(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,

@@ -6,8 +6,8 @@
 //! MX: "create with `is_oauth: true`; load the one-time `oauth_window_uri`; standard
 //! aggregation starts after a successful OAuth" (<https://docs.mx.com/api/guides/oauth>).
 
+use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use mx_aggregation::ConnectionStatus;
@@ -20,13 +20,13 @@ use crate::lifecycle::{LifecycleEvent as E, Node};
 use crate::member::JobKind;
 use crate::mxbank::Outcome;
 use crate::respond;
-use crate::server::App;
+use crate::server::Tenant;
 use crate::views;
 use crate::world::World;
 
 /// A new single-use OAuth window URI for the member; the previous one stops working.
 pub(crate) async fn window_uri(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Answer {
     let Path((user, member)) = path.map_err(path_error)?;
@@ -61,7 +61,7 @@ pub(crate) async fn window_uri(
 
 /// The end user completes (or refuses) authorization in the OAuth window.
 pub(crate) async fn authorize(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Answer {

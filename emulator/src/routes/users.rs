@@ -1,8 +1,8 @@
 //! `POST /users`, `GET` and `DELETE /users/{user}`.
 
 use axum::body::Bytes;
+use axum::extract::Path;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{Answer, parse, path_error, user_guid};
 use crate::member::User;
 use crate::respond;
-use crate::server::App;
+use crate::server::Tenant;
 use crate::views;
 
 #[derive(Debug, Deserialize)]
@@ -28,7 +28,7 @@ struct NewUser {
 }
 
 /// Creates a user.
-pub(crate) async fn create(State(app): State<App>, body: Result<Bytes, BytesRejection>) -> Answer {
+pub(crate) async fn create(Tenant(app): Tenant, body: Result<Bytes, BytesRejection>) -> Answer {
     let Envelope { user } = parse(body)?;
     let mut world = app.lock();
     world.tick();
@@ -53,10 +53,7 @@ pub(crate) async fn create(State(app): State<App>, body: Result<Bytes, BytesReje
 }
 
 /// Reads a user.
-pub(crate) async fn read(
-    State(app): State<App>,
-    path: Result<Path<String>, PathRejection>,
-) -> Answer {
+pub(crate) async fn read(Tenant(app): Tenant, path: Result<Path<String>, PathRejection>) -> Answer {
     let Path(user) = path.map_err(path_error)?;
     let world = app.lock();
     let guid = user_guid(&world, &user)?;
@@ -66,7 +63,7 @@ pub(crate) async fn read(
 
 /// Deletes a user and its members.
 pub(crate) async fn delete(
-    State(app): State<App>,
+    Tenant(app): Tenant,
     path: Result<Path<String>, PathRejection>,
 ) -> Answer {
     let Path(user) = path.map_err(path_error)?;

@@ -52,6 +52,8 @@ pub struct Mx {
     pub base: String,
     pub http: reqwest::Client,
     pub emulator: Option<Emulator>,
+    pub client_id: String,
+    pub api_key: String,
 }
 
 impl Mx {
@@ -61,6 +63,19 @@ impl Mx {
             base: emulator.base_url().to_owned(),
             http: reqwest::Client::new(),
             emulator: Some(emulator),
+            client_id: CLIENT_ID.to_owned(),
+            api_key: API_KEY.to_owned(),
+        }
+    }
+
+    /// A client of the emulator at `base` with other credentials (another tenant).
+    pub fn at(base: &str, client_id: &str, api_key: &str) -> Self {
+        Self {
+            base: base.to_owned(),
+            http: reqwest::Client::new(),
+            emulator: None,
+            client_id: client_id.to_owned(),
+            api_key: api_key.to_owned(),
         }
     }
 
@@ -83,7 +98,7 @@ impl Mx {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base))
-            .basic_auth(CLIENT_ID, Some(API_KEY))
+            .basic_auth(&self.client_id, Some(&self.api_key))
             .header("Accept", "application/json")
             .header("Accept-Version", "v20250224");
         for (name, value) in extra {
@@ -262,4 +277,49 @@ async fn receive(
         answered,
     });
     StatusCode::from_u16(answered).unwrap()
+}
+
+/// The `mx-emulator` binary, running with `args` until dropped.
+pub struct Binary {
+    pub child: std::process::Child,
+    pub base: String,
+}
+
+impl Binary {
+    /// Starts the binary on a free port with `--client-id test-client --api-key test-key`
+    /// and `args`, and reads its base URL.
+    pub fn start(args: &[&str]) -> Self {
+        use std::io::{BufRead, BufReader};
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mx-emulator"))
+            .args([
+                "--addr",
+                "127.0.0.1:0",
+                "--client-id",
+                CLIENT_ID,
+                "--api-key",
+                API_KEY,
+            ])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line.trim().to_owned();
+        assert!(base.starts_with("http://127.0.0.1:"), "{line:?}");
+        Self { child, base }
+    }
+
+    pub fn client(&self) -> Mx {
+        Mx::at(&self.base, CLIENT_ID, API_KEY)
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
