@@ -2,42 +2,14 @@
 //! every status, flag, `is_oauth`, background flag, error code, payload kind, time bucket
 //! and end user. In its own test binary so the allocator is scoped.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::{EndUser, ErrorCode, MemberSnapshot, PayloadKind, Policy, decide_with};
 use mx_aggregation_tooling::matrix::{TimeBucket, reference_now, statuses_and_null};
 
-thread_local! {
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-/// Counts allocations made by the current thread, then defers to the system allocator.
-struct CountingAllocator;
-
-// SAFETY: every method forwards its arguments unchanged to `System`, which upholds
-// GlobalAlloc's contract; the counter is a thread-local Cell and never allocates.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.with(|n| n.set(n.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: CountingAllocator = CountingAllocator;
-
-fn allocations() -> u64 {
-    ALLOCATIONS.with(Cell::get)
-}
+use counting_alloc::allocations;
 
 #[test]
 fn decide_makes_no_heap_allocation() {
