@@ -23,7 +23,7 @@ use mx_aggregation::{
 };
 
 use crate::matrix::reference_now;
-use crate::time::{ceil_to_second, delta};
+use crate::time::delta;
 
 /// Target `member_json`: arbitrary bytes → parse → snapshot → decide.
 ///
@@ -488,10 +488,18 @@ pub fn check_invariants(
         .into_iter()
         .flatten()
         .max();
+        // In nanoseconds since the epoch, so a leap second (chrono keeps its extra second
+        // in the nanoseconds) counts as the second after it, as in POSIX time.
         start.map(|s| {
-            s.checked_add_signed(delta(policy.cooldown))
-                .and_then(ceil_to_second)
-                .filter(|end| end.timestamp() <= MAX_UNIX_SECONDS)
+            let start_ns = i128::from(s.timestamp()) * 1_000_000_000
+                + i128::from(s.timestamp_subsec_nanos());
+            let cooldown_ns = i128::try_from(policy.cooldown.as_nanos()).unwrap_or(i128::MAX);
+            let end_ns = start_ns.saturating_add(cooldown_ns);
+            let end_secs = end_ns.saturating_add(999_999_999).div_euclid(1_000_000_000);
+            i64::try_from(end_secs)
+                .ok()
+                .filter(|&end| end <= MAX_UNIX_SECONDS)
+                .and_then(|end| DateTime::from_timestamp(end, 0))
         })
     };
     let policy_end = window_end(policy.cooldown_from_any_job);
