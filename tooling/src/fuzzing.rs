@@ -491,8 +491,8 @@ pub fn check_invariants(
         // In nanoseconds since the epoch, so a leap second (chrono keeps its extra second
         // in the nanoseconds) counts as the second after it, as in POSIX time.
         start.map(|s| {
-            let start_ns = i128::from(s.timestamp()) * 1_000_000_000
-                + i128::from(s.timestamp_subsec_nanos());
+            let start_ns =
+                i128::from(s.timestamp()) * 1_000_000_000 + i128::from(s.timestamp_subsec_nanos());
             let cooldown_ns = i128::try_from(policy.cooldown.as_nanos()).unwrap_or(i128::MAX);
             let end_ns = start_ns.saturating_add(cooldown_ns);
             let end_secs = end_ns.saturating_add(999_999_999).div_euclid(1_000_000_000);
