@@ -19,7 +19,7 @@ use crate::reason::Reason;
 use crate::situation::EndUser;
 use crate::snapshot::MemberSnapshot;
 use crate::status::{ConnectionStatus, StatusGroup};
-use crate::timestamp::{MAX_UNIX_SECONDS, is_writable};
+use crate::timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, is_writable};
 
 /// Decides what to do next with `member`, as of `now`, under `policy`, with the end user
 /// present: [`decide_with`] in the situation [`EndUser::Present`]. See [`decide_with`] for
@@ -469,9 +469,10 @@ fn ceil_secs_after(t: DateTime<Utc>, plus: Duration) -> Option<i64> {
         .checked_add(i64::try_from(nanos.div_ceil(1_000_000_000)).ok()?)
 }
 
-/// The instant of `secs` when RFC 3339 can write it (at most `9999-12-31T23:59:59Z`).
+/// The instant of `secs` when RFC 3339 can write it (years 0000-9999): a window that ends
+/// outside them comes from corrupt timestamps or a corrupt clock.
 fn writable_second(secs: Option<i64>) -> Option<DateTime<Utc>> {
-    secs.filter(|&s| s <= MAX_UNIX_SECONDS)
+    secs.filter(|&s| (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&s))
         .and_then(|s| DateTime::from_timestamp(s, 0))
 }
 

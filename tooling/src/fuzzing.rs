@@ -498,7 +498,7 @@ pub fn check_invariants(
             let end_secs = end_ns.saturating_add(999_999_999).div_euclid(1_000_000_000);
             i64::try_from(end_secs)
                 .ok()
-                .filter(|&end| end <= MAX_UNIX_SECONDS)
+                .filter(|end| (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(end))
                 .and_then(|end| DateTime::from_timestamp(end, 0))
         })
     };
