@@ -15,16 +15,18 @@
 //! read that far. [`write_decision`] writes the first shape alone, for `decide`.
 
 use std::fmt;
+use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::decision::Decision;
+use crate::decision::{Decision, JsonEntry};
 use crate::engine::decide_with;
 use crate::member_json::{MemberJson, SnapshotError};
 use crate::policy::Policy;
 use crate::situation::EndUser;
+use crate::timestamp::Rfc3339;
 
 /// What became of one input line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,7 +126,68 @@ pub fn triage_line(
 /// );
 /// ```
 pub fn write_decision(out: &mut Vec<u8>, guid: Option<&str>, decision: &Decision) {
-    write_line(out, &DecisionLine { guid, decision });
+    // Written byte by byte rather than through serde_json, which escapes every key and
+    // name it writes: for most members this line costs more than deciding them. The bytes
+    // are serde_json's all the same (`tests/decision_line_bytes.rs` compares them).
+    out.push(b'{');
+    if let Some(guid) = guid {
+        out.extend_from_slice(b"\"guid\":");
+        write_json_str(out, guid);
+        out.push(b',');
+    }
+    for (i, (key, value)) in decision.json_entries().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
+        match value {
+            JsonEntry::Name(name) => {
+                out.push(b'"');
+                out.extend_from_slice(name.as_bytes());
+                out.push(b'"');
+            }
+            JsonEntry::Secs(secs) => write_u64(out, secs),
+            JsonEntry::Time(t) => {
+                out.push(b'"');
+                // Writing into a `Vec` cannot fail.
+                let _ = write!(out, "{}", Rfc3339(t));
+                out.push(b'"');
+            }
+            JsonEntry::Flag(flag) => out.extend_from_slice(if flag { b"true" } else { b"false" }),
+        }
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+/// Appends `s` as a JSON string: as it is when nothing in it needs an escape (a GUID never
+/// does), else as serde_json escapes it.
+fn write_json_str(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else if serde_json::to_writer(&mut *out, s).is_err() {
+        // Serializing a string into a `Vec` cannot fail; should it, the line stays JSON.
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// Appends `n` in decimal.
+fn write_u64(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        // `n % 10` is a single digit.
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
 }
 
 /// Answers an input line longer than `limit` bytes, which the reader skipped instead of
@@ -176,23 +239,6 @@ fn write_line(out: &mut Vec<u8>, value: &impl Serialize) {
         out.extend_from_slice(br#"{"error":"internal error: could not write JSON"}"#);
     }
     out.push(b'\n');
-}
-
-/// A decision with the member's GUID first.
-struct DecisionLine<'a> {
-    guid: Option<&'a str>,
-    decision: &'a Decision,
-}
-
-impl Serialize for DecisionLine<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(guid) = self.guid {
-            map.serialize_entry("guid", guid)?;
-        }
-        self.decision.serialize_entries(&mut map)?;
-        map.end()
-    }
 }
 
 /// An input line that could not be decided.

@@ -11,6 +11,7 @@
 //! and `read_data` adds `"as_of"` (RFC 3339, UTC, `Z`); `"reason"` is [`Reason::code`];
 //! `"requires_end_user"` is [`ActionKind::requires_end_user`].
 
+use chrono::{DateTime, Utc};
 use serde::ser::SerializeMap;
 
 use crate::action::{ActionKind, NextAction};
@@ -37,41 +38,68 @@ impl Decision {
 
 impl serde::Serialize for Decision {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let payload = match self.action {
-            NextAction::Poll { .. } | NextAction::Wait { .. } | NextAction::ReadData { .. } => 1,
-            NextAction::AnswerMfa
-            | NextAction::UpdateCredentials
-            | NextAction::ResolveAtInstitution
-            | NextAction::Aggregate
-            | NextAction::AuthorizeOauth
-            | NextAction::ReadMember
-            | NextAction::Stop => 0,
-        };
-        let mut map = serializer.serialize_map(Some(3 + payload))?;
+        let mut map = serializer.serialize_map(Some(self.json_entries().count()))?;
         self.serialize_entries(&mut map)?;
         map.end()
     }
 }
 
+/// The value of one entry of a decision's JSON object.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum JsonEntry {
+    /// A name from one of the crate's tables ([`ActionKind::as_str`], [`Reason::code`]):
+    /// lowercase ASCII and `_`, so a JSON string without escapes.
+    Name(&'static str),
+    /// A count of seconds.
+    Secs(u64),
+    /// An instant, written as [`Rfc3339`].
+    Time(DateTime<Utc>),
+    /// A boolean.
+    Flag(bool),
+}
+
 impl Decision {
-    /// Writes the decision's JSON entries into a map that the caller opened, so it can add
-    /// its own entries (the command-line tool adds `"guid"` first).
-    pub fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        map.serialize_entry("action", self.action.kind().as_str())?;
-        match self.action {
-            NextAction::Poll { after_secs } => map.serialize_entry("after_secs", &after_secs)?,
-            NextAction::Wait { until } => map.serialize_entry("until", &Rfc3339(until))?,
-            NextAction::ReadData { as_of } => map.serialize_entry("as_of", &Rfc3339(as_of))?,
+    /// The entries of the decision's JSON object, in order: the one description of its
+    /// JSON form, which [`serialize_entries`](Self::serialize_entries) hands to serde and
+    /// [`write_decision`](crate::batch::write_decision) writes as bytes.
+    pub(crate) fn json_entries(&self) -> impl Iterator<Item = (&'static str, JsonEntry)> {
+        let payload = match self.action {
+            NextAction::Poll { after_secs } => Some(("after_secs", JsonEntry::Secs(after_secs))),
+            NextAction::Wait { until } => Some(("until", JsonEntry::Time(until))),
+            NextAction::ReadData { as_of } => Some(("as_of", JsonEntry::Time(as_of))),
             NextAction::AnswerMfa
             | NextAction::UpdateCredentials
             | NextAction::ResolveAtInstitution
             | NextAction::Aggregate
             | NextAction::AuthorizeOauth
             | NextAction::ReadMember
-            | NextAction::Stop => {}
+            | NextAction::Stop => None,
+        };
+        [
+            Some(("action", JsonEntry::Name(self.action.kind().as_str()))),
+            payload,
+            Some(("reason", JsonEntry::Name(self.reason.code()))),
+            Some((
+                "requires_end_user",
+                JsonEntry::Flag(self.requires_end_user()),
+            )),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// Writes the decision's JSON entries into a map that the caller opened, so it can add
+    /// its own entries (the command-line tool adds `"guid"` first).
+    pub fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+        for (key, value) in self.json_entries() {
+            match value {
+                JsonEntry::Name(name) => map.serialize_entry(key, name)?,
+                JsonEntry::Secs(secs) => map.serialize_entry(key, &secs)?,
+                JsonEntry::Time(t) => map.serialize_entry(key, &Rfc3339(t))?,
+                JsonEntry::Flag(flag) => map.serialize_entry(key, &flag)?,
+            }
         }
-        map.serialize_entry("reason", self.reason.code())?;
-        map.serialize_entry("requires_end_user", &self.requires_end_user())
+        Ok(())
     }
 }
 
