@@ -557,89 +557,55 @@ fn time(
 
 impl<'de> de::Deserialize<'de> for MemberJson<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(MemberVisitor { top_level: true })
+        let mut member = MemberJson::default();
+        deserializer.deserialize_map(Fill {
+            member: &mut member,
+            top_level: true,
+        })?;
+        Ok(member)
     }
 }
 
-/// Reads a member object; at the top level, a `"member"` key holding an object is the
-/// REST envelope and its content is the member.
-struct MemberVisitor {
+/// Reads a member object into `member`, which starts empty. At the top level, a `"member"`
+/// key holding an object is the REST envelope, and its content is the member: what lies
+/// beside it is dropped, and a second `"member"` key is refused (`duplicate field
+/// "member"`), as which of the two is the member cannot be known.
+///
+/// The fields are written where they end up, not built in a value and moved there: a
+/// `MemberJson` is a few hundred bytes, and moving it about cost `batch` more than deciding.
+struct Fill<'m, 'a> {
+    member: &'m mut MemberJson<'a>,
     top_level: bool,
 }
 
-/// The value of a top-level `"member"` key: the enveloped member, or something else.
-// The large variant is the common one and lives on the stack briefly; boxing it would
-// allocate once per parsed envelope.
-#[allow(clippy::large_enum_variant)]
-enum Envelope<'a> {
-    Member(MemberJson<'a>),
-    NotAnObject(JsonValue<'a>),
-}
-
-impl<'de> de::DeserializeSeed<'de> for MemberVisitor {
-    type Value = Envelope<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        struct EnvelopeVisitor;
-        impl<'de> Visitor<'de> for EnvelopeVisitor {
-            type Value = Envelope<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an MX member object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                MemberVisitor { top_level: false }
-                    .visit_map(map)
-                    .map(Envelope::Member)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                JsonValueVisitor.visit_seq(seq).map(Envelope::NotAnObject)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Envelope::NotAnObject(JsonValue::Null))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                JsonValueVisitor.visit_bool(v).map(Envelope::NotAnObject)
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                JsonValueVisitor.visit_i64(v).map(Envelope::NotAnObject)
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                JsonValueVisitor.visit_u64(v).map(Envelope::NotAnObject)
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                JsonValueVisitor.visit_f64(v).map(Envelope::NotAnObject)
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                JsonValueVisitor
-                    .visit_borrowed_str(v)
-                    .map(Envelope::NotAnObject)
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                JsonValueVisitor.visit_str(v).map(Envelope::NotAnObject)
-            }
-        }
-        deserializer.deserialize_any(EnvelopeVisitor)
-    }
-}
-
-impl<'de> Visitor<'de> for MemberVisitor {
-    type Value = MemberJson<'de>;
+impl<'de> Visitor<'de> for Fill<'_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an MX member object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = MemberJson::default();
-        let mut envelope = None;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let fields = self.member;
+        let mut envelopes = 0;
         while let Some(key) = map.next_key::<Key>()? {
+            if self.top_level && matches!(key, Key::Member) {
+                envelopes += 1;
+                if envelopes > 1 {
+                    return Err(de::Error::duplicate_field("member"));
+                }
+            }
+            if fields.enveloped {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
             fields.keys += 1;
             if fields.foreign.is_none() {
                 fields.foreign = key.foreign();
             }
             let slot = match key {
                 Key::Member if self.top_level => {
-                    envelope = Some(map.next_value_seed(Self { top_level: false })?);
+                    map.next_value_seed(Envelope(&mut *fields))?;
                     continue;
                 }
                 Key::Member => {
@@ -690,17 +656,69 @@ impl<'de> Visitor<'de> for MemberVisitor {
             };
             *slot = Some(map.next_value()?);
         }
-        Ok(match envelope {
-            Some(Envelope::Member(member)) => MemberJson {
-                enveloped: true,
-                ..member
-            },
-            Some(Envelope::NotAnObject(found)) => MemberJson {
-                bad_envelope: Some(found),
-                ..fields
-            },
-            None => fields,
-        })
+        Ok(())
+    }
+}
+
+/// The value of a top-level `"member"` key: an object is the member, which replaces what
+/// was read beside it; anything else is kept as `bad_envelope`.
+struct Envelope<'m, 'a>(&'m mut MemberJson<'a>);
+
+impl<'de> de::DeserializeSeed<'de> for Envelope<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Envelope<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an MX member object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        *self.0 = MemberJson::default();
+        Fill {
+            member: &mut *self.0,
+            top_level: false,
+        }
+        .visit_map(map)?;
+        self.0.enveloped = true;
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        self.0.bad_envelope = Some(JsonValueVisitor.visit_seq(seq)?);
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.0.bad_envelope = Some(JsonValue::Null);
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.0.bad_envelope = Some(JsonValueVisitor.visit_bool(v)?);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.0.bad_envelope = Some(JsonValueVisitor.visit_i64(v)?);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.0.bad_envelope = Some(JsonValueVisitor.visit_u64(v)?);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.0.bad_envelope = Some(JsonValueVisitor.visit_f64(v)?);
+        Ok(())
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        self.0.bad_envelope = Some(JsonValueVisitor.visit_borrowed_str(v)?);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.0.bad_envelope = Some(JsonValueVisitor.visit_str(v)?);
+        Ok(())
     }
 }
 
