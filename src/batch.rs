@@ -14,6 +14,7 @@
 //! decided and why, in [`SnapshotError`]'s words, with `"guid"` when the line could be
 //! read that far. [`write_decision`] writes the first shape alone, for `decide`.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::io::Write as _;
 
@@ -135,10 +136,8 @@ pub fn write_decision(out: &mut Vec<u8>, guid: Option<&str>, decision: &Decision
         write_json_str(out, guid);
         out.push(b',');
     }
-    for (i, (key, value)) in decision.json_entries().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
+    // Every entry is followed by a comma; the last one's becomes the closing brace.
+    let _ = decision.try_for_each_json_entry(|key, value| {
         out.push(b'"');
         out.extend_from_slice(key.as_bytes());
         out.extend_from_slice(b"\":");
@@ -157,14 +156,21 @@ pub fn write_decision(out: &mut Vec<u8>, guid: Option<&str>, decision: &Decision
             }
             JsonEntry::Flag(flag) => out.extend_from_slice(if flag { b"true" } else { b"false" }),
         }
-    }
+        out.push(b',');
+        Ok::<(), Infallible>(())
+    });
+    out.pop();
     out.extend_from_slice(b"}\n");
 }
 
 /// Appends `s` as a JSON string: as it is when nothing in it needs an escape (a GUID never
 /// does), else as serde_json escapes it.
 fn write_json_str(out: &mut Vec<u8>, s: &str) {
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    // Without an early exit, so the compiler can check many bytes at once.
+    let plain = s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
         out.push(b'"');

@@ -38,7 +38,12 @@ impl Decision {
 
 impl serde::Serialize for Decision {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.json_entries().count()))?;
+        let mut entries = 0;
+        let _ = self.try_for_each_json_entry(|_, _| {
+            entries += 1;
+            Ok::<(), ()>(())
+        });
+        let mut map = serializer.serialize_map(Some(entries))?;
         self.serialize_entries(&mut map)?;
         map.end()
     }
@@ -59,47 +64,43 @@ pub(crate) enum JsonEntry {
 }
 
 impl Decision {
-    /// The entries of the decision's JSON object, in order: the one description of its
-    /// JSON form, which [`serialize_entries`](Self::serialize_entries) hands to serde and
+    /// Hands the entries of the decision's JSON object to `entry`, in order, until it
+    /// fails: the one description of its JSON form, which
+    /// [`serialize_entries`](Self::serialize_entries) gives serde and
     /// [`write_decision`](crate::batch::write_decision) writes as bytes.
-    pub(crate) fn json_entries(&self) -> impl Iterator<Item = (&'static str, JsonEntry)> {
-        let payload = match self.action {
-            NextAction::Poll { after_secs } => Some(("after_secs", JsonEntry::Secs(after_secs))),
-            NextAction::Wait { until } => Some(("until", JsonEntry::Time(until))),
-            NextAction::ReadData { as_of } => Some(("as_of", JsonEntry::Time(as_of))),
+    pub(crate) fn try_for_each_json_entry<E>(
+        &self,
+        mut entry: impl FnMut(&'static str, JsonEntry) -> Result<(), E>,
+    ) -> Result<(), E> {
+        entry("action", JsonEntry::Name(self.action.kind().as_str()))?;
+        match self.action {
+            NextAction::Poll { after_secs } => entry("after_secs", JsonEntry::Secs(after_secs))?,
+            NextAction::Wait { until } => entry("until", JsonEntry::Time(until))?,
+            NextAction::ReadData { as_of } => entry("as_of", JsonEntry::Time(as_of))?,
             NextAction::AnswerMfa
             | NextAction::UpdateCredentials
             | NextAction::ResolveAtInstitution
             | NextAction::Aggregate
             | NextAction::AuthorizeOauth
             | NextAction::ReadMember
-            | NextAction::Stop => None,
-        };
-        [
-            Some(("action", JsonEntry::Name(self.action.kind().as_str()))),
-            payload,
-            Some(("reason", JsonEntry::Name(self.reason.code()))),
-            Some((
-                "requires_end_user",
-                JsonEntry::Flag(self.requires_end_user()),
-            )),
-        ]
-        .into_iter()
-        .flatten()
+            | NextAction::Stop => {}
+        }
+        entry("reason", JsonEntry::Name(self.reason.code()))?;
+        entry(
+            "requires_end_user",
+            JsonEntry::Flag(self.requires_end_user()),
+        )
     }
 
     /// Writes the decision's JSON entries into a map that the caller opened, so it can add
     /// its own entries (the command-line tool adds `"guid"` first).
     pub fn serialize_entries<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-        for (key, value) in self.json_entries() {
-            match value {
-                JsonEntry::Name(name) => map.serialize_entry(key, name)?,
-                JsonEntry::Secs(secs) => map.serialize_entry(key, &secs)?,
-                JsonEntry::Time(t) => map.serialize_entry(key, &Rfc3339(t))?,
-                JsonEntry::Flag(flag) => map.serialize_entry(key, &flag)?,
-            }
-        }
-        Ok(())
+        self.try_for_each_json_entry(|key, value| match value {
+            JsonEntry::Name(name) => map.serialize_entry(key, name),
+            JsonEntry::Secs(secs) => map.serialize_entry(key, &secs),
+            JsonEntry::Time(t) => map.serialize_entry(key, &Rfc3339(t)),
+            JsonEntry::Flag(flag) => map.serialize_entry(key, &flag),
+        })
     }
 }
 
