@@ -1,17 +1,18 @@
 //! `mx-aggregation batch [FILE|-]`: JSON Lines in, JSON Lines out, in bounded memory.
 //!
-//! The input is read in blocks of [`READ_BYTES`] and cut into chunks of whole lines by
+//! The input is read in blocks and cut into chunks of whole lines by
 //! [`mx_aggregation::lines::Chunker`]; every line of a chunk goes through
 //! [`mx_aggregation::batch::triage_line`] ([`decide_chunk`]), so this module and its two
 //! drivers only move bytes:
 //!
 //! - [`single`] (`--threads 1`): read, decide, write, on one thread;
-//! - [`threads`] (`--threads N`): a reader thread, N deciding threads and the writer on
-//!   the main thread, output in input order, a bounded number of chunks in flight.
+//! - [`threads`] (`--threads N`): N deciding threads that take turns reading and the
+//!   writer on the main thread, output in input order, a bounded number of chunks in
+//!   flight.
 //!
-//! Both write whatever is decided before they read again, so a line that arrives alone
-//! (`tail -f members.jsonl | mx-aggregation batch`) is answered at once, while a large
-//! input is still written in large blocks.
+//! Both write whatever is decided without waiting for more input, so a line that arrives
+//! alone (`tail -f members.jsonl | mx-aggregation batch`) is answered at once, while a
+//! large input is still written in large blocks.
 
 mod single;
 mod threads;
@@ -29,10 +30,6 @@ use super::input::Input;
 use super::progress::Progress;
 use super::summary::Tally;
 use super::{BatchArgs, Completion};
-
-/// How much is read at once: large enough that system calls and hand-offs between threads
-/// cost little, small enough that a few chunks in flight stay a few MiB.
-const READ_BYTES: usize = 1 << 20;
 
 /// More deciding threads than this are not started: each holds chunks in flight, and no
 /// machine this runs on gains from more.
