@@ -166,17 +166,14 @@ pub fn decide_with(
         if effect == Some(ErrorEffect::InstitutionUnavailable) {
             // "Please try again later" (CW-ERRORS): not before the cooldown after the job
             // that met the outage has passed, whatever Policy::cooldown_from_any_job says.
-            match window_after(latest_job(member, true), policy) {
-                AggregationWindow::OpensAt(opens) if opens > now => {
-                    return decision(
-                        NextAction::Wait { until: opens },
-                        Reason::InstitutionUnavailable,
-                    );
+            match window_secs(latest_job(member, true), policy) {
+                Window::OpensAt(opens) if opens > now.timestamp() => {
+                    return wait_until(opens, Reason::InstitutionUnavailable);
                 }
-                AggregationWindow::NeverRepresentable => {
+                Window::NeverRepresentable => {
                     return decision(NextAction::Stop, Reason::TimeOutOfRange);
                 }
-                AggregationWindow::Open | AggregationWindow::OpensAt(_) => {}
+                Window::Open | Window::OpensAt(_) => {}
             }
         }
         let (reason, background) = if mfa_failed {
@@ -318,21 +315,21 @@ fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Pol
     let Ok(interval) = i64::try_from(ceil_secs(policy.background_interval).max(1)) else {
         return Expected::NeverRepresentable;
     };
-    let opens = match earliest_aggregation(member, policy) {
-        AggregationWindow::OpensAt(opens) => Some(opens),
-        AggregationWindow::Open => None,
-        AggregationWindow::NeverRepresentable => return Expected::NeverRepresentable,
+    let opens = match window_secs(latest_job(member, policy.cooldown_from_any_job), policy) {
+        Window::OpensAt(opens) => Some(opens),
+        Window::Open => None,
+        Window::NeverRepresentable => return Expected::NeverRepresentable,
     };
-    // The cycle must fall after this instant: `now`, or the last second before the window
-    // opens when that is later (whole seconds, so the cycle lands at or after the opening).
-    let reference = match opens.and_then(|opens| opens.checked_sub_signed(TimeDelta::seconds(1))) {
-        Some(before_open) if before_open > now => before_open,
-        Some(_) | None => now,
+    // The cycle must fall after this instant, as Unix seconds and nanoseconds: `now`, or
+    // the last second before the window opens when that is later (whole seconds, so the
+    // cycle lands at or after the opening).
+    let (reference, reference_nanos) = match opens {
+        Some(opens) if opens - 1 > now.timestamp() => (opens - 1, 0),
+        Some(_) | None => (now.timestamp(), now.timestamp_subsec_nanos()),
     };
     // Whole seconds from `base` to the reference, rounded down, in integer arithmetic.
-    let behind = reference.timestamp_subsec_nanos() < base.timestamp_subsec_nanos();
+    let behind = reference_nanos < base.timestamp_subsec_nanos();
     let elapsed = reference
-        .timestamp()
         .saturating_sub(base.timestamp())
         .saturating_sub(i64::from(behind))
         .max(0);
@@ -345,7 +342,7 @@ fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Pol
         return Expected::NeverRepresentable;
     };
     let expected = match opens {
-        Some(opens) => expected.max(opens.timestamp()),
+        Some(opens) => expected.max(opens),
         None => expected,
     };
     match writable_second(Some(expected)) {
@@ -389,14 +386,10 @@ fn aggregate_after_cooldown(
     // The cooldown ends on the whole second a wait would announce, not on the exact
     // instant: an aggregation half a second before the end of a wait the engine itself
     // announced would break its own promise (found by the `snapshot` fuzz target).
-    match earliest_aggregation(member, policy) {
-        AggregationWindow::OpensAt(opens) if opens > now => {
-            decision(NextAction::Wait { until: opens }, Reason::Cooldown)
-        }
-        AggregationWindow::Open | AggregationWindow::OpensAt(_) => {
-            decision(NextAction::Aggregate, reason)
-        }
-        AggregationWindow::NeverRepresentable => decision(NextAction::Stop, Reason::TimeOutOfRange),
+    match window_secs(latest_job(member, policy.cooldown_from_any_job), policy) {
+        Window::OpensAt(opens) if opens > now.timestamp() => wait_until(opens, Reason::Cooldown),
+        Window::Open | Window::OpensAt(_) => decision(NextAction::Aggregate, reason),
+        Window::NeverRepresentable => decision(NextAction::Stop, Reason::TimeOutOfRange),
     }
 }
 
@@ -450,12 +443,43 @@ fn latest_job(member: &MemberSnapshot, any_job: bool) -> Option<DateTime<Utc>> {
 
 /// The cooldown window that starts at `start`.
 fn window_after(start: Option<DateTime<Utc>>, policy: &Policy) -> AggregationWindow {
+    match window_secs(start, policy) {
+        Window::Open => AggregationWindow::Open,
+        Window::OpensAt(opens) => writable_second(Some(opens)).map_or(
+            AggregationWindow::NeverRepresentable,
+            AggregationWindow::OpensAt,
+        ),
+        Window::NeverRepresentable => AggregationWindow::NeverRepresentable,
+    }
+}
+
+/// [`AggregationWindow`] with the opening as Unix seconds, within the writable years:
+/// what the engine compares with `now`, building a `DateTime` (which costs more than the
+/// rest of a decision) only for a wait it returns.
+enum Window {
+    Open,
+    OpensAt(i64),
+    NeverRepresentable,
+}
+
+/// The cooldown window that starts at `start`, in Unix seconds.
+fn window_secs(start: Option<DateTime<Utc>>, policy: &Policy) -> Window {
     let Some(start) = start else {
-        return AggregationWindow::Open;
+        return Window::Open;
     };
-    match writable_second(ceil_secs_after(start, policy.cooldown)) {
-        Some(opens) => AggregationWindow::OpensAt(opens),
-        None => AggregationWindow::NeverRepresentable,
+    match ceil_secs_after(start, policy.cooldown) {
+        Some(opens) if (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&opens) => {
+            Window::OpensAt(opens)
+        }
+        Some(_) | None => Window::NeverRepresentable,
+    }
+}
+
+/// Wait until `secs`, a second [`window_secs`] found writable.
+fn wait_until(secs: i64, reason: Reason) -> Decision {
+    match writable_second(Some(secs)) {
+        Some(until) => decision(NextAction::Wait { until }, reason),
+        None => decision(NextAction::Stop, Reason::TimeOutOfRange),
     }
 }
 
@@ -479,7 +503,20 @@ fn writable_second(secs: Option<i64>) -> Option<DateTime<Utc>> {
 /// True when `then` is less than `window` before `now`; an instant after `now` (clock
 /// skew, or a corrupt timestamp) counts as younger than any window.
 fn younger_than(then: DateTime<Utc>, now: DateTime<Utc>, window: Duration) -> bool {
-    now.signed_duration_since(then) < delta(window)
+    // chrono's exact difference lies within 3 s of the whole seconds between the Unix
+    // times (sub-second parts and a leap second's adjustment move it by less): outside
+    // that margin the seconds decide, and chrono, which costs more than the rest of a
+    // decision, is asked only near the edge.
+    let seconds = now.timestamp() - then.timestamp();
+    let window_secs = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
+    if seconds.saturating_add(3) <= window_secs {
+        true
+    } else if seconds.saturating_sub(4) >= window_secs {
+        // Then the difference exceeds window_secs + 1, more than the window.
+        false
+    } else {
+        now.signed_duration_since(then) < delta(window)
+    }
 }
 
 /// True when the member's latest job started less than `window` before `now`.
@@ -512,4 +549,49 @@ pub(crate) fn ceil_secs(d: Duration) -> u64 {
 /// A policy duration as a chrono delta, saturating at chrono's maximum.
 pub(crate) fn delta(d: Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any instant chrono can hold near the edges that matter: leap seconds included
+    /// (nanoseconds of 1_000_000_000 and over on second 59 of a minute).
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        (-100_000_000_000i64..100_000_000_000, 0..2_000_000_000u32).prop_map(|(s, n)| {
+            DateTime::from_timestamp(s, n)
+                .or_else(|| DateTime::from_timestamp(s - s.rem_euclid(60) + 59, n))
+                .unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The whole-second shortcut answers as chrono's exact difference does, near the
+        /// edge of the window above all.
+        #[test]
+        fn younger_than_is_chronos_comparison(
+            then in instant(),
+            shift in prop_oneof![-10i64..10, any::<i32>().prop_map(i64::from)],
+            shift_nanos in 0..2_000_000_000u32,
+            window_secs in prop_oneof![0..100u64, any::<u32>().prop_map(u64::from), Just(u64::MAX)],
+            window_nanos in prop_oneof![Just(0u32), 0..1_000_000_000u32],
+        ) {
+            let window = Duration::new(window_secs, window_nanos);
+            // `now` near `then + window`, so the comparison is close.
+            let near = i64::try_from(window_secs).unwrap_or(0).saturating_add(shift);
+            let now = then.timestamp().checked_add(near).and_then(|s| {
+                DateTime::from_timestamp(s, shift_nanos)
+                    .or_else(|| DateTime::from_timestamp(s - s.rem_euclid(60) + 59, shift_nanos))
+            });
+            if let Some(now) = now {
+                prop_assert_eq!(
+                    younger_than(then, now, window),
+                    now.signed_duration_since(then) < delta(window)
+                );
+            }
+        }
+    }
 }
