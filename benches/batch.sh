@@ -30,7 +30,7 @@ RUNS=${RUNS:-3}
 PYTHON=${PYTHON:-1}
 # gen_members.py's reference instant: its timestamps lie within a week before it.
 NOW=2026-11-24T12:00:00Z
-# Issue 12: batch on 2 threads at most 0.65x the single-threaded floor on a 2-core machine.
+# The target: batch on 2 threads at most 0.65x the single-threaded floor on a 2-core machine.
 TARGET=0.65
 
 mkdir -p "$WORK"

@@ -14,7 +14,7 @@ pub(crate) struct Input {
     pub(crate) name: String,
     /// The input's size in bytes when it is a regular file (for progress).
     pub(crate) len: Option<u64>,
-    /// Where the bytes come from; `Send`, so a reader thread can own it.
+    /// Where the bytes come from; `Send`, so the deciding threads can take turns reading it.
     pub(crate) source: Source,
 }
 
