@@ -5,11 +5,9 @@
 //! aggregation is asked for within the throttle window (nothing starts: `aggregated_at`
 //! stays); 409 when a job of another kind runs. SPEC25 declares `/verify` 200.
 
-use axum::extract::Path;
-use axum::extract::rejection::PathRejection;
 use axum::http::{HeaderMap, StatusCode};
 
-use super::{Answer, callback_payload, member_answer, member_guid, path_error};
+use super::{Answer, MemberPath, callback_payload, member_answer, member_guid};
 use crate::error::ApiError;
 use crate::explain::with_rule;
 use crate::jobs;
@@ -21,39 +19,26 @@ use crate::views;
 use crate::world::World;
 
 /// `POST …/aggregate`: a standard aggregation.
-pub(crate) async fn aggregate(
-    app: Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-) -> Answer {
+pub(crate) async fn aggregate(app: Tenant, path: MemberPath, headers: HeaderMap) -> Answer {
     run(app, path, &headers, JobKind::Aggregation).await
 }
 
 /// `POST …/verify`: instant account verification.
-pub(crate) async fn verify(
-    app: Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-) -> Answer {
+pub(crate) async fn verify(app: Tenant, path: MemberPath, headers: HeaderMap) -> Answer {
     run(app, path, &headers, JobKind::Verification).await
 }
 
 /// `POST …/identify`: account owner identification.
-pub(crate) async fn identify(
-    app: Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
-    headers: HeaderMap,
-) -> Answer {
+pub(crate) async fn identify(app: Tenant, path: MemberPath, headers: HeaderMap) -> Answer {
     run(app, path, &headers, JobKind::Identification).await
 }
 
 async fn run(
     Tenant(app): Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
+    MemberPath { user, member }: MemberPath,
     headers: &HeaderMap,
     kind: JobKind,
 ) -> Answer {
-    let Path((user, member)) = path.map_err(path_error)?;
     let callback = callback_payload(headers)?;
     let mut world = app.lock();
     let now = world.tick();

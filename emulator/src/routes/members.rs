@@ -9,7 +9,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    Answer, callback_payload, member_answer, member_guid, page_of, parse, path_error, user_guid,
+    Answer, MemberPath, callback_payload, member_answer, member_guid, page_of, parse, path_error,
+    user_guid,
 };
 use crate::error::ApiError;
 use crate::institutions::{self, Institution};
@@ -271,11 +272,7 @@ pub(crate) async fn list(
 }
 
 /// Reads a member.
-pub(crate) async fn read(
-    Tenant(app): Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Answer {
-    let Path((user, member)) = path.map_err(path_error)?;
+pub(crate) async fn read(Tenant(app): Tenant, MemberPath { user, member }: MemberPath) -> Answer {
     let mut world = app.lock();
     world.tick();
     let guid = member_guid(&world, &user, &member)?;
@@ -283,11 +280,7 @@ pub(crate) async fn read(
 }
 
 /// Reads a member's status.
-pub(crate) async fn status(
-    Tenant(app): Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Answer {
-    let Path((user, member)) = path.map_err(path_error)?;
+pub(crate) async fn status(Tenant(app): Tenant, MemberPath { user, member }: MemberPath) -> Answer {
     let mut world = app.lock();
     world.tick();
     let guid = member_guid(&world, &user, &member)?;
@@ -304,11 +297,10 @@ pub(crate) async fn status(
 /// a job still running answers 409.
 pub(crate) async fn update(
     Tenant(app): Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
+    MemberPath { user, member }: MemberPath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let Path((user, member)) = path.map_err(path_error)?;
     let callback = callback_payload(&headers)?;
     let envelope: Envelope = parse(body)?;
     let fields = envelope.member;
@@ -393,11 +385,7 @@ pub(crate) async fn update(
 
 /// Deletes a member (204). Its throttle window stays, for an identical member created
 /// again.
-pub(crate) async fn delete(
-    Tenant(app): Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Answer {
-    let Path((user, member)) = path.map_err(path_error)?;
+pub(crate) async fn delete(Tenant(app): Tenant, MemberPath { user, member }: MemberPath) -> Answer {
     let mut world = app.lock();
     let now = world.tick();
     let guid = member_guid(&world, &user, &member)?;

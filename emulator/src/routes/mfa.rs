@@ -2,13 +2,12 @@
 //! (405 when it is not, as MX's Nexus reference answers).
 
 use axum::body::Bytes;
-use axum::extract::Path;
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Answer, callback_payload, member_answer, member_guid, parse, path_error};
+use super::{Answer, MemberPath, callback_payload, member_answer, member_guid, parse};
 use crate::error::ApiError;
 use crate::jobs;
 use crate::member::Stage;
@@ -21,9 +20,8 @@ use crate::world::World;
 /// The open challenges, or 204.
 pub(crate) async fn challenges(
     Tenant(app): Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
+    MemberPath { user, member }: MemberPath,
 ) -> Answer {
-    let Path((user, member)) = path.map_err(path_error)?;
     let mut world = app.lock();
     world.tick();
     let guid = member_guid(&world, &user, &member)?;
@@ -60,11 +58,10 @@ struct AnswerIn {
 /// Sends the end user's answers; the job goes on (202).
 pub(crate) async fn resume(
     Tenant(app): Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
+    MemberPath { user, member }: MemberPath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
-    let Path((user, member)) = path.map_err(path_error)?;
     let callback = callback_payload(&headers)?;
     let mut world = app.lock();
     let now = world.tick();

@@ -11,6 +11,8 @@ pub(crate) mod users;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::de::DeserializeOwned;
@@ -19,11 +21,31 @@ use serde_json::json;
 use crate::error::ApiError;
 use crate::member::Member;
 use crate::respond;
+use crate::server::App;
 use crate::views;
 use crate::world::World;
 
 /// A handler's answer.
 pub(crate) type Answer = Result<Response, ApiError>;
+
+/// The `{user_guid}` and `{member_guid}` of a member's path, as sent (a member may be
+/// named by its `id` too, which [`member_guid`] resolves). A path that cannot be read is a
+/// 400, in the words of [`path_error`].
+pub(crate) struct MemberPath {
+    pub(crate) user: String,
+    pub(crate) member: String,
+}
+
+impl FromRequestParts<App> for MemberPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
+        let Path((user, member)) = Path::<(String, String)>::from_request_parts(parts, app)
+            .await
+            .map_err(path_error)?;
+        Ok(Self { user, member })
+    }
+}
 
 /// The body as `T`: 413 when over the limit, 400 when it is not the JSON expected.
 pub(crate) fn parse<T: DeserializeOwned>(

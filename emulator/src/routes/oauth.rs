@@ -13,7 +13,7 @@ use axum::response::Response;
 use mx_aggregation::ConnectionStatus;
 use serde_json::json;
 
-use super::{Answer, member_guid, path_error};
+use super::{Answer, MemberPath, member_guid, path_error};
 use crate::error::ApiError;
 use crate::jobs;
 use crate::lifecycle::{LifecycleEvent as E, Node};
@@ -27,9 +27,8 @@ use crate::world::World;
 /// A new single-use OAuth window URI for the member; the previous one stops working.
 pub(crate) async fn window_uri(
     Tenant(app): Tenant,
-    path: Result<Path<(String, String)>, PathRejection>,
+    MemberPath { user, member }: MemberPath,
 ) -> Answer {
-    let Path((user, member)) = path.map_err(path_error)?;
     let mut world = app.lock();
     world.tick();
     let guid = member_guid(&world, &user, &member)?;
