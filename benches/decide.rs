@@ -7,9 +7,9 @@
 //!
 //! `cargo bench --bench decide`; docs/PERFORMANCE.md records the figures.
 
+mod common;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
@@ -69,22 +69,10 @@ const PAYLOADS: [(&str, &str, &str, EndUser); 9] = [
     ),
 ];
 
-/// An example payload as one compact JSON line.
-fn line(name: &str) -> String {
-    let path = format!("{}/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let value: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
-    serde_json::to_string(&value).expect("JSON writes")
-}
-
-fn output_directory() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion")
-}
-
 fn bench(c: &mut Criterion) {
     let policy = Policy::default();
     for (label, name, now, end_user) in PAYLOADS {
-        let line = line(name);
+        let line = common::line(name);
         let now: DateTime<Utc> = parse_mx_timestamp(now).expect("valid now");
         let snapshot = MemberJson::parse(&line)
             .and_then(|m| m.snapshot())
@@ -111,28 +99,16 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// Criterion's estimate for one benchmark, in ns per iteration: the slope of its linear
-/// fit when it made one, else the mean.
-fn estimate_ns(group: &str, function: &str) -> Option<f64> {
-    let path = output_directory()
-        .join(group)
-        .join(function)
-        .join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    let of = |key: &str| json.get(key)?.get("point_estimate")?.as_f64();
-    of("slope").or_else(|| of("mean"))
-}
-
 /// The table of ns per call and ratios, from criterion's saved estimates.
 fn report() {
     println!();
     println!("| payload | parse + snapshot (ns) | decide (ns) | decide / parse |");
     println!("|---|---:|---:|---:|");
     for (label, ..) in PAYLOADS {
-        if let (Some(parse), Some(decide)) =
-            (estimate_ns(label, "parse"), estimate_ns(label, "decide"))
-        {
+        if let (Some(parse), Some(decide)) = (
+            common::estimate_ns(label, "parse"),
+            common::estimate_ns(label, "decide"),
+        ) {
             println!(
                 "| {label} | {parse:.0} | {decide:.1} | {:.2}% |",
                 100.0 * decide / parse
@@ -142,11 +118,7 @@ fn report() {
 }
 
 fn main() {
-    let mut criterion = Criterion::default()
-        .output_directory(&output_directory())
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
+    let mut criterion = common::criterion();
     bench(&mut criterion);
     criterion.final_summary();
     report();

@@ -9,9 +9,9 @@
 //!
 //! `cargo bench --bench member_state`; docs/PERFORMANCE.md records the figures.
 
+mod common;
+
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use criterion::{BatchSize, Criterion};
@@ -26,18 +26,6 @@ const PAYLOADS: [(&str, &str); 5] = [
     ("aggregation_webhook", "2026-11-24T12:00:00Z"),
 ];
 
-/// An example payload as one compact JSON line.
-fn line(name: &str) -> String {
-    let path = format!("{}/examples/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let value: serde_json::Value = serde_json::from_str(&text).expect("example is JSON");
-    serde_json::to_string(&value).expect("JSON writes")
-}
-
-fn output_directory() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion")
-}
-
 fn group(name: &str) -> String {
     format!("state_{name}")
 }
@@ -45,7 +33,7 @@ fn group(name: &str) -> String {
 fn bench(c: &mut Criterion) {
     let policy = Policy::default();
     for (name, now) in PAYLOADS {
-        let line = line(name);
+        let line = common::line(name);
         let now: DateTime<Utc> = parse_mx_timestamp(now).expect("valid now");
         let observation = Observation::from_json(&line).expect("example folds");
         // A state that knows the member: the example itself, as if read a minute earlier.
@@ -71,19 +59,6 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// Criterion's estimate for one benchmark, in ns per iteration: the slope of its linear
-/// fit when it made one, else the mean.
-fn estimate_ns(group: &str, function: &str) -> Option<f64> {
-    let path = output_directory()
-        .join(group)
-        .join(function)
-        .join("new/estimates.json");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    let of = |key: &str| json.get(key)?.get("point_estimate")?.as_f64();
-    of("slope").or_else(|| of("mean"))
-}
-
 /// The table of ns per call and the ratio, from criterion's saved estimates.
 fn report() {
     println!();
@@ -91,9 +66,9 @@ fn report() {
     println!("|---|---:|---:|---:|---:|");
     for (name, _) in PAYLOADS {
         let group = group(name);
-        let parse = estimate_ns(&group, "parse");
-        let apply = estimate_ns(&group, "apply");
-        let decide = estimate_ns(&group, "decide");
+        let parse = common::estimate_ns(&group, "parse");
+        let apply = common::estimate_ns(&group, "apply");
+        let decide = common::estimate_ns(&group, "decide");
         if let (Some(parse), Some(apply), Some(decide)) = (parse, apply, decide) {
             println!(
                 "| {name} | {parse:.0} | {apply:.1} | {decide:.1} | {:.1}% |",
@@ -104,11 +79,7 @@ fn report() {
 }
 
 fn main() {
-    let mut criterion = Criterion::default()
-        .output_directory(&output_directory())
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
+    let mut criterion = common::criterion();
     bench(&mut criterion);
     criterion.final_summary();
     report();
