@@ -4,14 +4,12 @@
 
 mod common;
 
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use common::at;
+
+use chrono::{TimeZone, Utc};
 use mx_aggregation::{
     ActionKind, Answer, Call, EndUser, MemberState, NextAction, Observation, Policy, Reason,
 };
-
-fn at(minutes: i64) -> DateTime<Utc> {
-    common::now() + TimeDelta::minutes(minutes)
-}
 
 // Stale data, last job five hours ago: the engine alone would aggregate.
 const STALE: &str = r#"{"member": {"guid": "MBR-1", "connection_status": "CONNECTED",

@@ -4,12 +4,10 @@
 
 mod common;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use mx_aggregation::{ActionKind, Applied, EndUser, MemberState, Observation, Policy, Reason};
+use common::at;
 
-fn at(minutes: i64) -> DateTime<Utc> {
-    common::now() + TimeDelta::minutes(minutes)
-}
+use chrono::TimeDelta;
+use mx_aggregation::{ActionKind, Applied, EndUser, MemberState, Observation, Policy, Reason};
 
 const CONNECTED: &str = r#"{"member": {"guid": "MBR-1", "connection_status": "CONNECTED",
     "is_being_aggregated": false, "aggregated_at": "2026-11-24T11:50:00Z",

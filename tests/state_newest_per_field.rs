@@ -3,14 +3,12 @@
 
 mod common;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use common::at;
+
+use chrono::DateTime;
 use mx_aggregation::{
     Applied, ConnectionStatus, EndUser, MemberState, NextAction, Observation, Policy, Reason,
 };
-
-fn at(minutes: i64) -> DateTime<Utc> {
-    common::now() + TimeDelta::minutes(minutes)
-}
 
 const FULL_READ: &str = r#"{"member": {"guid": "MBR-1", "connection_status": "DENIED",
     "is_being_aggregated": false, "aggregated_at": "2026-11-24T11:00:00Z",

@@ -4,12 +4,10 @@
 
 mod common;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use mx_aggregation::{Applied, MemberState, Observation};
+use common::at;
 
-fn at(minutes: i64) -> DateTime<Utc> {
-    common::now() + TimeDelta::minutes(minutes)
-}
+use chrono::{DateTime, Utc};
+use mx_aggregation::{Applied, MemberState, Observation};
 
 fn member(guid: &str, status: &str) -> String {
     format!(

@@ -9,6 +9,11 @@ pub fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap()
 }
 
+/// `now()` plus this many minutes: when a test's observation arrives.
+pub fn at(minutes: i64) -> DateTime<Utc> {
+    now() + TimeDelta::minutes(minutes)
+}
+
 /// `now()` minus this many minutes.
 pub fn minutes_ago(minutes: i64) -> DateTime<Utc> {
     now() - TimeDelta::minutes(minutes)
