@@ -57,7 +57,7 @@ fn generated_input() -> Vec<u8> {
         input.extend_from_slice(&line);
         input.extend_from_slice(if rng.below(5) == 0 { b"\r\n" } else { b"\n" });
         if i == 9_000 {
-            input.extend(std::iter::repeat_n(b' ', (16 << 20) + 1));
+            input.extend(std::iter::repeat_n(b' ', common::LIMIT + 1));
             input.push(b'\n');
         }
     }

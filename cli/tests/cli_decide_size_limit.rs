@@ -3,17 +3,7 @@
 
 mod common;
 
-use common::{TempFile, mx, one_error_line, run};
-
-const LIMIT: usize = 16 << 20;
-
-/// A CHALLENGED member padded with spaces to exactly `len` bytes.
-fn member_of_len(len: usize) -> Vec<u8> {
-    let json = br#"{"guid": "MBR-1", "connection_status": "CHALLENGED"}"#;
-    let mut bytes = json.to_vec();
-    bytes.resize(len, b' ');
-    bytes
-}
+use common::{LIMIT, TempFile, mx, one_error_line, padded_member, run};
 
 #[test]
 fn an_endless_input_is_refused_naming_the_limit() {
@@ -27,7 +17,7 @@ fn an_endless_input_is_refused_naming_the_limit() {
 
 #[test]
 fn exactly_the_limit_is_decided_and_one_byte_more_refused() {
-    let at_limit = TempFile::with("at-limit.json", &member_of_len(LIMIT));
+    let at_limit = TempFile::with("at-limit.json", &padded_member(LIMIT, b""));
     let out = run(mx([
         "decide",
         "--now",
@@ -39,7 +29,7 @@ fn exactly_the_limit_is_decided_and_one_byte_more_refused() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stdout.contains(r#""action":"answer_mfa""#), "{out:?}");
 
-    let over = TempFile::with("over-limit.json", &member_of_len(LIMIT + 1));
+    let over = TempFile::with("over-limit.json", &padded_member(LIMIT + 1, b""));
     let out = run(mx(["decide", "--now", "0", over.arg()]));
     assert_eq!(out.code, Some(65));
     assert!(

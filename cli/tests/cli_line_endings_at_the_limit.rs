@@ -3,26 +3,15 @@
 
 mod common;
 
-use common::{TempFile, mx, run};
-
-const LIMIT: usize = 16 << 20;
-
-/// A CHALLENGED member padded with spaces to `len` bytes, then `ending`.
-fn member_line(len: usize, ending: &[u8]) -> Vec<u8> {
-    let json = br#"{"guid": "MBR-1", "connection_status": "CHALLENGED"}"#;
-    let mut bytes = json.to_vec();
-    bytes.resize(len, b' ');
-    bytes.extend_from_slice(ending);
-    bytes
-}
+use common::{LIMIT, TempFile, mx, padded_member, run};
 
 #[test]
 fn batch_treats_crlf_and_lf_alike_at_the_limit() {
     for ending in [&b"\n"[..], b"\r\n"] {
         for threads in ["1", "2"] {
-            let mut input = member_line(LIMIT, ending);
-            input.extend_from_slice(&member_line(LIMIT + 1, ending));
-            input.extend_from_slice(&member_line(64, ending));
+            let mut input = padded_member(LIMIT, ending);
+            input.extend_from_slice(&padded_member(LIMIT + 1, ending));
+            input.extend_from_slice(&padded_member(64, ending));
             let file = TempFile::with("limit.jsonl", &input);
             let out = run(mx([
                 "batch",
@@ -47,7 +36,7 @@ fn batch_treats_crlf_and_lf_alike_at_the_limit() {
 #[test]
 fn decide_treats_crlf_and_lf_alike_at_the_limit() {
     for ending in [&b"\n"[..], b"\r\n"] {
-        let at_limit = TempFile::with("at-limit.json", &member_line(LIMIT, ending));
+        let at_limit = TempFile::with("at-limit.json", &padded_member(LIMIT, ending));
         let out = run(mx([
             "decide",
             "--now",
@@ -58,7 +47,7 @@ fn decide_treats_crlf_and_lf_alike_at_the_limit() {
         ]));
         assert_eq!(out.code, Some(0), "ending {ending:?}: {}", out.stderr);
 
-        let over = TempFile::with("over.json", &member_line(LIMIT + 1, ending));
+        let over = TempFile::with("over.json", &padded_member(LIMIT + 1, ending));
         let out = run(mx(["decide", "--now", "0", over.arg()]));
         assert_eq!(out.code, Some(65), "ending {ending:?}: {}", out.stderr);
         assert!(

@@ -62,6 +62,19 @@ pub fn one_error_line(run: &Run) -> &str {
     line.strip_prefix("error: ")
         .unwrap_or_else(|| panic!("starts with error: {run:?}"))
 }
+/// The most a line of `batch` or the input of `decide` may hold, line ending and
+/// byte-order mark aside: the library's limit, 16 MiB.
+pub const LIMIT: usize = mx_aggregation::lines::MAX_LINE_BYTES;
+
+/// A CHALLENGED member padded with spaces to exactly `len` bytes, then `ending`.
+pub fn padded_member(len: usize, ending: &[u8]) -> Vec<u8> {
+    let json = br#"{"guid": "MBR-1", "connection_status": "CHALLENGED"}"#;
+    let mut bytes = json.to_vec();
+    bytes.resize(len, b' ');
+    bytes.extend_from_slice(ending);
+    bytes
+}
+
 /// A file under the target directory's scratch space, removed when dropped; unique per
 /// process and per call, so tests running in parallel do not share one.
 pub struct TempFile(std::path::PathBuf);
