@@ -1,36 +1,24 @@
 //! The `mx-emulator` binary: its first stdout line is the base URL, and it serves there.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Command;
+
+use common::{API_KEY, Binary, CLIENT_ID};
 
 #[tokio::test]
 async fn prints_the_base_url_first_and_serves_there() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mx-emulator"))
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--client-id",
-            "ID",
-            "--api-key",
-            "KEY",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line.trim().to_owned();
+    let binary = Binary::start(&[]);
+    let base = &binary.base;
     let port: u16 = base
         .strip_prefix("http://127.0.0.1:")
         .and_then(|port| port.parse().ok())
-        .unwrap_or_else(|| panic!("first line is not the base URL: {line:?}"));
+        .unwrap_or_else(|| panic!("first line is not the base URL: {base:?}"));
     assert_ne!(port, 0);
     let client = reqwest::Client::new();
     let answer = client
         .post(format!("{base}/users"))
-        .basic_auth("ID", Some("KEY"))
+        .basic_auth(CLIENT_ID, Some(API_KEY))
         .header("Accept", "application/json")
         .header("Accept-Version", "v20250224")
         .body(r#"{"user": {"id": "u-1"}}"#)
@@ -45,8 +33,6 @@ async fn prints_the_base_url_first_and_serves_there() {
         .unwrap()
         .status()
         .as_u16();
-    child.kill().unwrap();
-    child.wait().unwrap();
     assert_eq!(status, 200);
     assert_eq!(unauthorized, 401);
 }
