@@ -153,7 +153,24 @@ impl Key {
             | Self::CamelAggregatedAt => {
                 "camelCase keys (\"connectionStatus\"): MX sends snake_case"
             }
-            _ => return None,
+            Self::Member
+            | Self::Guid
+            | Self::MemberGuid
+            | Self::ConnectionStatus
+            | Self::ConnectionStatusId
+            | Self::IsBeingAggregated
+            | Self::AggregatedAt
+            | Self::SuccessfullyAggregatedAt
+            | Self::NeedsUpdatedCredentials
+            | Self::BackgroundAggregationIsDisabled
+            | Self::IsOauth
+            | Self::IsManual
+            | Self::Challenges
+            | Self::Type
+            | Self::Action
+            | Self::CompletedAt
+            | Self::Error
+            | Self::Other => return None,
         })
     }
 }
