@@ -88,6 +88,7 @@ mod member_json;
 mod member_state;
 mod observation;
 mod payload;
+mod plain_json;
 mod policy;
 mod quote;
 mod reason;

@@ -19,7 +19,7 @@ use mx_aggregation::lines::{Chunk, Chunker, Line};
 use mx_aggregation::{
     ActionKind, ConnectionStatus, Decision, EndUser, ErrorCode, ErrorEffect, MAX_UNIX_SECONDS,
     MIN_UNIX_SECONDS, MemberJson, MemberSnapshot, NextAction, PayloadKind, Policy, Reason,
-    StatusGroup, decide, decide_with,
+    SnapshotError, StatusGroup, decide, decide_with,
 };
 
 use crate::matrix::reference_now;
@@ -27,7 +27,8 @@ use crate::time::delta;
 
 /// Target `member_json`: arbitrary bytes → parse → snapshot → decide.
 ///
-/// Oracles: parsing never panics; serde's `Deserialize` for [`MemberSnapshot`] agrees with
+/// Oracles: parsing never panics; `MemberJson::parse` (plain JSON read by its fast reader)
+/// and serde_json read alike; serde's `Deserialize` for [`MemberSnapshot`] agrees with
 /// [`MemberSnapshot::from_json`]; an accepted member survives a JSON round trip; its
 /// decisions, with the end user present and absent, obey [`check_invariants`], write every
 /// timestamp as RFC 3339 (years 0000–9999) and survive a JSON round trip too.
@@ -35,6 +36,15 @@ pub fn member_json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    // MemberJson::parse reads plain JSON itself and leaves the rest to serde_json, which
+    // `from_str` always uses: both must give the same member or the same error.
+    let plain_first = MemberJson::parse(text).map_err(|e| e.to_string());
+    let serde_only = serde_json::from_str::<MemberJson<'_>>(text)
+        .map_err(|e| SnapshotError::from(e).to_string());
+    assert_eq!(
+        plain_first, serde_only,
+        "the plain reader and serde_json differ on {text:?}"
+    );
     let parsed = MemberJson::parse(text).and_then(|member| {
         let _ = member.guid();
         member.snapshot()
