@@ -45,6 +45,75 @@ impl<'de> de::Deserialize<'de> for JsonValue<'de> {
     }
 }
 
+/// Reads a value straight into its field: `map.next_value_seed(Slot(&mut field))`. A
+/// value returned from the reader and then moved into the field crossed the stack in
+/// pieces, which cost `batch` more than reading it.
+pub(crate) struct Slot<'s, 'a>(pub(crate) &'s mut Option<JsonValue<'a>>);
+
+impl<'de> de::DeserializeSeed<'de> for Slot<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// [`JsonValueVisitor`], writing the value into the slot.
+impl<'de> Visitor<'de> for Slot<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        JsonValueVisitor.expecting(f)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_unit()?);
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_none()?);
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_bool(v)?);
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_i64(v)?);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_u64(v)?);
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_f64(v)?);
+        Ok(())
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_borrowed_str(v)?);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_str(v)?);
+        Ok(())
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<(), E> {
+        *self.0 = Some(JsonValueVisitor.visit_string(v)?);
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        *self.0 = Some(JsonValueVisitor.visit_seq(seq)?);
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        *self.0 = Some(JsonValueVisitor.visit_map(map)?);
+        Ok(())
+    }
+}
+
 pub(crate) struct JsonValueVisitor;
 
 impl<'de> Visitor<'de> for JsonValueVisitor {

@@ -14,7 +14,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::json_value::{JsonValue, JsonValueVisitor};
+use crate::json_value::{JsonValue, JsonValueVisitor, Slot};
 use crate::member_error::ErrorField;
 use crate::payload::PayloadKind;
 use crate::plain_json;
@@ -226,10 +226,16 @@ impl<'a> MemberJson<'a> {
     /// else (escapes, negative or fractional numbers, invalid JSON) by serde_json, whose
     /// verdict and error stand. Both read alike: see `plain_json`.
     pub fn parse(json: &'a str) -> Result<Self, SnapshotError> {
-        match plain_json::read(json) {
-            Some(member) => Ok(member),
-            None => Ok(serde_json::from_str(json)?),
+        // Filled in place, as `Fill` says why; `serde_json::from_str` with `Fill`.
+        let mut member = MemberJson::default();
+        let plain = plain_json::read(json, |plain| plain.deserialize_map(Fill::top(&mut member)));
+        if plain.is_none() {
+            member = MemberJson::default();
+            let mut deserializer = serde_json::Deserializer::from_str(json);
+            deserializer.deserialize_map(Fill::top(&mut member))?;
+            deserializer.end()?;
         }
+        Ok(member)
     }
 
     /// Like [`parse`](Self::parse), from bytes as read from a file or a pipe: bytes that are
@@ -583,10 +589,7 @@ fn time(
 impl<'de> de::Deserialize<'de> for MemberJson<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut member = MemberJson::default();
-        deserializer.deserialize_map(Fill {
-            member: &mut member,
-            top_level: true,
-        })?;
+        deserializer.deserialize_map(Fill::top(&mut member))?;
         Ok(member)
     }
 }
@@ -601,6 +604,16 @@ impl<'de> de::Deserialize<'de> for MemberJson<'de> {
 struct Fill<'m, 'a> {
     member: &'m mut MemberJson<'a>,
     top_level: bool,
+}
+
+impl<'m, 'a> Fill<'m, 'a> {
+    /// Reads a whole payload, whose `"member"` key may be the envelope.
+    fn top(member: &'m mut MemberJson<'a>) -> Self {
+        Self {
+            member,
+            top_level: true,
+        }
+    }
 }
 
 impl<'de> Visitor<'de> for Fill<'_, 'de> {
@@ -679,7 +692,7 @@ impl<'de> Visitor<'de> for Fill<'_, 'de> {
                 Key::Action => &mut fields.webhook_action,
                 Key::CompletedAt => &mut fields.completed_at,
             };
-            *slot = Some(map.next_value()?);
+            map.next_value_seed(Slot(slot))?;
         }
         Ok(())
     }
