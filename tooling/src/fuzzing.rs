@@ -12,14 +12,14 @@ mod member_state;
 pub use member_state::{ObservationInput, StateInput, member_state, member_state_bytes};
 
 use arbitrary::{Arbitrary, Unstructured};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Utc};
 
 use mx_aggregation::batch::{LineOutcome, overlong_line, triage_line};
 use mx_aggregation::lines::{Chunk, Chunker, Line};
 use mx_aggregation::{
     ActionKind, ConnectionStatus, Decision, EndUser, ErrorCode, ErrorEffect, MAX_UNIX_SECONDS,
     MIN_UNIX_SECONDS, MemberJson, MemberSnapshot, NextAction, PayloadKind, Policy, Reason,
-    SnapshotError, StatusGroup, decide, decide_with,
+    SnapshotError, StatusGroup, TimestampError, decide, decide_with, parse_mx_timestamp,
 };
 
 use crate::matrix::reference_now;
@@ -28,7 +28,7 @@ use crate::time::delta;
 /// Target `member_json`: arbitrary bytes → parse → snapshot → decide.
 ///
 /// Oracles: parsing never panics; `MemberJson::parse` (plain JSON read by its fast reader)
-/// and serde_json read alike; serde's `Deserialize` for [`MemberSnapshot`] agrees with
+/// and serde_json read alike; the text as a timestamp reads as chrono reads it; serde's `Deserialize` for [`MemberSnapshot`] agrees with
 /// [`MemberSnapshot::from_json`]; an accepted member survives a JSON round trip; its
 /// decisions, with the end user present and absent, obey [`check_invariants`], write every
 /// timestamp as RFC 3339 (years 0000–9999) and survive a JSON round trip too.
@@ -45,6 +45,7 @@ pub fn member_json(data: &[u8]) {
         plain_first, serde_only,
         "the plain reader and serde_json differ on {text:?}"
     );
+    assert_timestamp_reads_as_chrono(text);
     let parsed = MemberJson::parse(text).and_then(|member| {
         let _ = member.guid();
         member.snapshot()
@@ -81,6 +82,26 @@ pub fn member_json(data: &[u8]) {
             assert_eq!(back, decision, "decision round trip through {json}");
         }
     }
+}
+
+/// Panics unless [`parse_mx_timestamp`] reads `text` (when it is not integer Unix seconds)
+/// as chrono's RFC 3339 parser does, limited to the years 0000–9999: MX's own form is read
+/// without chrono, and both must agree.
+pub fn assert_timestamp_reads_as_chrono(text: &str) {
+    if text.parse::<i64>().is_ok() {
+        return;
+    }
+    let reference = DateTime::parse_from_rfc3339(text)
+        .map_err(|_| TimestampError::NotRfc3339)
+        .map(|t| t.to_utc())
+        .and_then(|t| {
+            if (0..=9999).contains(&t.year()) {
+                Ok(t)
+            } else {
+                Err(TimestampError::OutOfRange)
+            }
+        });
+    assert_eq!(parse_mx_timestamp(text), reference, "timestamp {text:?}");
 }
 
 /// Panics unless every timestamp field (`until`, `as_of`) of the JSON object in `json` is
