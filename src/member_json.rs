@@ -638,9 +638,6 @@ impl<'de> Visitor<'de> for Fill<'_, 'de> {
                 continue;
             }
             fields.keys += 1;
-            if fields.foreign.is_none() {
-                fields.foreign = key.foreign();
-            }
             let slot = match key {
                 Key::Member if self.top_level => {
                     map.next_value_seed(Envelope(&mut *fields))?;
@@ -655,8 +652,13 @@ impl<'de> Visitor<'de> for Fill<'_, 'de> {
                     fields.error = Some(map.next_value()?);
                     continue;
                 }
-                Key::Other
-                | Key::Members
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+                // Only these say what else the payload is: asking the others would cost
+                // every key of every member a second dispatch.
+                Key::Members
                 | Key::User
                 | Key::Users
                 | Key::Institution
@@ -671,6 +673,9 @@ impl<'de> Visitor<'de> for Fill<'_, 'de> {
                 | Key::CamelMemberGuid
                 | Key::CamelIsBeingAggregated
                 | Key::CamelAggregatedAt => {
+                    if fields.foreign.is_none() {
+                        fields.foreign = key.foreign();
+                    }
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
