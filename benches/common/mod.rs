@@ -1,5 +1,7 @@
 //! What the criterion benches share: the example payloads as lines, criterion's set-up,
 //! and reading its estimates back for the tables they print.
+// Each bench uses its part.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
