@@ -110,6 +110,7 @@ pub fn decide_with(
     policy: &Policy,
     end_user: EndUser,
 ) -> Decision {
+    let now = Now::new(now);
     match member.payload {
         PayloadKind::Member => {}
         PayloadKind::ConnectionStatusWebhook => {
@@ -167,7 +168,7 @@ pub fn decide_with(
             // "Please try again later" (CW-ERRORS): not before the cooldown after the job
             // that met the outage has passed, whatever Policy::cooldown_from_any_job says.
             match window_secs(latest_job(member, true), policy) {
-                Window::OpensAt(opens) if opens > now.timestamp() => {
+                Window::OpensAt(opens) if opens > now.secs => {
                     return wait_until(opens, Reason::InstitutionUnavailable);
                 }
                 Window::NeverRepresentable => {
@@ -251,7 +252,7 @@ fn by_oauth(member: &MemberSnapshot, oauth: Decision, credentials: Decision) -> 
 /// the same as present, `aggregate` meaning "when the end user is next present".
 fn aggregate_when_possible(
     member: &MemberSnapshot,
-    now: DateTime<Utc>,
+    now: Now,
     policy: &Policy,
     end_user: EndUser,
     reason: Reason,
@@ -308,7 +309,7 @@ enum Expected {
 /// latest success, on a whole second. An estimate: MX says "approximately every 24 hours"
 /// (AT-aggregate-member \[V\]). It depends on `now` only through k, and k is counted from
 /// the later of `now` and the window's end, so deciding again before it never moves it.
-fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> Expected {
+fn expected_background(member: &MemberSnapshot, now: Now, policy: &Policy) -> Expected {
     let Some(base) = latest_job(member, true) else {
         return Expected::Overdue;
     };
@@ -324,13 +325,14 @@ fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Pol
     // the last second before the window opens when that is later (whole seconds, so the
     // cycle lands at or after the opening).
     let (reference, reference_nanos) = match opens {
-        Some(opens) if opens - 1 > now.timestamp() => (opens - 1, 0),
-        Some(_) | None => (now.timestamp(), now.timestamp_subsec_nanos()),
+        Some(opens) if opens - 1 > now.secs => (opens - 1, 0),
+        Some(_) | None => (now.secs, now.at.timestamp_subsec_nanos()),
     };
     // Whole seconds from `base` to the reference, rounded down, in integer arithmetic.
-    let behind = reference_nanos < base.timestamp_subsec_nanos();
+    let (base_secs, base_nanos) = (base.timestamp(), base.timestamp_subsec_nanos());
+    let behind = reference_nanos < base_nanos;
     let elapsed = reference
-        .saturating_sub(base.timestamp())
+        .saturating_sub(base_secs)
         .saturating_sub(i64::from(behind))
         .max(0);
     let steps = elapsed / interval + 1;
@@ -338,7 +340,7 @@ fn expected_background(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Pol
         return Expected::Overdue;
     }
     let cycles = Duration::from_secs(steps.unsigned_abs().saturating_mul(interval.unsigned_abs()));
-    let Some(expected) = ceil_secs_after(base, cycles) else {
+    let Some(expected) = secs_ceil_after(base_secs, base_nanos, cycles) else {
         return Expected::NeverRepresentable;
     };
     let expected = match opens {
@@ -366,7 +368,7 @@ const fn decision(action: NextAction, reason: Reason) -> Decision {
 }
 
 /// `aggregation_in_progress`: a job runs; look again after the backoff.
-fn poll_running_job(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> Decision {
+fn poll_running_job(member: &MemberSnapshot, now: Now, policy: &Policy) -> Decision {
     let after_secs = poll_backoff_secs(member.aggregated_at, now, policy);
     decision(
         NextAction::Poll { after_secs },
@@ -379,7 +381,7 @@ fn poll_running_job(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy
 /// aggregation"); then wait for the first whole second after it.
 fn aggregate_after_cooldown(
     member: &MemberSnapshot,
-    now: DateTime<Utc>,
+    now: Now,
     policy: &Policy,
     reason: Reason,
 ) -> Decision {
@@ -387,7 +389,7 @@ fn aggregate_after_cooldown(
     // instant: an aggregation half a second before the end of a wait the engine itself
     // announced would break its own promise (found by the `snapshot` fuzz target).
     match window_secs(latest_job(member, policy.cooldown_from_any_job), policy) {
-        Window::OpensAt(opens) if opens > now.timestamp() => wait_until(opens, Reason::Cooldown),
+        Window::OpensAt(opens) if opens > now.secs => wait_until(opens, Reason::Cooldown),
         Window::Open | Window::OpensAt(_) => decision(NextAction::Aggregate, reason),
         Window::NeverRepresentable => decision(NextAction::Stop, Reason::TimeOutOfRange),
     }
@@ -487,9 +489,13 @@ fn wait_until(secs: i64, reason: Reason) -> Decision {
 /// (the engine's hot path does no calendar arithmetic). `None` on overflow. A leap second's
 /// extra nanoseconds (chrono keeps them above 999,999,999) carry into the next second.
 fn ceil_secs_after(t: DateTime<Utc>, plus: Duration) -> Option<i64> {
-    let nanos = u64::from(t.timestamp_subsec_nanos()) + u64::from(plus.subsec_nanos());
-    t.timestamp()
-        .checked_add(i64::try_from(plus.as_secs()).ok()?)?
+    secs_ceil_after(t.timestamp(), t.timestamp_subsec_nanos(), plus)
+}
+
+/// [`ceil_secs_after`] for an instant given as Unix seconds and nanoseconds.
+fn secs_ceil_after(secs: i64, subsec_nanos: u32, plus: Duration) -> Option<i64> {
+    let nanos = u64::from(subsec_nanos) + u64::from(plus.subsec_nanos());
+    secs.checked_add(i64::try_from(plus.as_secs()).ok()?)?
         .checked_add(i64::try_from(nanos.div_ceil(1_000_000_000)).ok()?)
 }
 
@@ -500,14 +506,31 @@ fn writable_second(secs: Option<i64>) -> Option<DateTime<Utc>> {
         .and_then(|s| DateTime::from_timestamp(s, 0))
 }
 
+/// `now` with its Unix seconds, converted once per decision: `timestamp()` is calendar
+/// arithmetic, and a decision compares `now` several times.
+#[derive(Clone, Copy)]
+struct Now {
+    at: DateTime<Utc>,
+    secs: i64,
+}
+
+impl Now {
+    fn new(at: DateTime<Utc>) -> Self {
+        Self {
+            at,
+            secs: at.timestamp(),
+        }
+    }
+}
+
 /// True when `then` is less than `window` before `now`; an instant after `now` (clock
 /// skew, or a corrupt timestamp) counts as younger than any window.
-fn younger_than(then: DateTime<Utc>, now: DateTime<Utc>, window: Duration) -> bool {
+fn younger_than(then: DateTime<Utc>, now: Now, window: Duration) -> bool {
     // chrono's exact difference lies within 3 s of the whole seconds between the Unix
     // times (sub-second parts and a leap second's adjustment move it by less): outside
     // that margin the seconds decide, and chrono, which costs more than the rest of a
     // decision, is asked only near the edge.
-    let seconds = now.timestamp() - then.timestamp();
+    let seconds = now.secs - then.timestamp();
     let window_secs = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
     if seconds.saturating_add(3) <= window_secs {
         true
@@ -515,12 +538,12 @@ fn younger_than(then: DateTime<Utc>, now: DateTime<Utc>, window: Duration) -> bo
         // Then the difference exceeds window_secs + 1, more than the window.
         false
     } else {
-        now.signed_duration_since(then) < delta(window)
+        now.at.signed_duration_since(then) < delta(window)
     }
 }
 
 /// True when the member's latest job started less than `window` before `now`.
-fn started_within(member: &MemberSnapshot, now: DateTime<Utc>, window: Duration) -> bool {
+fn started_within(member: &MemberSnapshot, now: Now, window: Duration) -> bool {
     member
         .aggregated_at
         .is_some_and(|start| younger_than(start, now, window))
@@ -529,11 +552,11 @@ fn started_within(member: &MemberSnapshot, now: DateTime<Utc>, window: Duration)
 /// The poll interval while a job runs: its age divided by
 /// [`Policy::poll_backoff_divisor`], clamped to the policy's bounds and never below MX's
 /// 3-second minimum. An unknown or future start polls at the minimum.
-fn poll_backoff_secs(started: Option<DateTime<Utc>>, now: DateTime<Utc>, policy: &Policy) -> u64 {
+fn poll_backoff_secs(started: Option<DateTime<Utc>>, now: Now, policy: &Policy) -> u64 {
     let floor = poll_floor(policy);
     let ceiling = policy.max_poll.max(floor);
     let age = started
-        .and_then(|start| now.signed_duration_since(start).to_std().ok())
+        .and_then(|start| now.at.signed_duration_since(start).to_std().ok())
         .unwrap_or(Duration::ZERO);
     ceil_secs((age / policy.poll_backoff_divisor.max(1)).clamp(floor, ceiling))
 }
@@ -588,7 +611,7 @@ mod tests {
             });
             if let Some(now) = now {
                 prop_assert_eq!(
-                    younger_than(then, now, window),
+                    younger_than(then, Now::new(now), window),
                     now.signed_duration_since(then) < delta(window)
                 );
             }
