@@ -79,8 +79,14 @@ names=(floor batch1 batch2 cat wc)
 if [[ $PYTHON == 1 ]]; then names+=(python); fi
 for ((run = 1; run <= RUNS; run++)); do
     echo "run $run of $RUNS..." >&2
-    # Interleaved, so a slow moment of the machine hits all of them alike.
+    # Interleaved, so a slow moment of the machine hits all of them alike. Outside the
+    # timing, each program's previous output is deleted (truncating it in the timed
+    # redirection cost the program with the longer output more) and the outputs before it
+    # are written to disk (writing them back while a program runs takes a CPU from it, and
+    # more from one that needs both CPUs than from a one-thread one).
     for name in "${names[@]}"; do
+        rm -f "$WORK/$name.out"
+        sync
         ns=$(elapsed_ns "run_$name")
         all[$name]+="$ns "
         if [[ -z "${best[$name]:-}" || $ns -lt ${best[$name]} ]]; then
