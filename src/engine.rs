@@ -340,7 +340,7 @@ fn expected_background(member: &MemberSnapshot, now: Now, policy: &Policy) -> Ex
         return Expected::Overdue;
     }
     let cycles = Duration::from_secs(steps.unsigned_abs().saturating_mul(interval.unsigned_abs()));
-    let Some(expected) = secs_ceil_after(base_secs, base_nanos, cycles) else {
+    let Some(expected) = ceil_secs_after(base_secs, base_nanos, cycles) else {
         return Expected::NeverRepresentable;
     };
     let expected = match opens {
@@ -469,7 +469,11 @@ fn window_secs(start: Option<DateTime<Utc>>, policy: &Policy) -> Window {
     let Some(start) = start else {
         return Window::Open;
     };
-    match ceil_secs_after(start, policy.cooldown) {
+    match ceil_secs_after(
+        start.timestamp(),
+        start.timestamp_subsec_nanos(),
+        policy.cooldown,
+    ) {
         Some(opens) if (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&opens) => {
             Window::OpensAt(opens)
         }
@@ -485,15 +489,11 @@ fn wait_until(secs: i64, reason: Reason) -> Decision {
     }
 }
 
-/// The first whole second at or after `t + plus`, as Unix seconds, in integer arithmetic
-/// (the engine's hot path does no calendar arithmetic). `None` on overflow. A leap second's
-/// extra nanoseconds (chrono keeps them above 999,999,999) carry into the next second.
-fn ceil_secs_after(t: DateTime<Utc>, plus: Duration) -> Option<i64> {
-    secs_ceil_after(t.timestamp(), t.timestamp_subsec_nanos(), plus)
-}
-
-/// [`ceil_secs_after`] for an instant given as Unix seconds and nanoseconds.
-fn secs_ceil_after(secs: i64, subsec_nanos: u32, plus: Duration) -> Option<i64> {
+/// The first whole second at or after `secs.subsec_nanos + plus`, as Unix seconds, in
+/// integer arithmetic (the engine's hot path does no calendar arithmetic). `None` on
+/// overflow. A leap second's extra nanoseconds (chrono keeps them above 999,999,999) carry
+/// into the next second.
+fn ceil_secs_after(secs: i64, subsec_nanos: u32, plus: Duration) -> Option<i64> {
     let nanos = u64::from(subsec_nanos) + u64::from(plus.subsec_nanos());
     secs.checked_add(i64::try_from(plus.as_secs()).ok()?)?
         .checked_add(i64::try_from(nanos.div_ceil(1_000_000_000)).ok()?)
