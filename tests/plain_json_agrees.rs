@@ -8,24 +8,11 @@
 
 mod common;
 
-use mx_aggregation::{MemberJson, SnapshotError};
+use mx_aggregation_tooling::fuzzing::plain_and_serde;
 use proptest::prelude::*;
 
-/// What `MemberJson::parse` gives, and what serde_json alone gives, as comparable values.
-fn both(
-    text: &str,
-) -> (
-    Result<MemberJson<'_>, String>,
-    Result<MemberJson<'_>, String>,
-) {
-    let parsed = MemberJson::parse(text).map_err(|e| e.to_string());
-    let reference = serde_json::from_str::<MemberJson<'_>>(text)
-        .map_err(|e| SnapshotError::from(e).to_string());
-    (parsed, reference)
-}
-
 fn assert_agree(text: &str) {
-    let (parsed, reference) = both(text);
+    let (parsed, reference) = plain_and_serde(text);
     assert_eq!(
         parsed, reference,
         "MemberJson::parse and serde_json differ on {text:?}"
@@ -346,14 +333,14 @@ proptest! {
     #[test]
     fn generated_members_read_alike(text in member(), edit in edit()) {
         let text = apply(&text, &edit);
-        let (parsed, reference) = both(&text);
+        let (parsed, reference) = plain_and_serde(&text);
         prop_assert_eq!(parsed, reference, "on {:?}", text);
     }
 
     #[test]
     fn generated_json_reads_alike(text in value(), edit in edit()) {
         let text = apply(&text, &edit);
-        let (parsed, reference) = both(&text);
+        let (parsed, reference) = plain_and_serde(&text);
         prop_assert_eq!(parsed, reference, "on {:?}", text);
     }
 }

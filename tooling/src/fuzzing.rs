@@ -28,7 +28,8 @@ use crate::time::delta;
 /// Target `member_json`: arbitrary bytes → parse → snapshot → decide.
 ///
 /// Oracles: parsing never panics; `MemberJson::parse` (plain JSON read by its fast reader)
-/// and serde_json read alike; the text as a timestamp reads as chrono reads it; serde's `Deserialize` for [`MemberSnapshot`] agrees with
+/// and serde_json read alike ([`plain_and_serde`]); the text as a timestamp reads as chrono
+/// reads it; serde's `Deserialize` for [`MemberSnapshot`] agrees with
 /// [`MemberSnapshot::from_json`]; an accepted member survives a JSON round trip; its
 /// decisions, with the end user present and absent, obey [`check_invariants`], write every
 /// timestamp as RFC 3339 (years 0000–9999) and survive a JSON round trip too.
@@ -36,11 +37,7 @@ pub fn member_json(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    // MemberJson::parse reads plain JSON itself and leaves the rest to serde_json, which
-    // `from_str` always uses: both must give the same member or the same error.
-    let plain_first = MemberJson::parse(text).map_err(|e| e.to_string());
-    let serde_only = serde_json::from_str::<MemberJson<'_>>(text)
-        .map_err(|e| SnapshotError::from(e).to_string());
+    let (plain_first, serde_only) = plain_and_serde(text);
     assert_eq!(
         plain_first, serde_only,
         "the plain reader and serde_json differ on {text:?}"
@@ -84,24 +81,46 @@ pub fn member_json(data: &[u8]) {
     }
 }
 
-/// Panics unless [`parse_mx_timestamp`] reads `text` (when it is not integer Unix seconds)
-/// as chrono's RFC 3339 parser does, limited to the years 0000–9999: MX's own form is read
-/// without chrono, and both must agree.
+/// What `MemberJson::parse` makes of `text`, and what serde_json alone makes of it
+/// (`serde_json::from_str::<MemberJson>` never takes the plain-JSON reader), errors as
+/// their messages: MX's plain JSON is read without serde_json, and both must agree.
+pub fn plain_and_serde(
+    text: &str,
+) -> (
+    Result<MemberJson<'_>, String>,
+    Result<MemberJson<'_>, String>,
+) {
+    let plain_first = MemberJson::parse(text).map_err(|e| e.to_string());
+    let serde_only = serde_json::from_str::<MemberJson<'_>>(text)
+        .map_err(|e| SnapshotError::from(e).to_string());
+    (plain_first, serde_only)
+}
+
+/// What chrono's RFC 3339 parser alone makes of `text`, limited to the years 0000–9999
+/// as the crate limits every timestamp: what [`parse_mx_timestamp`] must give for text
+/// that is not integer Unix seconds (MX's own form is read without chrono).
+pub fn chrono_reading(text: &str) -> Result<DateTime<Utc>, TimestampError> {
+    let t = DateTime::parse_from_rfc3339(text)
+        .map_err(|_| TimestampError::NotRfc3339)?
+        .to_utc();
+    if (0..=9999).contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(TimestampError::OutOfRange)
+    }
+}
+
+/// Panics unless [`parse_mx_timestamp`] reads `text` as [`chrono_reading`] does, when it is
+/// not integer Unix seconds.
 pub fn assert_timestamp_reads_as_chrono(text: &str) {
     if text.parse::<i64>().is_ok() {
         return;
     }
-    let reference = DateTime::parse_from_rfc3339(text)
-        .map_err(|_| TimestampError::NotRfc3339)
-        .map(|t| t.to_utc())
-        .and_then(|t| {
-            if (0..=9999).contains(&t.year()) {
-                Ok(t)
-            } else {
-                Err(TimestampError::OutOfRange)
-            }
-        });
-    assert_eq!(parse_mx_timestamp(text), reference, "timestamp {text:?}");
+    assert_eq!(
+        parse_mx_timestamp(text),
+        chrono_reading(text),
+        "timestamp {text:?}"
+    );
 }
 
 /// Panics unless every timestamp field (`until`, `as_of`) of the JSON object in `json` is
