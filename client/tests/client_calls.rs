@@ -4,6 +4,7 @@
 mod common;
 
 use common::{Harness, frozen_config};
+use mx_aggregation::{ConnectionStatus, MemberState};
 use mx_aggregation_client::types::MemberUpdate;
 use mx_aggregation_client::{MemberRef, MxError, Outcome, UserAction};
 
@@ -81,7 +82,12 @@ async fn new_credentials_after_denied_reach_read_data() {
     let user = h.user().await;
     let request = h.mxbank("UNAUTHORIZED", "c-denied").await;
     let member = h.create(&user, &request).await;
-    let outcome = h.driver.drive(&member).await.expect("drive");
+    let mut state = MemberState::default();
+    let outcome = h
+        .driver
+        .drive_state(&member, &mut state)
+        .await
+        .expect("drive");
     assert!(
         matches!(
             outcome,
@@ -100,7 +106,7 @@ async fn new_credentials_after_denied_reach_read_data() {
 
     let outcome = h
         .driver
-        .update_credentials(&member, &update)
+        .update_credentials(&member, &update, &mut state)
         .await
         .expect("drive");
 
@@ -108,6 +114,11 @@ async fn new_credentials_after_denied_reach_read_data() {
         panic!("expected read_data after new credentials, got {outcome:?}");
     };
     assert_eq!(read.connection_status.as_deref(), Some("CONNECTED"));
+    assert_eq!(
+        state.snapshot().and_then(|s| s.connection_status),
+        Some(ConnectionStatus::Connected),
+        "the caller's state holds what the drive read after the update"
+    );
     assert!(
         h.calls("aggregate").is_empty(),
         "MX aggregates after an update by itself"

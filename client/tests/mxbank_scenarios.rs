@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Harness, assert_no_forbidden_aggregate, frozen_config};
-use mx_aggregation::Policy;
+use mx_aggregation::{Policy, Reason};
 use mx_aggregation_client::types::ChallengeKind;
 use mx_aggregation_client::{Outcome, UserAction};
 
@@ -29,7 +29,7 @@ async fn connected_reaches_read_data_without_aggregating() {
         panic!("expected read_data, got {outcome:?}");
     };
     assert_eq!(read.connection_status.as_deref(), Some("CONNECTED"));
-    assert_eq!(reason, "fresh_data");
+    assert_eq!(reason, Reason::FreshData);
     // MX aggregates a new member by itself: the driver only polled.
     assert!(h.calls("aggregate").is_empty());
     assert!(h.calls("read").len() >= 2, "polled while the job ran");
@@ -51,7 +51,7 @@ async fn challenge_then_correct(password: &str, kind: ChallengeKind) {
     else {
         panic!("expected answer_mfa, got {outcome:?}");
     };
-    assert_eq!(reason, "mfa_challenge");
+    assert_eq!(reason, Reason::MfaChallenge);
     assert_eq!(challenges.len(), 1);
     assert_eq!(challenges[0].kind.as_ref(), Some(&kind));
     if kind == ChallengeKind::Options {
@@ -111,7 +111,7 @@ async fn wrong_answer_waits_out_the_window_then_is_challenged_again() {
     let Outcome::WaitUntil { until, reason } = outcome else {
         panic!("expected a wait after a wrong answer, got {outcome:?}");
     };
-    assert_eq!(reason, "cooldown");
+    assert_eq!(reason, Reason::Cooldown);
     let read = h.client.read_member(&member).await.expect("read");
     assert_eq!(read.connection_status.as_deref(), Some("REJECTED"));
     assert!(
@@ -150,7 +150,7 @@ async fn bad_request_takes_the_failure_path() {
     let Outcome::WaitUntil { until, reason } = outcome else {
         panic!("expected the failure path's wait, got {outcome:?}");
     };
-    assert_eq!(reason, "cooldown");
+    assert_eq!(reason, Reason::Cooldown);
     let read = h.client.read_member(&member).await.expect("read");
     assert_eq!(read.connection_status.as_deref(), Some("FAILED"));
     assert!(h.calls("aggregate").is_empty());
@@ -187,7 +187,7 @@ async fn a_member_that_keeps_failing_ends_on_aggregate_later() {
     let Outcome::AggregateLater { reason, .. } = outcome else {
         panic!("expected aggregate_later, got {outcome:?}");
     };
-    assert_eq!(reason, "aggregation_failed");
+    assert_eq!(reason, Reason::AggregationFailed);
     assert_eq!(h.calls("aggregate").len(), 2, "Limits::max_aggregations");
     assert_no_forbidden_aggregate(&h.log);
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use chrono::DateTime;
 use common::{Harness, assert_no_forbidden_aggregate, frozen_config};
+use mx_aggregation::Reason;
 use mx_aggregation_client::{Limits, Outcome};
 
 /// A member connected, deleted and created again an hour later: MX keeps the window of
@@ -42,7 +43,7 @@ async fn a_wait_past_max_wait_is_handed_back_and_nothing_is_aggregated() {
     let Outcome::WaitUntil { until, reason } = outcome else {
         panic!("expected a wait, got {outcome:?}");
     };
-    assert_eq!(reason, "cooldown");
+    assert_eq!(reason, Reason::Cooldown);
     assert_eq!(until, success + chrono::TimeDelta::hours(3));
     assert!(
         h.calls("aggregate").is_empty(),

@@ -1,6 +1,7 @@
 //! `MemberResponse`, `MemberStatusResponse`, `OAuthWindowResponse` and the bodies of
 //! member create and update requests.
 
+use mx_aggregation::MemberJson;
 use serde::{Deserialize, Serialize};
 
 use super::challenge::Challenge;
@@ -96,16 +97,14 @@ pub struct Member {
 
 impl Member {
     /// The text to show the end user about the member's problem: `error.user_message`
-    /// when MX sent one (as an object or a JSON string).
+    /// when MX sent one (as an object or a JSON string), as `mx_aggregation` reads it
+    /// ([`MemberJson::user_message`], the message its explanations show).
     pub fn user_message(&self) -> Option<String> {
         let error = self.error.as_ref()?;
-        let object = match error {
-            serde_json::Value::String(text) => serde_json::from_str(text).ok()?,
-            other => other.clone(),
-        };
-        object
-            .get("user_message")
-            .and_then(serde_json::Value::as_str)
+        let text = serde_json::json!({ "error": error }).to_string();
+        MemberJson::parse(&text)
+            .ok()?
+            .user_message()
             .map(str::to_owned)
     }
 }
