@@ -9,6 +9,8 @@
 //! - [`matrix`]: the decision matrix (every status × member flags × time buckets).
 //! - [`docs`]: `docs/transitions.md`, `docs/sources.md` and `docs/lifecycle.dot`, rendered
 //!   from the library's tables and this package's model.
+//! - [`layers`]: the import-graph checker every package's architecture test runs: import
+//!   circles, imports up a declared layer order, files over the line limit.
 //! - [`fuzzing`]: the fuzz targets' bodies and their shared oracle,
 //!   [`fuzzing::check_invariants`], which the property tests use too.
 
@@ -18,6 +20,7 @@
 
 pub mod docs;
 pub mod fuzzing;
+pub mod layers;
 pub mod lifecycle;
 pub mod matrix;
 pub mod simulation;
