@@ -1,5 +1,7 @@
-//! [`Endpoint`]: every MX call this client makes, with its method, path and name, and
-//! the `mx_aggregation::Call` whose answers the crate classifies.
+//! [`Endpoint`]: every MX call this client makes. A member call takes its name, method
+//! and path from `mx_aggregation`'s call table ([`Call`]), whose answers the crate
+//! classifies; the few calls outside that table (users, institutions, listing, delete,
+//! the emulator's clock) are named here.
 
 use std::fmt;
 
@@ -78,64 +80,72 @@ pub enum Endpoint {
     EmulatorClock,
 }
 
+/// How an endpoint is named and reached: a member call of the library's table
+/// ([`Call`]: its name, method and path), or one of the calls that table leaves out
+/// because the crate does not classify their answers.
+enum Route {
+    /// A call of `mx_aggregation`'s table.
+    Member(Call),
+    /// A call outside it.
+    Other {
+        method: &'static str,
+        name: &'static str,
+        /// The path, with `{user}`, `{member}` and `{institution}` to fill in.
+        path: &'static str,
+    },
+}
+
 impl Endpoint {
-    /// The HTTP method.
-    pub const fn method(&self) -> &'static str {
+    /// Where the endpoint's name, method and path come from.
+    const fn route(&self) -> Route {
+        const fn other(method: &'static str, name: &'static str, path: &'static str) -> Route {
+            Route::Other { method, name, path }
+        }
         match self {
-            Self::CreateUser
-            | Self::CreateMember { .. }
-            | Self::Aggregate(_)
-            | Self::Verify(_)
-            | Self::EmulatorClock => "POST",
-            Self::UpdateMember(_) | Self::Resume(_) => "PUT",
-            Self::DeleteMember(_) => "DELETE",
-            Self::Credentials { .. }
-            | Self::ListMembers { .. }
-            | Self::ReadMember(_)
-            | Self::Status(_)
-            | Self::Challenges(_)
-            | Self::OauthWindowUri(_) => "GET",
+            Self::CreateUser => other("POST", "create_user", "/users"),
+            Self::Credentials { .. } => other(
+                "GET",
+                "credentials",
+                "/institutions/{institution}/credentials",
+            ),
+            Self::CreateMember { .. } => Route::Member(Call::Create),
+            Self::ListMembers { .. } => other("GET", "list_members", "/users/{user}/members"),
+            Self::ReadMember(_) => Route::Member(Call::Read),
+            Self::UpdateMember(_) => Route::Member(Call::Update),
+            Self::DeleteMember(_) => other("DELETE", "delete", "/users/{user}/members/{member}"),
+            Self::Status(_) => Route::Member(Call::Status),
+            Self::Challenges(_) => Route::Member(Call::Challenges),
+            Self::Resume(_) => Route::Member(Call::Resume),
+            Self::Aggregate(_) => Route::Member(Call::Aggregate),
+            Self::Verify(_) => Route::Member(Call::Verify),
+            Self::OauthWindowUri(_) => Route::Member(Call::OauthWindowUri),
+            Self::EmulatorClock => other("POST", "emulator_clock", "/emulator/clock"),
         }
     }
 
-    /// A short name for logs and spans, e.g. `aggregate`.
+    /// The HTTP method: [`Call::request`]'s for a member call.
+    pub const fn method(&self) -> &'static str {
+        match self.route() {
+            Route::Member(call) => split_request(call.request()).0,
+            Route::Other { method, .. } => method,
+        }
+    }
+
+    /// A short name for logs and spans, e.g. `aggregate`: [`Call::name`] for a member
+    /// call.
     pub const fn name(&self) -> &'static str {
-        match self {
-            Self::CreateUser => "create_user",
-            Self::Credentials { .. } => "credentials",
-            Self::CreateMember { .. } => "create",
-            Self::ListMembers { .. } => "list_members",
-            Self::ReadMember(_) => "read",
-            Self::UpdateMember(_) => "update",
-            Self::DeleteMember(_) => "delete",
-            Self::Status(_) => "status",
-            Self::Challenges(_) => "challenges",
-            Self::Resume(_) => "resume",
-            Self::Aggregate(_) => "aggregate",
-            Self::Verify(_) => "verify",
-            Self::OauthWindowUri(_) => "oauth_window_uri",
-            Self::EmulatorClock => "emulator_clock",
+        match self.route() {
+            Route::Member(call) => call.name(),
+            Route::Other { name, .. } => name,
         }
     }
 
     /// The member call whose answers `mx_aggregation` classifies (`Call::classify`);
     /// `None` for the calls that are not about one member.
     pub const fn call(&self) -> Option<Call> {
-        match self {
-            Self::CreateMember { .. } => Some(Call::Create),
-            Self::ReadMember(_) => Some(Call::Read),
-            Self::UpdateMember(_) => Some(Call::Update),
-            Self::Status(_) => Some(Call::Status),
-            Self::Challenges(_) => Some(Call::Challenges),
-            Self::Resume(_) => Some(Call::Resume),
-            Self::Aggregate(_) => Some(Call::Aggregate),
-            Self::Verify(_) => Some(Call::Verify),
-            Self::OauthWindowUri(_) => Some(Call::OauthWindowUri),
-            Self::CreateUser
-            | Self::Credentials { .. }
-            | Self::ListMembers { .. }
-            | Self::DeleteMember(_)
-            | Self::EmulatorClock => None,
+        match self.route() {
+            Route::Member(call) => Some(call),
+            Route::Other { .. } => None,
         }
     }
 
@@ -159,29 +169,62 @@ impl Endpoint {
         }
     }
 
-    /// The path and query, from the base URL on.
+    /// The path and query, from the base URL on: [`Call::request`]'s path for a member
+    /// call, with the guids filled in.
     pub fn path(&self) -> String {
-        let member =
-            |m: &MemberRef, tail: &str| format!("/users/{}/members/{}{tail}", m.user, m.member);
-        match self {
-            Self::CreateUser => "/users".to_owned(),
-            Self::Credentials { institution } => format!("/institutions/{institution}/credentials"),
-            Self::CreateMember { user } => format!("/users/{user}/members"),
-            Self::ListMembers {
-                user,
-                page,
-                per_page,
-            } => format!("/users/{user}/members?page={page}&records_per_page={per_page}"),
-            Self::ReadMember(m) | Self::UpdateMember(m) | Self::DeleteMember(m) => member(m, ""),
-            Self::Status(m) => member(m, "/status"),
-            Self::Challenges(m) => member(m, "/challenges"),
-            Self::Resume(m) => member(m, "/resume"),
-            Self::Aggregate(m) => member(m, "/aggregate"),
-            Self::Verify(m) => member(m, "/verify"),
-            Self::OauthWindowUri(m) => member(m, "/oauth_window_uri"),
-            Self::EmulatorClock => "/emulator/clock".to_owned(),
+        let template = match self.route() {
+            Route::Member(call) => split_request(call.request()).1,
+            Route::Other { path, .. } => path,
+        };
+        let (user, member, institution) = match self {
+            Self::CreateUser | Self::EmulatorClock => (None, None, None),
+            Self::Credentials { institution } => (None, None, Some(institution.as_str())),
+            Self::CreateMember { user } | Self::ListMembers { user, .. } => {
+                (Some(user.as_str()), None, None)
+            }
+            Self::ReadMember(m)
+            | Self::UpdateMember(m)
+            | Self::DeleteMember(m)
+            | Self::Status(m)
+            | Self::Challenges(m)
+            | Self::Resume(m)
+            | Self::Aggregate(m)
+            | Self::Verify(m)
+            | Self::OauthWindowUri(m) => (Some(m.user.as_str()), Some(m.member.as_str()), None),
+        };
+        let mut path = template.to_owned();
+        for (hole, value) in [
+            ("{user}", user),
+            ("{member}", member),
+            ("{institution}", institution),
+        ] {
+            if let Some(value) = value {
+                path = path.replace(hole, value);
+            }
         }
+        if let Self::ListMembers { page, per_page, .. } = self {
+            path.push_str(&format!("?page={page}&records_per_page={per_page}"));
+        }
+        path
     }
+}
+
+/// `"POST /users/{user}/members"` as `("POST", "/users/{user}/members")`: the method and
+/// path of one row of the library's call table.
+const fn split_request(request: &'static str) -> (&'static str, &'static str) {
+    let bytes = request.as_bytes();
+    let mut space = 0;
+    while space < bytes.len() && bytes[space] != b' ' {
+        space += 1;
+    }
+    let (method, rest) = request.split_at(space);
+    // The space itself belongs to neither.
+    let path = if rest.is_empty() {
+        rest
+    } else {
+        rest.split_at(1).1
+    };
+    (method, path)
 }
 
 impl fmt::Display for Endpoint {
