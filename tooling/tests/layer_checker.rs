@@ -177,6 +177,32 @@ fn the_longest_prefix_decides_a_files_layer() {
 }
 
 #[test]
+fn siblings_of_one_layer_may_not_import_each_other() {
+    let files = [
+        ("lib.rs", "mod low; mod left; mod right;"),
+        ("low.rs", "pub fn l() {}"),
+        (
+            "left/mod.rs",
+            "mod inner; pub fn f() { inner::g(); crate::low::l(); crate::right::r(); }",
+        ),
+        ("left/inner.rs", "pub fn g() {}"),
+        ("right/mod.rs", "pub fn r() { crate::low::l(); }"),
+    ];
+    let layers: &[&[&str]] = &[&["low.rs"], &["left/", "right/"], &["lib.rs"]];
+    let report = report(&files, layers);
+    assert!(report.upward.is_empty(), "{report}");
+    assert_eq!(report.sideways.len(), 1, "{report}");
+    assert_eq!(report.sideways[0].from.0, "left/mod.rs");
+    assert_eq!(report.sideways[0].to.0, "right/mod.rs");
+    assert!(
+        report
+            .to_string()
+            .contains("sideways import: left/mod.rs:1 imports its sibling right/mod.rs"),
+        "{report}"
+    );
+}
+
+#[test]
 fn a_file_no_layer_covers_is_reported() {
     let files = [
         ("lib.rs", "mod a; mod stray;"),

@@ -3,6 +3,7 @@
 //!
 //! - a **circle**: two or more files that import each other, directly or through others;
 //! - an **upward import**: a file importing a file of a higher layer of a declared order;
+//! - a **sideways import**: a file importing a file of a sibling in its own layer;
 //! - an **unlayered** file: a file no declared layer covers, so nothing says what it may
 //!   import;
 //! - a **long file**: a hand-written `.rs` file over [`LINE_LIMIT`] lines, not counting its
@@ -36,7 +37,9 @@ pub use sources::{CheckError, Sources};
 ///
 /// `layers` lists the layers lowest first; each layer is a set of path prefixes relative to
 /// `src/` (a folder `time/` or a file `batch.rs`), and a file belongs to the layer of the
-/// longest prefix it starts with. A file may import files of its own and lower layers.
+/// longest prefix it starts with. A file may import files of lower layers and files under
+/// its own prefix; the prefixes of one layer are siblings that do not import each other
+/// (`decide/` and `http/` side by side above `read/`).
 /// With no layers declared, only circles and long files are checked.
 ///
 /// # Errors
@@ -48,6 +51,7 @@ pub fn check(sources: &Sources, layers: &[&[&str]]) -> Result<Report, CheckError
     let imports = resolve::imports(&crates);
     let circles = circles::find(&imports);
     let mut upward = Vec::new();
+    let mut sideways = Vec::new();
     let mut unlayered = BTreeSet::new();
     if !layers.is_empty() {
         for file in crates.files() {
@@ -63,12 +67,15 @@ pub fn check(sources: &Sources, layers: &[&[&str]]) -> Result<Report, CheckError
                 let Some(to_layer) = layer_of(to, layers) else {
                     continue;
                 };
-                if to_layer > from_layer {
-                    upward.push(UpwardImport {
-                        from: (from.clone(), from_layer),
-                        to: (to.clone(), to_layer),
-                        import: import.clone(),
-                    });
+                let found = UpwardImport {
+                    from: (from.clone(), from_layer.0),
+                    to: (to.clone(), to_layer.0),
+                    import: import.clone(),
+                };
+                if to_layer.0 > from_layer.0 {
+                    upward.push(found);
+                } else if to_layer.0 == from_layer.0 && to_layer.1 != from_layer.1 {
+                    sideways.push(found);
                 }
             }
         }
@@ -78,6 +85,7 @@ pub fn check(sources: &Sources, layers: &[&[&str]]) -> Result<Report, CheckError
         imports,
         circles,
         upward,
+        sideways,
         unlayered: unlayered.into_iter().collect(),
         long_files,
     })
@@ -93,13 +101,13 @@ pub fn check_package(package_dir: &Path, layers: &[&[&str]]) -> Result<Report, S
     check(&sources, layers).map_err(|e| e.to_string())
 }
 
-/// The layer of a file: the index of the layer holding the longest prefix of its path.
-fn layer_of(file: &str, layers: &[&[&str]]) -> Option<usize> {
+/// The layer of a file: the index of the layer holding the longest prefix of its path, and
+/// that prefix.
+fn layer_of<'l>(file: &str, layers: &[&[&'l str]]) -> Option<(usize, &'l str)> {
     layers
         .iter()
         .enumerate()
         .flat_map(|(index, prefixes)| prefixes.iter().map(move |p| (index, *p)))
         .filter(|(_, prefix)| file.starts_with(prefix))
         .max_by_key(|(_, prefix)| prefix.len())
-        .map(|(index, _)| index)
 }

@@ -25,7 +25,7 @@ pub struct Circle {
     pub example: Vec<String>,
 }
 
-/// An import that goes up the declared layer order.
+/// An import that goes up the declared layer order, or across to a sibling of its layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpwardImport {
     /// The importing file and its layer (index in the declared order, lowest first).
@@ -54,6 +54,8 @@ pub struct Report {
     pub circles: Vec<Circle>,
     /// The imports that go up a layer.
     pub upward: Vec<UpwardImport>,
+    /// The imports between sibling prefixes of one layer.
+    pub sideways: Vec<UpwardImport>,
     /// Files of the crate no layer covers (none when no layers are declared).
     pub unlayered: Vec<String>,
     /// The files over the line limit.
@@ -65,6 +67,7 @@ impl Report {
     pub fn is_clean(&self) -> bool {
         self.circles.is_empty()
             && self.upward.is_empty()
+            && self.sideways.is_empty()
             && self.unlayered.is_empty()
             && self.long_files.is_empty()
     }
@@ -81,7 +84,10 @@ impl Report {
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_clean() {
-            return writeln!(f, "no circle, no upward import, no unlayered or long file");
+            return writeln!(
+                f,
+                "no circle, no upward or sideways import, no unlayered or long file"
+            );
         }
         for circle in &self.circles {
             writeln!(
@@ -101,6 +107,13 @@ impl fmt::Display for Report {
                 f,
                 "upward import: {}:{} (layer {}) imports {} (layer {}) by {}",
                 up.from.0, up.import.line, up.from.1, up.to.0, up.to.1, up.import.path
+            )?;
+        }
+        for side in &self.sideways {
+            writeln!(
+                f,
+                "sideways import: {}:{} imports its sibling {} (both layer {}) by {}",
+                side.from.0, side.import.line, side.to.0, side.from.1, side.import.path
             )?;
         }
         for file in &self.unlayered {
