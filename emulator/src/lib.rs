@@ -25,41 +25,37 @@
 //! `GET /emulator/members/{member}/trace`); [`Emulator`] shows a test using them.
 //!
 //! # Where things are
-//! - [`server`]: the gate (401, 406, 429), the routes, [`Emulator`] and [`router`].
-//! - `routes`: one file per group of MX endpoints; `world` and `jobs`: the state and the
-//!   member's moves on the lifecycle model; `clock`: the virtual clock; `webhooks`: the
-//!   payloads and their delivery with retries.
-//! - [`mxbank`] and [`institutions`]: MX Bank's test credentials and the test institutions.
-//! - [`faults`]: fault plans; `explain`: the `X-Emulator-Rule` header and member traces.
+//! One folder per layer; a file imports only from its own layer and the layers before it:
+//!
+//! 1. `model`: the deterministic MX (clock, GUIDs, [`institutions`], [`mxbank`], users and
+//!    members, their moves on the lifecycle model, the world, the webhook outbox,
+//!    [`faults`]); no axum, tokio or reqwest.
+//! 2. `wire`: MX's JSON shapes for responses and webhooks, and the control plane's views.
+//! 3. `tenant`: each client id's world behind its lock.
+//! 4. `http`: [`router`], the gate (401, 406, 429, fault plans), extractors, answers and
+//!    one file of handlers per group of endpoints; [`version`] reads `Accept-Version`.
+//! 5. `delivery`: the task that POSTs webhooks with retries.
+//! 6. `handle`: [`Emulator`] and [`TenantHandle`].
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::use_self, unreachable_pub)]
 
-mod auth;
-mod clock;
-mod config;
-mod error;
-mod explain;
-pub mod faults;
-mod ids;
-pub mod institutions;
-mod jobs;
-mod member;
-pub mod mxbank;
-mod respond;
-mod routes;
+mod delivery;
+mod handle;
+mod http;
+mod model;
+#[deprecated(note = "use `mx_emulator::{router, Emulator, TenantHandle}` at the crate root")]
 pub mod server;
-pub mod version;
-mod views;
-mod webhooks;
-mod world;
+mod tenant;
+mod wire;
 
-/// The lifecycle model the emulator moves members along: one table shared with the
-/// simulation and the generated documentation (`mx_aggregation_tooling::lifecycle`).
-pub(crate) use mx_aggregation_tooling::lifecycle;
+pub use model::{faults, institutions, mxbank};
 
-pub use config::{Config, ThrottleFrom};
-pub use error::ApiError;
-pub use faults::{FaultPlan, FaultRule, Step, WebhookFaults};
-pub use server::{Emulator, TenantHandle, router};
+pub use http::version;
+
+pub use handle::{Emulator, TenantHandle};
+pub use http::error::ApiError;
+pub use http::router::router;
+pub use model::config::{Config, ThrottleFrom};
+pub use model::faults::{FaultPlan, FaultRule, Step, WebhookFaults};

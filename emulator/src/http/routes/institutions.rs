@@ -5,11 +5,12 @@ use axum::extract::rejection::PathRejection;
 use axum::http::StatusCode;
 use serde_json::json;
 
-use super::{Answer, path_error};
-use crate::error::ApiError;
-use crate::institutions;
-use crate::respond;
-use crate::views;
+use crate::http::error::ApiError;
+use crate::http::extract::path_error;
+use crate::http::respond;
+use crate::http::routes::Answer;
+use crate::model::institutions;
+use crate::wire::views;
 
 /// The credential fields an institution's login form asks for.
 pub(crate) async fn credentials(path: Result<Path<String>, PathRejection>) -> Answer {

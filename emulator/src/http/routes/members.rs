@@ -8,20 +8,20 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{
-    Answer, MemberPath, callback_payload, member_answer, member_guid, page_of, parse, path_error,
-    user_guid,
-};
-use crate::error::ApiError;
-use crate::institutions::{self, Institution};
-use crate::jobs;
-use crate::lifecycle::{LifecycleEvent as E, Node};
-use crate::member::{CredentialValue, JobKind, Member};
-use crate::respond;
-use crate::server::Tenant;
-use crate::views;
-use crate::webhooks;
-use crate::world::{ThrottleKey, World};
+use crate::http::error::ApiError;
+use crate::http::explain::with_rule;
+use crate::http::extract::{MemberPath, Tenant, callback_payload, page_of, parse, path_error};
+use crate::http::respond;
+use crate::http::routes::{Answer, member_answer};
+use crate::model::institutions::{self, Institution};
+use crate::model::member::{CredentialValue, JobKind, Member};
+use crate::model::moves;
+use mx_aggregation_tooling::lifecycle::{LifecycleEvent as E, Node};
+
+use crate::model::outbox::{MemberAction, MemberSnapshot, WebhookEvent};
+use crate::model::throttle::ThrottleKey;
+use crate::model::world::World;
+use crate::wire::views;
 use mx_aggregation::ConnectionStatus;
 
 #[derive(Debug, Deserialize)]
@@ -74,7 +74,7 @@ fn credentials_for(
 /// Creates a member; MX starts an aggregation by itself (202), unless the throttle window
 /// of an identical member is still open or the member uses OAuth (200).
 pub(crate) async fn create(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -87,9 +87,9 @@ pub(crate) async fn create(
         .skip_aggregation
         .or(fields.skip_aggregation)
         .unwrap_or(false);
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     let now = world.tick();
-    let user_guid = user_guid(&world, &user)?;
+    let user_guid = world.user_guid(&user)?;
     let code = fields
         .institution_code
         .ok_or_else(|| ApiError::bad_request("member.institution_code is required"))?;
@@ -159,7 +159,7 @@ pub(crate) async fn create(
         ));
     }
     let (status, rule) = if is_oauth {
-        jobs::follow(
+        moves::follow(
             &mut member,
             &mut world.cx,
             now,
@@ -177,7 +177,7 @@ pub(crate) async fn create(
                 .to_owned(),
         )
     } else {
-        jobs::follow(
+        moves::follow(
             &mut member,
             &mut world.cx,
             now,
@@ -203,8 +203,8 @@ pub(crate) async fn create(
                 ),
             )
         } else {
-            let outcome = jobs::outcome_of(&member);
-            jobs::start(
+            let outcome = moves::outcome_of(&member);
+            moves::start(
                 &mut member,
                 &mut world.cx,
                 now,
@@ -219,13 +219,12 @@ pub(crate) async fn create(
             )
         }
     };
-    member_webhook(&mut world, &member, "created", now);
+    member_webhook(&mut world, &member, MemberAction::Created, now);
     let guid = member.guid.clone();
     world.insert_member(member);
-    let answer = member_answer(&world, &guid, status)
-        .map(|response| crate::explain::with_rule(response, &rule));
+    let answer = member_answer(&world, &guid, status).map(|response| with_rule(response, &rule));
     drop(world);
-    app.wake.notify_one();
+    tenant.wake.notify_one();
     answer
 }
 
@@ -234,26 +233,29 @@ fn duplicate(world: &World, member: &Member) -> bool {
     world.members.values().any(|m| ThrottleKey::of(m) == key)
 }
 
-fn member_webhook(world: &mut World, member: &Member, action: &str, now: DateTime<Utc>) {
+fn member_webhook(world: &mut World, member: &Member, action: MemberAction, now: DateTime<Utc>) {
     if world.cx.rules.webhooks {
-        let body = webhooks::member_event(member, action);
+        let event = WebhookEvent::Member {
+            action,
+            member: MemberSnapshot::of(member),
+        };
         world
             .cx
-            .queue_webhook(body, member.callback_payload.clone(), now);
+            .queue_webhook(event, member.callback_payload.clone(), now);
     }
 }
 
 /// Lists a user's members, 25 a page by default.
 pub(crate) async fn list(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     path: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Answer {
     let Path(user) = path.map_err(path_error)?;
     let (page, per_page) = page_of(uri.query())?;
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     world.tick();
-    let user = user_guid(&world, &user)?;
+    let user = world.user_guid(&user)?;
     let all: Vec<&Member> = world
         .members
         .values()
@@ -272,18 +274,24 @@ pub(crate) async fn list(
 }
 
 /// Reads a member.
-pub(crate) async fn read(Tenant(app): Tenant, MemberPath { user, member }: MemberPath) -> Answer {
-    let mut world = app.lock();
+pub(crate) async fn read(
+    Tenant(tenant): Tenant,
+    MemberPath { user, member }: MemberPath,
+) -> Answer {
+    let mut world = tenant.lock();
     world.tick();
-    let guid = member_guid(&world, &user, &member)?;
+    let guid = world.member_guid(&user, &member)?;
     member_answer(&world, &guid, StatusCode::OK)
 }
 
 /// Reads a member's status.
-pub(crate) async fn status(Tenant(app): Tenant, MemberPath { user, member }: MemberPath) -> Answer {
-    let mut world = app.lock();
+pub(crate) async fn status(
+    Tenant(tenant): Tenant,
+    MemberPath { user, member }: MemberPath,
+) -> Answer {
+    let mut world = tenant.lock();
     world.tick();
-    let guid = member_guid(&world, &user, &member)?;
+    let guid = world.member_guid(&user, &member)?;
     let member = world
         .member(&guid)
         .ok_or_else(|| ApiError::not_found("member not found"))?;
@@ -296,7 +304,7 @@ pub(crate) async fn status(Tenant(app): Tenant, MemberPath { user, member }: Mem
 /// Updates a member. New credentials move it to `UPDATED` and MX aggregates it by itself;
 /// a job still running answers 409.
 pub(crate) async fn update(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     MemberPath { user, member }: MemberPath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -308,9 +316,9 @@ pub(crate) async fn update(
         .skip_aggregation
         .or(fields.skip_aggregation)
         .unwrap_or(false);
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     let now = world.tick();
-    let guid = member_guid(&world, &user, &member)?;
+    let guid = world.member_guid(&user, &member)?;
     let World {
         members, index, cx, ..
     } = &mut *world;
@@ -333,7 +341,7 @@ pub(crate) async fn update(
     if new_credentials.is_some() && member.job.is_some() {
         return Err(ApiError::conflict("a job is running on this member"));
     }
-    if new_credentials.is_some() && !jobs::has_edge(member, E::UpdateCredentials) {
+    if new_credentials.is_some() && !moves::has_edge(member, E::UpdateCredentials) {
         return Err(ApiError::bad_request(
             "this member's credentials cannot be updated",
         ));
@@ -356,7 +364,7 @@ pub(crate) async fn update(
             member.credentials.push(value);
         }
         member.needs_updated_credentials = false;
-        jobs::follow(
+        moves::follow(
             member,
             cx,
             now,
@@ -364,8 +372,8 @@ pub(crate) async fn update(
             Node::Status(ConnectionStatus::Updated),
         );
         if !skip && cx.throttled_until(member, now).is_none() {
-            let outcome = jobs::outcome_of(member);
-            jobs::start(
+            let outcome = moves::outcome_of(member);
+            moves::start(
                 member,
                 cx,
                 now,
@@ -376,23 +384,26 @@ pub(crate) async fn update(
         }
     }
     let snapshot = member.clone();
-    member_webhook(&mut world, &snapshot, "updated", now);
+    member_webhook(&mut world, &snapshot, MemberAction::Updated, now);
     let answer = member_answer(&world, &guid, StatusCode::OK);
     drop(world);
-    app.wake.notify_one();
+    tenant.wake.notify_one();
     answer
 }
 
 /// Deletes a member (204). Its throttle window stays, for an identical member created
 /// again.
-pub(crate) async fn delete(Tenant(app): Tenant, MemberPath { user, member }: MemberPath) -> Answer {
-    let mut world = app.lock();
+pub(crate) async fn delete(
+    Tenant(tenant): Tenant,
+    MemberPath { user, member }: MemberPath,
+) -> Answer {
+    let mut world = tenant.lock();
     let now = world.tick();
-    let guid = member_guid(&world, &user, &member)?;
+    let guid = world.member_guid(&user, &member)?;
     if let Some(member) = world.remove_member(&guid) {
-        member_webhook(&mut world, &member, "deleted", now);
+        member_webhook(&mut world, &member, MemberAction::Deleted, now);
     }
     drop(world);
-    app.wake.notify_one();
+    tenant.wake.notify_one();
     Ok(respond::empty(StatusCode::NO_CONTENT))
 }

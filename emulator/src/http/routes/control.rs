@@ -14,14 +14,14 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Answer, parse, path_error};
-use crate::error::ApiError;
-use crate::explain::TraceEntry;
-use crate::faults::FaultPlan;
-use crate::respond;
-use crate::server::Tenant;
-use crate::views;
-use crate::webhooks::Delivery;
+use crate::http::error::ApiError;
+use crate::http::extract::{Tenant, parse, path_error};
+use crate::http::respond;
+use crate::http::routes::Answer;
+use crate::model::faults::FaultPlan;
+
+use crate::wire;
+use crate::wire::views;
 
 #[derive(Debug, Deserialize)]
 struct Advance {
@@ -29,10 +29,10 @@ struct Advance {
 }
 
 /// Moves the clock and plays everything due by the new time.
-pub(crate) async fn clock(Tenant(app): Tenant, body: Result<Bytes, BytesRejection>) -> Answer {
+pub(crate) async fn clock(Tenant(tenant): Tenant, body: Result<Bytes, BytesRejection>) -> Answer {
     let Advance { advance_seconds } = parse(body)?;
     let now = {
-        let mut world = app.lock();
+        let mut world = tenant.lock();
         world.tick();
         let now = world
             .clock
@@ -43,7 +43,7 @@ pub(crate) async fn clock(Tenant(app): Tenant, body: Result<Bytes, BytesRejectio
         world.advance_to(now);
         now
     };
-    app.wake.notify_one();
+    tenant.wake.notify_one();
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "now": views::rfc3339(now) }),
@@ -52,9 +52,9 @@ pub(crate) async fn clock(Tenant(app): Tenant, body: Result<Bytes, BytesRejectio
 
 /// `POST /emulator/reset`: forgets the tenant's users, members, throttle records, outbox
 /// and faults, and restarts its clock. Other tenants are untouched.
-pub(crate) async fn reset(Tenant(app): Tenant) -> Answer {
-    app.reset();
-    let now = app.lock().tick();
+pub(crate) async fn reset(Tenant(tenant): Tenant) -> Answer {
+    tenant.reset();
+    let now = tenant.lock().tick();
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "reset": true, "now": views::rfc3339(now) }),
@@ -63,8 +63,8 @@ pub(crate) async fn reset(Tenant(app): Tenant) -> Answer {
 
 /// `GET /emulator/faults`: the plan and, per rule, the requests it matched and the faults
 /// it answered.
-pub(crate) async fn faults(Tenant(app): Tenant) -> Answer {
-    let world = app.lock();
+pub(crate) async fn faults(Tenant(tenant): Tenant) -> Answer {
+    let world = tenant.lock();
     let faults = &world.cx.faults;
     let rules: Vec<_> = faults
         .plan
@@ -87,7 +87,7 @@ pub(crate) async fn faults(Tenant(app): Tenant) -> Answer {
 
 /// `POST` (or `PUT`) `/emulator/faults`: replaces the plan; 400 when it cannot be played.
 pub(crate) async fn load_faults(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let bytes =
@@ -97,7 +97,7 @@ pub(crate) async fn load_faults(
     let plan =
         FaultPlan::from_json(text).map_err(|error| ApiError::bad_request(error.to_string()))?;
     let count = plan.rules.len();
-    app.lock().cx.faults.load(plan);
+    tenant.lock().cx.faults.load(plan);
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "rules_loaded": count }),
@@ -105,22 +105,22 @@ pub(crate) async fn load_faults(
 }
 
 /// `DELETE /emulator/faults`: no more faults (webhook faults set by flags stay).
-pub(crate) async fn clear_faults(Tenant(app): Tenant) -> Answer {
-    app.lock().cx.faults.load(FaultPlan::default());
+pub(crate) async fn clear_faults(Tenant(tenant): Tenant) -> Answer {
+    tenant.lock().cx.faults.load(FaultPlan::default());
     Ok(respond::json(StatusCode::OK, &json!({ "rules_loaded": 0 })))
 }
 
 /// `GET /emulator/webhooks`: every webhook queued, its state (`pending`, `delivered`,
 /// `dropped`, `given_up`) and each attempt's outcome, oldest first.
-pub(crate) async fn webhooks(Tenant(app): Tenant) -> Answer {
-    let mut world = app.lock();
+pub(crate) async fn webhooks(Tenant(tenant): Tenant) -> Answer {
+    let mut world = tenant.lock();
     world.tick();
     let list: Vec<_> = world
         .cx
         .outbox
         .deliveries
         .iter()
-        .map(Delivery::view)
+        .map(wire::outbox::delivery)
         .collect();
     Ok(respond::json(StatusCode::OK, &json!({ "webhooks": list })))
 }
@@ -128,42 +128,36 @@ pub(crate) async fn webhooks(Tenant(app): Tenant) -> Answer {
 /// `POST /emulator/webhooks/{id}/redeliver`: sends webhook `id` again now, whatever
 /// became of it.
 pub(crate) async fn redeliver(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     path: Result<Path<u64>, PathRejection>,
 ) -> Answer {
     let Path(id) = path.map_err(path_error)?;
     let answer = {
-        let mut world = app.lock();
+        let mut world = tenant.lock();
         let now = world.tick();
         if !world.cx.outbox.redeliver(id, now) {
             return Err(ApiError::not_found("no webhook with this id"));
         }
-        let view = world
-            .cx
-            .outbox
-            .deliveries
-            .iter()
-            .find(|d| d.id == id)
-            .map(Delivery::view);
+        let view = world.cx.outbox.get(id).map(wire::outbox::delivery);
         respond::json(StatusCode::ACCEPTED, &json!({ "webhook": view }))
     };
-    app.wake.notify_one();
+    tenant.wake.notify_one();
     Ok(answer)
 }
 
 /// `GET /emulator/members/{member}/trace`: each transition of the member with the
 /// lifecycle edge (its basis tag and guard) and the edge's source.
 pub(crate) async fn trace(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     path: Result<Path<String>, PathRejection>,
 ) -> Answer {
     let Path(guid) = path.map_err(path_error)?;
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     world.tick();
     let member = world
         .member(&guid)
         .ok_or_else(|| ApiError::not_found("member not found"))?;
-    let trace: Vec<_> = member.trace.iter().map(TraceEntry::view).collect();
+    let trace: Vec<_> = member.trace.iter().map(wire::trace::entry).collect();
     Ok(respond::json(
         StatusCode::OK,
         &json!({

@@ -25,7 +25,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::splitmix;
+use crate::model::ids::splitmix;
 
 /// A fault plan: rules for requests and faults for webhooks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -8,13 +8,15 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::ConnectionStatus;
 
-use crate::explain::TraceEntry;
-use crate::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
-use crate::lifecycle::{self, Guard, LifecycleEvent as E, Node};
-use crate::member::{Challenge, Job, JobKind, Member, Stage};
-use crate::mxbank::{self, Outcome};
-use crate::webhooks;
-use crate::world::Ctx;
+use mx_aggregation_tooling::lifecycle::{self, Guard, LifecycleEvent as E, Node};
+
+use crate::model::clock::later;
+use crate::model::ctx::Ctx;
+use crate::model::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
+use crate::model::member::{Challenge, Job, JobKind, Member, Stage};
+use crate::model::mxbank::{self, Outcome};
+use crate::model::outbox::WebhookEvent;
+use crate::model::trace::TraceEntry;
 
 /// Moves `member` along the edge `event` → `to`, recording it when the model lacks it.
 pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, event: E, to: Node) {
@@ -36,8 +38,12 @@ pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, even
     if let Node::Status(status) = to {
         member.status = Some(status);
         if status.is_end_user_actionable() && cx.rules.webhooks {
-            let body = webhooks::connection_status(member, status);
-            cx.queue_webhook(body, None, now);
+            let event = WebhookEvent::ConnectionStatus {
+                member_guid: member.guid.clone(),
+                user_guid: member.user_guid.clone(),
+                status,
+            };
+            cx.queue_webhook(event, None, now);
         }
     }
 }
@@ -204,9 +210,16 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
     );
     cx.record_throttle(member);
     if cx.rules.webhooks && job.kind != JobKind::Identification {
-        let body = webhooks::member_data_updated(member, job, now);
+        let event = WebhookEvent::DataUpdated {
+            member_guid: member.guid.clone(),
+            user_guid: member.user_guid.clone(),
+            job_guid: job.guid.clone(),
+            kind: job.kind,
+            is_background: job.is_background,
+            completed_at: now,
+        };
         let payload = member.callback_payload.clone();
-        cx.queue_webhook(body, payload, now);
+        cx.queue_webhook(event, payload, now);
     }
 }
 
@@ -241,9 +254,4 @@ fn fail(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, status: Connectio
     };
     let (event, to) = escalation.unwrap_or((E::JobFailed, Node::Status(status)));
     follow(member, cx, now, event, to);
-}
-
-/// `t + d`, saturating at chrono's last instant.
-pub(crate) fn later(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
-    t.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }

@@ -7,7 +7,9 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::respond::json;
+use crate::http::explain::with_rule;
+use crate::http::respond::json;
+use crate::model::refusal::Refusal;
 
 /// An error answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +50,14 @@ impl IntoResponse for ApiError {
             self.status,
             &serde_json::json!({ "error": { "message": self.message } }),
         );
-        crate::explain::with_rule(response, &rule)
+        with_rule(response, &rule)
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound(what) => Self::not_found(what),
+        }
     }
 }

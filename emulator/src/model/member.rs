@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 use mx_aggregation::ConnectionStatus;
 
-use crate::lifecycle::Node;
-use crate::mxbank::{ChallengeKind, Outcome};
+use mx_aggregation_tooling::lifecycle::Node;
+
+use crate::model::mxbank::{ChallengeKind, Outcome};
+use crate::model::trace::TraceEntry;
 
 /// A user (`POST /users`).
 #[derive(Debug, Clone)]
@@ -42,15 +44,6 @@ impl JobKind {
             Self::Aggregation => "aggregation",
             Self::Verification => "verification",
             Self::Identification => "identification",
-        }
-    }
-
-    /// The `type` of the webhook MX sends when the job completes.
-    pub(crate) const fn webhook_type(self) -> &'static str {
-        match self {
-            Self::Aggregation => "AGGREGATION",
-            Self::Verification => "VERIFICATION",
-            Self::Identification => "IDENTIFICATION",
         }
     }
 }
@@ -122,7 +115,7 @@ pub(crate) struct Member {
     pub(crate) denials_in_a_row: u32,
     pub(crate) failures_in_a_row: u32,
     /// Every transition, for `GET /emulator/members/{member}/trace`.
-    pub(crate) trace: Vec<crate::explain::TraceEntry>,
+    pub(crate) trace: Vec<TraceEntry>,
 }
 
 impl Member {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::faults::{FaultPlan, WebhookFaults};
+use crate::model::faults::{FaultPlan, WebhookFaults};
 
 /// Where MX's 3-hour throttle window starts.
 ///

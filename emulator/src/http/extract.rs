@@ -1,46 +1,54 @@
-//! The handlers, one file per group of MX endpoints, and what they share: reading bodies,
-//! finding users and members, and answering with MX's envelopes.
+//! What handlers take from a request: its tenant (which the gate found), a member's path,
+//! a JSON body, the callback payload and the page asked for.
 
-pub(crate) mod control;
-pub(crate) mod institutions;
-pub(crate) mod jobs;
-pub(crate) mod members;
-pub(crate) mod mfa;
-pub(crate) mod oauth;
-pub(crate) mod users;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
 use serde::de::DeserializeOwned;
-use serde_json::json;
 
-use crate::error::ApiError;
-use crate::member::Member;
-use crate::respond;
-use crate::server::App;
-use crate::views;
-use crate::world::World;
+use crate::http::error::ApiError;
+use crate::tenant::state::TenantState;
+use crate::tenant::tenants::Tenants;
 
-/// A handler's answer.
-pub(crate) type Answer = Result<Response, ApiError>;
+/// The router's state: every tenant.
+pub(crate) type AllTenants = Arc<Tenants>;
+
+/// The tenant of the request, which the gate found from its credentials.
+#[derive(Debug, Clone)]
+pub(crate) struct Tenant(pub(crate) Arc<TenantState>);
+
+impl FromRequestParts<AllTenants> for Tenant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &AllTenants,
+    ) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Self>()
+            .cloned()
+            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "no tenant"))
+    }
+}
 
 /// The `{user_guid}` and `{member_guid}` of a member's path, as sent (a member may be
-/// named by its `id` too, which [`member_guid`] resolves). A path that cannot be read is a
-/// 400, in the words of [`path_error`].
+/// named by its `id` too, which `World::member_guid` resolves). A path that cannot be
+/// read is a 400, in the words of [`path_error`].
 pub(crate) struct MemberPath {
     pub(crate) user: String,
     pub(crate) member: String,
 }
 
-impl FromRequestParts<App> for MemberPath {
+impl FromRequestParts<AllTenants> for MemberPath {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, ApiError> {
-        let Path((user, member)) = Path::<(String, String)>::from_request_parts(parts, app)
+    async fn from_request_parts(parts: &mut Parts, state: &AllTenants) -> Result<Self, ApiError> {
+        let Path((user, member)) = Path::<(String, String)>::from_request_parts(parts, state)
             .await
             .map_err(path_error)?;
         Ok(Self { user, member })
@@ -79,45 +87,6 @@ pub(crate) fn callback_payload(headers: &HeaderMap) -> Result<Option<String>, Ap
         ));
     }
     Ok(Some(text.to_owned()))
-}
-
-/// The GUID of the user `identifier` names (MX accepts the GUID or the partner's id).
-pub(crate) fn user_guid(world: &World, identifier: &str) -> Result<String, ApiError> {
-    if world.users.contains_key(identifier) {
-        return Ok(identifier.to_owned());
-    }
-    world
-        .users
-        .values()
-        .find(|u| u.id.as_deref() == Some(identifier))
-        .map(|u| u.guid.clone())
-        .ok_or_else(|| ApiError::not_found("user not found"))
-}
-
-/// The GUID of the member `identifier` names under `user`.
-pub(crate) fn member_guid(world: &World, user: &str, identifier: &str) -> Result<String, ApiError> {
-    let user = user_guid(world, user)?;
-    let belongs = |m: &Member| m.user_guid == user;
-    if let Some(m) = world.member(identifier).filter(|m| belongs(m)) {
-        return Ok(m.guid.clone());
-    }
-    world
-        .members
-        .values()
-        .find(|m| belongs(m) && m.id.as_deref() == Some(identifier))
-        .map(|m| m.guid.clone())
-        .ok_or_else(|| ApiError::not_found("member not found"))
-}
-
-/// `{"member": …}` with `status`.
-pub(crate) fn member_answer(world: &World, guid: &str, status: StatusCode) -> Answer {
-    let member = world
-        .member(guid)
-        .ok_or_else(|| ApiError::not_found("member not found"))?;
-    Ok(respond::json(
-        status,
-        &json!({ "member": views::member(member, &world.cx.base_url) }),
-    ))
 }
 
 /// `page` and `records_per_page` from a query string (MX: 25 per page by default, at

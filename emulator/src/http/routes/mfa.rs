@@ -7,24 +7,25 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Answer, MemberPath, callback_payload, member_answer, member_guid, parse};
-use crate::error::ApiError;
-use crate::jobs;
-use crate::member::Stage;
-use crate::mxbank;
-use crate::respond;
-use crate::server::Tenant;
-use crate::views;
-use crate::world::World;
+use crate::http::error::ApiError;
+use crate::http::extract::{MemberPath, Tenant, callback_payload, parse};
+use crate::http::respond;
+use crate::http::routes::{Answer, member_answer};
+use crate::model::member::Stage;
+use crate::model::moves;
+use crate::model::mxbank;
+
+use crate::model::world::World;
+use crate::wire::views;
 
 /// The open challenges, or 204.
 pub(crate) async fn challenges(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     MemberPath { user, member }: MemberPath,
 ) -> Answer {
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     world.tick();
-    let guid = member_guid(&world, &user, &member)?;
+    let guid = world.member_guid(&user, &member)?;
     let member = world
         .member(&guid)
         .ok_or_else(|| ApiError::not_found("member not found"))?;
@@ -57,15 +58,15 @@ struct AnswerIn {
 
 /// Sends the end user's answers; the job goes on (202).
 pub(crate) async fn resume(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     MemberPath { user, member }: MemberPath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Answer {
     let callback = callback_payload(&headers)?;
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     let now = world.tick();
-    let guid = member_guid(&world, &user, &member)?;
+    let guid = world.member_guid(&user, &member)?;
     let World {
         members, index, cx, ..
     } = &mut *world;
@@ -105,9 +106,9 @@ pub(crate) async fn resume(
     if callback.is_some() {
         member.callback_payload = callback;
     }
-    jobs::resume(member, cx, now, passes);
+    moves::resume(member, cx, now, passes);
     let answer = member_answer(&world, &guid, StatusCode::ACCEPTED);
     drop(world);
-    app.wake.notify_one();
+    tenant.wake.notify_one();
     answer
 }

@@ -1,8 +1,8 @@
 //! The virtual clock: real time plus every jump the control plane asked for.
 //!
 //! Every rule reads the time from here and nowhere else, so jumping three hours ahead
-//! ends the throttle window at once, and a clock that does not run (issue: deterministic
-//! runs) leaves nothing to chance.
+//! ends the throttle window at once, and a clock that does not run (`Config::real_time`
+//! false) leaves nothing to chance.
 
 use std::time::{Duration, Instant};
 
@@ -60,4 +60,9 @@ impl VirtualClock {
 /// The system time to the second: where a clock starts when not told otherwise.
 pub(crate) fn system_now() -> DateTime<Utc> {
     DateTime::<Utc>::from(std::time::SystemTime::now()).trunc_subsecs(0)
+}
+
+/// `t + d`, saturating at chrono's last instant.
+pub(crate) fn later(t: DateTime<Utc>, d: TimeDelta) -> DateTime<Utc> {
+    t.checked_add_signed(d).unwrap_or(DateTime::<Utc>::MAX_UTC)
 }

@@ -7,11 +7,13 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Answer, parse, path_error, user_guid};
-use crate::member::User;
-use crate::respond;
-use crate::server::Tenant;
-use crate::views;
+use crate::http::error::ApiError;
+use crate::http::extract::{Tenant, parse, path_error};
+use crate::http::respond;
+use crate::http::routes::Answer;
+use crate::model::member::User;
+
+use crate::wire::views;
 
 #[derive(Debug, Deserialize)]
 struct Envelope {
@@ -28,16 +30,14 @@ struct NewUser {
 }
 
 /// Creates a user.
-pub(crate) async fn create(Tenant(app): Tenant, body: Result<Bytes, BytesRejection>) -> Answer {
+pub(crate) async fn create(Tenant(tenant): Tenant, body: Result<Bytes, BytesRejection>) -> Answer {
     let Envelope { user } = parse(body)?;
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     world.tick();
     if let Some(id) = &user.id
         && world.users.values().any(|u| u.id.as_ref() == Some(id))
     {
-        return Err(crate::error::ApiError::conflict(
-            "a user with this id already exists",
-        ));
+        return Err(ApiError::conflict("a user with this id already exists"));
     }
     let guid = world.cx.ids.next("USR");
     let user = User {
@@ -53,23 +53,26 @@ pub(crate) async fn create(Tenant(app): Tenant, body: Result<Bytes, BytesRejecti
 }
 
 /// Reads a user.
-pub(crate) async fn read(Tenant(app): Tenant, path: Result<Path<String>, PathRejection>) -> Answer {
+pub(crate) async fn read(
+    Tenant(tenant): Tenant,
+    path: Result<Path<String>, PathRejection>,
+) -> Answer {
     let Path(user) = path.map_err(path_error)?;
-    let world = app.lock();
-    let guid = user_guid(&world, &user)?;
+    let world = tenant.lock();
+    let guid = world.user_guid(&user)?;
     let user = world.users.get(&guid).map(views::user);
     Ok(respond::json(StatusCode::OK, &json!({ "user": user })))
 }
 
 /// Deletes a user and its members.
 pub(crate) async fn delete(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     path: Result<Path<String>, PathRejection>,
 ) -> Answer {
     let Path(user) = path.map_err(path_error)?;
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     world.tick();
-    let guid = user_guid(&world, &user)?;
+    let guid = world.user_guid(&user)?;
     world.users.remove(&guid);
     let members: Vec<String> = world
         .members

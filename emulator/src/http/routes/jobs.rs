@@ -7,16 +7,17 @@
 
 use axum::http::{HeaderMap, StatusCode};
 
-use super::{Answer, MemberPath, callback_payload, member_answer, member_guid};
-use crate::error::ApiError;
-use crate::explain::with_rule;
-use crate::jobs;
-use crate::lifecycle::LifecycleEvent as E;
-use crate::member::JobKind;
-use crate::mxbank::Outcome;
-use crate::server::Tenant;
-use crate::views;
-use crate::world::World;
+use crate::http::error::ApiError;
+use crate::http::explain::with_rule;
+use crate::http::extract::{MemberPath, Tenant, callback_payload};
+use crate::http::routes::{Answer, member_answer};
+use crate::model::member::JobKind;
+use crate::model::moves;
+use crate::model::mxbank::Outcome;
+use mx_aggregation_tooling::lifecycle::LifecycleEvent as E;
+
+use crate::model::world::World;
+use crate::wire::views;
 
 /// `POST …/aggregate`: a standard aggregation.
 pub(crate) async fn aggregate(app: Tenant, path: MemberPath, headers: HeaderMap) -> Answer {
@@ -34,15 +35,15 @@ pub(crate) async fn identify(app: Tenant, path: MemberPath, headers: HeaderMap) 
 }
 
 async fn run(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     MemberPath { user, member }: MemberPath,
     headers: &HeaderMap,
     kind: JobKind,
 ) -> Answer {
     let callback = callback_payload(headers)?;
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     let now = world.tick();
-    let guid = member_guid(&world, &user, &member)?;
+    let guid = world.member_guid(&user, &member)?;
     let World {
         members, index, cx, ..
     } = &mut *world;
@@ -80,7 +81,7 @@ async fn run(
     // a closed one) nothing starts.
     let Some(event) = [E::Aggregate, E::ResolveAtInstitution]
         .into_iter()
-        .find(|event| jobs::has_edge(member, *event))
+        .find(|event| moves::has_edge(member, *event))
     else {
         let rule = format!(
             "202: the lifecycle model has no aggregate edge from {}; nothing starts",
@@ -102,9 +103,9 @@ async fn run(
     let outcome = if member.is_oauth {
         Outcome::Connect
     } else {
-        jobs::outcome_of(member)
+        moves::outcome_of(member)
     };
-    jobs::start(member, cx, now, event, kind, outcome);
+    moves::start(member, cx, now, event, kind, outcome);
     let started = if kind == JobKind::Verification {
         StatusCode::OK
     } else {
@@ -116,7 +117,7 @@ async fn run(
     );
     let answer = explained(member_answer(&world, &guid, started), &rule);
     drop(world);
-    app.wake.notify_one();
+    tenant.wake.notify_one();
     answer
 }
 

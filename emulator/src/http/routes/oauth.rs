@@ -13,25 +13,26 @@ use axum::response::Response;
 use mx_aggregation::ConnectionStatus;
 use serde_json::json;
 
-use super::{Answer, MemberPath, member_guid, path_error};
-use crate::error::ApiError;
-use crate::jobs;
-use crate::lifecycle::{LifecycleEvent as E, Node};
-use crate::member::JobKind;
-use crate::mxbank::Outcome;
-use crate::respond;
-use crate::server::Tenant;
-use crate::views;
-use crate::world::World;
+use crate::http::error::ApiError;
+use crate::http::extract::{MemberPath, Tenant, path_error};
+use crate::http::respond;
+use crate::http::routes::Answer;
+use crate::model::member::JobKind;
+use crate::model::moves;
+use crate::model::mxbank::Outcome;
+use mx_aggregation_tooling::lifecycle::{LifecycleEvent as E, Node};
+
+use crate::model::world::World;
+use crate::wire::views;
 
 /// A new single-use OAuth window URI for the member; the previous one stops working.
 pub(crate) async fn window_uri(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     MemberPath { user, member }: MemberPath,
 ) -> Answer {
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     world.tick();
-    let guid = member_guid(&world, &user, &member)?;
+    let guid = world.member_guid(&user, &member)?;
     let token = world.cx.ids.token();
     let World {
         members,
@@ -60,7 +61,7 @@ pub(crate) async fn window_uri(
 
 /// The end user completes (or refuses) authorization in the OAuth window.
 pub(crate) async fn authorize(
-    Tenant(app): Tenant,
+    Tenant(tenant): Tenant,
     path: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Answer {
@@ -68,7 +69,7 @@ pub(crate) async fn authorize(
     let refuse = uri.query().unwrap_or("").split('&').any(|pair| {
         pair == "outcome=deny" || pair == "outcome=denied" || pair.starts_with("error=")
     });
-    let mut world = app.lock();
+    let mut world = tenant.lock();
     let now = world.tick();
     let guid = world
         .oauth_tokens
@@ -90,8 +91,8 @@ pub(crate) async fn authorize(
     }
     // A member past its first authorization is re-authorized: MX treats that as new
     // credentials.
-    if !jobs::has_edge(member, E::AutomaticAggregation) {
-        jobs::follow(
+    if !moves::has_edge(member, E::AutomaticAggregation) {
+        moves::follow(
             member,
             cx,
             now,
@@ -104,7 +105,7 @@ pub(crate) async fn authorize(
     } else {
         Outcome::Connect
     };
-    jobs::start(
+    moves::start(
         member,
         cx,
         now,
@@ -113,7 +114,7 @@ pub(crate) async fn authorize(
         outcome,
     );
     drop(world);
-    app.wake.notify_one();
+    tenant.wake.notify_one();
     Ok(page(if refuse {
         "Authorization refused. You may close this window."
     } else {

@@ -7,9 +7,9 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use mx_aggregation::ConnectionStatus;
 use serde_json::{Value, json};
 
-use crate::institutions::{self, CredentialField};
-use crate::member::{Challenge, Member, User};
-use crate::mxbank::ChallengeKind;
+use crate::model::institutions::{self, CredentialField};
+use crate::model::member::{Challenge, Member, User};
+use crate::model::mxbank::ChallengeKind;
 
 /// `t` as MX writes it.
 pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {

@@ -1,0 +1,99 @@
+//! The route table: MX's endpoints and the control plane, behind the gate.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::routing::{get, post, put};
+
+use crate::http::error::ApiError;
+use crate::http::extract::AllTenants;
+use crate::http::gate::gate;
+use crate::http::routes;
+use crate::model::config::Config;
+use crate::tenant::tenants::Tenants;
+
+/// The emulator's routes behind its gate, for `config`, answering as if served at
+/// `base_url` (which appears in OAuth window URIs).
+///
+/// Use it to drive the emulator in-process (e.g. with `tower::ServiceExt::oneshot`). It
+/// runs no background task: MX's moves happen when a request looks, and no webhook is
+/// delivered; `Emulator::start` adds the delivery task.
+pub fn router(config: &Config, base_url: &str) -> Router {
+    build(
+        Arc::new(Tenants::new(config, base_url)),
+        config.max_body_bytes,
+    )
+}
+
+/// The routes for `tenants`, taking bodies up to `max_body_bytes`.
+pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
+    let member = "/users/{user}/members/{member}";
+    Router::new()
+        .route("/users", post(routes::users::create))
+        .route(
+            "/users/{user}",
+            get(routes::users::read).delete(routes::users::delete),
+        )
+        .route(
+            "/users/{user}/members",
+            get(routes::members::list).post(routes::members::create),
+        )
+        .route(
+            member,
+            get(routes::members::read)
+                .put(routes::members::update)
+                .delete(routes::members::delete),
+        )
+        .route(&format!("{member}/status"), get(routes::members::status))
+        .route(
+            &format!("{member}/challenges"),
+            get(routes::mfa::challenges),
+        )
+        .route(&format!("{member}/resume"), put(routes::mfa::resume))
+        .route(
+            &format!("{member}/aggregate"),
+            post(routes::jobs::aggregate),
+        )
+        .route(&format!("{member}/verify"), post(routes::jobs::verify))
+        .route(&format!("{member}/identify"), post(routes::jobs::identify))
+        .route(
+            &format!("{member}/oauth_window_uri"),
+            get(routes::oauth::window_uri),
+        )
+        .route(
+            "/institutions/{code}/credentials",
+            get(routes::institutions::credentials),
+        )
+        .route("/oauth/authorize/{token}", get(routes::oauth::authorize))
+        .route("/emulator/clock", post(routes::control::clock))
+        .route("/emulator/reset", post(routes::control::reset))
+        .route(
+            "/emulator/faults",
+            get(routes::control::faults)
+                .post(routes::control::load_faults)
+                .put(routes::control::load_faults)
+                .delete(routes::control::clear_faults),
+        )
+        .route("/emulator/webhooks", get(routes::control::webhooks))
+        .route(
+            "/emulator/webhooks/{id}/redeliver",
+            post(routes::control::redeliver),
+        )
+        .route(
+            "/emulator/members/{member}/trace",
+            get(routes::control::trace),
+        )
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method not allowed on this route",
+            )
+        })
+        .layer(middleware::from_fn_with_state(tenants.clone(), gate))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .with_state(tenants)
+}

@@ -1,0 +1,379 @@
+//! The webhook outbox: what MX would send and when, each delivery's state and every
+//! attempt's outcome.
+//!
+//! Which events MX sends follows MX's webhook pages: CONNECTION_STATUS
+//! (<https://docs.mx.com/resources/webhooks/connection-status>) when a member enters an
+//! end-user-actionable status; AGGREGATION `member_data_updated`
+//! (<https://docs.mx.com/resources/webhooks/aggregation>) after a completed aggregation,
+//! background ones included (VERIFICATION for a verification, which shares the action);
+//! member webhooks (<https://docs.mx.com/resources/webhooks/member>) when a member is
+//! created, updated or deleted. MX retries "no more than 12 total retries after an initial
+//! request" over about 24 hours (<https://docs.mx.com/resources/webhooks/>): the
+//! emulator's default backoff (20 s, doubling) spans about 23 hours.
+//!
+//! The outbox keeps typed events; `wire::webhooks` writes their JSON bodies and the
+//! `delivery` task sends them.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use mx_aggregation::ConnectionStatus;
+
+use crate::model::faults::Faults;
+use crate::model::member::{JobKind, Member};
+
+/// A webhook MX sends, with what its body needs, taken when it was queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum WebhookEvent {
+    /// CONNECTION_STATUS: the member entered an end-user-actionable `status`.
+    ConnectionStatus {
+        /// The member's GUID.
+        member_guid: String,
+        /// Its user's GUID.
+        user_guid: String,
+        /// The status entered.
+        status: ConnectionStatus,
+    },
+    /// `member_data_updated`: a job completed.
+    DataUpdated {
+        /// The member's GUID.
+        member_guid: String,
+        /// Its user's GUID.
+        user_guid: String,
+        /// The completed job's GUID.
+        job_guid: String,
+        /// The job's kind, which names the webhook's `type`.
+        kind: JobKind,
+        /// True when MX started the job on its own.
+        is_background: bool,
+        /// When the job completed.
+        completed_at: DateTime<Utc>,
+    },
+    /// MEMBER: the member was created, updated or deleted.
+    Member {
+        /// What happened to it.
+        action: MemberAction,
+        /// The member as it was then.
+        member: MemberSnapshot,
+    },
+}
+
+/// What happened to a member, for a MEMBER webhook's `action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MemberAction {
+    /// `created`.
+    Created,
+    /// `updated`.
+    Updated,
+    /// `deleted`.
+    Deleted,
+}
+
+impl MemberAction {
+    /// MX's `action` word.
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Updated => "updated",
+            Self::Deleted => "deleted",
+        }
+    }
+}
+
+/// What a MEMBER webhook shows of a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MemberSnapshot {
+    pub(crate) guid: String,
+    pub(crate) id: Option<String>,
+    pub(crate) user_guid: String,
+    pub(crate) institution_code: String,
+    pub(crate) status: Option<ConnectionStatus>,
+    pub(crate) aggregated_at: Option<DateTime<Utc>>,
+    pub(crate) successfully_aggregated_at: Option<DateTime<Utc>>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) is_being_aggregated: bool,
+    pub(crate) is_oauth: bool,
+}
+
+impl MemberSnapshot {
+    /// `member` as it is now.
+    pub(crate) fn of(member: &Member) -> Self {
+        Self {
+            guid: member.guid.clone(),
+            id: member.id.clone(),
+            user_guid: member.user_guid.clone(),
+            institution_code: member.institution_code.clone(),
+            status: member.status,
+            aggregated_at: member.aggregated_at,
+            successfully_aggregated_at: member.successfully_aggregated_at,
+            created_at: member.created_at,
+            is_being_aggregated: member.is_being_aggregated(),
+            is_oauth: member.is_oauth,
+        }
+    }
+}
+
+impl WebhookEvent {
+    /// The GUID of the member the webhook is about.
+    pub(crate) fn member_guid(&self) -> &str {
+        match self {
+            Self::ConnectionStatus { member_guid, .. } | Self::DataUpdated { member_guid, .. } => {
+                member_guid
+            }
+            Self::Member { member, .. } => &member.guid,
+        }
+    }
+}
+
+/// Where a delivery is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeliveryState {
+    /// Waiting for its next attempt, due at `next_attempt_at`.
+    Pending {
+        /// When the next attempt is due.
+        next_attempt_at: DateTime<Utc>,
+    },
+    /// The delivery task is sending it; it was due at `due_at`.
+    InFlight {
+        /// When the attempt under way was due.
+        due_at: DateTime<Utc>,
+    },
+    /// The receiver answered 2xx.
+    Delivered,
+    /// A webhook fault swallowed it: nothing was sent.
+    Dropped,
+    /// Every retry failed.
+    GivenUp,
+}
+
+impl DeliveryState {
+    /// `pending` (in flight included), `delivered`, `dropped` or `given_up`.
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending { .. } | Self::InFlight { .. } => "pending",
+            Self::Delivered => "delivered",
+            Self::Dropped => "dropped",
+            Self::GivenUp => "given_up",
+        }
+    }
+
+    /// When the next attempt is due (the one under way, while in flight).
+    pub(crate) const fn next_attempt_at(self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Pending { next_attempt_at } => Some(next_attempt_at),
+            Self::InFlight { due_at } => Some(due_at),
+            Self::Delivered | Self::Dropped | Self::GivenUp => None,
+        }
+    }
+
+    /// True until it is delivered, dropped or given up.
+    const fn is_open(self) -> bool {
+        match self {
+            Self::Pending { .. } | Self::InFlight { .. } => true,
+            Self::Delivered | Self::Dropped | Self::GivenUp => false,
+        }
+    }
+}
+
+/// One webhook and its delivery so far.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    pub(crate) id: u64,
+    pub(crate) event: WebhookEvent,
+    /// The caller's `X-CALLBACK-PAYLOAD`, echoed back.
+    pub(crate) callback_payload: Option<String>,
+    /// When it was queued.
+    pub(crate) queued_at: DateTime<Utc>,
+    /// Attempts made (drops included: an attempt the fault plan swallowed).
+    pub(crate) attempts: u32,
+    /// Every attempt and its outcome.
+    pub(crate) log: Vec<Attempt>,
+    pub(crate) state: DeliveryState,
+}
+
+/// How one attempt at delivering a webhook ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttemptOutcome {
+    /// The receiver answered 2xx.
+    Delivered,
+    /// The receiver answered something else, or could not be reached.
+    Failed,
+    /// A webhook fault: nothing was sent.
+    Dropped,
+    /// A webhook fault: the same webhook sent again after its delivery.
+    Duplicate,
+}
+
+impl AttemptOutcome {
+    /// The outcome as `GET /emulator/webhooks` names it.
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+            Self::Dropped => "dropped",
+            Self::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// One attempt at delivering a webhook.
+#[derive(Debug, Clone)]
+pub(crate) struct Attempt {
+    /// The virtual time of the attempt.
+    pub(crate) at: DateTime<Utc>,
+    pub(crate) outcome: AttemptOutcome,
+    /// The receiver's HTTP status, when it answered.
+    pub(crate) status: Option<u16>,
+    /// Why the request failed, when it did not reach an answer.
+    pub(crate) error: Option<String>,
+}
+
+/// The webhook fault a due delivery meets, drawn under the lock from the seeded
+/// generator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeliveryFault {
+    /// Sent as it is.
+    None,
+    /// Never sent.
+    Drop,
+    /// Sent twice.
+    Duplicate,
+}
+
+/// A delivery due now and the fault it meets.
+#[derive(Debug, Clone)]
+pub(crate) struct Due {
+    pub(crate) delivery: Delivery,
+    pub(crate) fault: DeliveryFault,
+}
+
+/// The webhooks not yet delivered, and those that were.
+#[derive(Debug, Default)]
+pub(crate) struct Outbox {
+    pub(crate) deliveries: Vec<Delivery>,
+    next_id: u64,
+}
+
+impl Outbox {
+    /// Queues `event` for delivery at `due`.
+    pub(crate) fn push(
+        &mut self,
+        event: WebhookEvent,
+        callback_payload: Option<String>,
+        now: DateTime<Utc>,
+        due: DateTime<Utc>,
+    ) {
+        self.next_id += 1;
+        self.deliveries.push(Delivery {
+            id: self.next_id,
+            event,
+            callback_payload,
+            queued_at: now,
+            attempts: 0,
+            log: Vec::new(),
+            state: DeliveryState::Pending {
+                next_attempt_at: due,
+            },
+        });
+    }
+
+    /// The delivery with `id`.
+    pub(crate) fn get(&self, id: u64) -> Option<&Delivery> {
+        self.deliveries.iter().find(|d| d.id == id)
+    }
+
+    /// Queues delivery `id` again at `now` (`POST /emulator/webhooks/{id}/redeliver`);
+    /// false when there is no such delivery.
+    pub(crate) fn redeliver(&mut self, id: u64, now: DateTime<Utc>) -> bool {
+        let Some(delivery) = self.deliveries.iter_mut().find(|d| d.id == id) else {
+            return false;
+        };
+        delivery.state = match delivery.state {
+            // The attempt under way records its result; the delivery task then looks again.
+            DeliveryState::InFlight { .. } => DeliveryState::InFlight { due_at: now },
+            DeliveryState::Pending { .. }
+            | DeliveryState::Delivered
+            | DeliveryState::Dropped
+            | DeliveryState::GivenUp => DeliveryState::Pending {
+                next_attempt_at: now,
+            },
+        };
+        true
+    }
+
+    /// Marks every delivery due by `now` as in flight and returns them with the faults
+    /// they meet, oldest first (newest first when `faults.reorder`).
+    pub(crate) fn take_due(&mut self, now: DateTime<Utc>, faults: &mut Faults) -> Vec<Due> {
+        let mut due = Vec::new();
+        for delivery in &mut self.deliveries {
+            let DeliveryState::Pending { next_attempt_at } = delivery.state else {
+                continue;
+            };
+            if next_attempt_at > now {
+                continue;
+            }
+            delivery.state = DeliveryState::InFlight {
+                due_at: next_attempt_at,
+            };
+            let fault = if faults.chance(faults.webhooks.drop) {
+                DeliveryFault::Drop
+            } else if faults.chance(faults.webhooks.duplicate) {
+                DeliveryFault::Duplicate
+            } else {
+                DeliveryFault::None
+            };
+            due.push(Due {
+                delivery: delivery.clone(),
+                fault,
+            });
+        }
+        if faults.webhooks.reorder {
+            due.reverse();
+        }
+        due
+    }
+
+    /// Records an attempt's result at `now`.
+    ///
+    /// A retry is due its backoff after the attempt was *due*, not after it was made: when
+    /// the clock jumps an hour, the retries MX would have made in that hour happen at once,
+    /// one after the other, as if the time had passed.
+    pub(crate) fn record(
+        &mut self,
+        id: u64,
+        attempts: Vec<Attempt>,
+        now: DateTime<Utc>,
+        backoff: TimeDelta,
+        retries: u32,
+    ) {
+        let Some(delivery) = self.deliveries.iter_mut().find(|d| d.id == id) else {
+            return;
+        };
+        let ok = attempts
+            .iter()
+            .any(|a| a.outcome == AttemptOutcome::Delivered);
+        let dropped = attempts
+            .iter()
+            .any(|a| a.outcome == AttemptOutcome::Dropped);
+        let due = delivery.state.next_attempt_at().unwrap_or(now).min(now);
+        delivery.attempts = delivery.attempts.saturating_add(1);
+        delivery.log.extend(attempts);
+        delivery.state = if ok {
+            DeliveryState::Delivered
+        } else if dropped {
+            DeliveryState::Dropped
+        } else if delivery.attempts > retries {
+            DeliveryState::GivenUp
+        } else {
+            let factor = 1_i32 << (delivery.attempts - 1).min(20);
+            let wait = backoff.checked_mul(factor).unwrap_or(TimeDelta::MAX);
+            DeliveryState::Pending {
+                next_attempt_at: due
+                    .checked_add_signed(wait)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC),
+            }
+        };
+        // Finished webhooks are kept a while for inspection, not forever.
+        if self.deliveries.len() > 10_000 {
+            self.deliveries.retain(|d| d.state.is_open());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The bodies of the webhooks MX sends, from the outbox's typed events.
+//!
+//! Shapes follow MX's webhook pages: CONNECTION_STATUS
+//! (<https://docs.mx.com/resources/webhooks/connection-status>), AGGREGATION
+//! `member_data_updated` (<https://docs.mx.com/resources/webhooks/aggregation>) and MEMBER
+//! (<https://docs.mx.com/resources/webhooks/member>); timestamps are Unix seconds. MX
+//! returns the caller's `X-CALLBACK-PAYLOAD` "in the Member and Member Data Updated
+//! webhooks" (MX's OpenAPI v20250224) without saying where: these carry it back both as
+//! the same header (the delivery task sends it) and as a `callback_payload` field.
+
+use mx_aggregation::ConnectionStatus;
+use serde_json::{Value, json};
+
+use crate::model::member::JobKind;
+use crate::model::outbox::{Delivery, MemberSnapshot, WebhookEvent};
+use crate::wire::views::unix;
+
+/// The JSON body of `delivery` as MX posts it.
+pub(crate) fn body(delivery: &Delivery) -> Value {
+    let mut body = event(&delivery.event);
+    if let (Some(payload), Some(object)) = (&delivery.callback_payload, body.as_object_mut()) {
+        object.insert(
+            "callback_payload".to_owned(),
+            Value::String(payload.clone()),
+        );
+    }
+    body
+}
+
+/// The body of `event`, without the callback payload.
+fn event(event: &WebhookEvent) -> Value {
+    match event {
+        WebhookEvent::ConnectionStatus {
+            member_guid,
+            user_guid,
+            status,
+        } => json!({
+            "action": "CHANGED",
+            "connection_status": status.as_str(),
+            "connection_status_id": status.id(),
+            "connection_status_message": status.meaning(),
+            "member_guid": member_guid,
+            "type": "CONNECTION_STATUS",
+            "user_guid": user_guid,
+        }),
+        WebhookEvent::DataUpdated {
+            member_guid,
+            user_guid,
+            job_guid,
+            kind,
+            is_background,
+            completed_at,
+        } => json!({
+            "action": "member_data_updated",
+            "completed_at": unix(*completed_at),
+            "completed_on": completed_at.format("%Y-%m-%d").to_string(),
+            "is_background": is_background,
+            "job_guid": job_guid,
+            "member_guid": member_guid,
+            "transactions_created_count": 0,
+            "transactions_updated_count": 0,
+            "type": job_type(*kind),
+            "user_guid": user_guid,
+            "user_id": Value::Null,
+        }),
+        WebhookEvent::Member { action, member } => json!({
+            "action": action.as_str(),
+            "type": "MEMBER",
+            "member": member_fields(member),
+        }),
+    }
+}
+
+/// The `type` of the webhook MX sends when a job of `kind` completes.
+const fn job_type(kind: JobKind) -> &'static str {
+    match kind {
+        JobKind::Aggregation => "AGGREGATION",
+        JobKind::Verification => "VERIFICATION",
+        JobKind::Identification => "IDENTIFICATION",
+    }
+}
+
+fn member_fields(member: &MemberSnapshot) -> Value {
+    json!({
+        "aggregated_at": member.aggregated_at.map(unix),
+        "connection_status": member.status.map(ConnectionStatus::as_str),
+        "connection_status_id": member.status.map(ConnectionStatus::id),
+        "connection_status_message": member.status.map(ConnectionStatus::meaning),
+        "created_at": unix(member.created_at),
+        "guid": member.guid,
+        "id": member.id,
+        "institution_code": member.institution_code,
+        "is_being_aggregated": member.is_being_aggregated,
+        "is_oauth": member.is_oauth,
+        "successfully_aggregated_at": member.successfully_aggregated_at.map(unix),
+        "user_guid": member.user_guid,
+    })
+}
