@@ -26,9 +26,11 @@ mod config;
 mod driver;
 mod endpoint;
 mod error;
+mod query;
 mod reply;
 mod request_log;
 pub mod service;
+pub mod sync;
 pub mod types;
 
 pub use client::MxClient;
@@ -37,5 +39,6 @@ pub use config::{API_VERSION, MxConfig};
 pub use driver::{DriveError, Driver, Limits, Outcome, UserAction};
 pub use endpoint::{Endpoint, MemberRef};
 pub use error::MxError;
+pub use query::{MAX_RECORDS_PER_PAGE, MIN_RECORDS_PER_PAGE, PageQuery, TransactionFilter};
 pub use reply::Reply;
 pub use request_log::{LoggedRequest, RequestLog};

@@ -1,0 +1,39 @@
+//! The sans-IO sync of a member's accounts and transactions: Plaid's
+//! `/transactions/sync` contract (`added`, `modified`, `removed`, a checkpoint saved only
+//! after the last page) built on MX's lists, which offer none of it (numbered pages, no
+//! cursor, no removed list, SPEC25).
+//!
+//! No clock, no IO: `now` is an argument and the service makes the requests.
+//!
+//! ```text
+//! Checkpoint × now × SyncOptions × store ──start──▶ reads (every one names from_date)
+//!   loop: next_page ─▶ service reads it ─▶ handle_page ─▶ Changes (apply them)
+//! finish ─▶ removed + next Checkpoint (store both)
+//! ```
+//!
+//! - The first sync reads every transaction dated in the member's history (MX's 120
+//!   days, or 24 months after `extend_history`), later ones the transactions MX changed
+//!   since the checkpoint less an overlap of at least a day, dated anywhere in that
+//!   history; every read ends at the same `to_updated_at`, fixed at the start, and spans
+//!   at most 6 months of dates and of updates.
+//! - `PENDING` transactions are mostly deleted and replaced by a posted one with a new
+//!   guid, and all are deleted after 14 days (SPEC25 `TransactionResponse.status`): a
+//!   trailing window is read in full, and a stored `PENDING` guid that did not come back
+//!   is removed. Posted transactions are deleted only as transaction webhooks announce
+//!   ([`Checkpoint::note_deleted`]).
+//! - Accounts have no incremental filter (`listMemberAccounts` takes only paging): every
+//!   sync lists them all ([`AccountChanges`]).
+
+mod accounts;
+mod checkpoint;
+mod plan;
+mod run;
+mod store;
+
+pub use accounts::AccountChanges;
+pub use checkpoint::{Checkpoint, History, SyncOptions};
+pub use plan::{Read, ReadKind};
+pub use run::{
+    Changes, Finished, MAX_RESTARTS, PageRequest, Skipped, SyncCounts, SyncError, TransactionSync,
+};
+pub use store::{MemoryStore, TransactionStore};
