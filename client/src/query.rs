@@ -91,6 +91,9 @@ impl PageQuery {
 
     /// `page=N&records_per_page=M`.
     pub fn query(&self) -> String {
-        format!("page={}&records_per_page={}", self.page, self.records_per_page)
+        format!(
+            "page={}&records_per_page={}",
+            self.page, self.records_per_page
+        )
     }
 }

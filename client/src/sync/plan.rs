@@ -62,7 +62,9 @@ fn split(from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime
     let mut ranges = Vec::new();
     let mut start = from;
     loop {
-        let end = start.checked_add_months(MAX_RANGE).map_or(to, |e| e.min(to));
+        let end = start
+            .checked_add_months(MAX_RANGE)
+            .map_or(to, |e| e.min(to));
         ranges.push((start, end));
         if end >= to {
             return ranges;
@@ -86,10 +88,15 @@ pub(super) fn plan(
     pending_days: &[NaiveDate],
 ) -> Plan {
     let upper = now;
-    let ahead = (now + AHEAD).date_naive().succ_opt().unwrap_or(now.date_naive());
+    let ahead = (now + AHEAD)
+        .date_naive()
+        .succ_opt()
+        .unwrap_or(now.date_naive());
     let to_date = midnight(ahead.max(pending_days.iter().copied().max().unwrap_or(ahead)));
     let wanted = history_start(options.history, now);
-    let history_from = checkpoint.history_from.map_or(wanted, |held| held.min(wanted));
+    let history_from = checkpoint
+        .history_from
+        .map_or(wanted, |held| held.min(wanted));
     let mut reads = Vec::new();
     let full = |from: NaiveDate, to: DateTime<Utc>, reads: &mut Vec<Read>| {
         for (from_date, to_date) in split(midnight(from), to) {
@@ -104,9 +111,15 @@ pub(super) fn plan(
     match (checkpoint.updated_through, checkpoint.history_from) {
         (Some(through), Some(held)) => {
             if wanted < held {
-                full(wanted, midnight(held.succ_opt().unwrap_or(held)), &mut reads);
+                full(
+                    wanted,
+                    midnight(held.succ_opt().unwrap_or(held)),
+                    &mut reads,
+                );
             }
-            let from_updated = through.checked_sub_signed(options.overlap()).unwrap_or(through);
+            let from_updated = through
+                .checked_sub_signed(options.overlap())
+                .unwrap_or(through);
             for (from_date, to_date) in split(midnight(held), to_date) {
                 for (from_updated_at, to_updated_at) in split(from_updated.min(upper), upper) {
                     let mut filter = TransactionFilter::dated(from_date, to_date);

@@ -20,7 +20,11 @@ use serde_json::json;
 #[derive(Debug, Clone)]
 pub enum Event {
     /// A new transaction dated `days_back` before now.
-    Create { days_back: i64, pending: bool, amount: i64 },
+    Create {
+        days_back: i64,
+        pending: bool,
+        amount: i64,
+    },
     /// The `pick`-th transaction gets a new amount (same guid).
     Update { pick: usize, amount: i64 },
     /// The `pick`-th PENDING transaction posts under the same guid.
@@ -123,7 +127,11 @@ impl Mx {
     pub fn apply(&mut self, event: &Event, lag_secs: i64) -> Vec<String> {
         let at = self.stamp(lag_secs);
         match *event {
-            Event::Create { days_back, pending, amount } => {
+            Event::Create {
+                days_back,
+                pending,
+                amount,
+            } => {
                 let day = (self.now - TimeDelta::days(days_back)).date_naive();
                 self.create(day, pending, amount, &at);
                 Vec::new()
@@ -145,17 +153,27 @@ impl Mx {
                 Vec::new()
             }
             Event::PostNewGuid { pick, webhook } => {
-                let Some(guid) = self.pick(pick, true) else { return Vec::new() };
+                let Some(guid) = self.pick(pick, true) else {
+                    return Vec::new();
+                };
                 let old = self.transactions.remove(&guid).unwrap();
-                let day = chrono::NaiveDate::parse_from_str(old["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+                let day =
+                    chrono::NaiveDate::parse_from_str(old["date"].as_str().unwrap(), "%Y-%m-%d")
+                        .unwrap();
                 let amount = old["amount"].as_f64().unwrap() as i64;
                 self.create(day, false, amount, &at);
                 if webhook { vec![guid] } else { Vec::new() }
             }
             Event::Delete { pick, webhook } => {
-                let Some(guid) = self.pick(pick, false) else { return Vec::new() };
+                let Some(guid) = self.pick(pick, false) else {
+                    return Vec::new();
+                };
                 let old = self.transactions.remove(&guid).unwrap();
-                if webhook || old["status"] == "POSTED" { vec![guid] } else { Vec::new() }
+                if webhook || old["status"] == "POSTED" {
+                    vec![guid]
+                } else {
+                    Vec::new()
+                }
             }
         }
     }
@@ -164,13 +182,17 @@ impl Mx {
     pub fn answer(&self, request: &PageRequest) -> TransactionsPage {
         let f = request.filter;
         let time = |t: &serde_json::Value, key: &str| {
-            DateTime::parse_from_rfc3339(t[key].as_str().unwrap()).unwrap().with_timezone(&Utc)
+            DateTime::parse_from_rfc3339(t[key].as_str().unwrap())
+                .unwrap()
+                .with_timezone(&Utc)
         };
         let mut rows: Vec<&serde_json::Value> = self
             .transactions
             .values()
             .filter(|t| {
-                let day = chrono::NaiveDate::parse_from_str(t["date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+                let day =
+                    chrono::NaiveDate::parse_from_str(t["date"].as_str().unwrap(), "%Y-%m-%d")
+                        .unwrap();
                 let day = day.and_time(NaiveTime::MIN).and_utc();
                 let updated = time(t, "updated_at");
                 let created = time(t, "created_at");
@@ -182,7 +204,9 @@ impl Mx {
                     && f.to_created_at.is_none_or(|to| created <= to)
             })
             .collect();
-        rows.sort_by(|a, b| (a["date"].as_str(), a["guid"].as_str()).cmp(&(b["date"].as_str(), b["guid"].as_str())));
+        rows.sort_by(|a, b| {
+            (a["date"].as_str(), a["guid"].as_str()).cmp(&(b["date"].as_str(), b["guid"].as_str()))
+        });
         let per = request.page.records_per_page as usize;
         let total = rows.len();
         let start = (request.page.page as usize - 1) * per;
@@ -237,7 +261,9 @@ impl Service {
                 return;
             }
             let page = mx.answer(&request);
-            let changes = sync.handle_page(&page, &self.store).expect("the page reads");
+            let changes = sync
+                .handle_page(&page, &self.store)
+                .expect("the page reads");
             assert!(changes.skipped.is_empty(), "skipped {:?}", changes.skipped);
             self.record
                 .added
@@ -288,5 +314,9 @@ pub fn run(initial: &[Event], steps: &[Step], options: &SyncOptions) -> (Mx, Ser
 /// The guids that appear more than once in `guids`.
 pub fn repeated(guids: &[String]) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    guids.iter().filter(|g| !seen.insert((*g).clone())).cloned().collect()
+    guids
+        .iter()
+        .filter(|g| !seen.insert((*g).clone()))
+        .cloned()
+        .collect()
 }
