@@ -1,7 +1,10 @@
 //! The MX member calls whose answers [`Call::classify`] turns into a next step.
 //!
 //! One table: each call's JSON name, method and path (SPEC25 paths) and
-//! what a repeat of it risks, which decides how a timeout or a `5xx` is handled.
+//! what a repeat of it risks, which decides how a timeout or a `5xx` is handled. The
+//! member's data lists (accounts, transactions, account numbers and owners, holdings,
+//! statements; SPEC25 `listMemberAccounts`, `listTransactionsByMember`, …) are reads:
+//! classified like any `GET`, never folded as a member.
 
 use std::fmt;
 
@@ -68,6 +71,15 @@ calls! {
     Update "update", "PUT /users/{user}/members/{member}", Update;
     OauthWindowUri "oauth_window_uri", "GET /users/{user}/members/{member}/oauth_window_uri", Idempotent;
     Challenges "challenges", "GET /users/{user}/members/{member}/challenges", Idempotent;
+    ListAccounts "list_accounts", "GET /users/{user}/members/{member}/accounts", Idempotent;
+    ListTransactions "list_transactions", "GET /users/{user}/members/{member}/transactions", Idempotent;
+    ListAccountTransactions "list_account_transactions", "GET /users/{user}/members/{member}/accounts/{account}/transactions", Idempotent;
+    ListUserAccounts "list_user_accounts", "GET /users/{user}/accounts", Idempotent;
+    ListUserTransactions "list_user_transactions", "GET /users/{user}/transactions", Idempotent;
+    ListAccountNumbers "list_account_numbers", "GET /users/{user}/members/{member}/account_numbers", Idempotent;
+    ListAccountOwners "list_account_owners", "GET /users/{user}/members/{member}/account_owners", Idempotent;
+    ListHoldings "list_holdings", "GET /users/{user}/members/{member}/investment_holdings", Idempotent;
+    ListStatements "list_statements", "GET /users/{user}/members/{member}/statements", Idempotent;
 }
 
 /// What repeating a call risks: the column of the table that decides timeouts, `5xx`,
@@ -103,9 +115,10 @@ impl<'de> serde::Deserialize<'de> for Call {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         Self::from_name(&name).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|call| call.name()).collect();
             serde::de::Error::custom(format_args!(
-                "unknown call {name:?}; expected one of create, read, status, aggregate, \
-                 verify, identify, resume, update, oauth_window_uri, challenges"
+                "unknown call {name:?}; expected one of {}",
+                names.join(", ")
             ))
         })
     }

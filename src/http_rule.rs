@@ -75,8 +75,8 @@ http_rules! {
         "The same call failed too often in a row: stop retrying and report it; the member may be fine.",
         "This crate: Policy::retry_limit (MX documents no retry budget).";
     Answered "answered" => "done",
-        "2xx", "create, read, status, update, oauth_window_uri, challenges (200)",
-        "MX answered: the body is the member (or its challenges, or its OAuth URI); fold it into the member state and decide.",
+        "2xx", "create, read, status, update, oauth_window_uri, challenges (200), the data lists",
+        "MX answered: the body is the member (or its challenges, its OAuth URI, or a page of its data); fold a member into the member state and decide.",
         "SPEC25: the response codes of each member endpoint.";
     JobRunning "job_running" => "poll_job",
         "200 or 202 with is_being_aggregated true", "aggregate, verify, identify",
@@ -127,11 +127,11 @@ http_rules! {
         "The job may have started, or the MFA answer may have arrived: read the member's status before repeating the call, and poll if a job runs.",
         "ERR [V]: 5xx; MFA: each challenge has its own guid, and a new challenge may follow an answer.";
     ServerError "server_error" => "retry",
-        "no answer (timeout) or 5xx", "read, status, update, oauth_window_uri, challenges",
+        "no answer (timeout) or 5xx", "read, status, update, oauth_window_uri, challenges, the data lists",
         "MX did not answer, or failed: repeat the call after the backoff (Policy::retry_min, doubling to Policy::retry_max). Reads and PUTs are safe to repeat.",
         "ERR [V]: 500, 502, 504 \"something went wrong\", 503 \"the MX Platform is being updated\"; RFC9110 §9.2.2 idempotent methods.";
     MemberGone "member_gone" => "member_gone",
-        "404", "read, status, aggregate, verify, identify, resume, update, oauth_window_uri, challenges",
+        "404", "read, status, aggregate, verify, identify, resume, update, oauth_window_uri, challenges, the data lists",
         "The member (or its user) no longer exists at MX: forget it; no call about it will succeed.",
         "ERR [V]: 404 \"invalid item/id/URL requested\".";
     UserNotFound "user_not_found" => "fix_client",
