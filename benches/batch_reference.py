@@ -3,7 +3,7 @@
 
 usage: batch_reference.py NOW < members.jsonl > decisions.jsonl
 
-The same rules as src/engine.rs with the default Policy and the end user present, for full
+The same rules as src/decide/rules.rs with the default Policy and the end user present, for full
 member reads (no webhooks, no error codes), written the obvious way (json + datetime), to
 show what the Rust tool is measured against. For the members that
 ../shared/bench/gen_members.py generates, its output is byte for byte the same as

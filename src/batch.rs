@@ -22,12 +22,12 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::decision::{Decision, JsonEntry};
-use crate::engine::decide_with;
-use crate::member_json::{MemberJson, SnapshotError};
-use crate::policy::Policy;
-use crate::situation::EndUser;
-use crate::timestamp::Rfc3339;
+use crate::decide::rules::decide_with;
+use crate::model::decision::{Decision, JsonEntry};
+use crate::model::end_user::EndUser;
+use crate::model::policy::Policy;
+use crate::read::member_json::{MemberJson, SnapshotError};
+use crate::time::timestamp::Rfc3339;
 
 /// What became of one input line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -71,54 +71,39 @@
 #![deny(missing_docs)]
 #![warn(clippy::use_self, unreachable_pub)]
 
-mod action;
+// The layers, lowest first; each imports only from the ones above it in this list (and
+// `decide` and `http` not from each other). `tests/layers.rs` checks it.
 pub mod batch;
-mod call;
-mod decision;
-mod duration;
-mod engine;
-mod error_code;
-mod explain;
-mod http_outcome;
-mod http_rule;
-mod json_value;
+mod decide;
+mod http;
 pub mod lines;
-mod member_error;
-mod member_json;
-mod member_state;
-mod observation;
-mod payload;
-mod plain_json;
-mod policy;
-mod quote;
-mod reason;
-mod retry_after;
-mod situation;
-mod snapshot;
-mod sources;
-mod status;
-mod timestamp;
+mod model;
+mod read;
+mod state;
+mod time;
 
-pub use action::{ActionKind, NextAction};
-pub use call::Call;
-pub use decision::Decision;
-pub use duration::{DurationError, HumanDuration};
-pub use engine::{AggregationWindow, decide, decide_with, earliest_aggregation};
-pub use error_code::{ErrorCode, ErrorEffect};
-pub use explain::Explanation;
-pub use http_outcome::{Answer, HttpOutcome, NextStep};
-pub use http_rule::HttpRule;
-pub use member_json::{MemberJson, SnapshotError};
-pub use member_state::{Applied, MemberState};
-pub use observation::Observation;
-pub use payload::PayloadKind;
-pub use policy::{MX_MIN_POLL_INTERVAL, Policy};
-pub use reason::{Reason, UnknownReason};
-pub use situation::EndUser;
-pub use snapshot::MemberSnapshot;
-pub use sources::Source;
-pub use status::{ConnectionStatus, SeedList, StatusGroup, UnknownStatus};
-pub use timestamp::{
+pub use decide::explain::Explanation;
+pub use decide::rules::{decide, decide_with};
+pub use decide::window::{AggregationWindow, earliest_aggregation};
+pub use http::call::Call;
+pub use http::outcome::{Answer, HttpOutcome, NextStep};
+pub use http::rule::HttpRule;
+pub use model::action::{ActionKind, NextAction};
+pub use model::decision::Decision;
+pub use model::end_user::EndUser;
+pub use model::error_code::{ErrorCode, ErrorEffect};
+pub use model::payload::PayloadKind;
+pub use model::policy::{MX_MIN_POLL_INTERVAL, Policy};
+pub use model::reason::{Reason, UnknownReason};
+pub use model::snapshot::MemberSnapshot;
+pub use model::sources::Source;
+pub use model::status::{ConnectionStatus, SeedList, StatusGroup, UnknownStatus};
+pub use read::member_json::{MemberJson, SnapshotError};
+pub use state::observation::Observation;
+pub use state::{Applied, MemberState};
+pub use time::arithmetic::saturating_delta;
+pub use time::duration::{DurationError, HumanDuration};
+pub use time::timestamp::{
     MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, Rfc3339, TimestampError, parse_mx_timestamp, to_rfc3339,
 };
 

@@ -71,7 +71,7 @@ fn every_tagged_citation_names_a_source_key() {
     assert!(citations > 100, "only {citations} citations found");
     assert!(
         unresolved.is_empty(),
-        "citations without a source key (add the key to src/sources.rs or name it):\n{}",
+        "citations without a source key (add the key to src/model/sources.rs or name it):\n{}",
         unresolved.join("\n")
     );
 }

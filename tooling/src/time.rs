@@ -1,10 +1,4 @@
-//! Time arithmetic the tooling shares: saturating, never panicking, as the engine's own.
+//! Time arithmetic the tooling shares: the library's one saturating conversion, under the
+//! short name the simulation and the fuzz oracle use.
 
-use std::time::Duration;
-
-use chrono::TimeDelta;
-
-/// A policy duration as a chrono delta, saturating at chrono's maximum.
-pub(crate) fn delta(d: Duration) -> TimeDelta {
-    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
-}
+pub(crate) use mx_aggregation::saturating_delta as delta;

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::snapshot::MemberSnapshot;
-use crate::status::ConnectionStatus;
+use crate::model::snapshot::MemberSnapshot;
+use crate::model::status::ConnectionStatus;
 
 /// When a member payload was true. Compared field by field: the latest job start
 /// (`aggregated_at`) first, then the latest success, then when the payload was received.

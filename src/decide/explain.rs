@@ -10,17 +10,17 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use crate::action::NextAction;
-use crate::decision::Decision;
-use crate::duration::HumanDuration;
-use crate::engine::{AggregationWindow, earliest_aggregation};
-use crate::error_code::ErrorCode;
-use crate::payload::PayloadKind;
-use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
-use crate::quote::Escaped;
-use crate::reason::Reason;
-use crate::snapshot::MemberSnapshot;
-use crate::timestamp::Rfc3339;
+use super::window::{AggregationWindow, earliest_aggregation};
+use crate::model::action::NextAction;
+use crate::model::decision::Decision;
+use crate::model::error_code::ErrorCode;
+use crate::model::payload::PayloadKind;
+use crate::model::policy::{MX_MIN_POLL_INTERVAL, Policy};
+use crate::model::quote::Escaped;
+use crate::model::reason::Reason;
+use crate::model::snapshot::MemberSnapshot;
+use crate::time::duration::HumanDuration;
+use crate::time::timestamp::Rfc3339;
 
 /// A decision with everything needed to explain it; its `Display` is the explanation,
 /// one `label  text` line each: `member`, `action`, `why`, `payload` (when not a member),

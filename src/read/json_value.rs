@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::quote::{Float, Shortened};
+use crate::model::quote::{Float, Shortened};
 
 /// One JSON value of a field the engine reads, borrowed from the input where possible.
 /// Arrays and objects are skipped, keeping only their size or kind.

@@ -5,19 +5,23 @@
 //! webhooks and the answers to its own calls. Each says part of the truth at some moment;
 //! deciding on each alone lets a late webhook override a newer read. [`MemberState`] keeps
 //! the newest of each, and [`MemberState::decide`] decides on the whole.
+//!
+//! The layer above [`decide`](mod@crate::decide) and [`http`](crate::http): it folds what
+//! both say ([`observation`]) and decides with the first.
 
 mod decide;
 mod facts;
+pub(crate) mod observation;
 mod status_webhooks;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::http_outcome::NextStep;
-use crate::observation::Observation;
-use crate::payload::PayloadKind;
-use crate::snapshot::MemberSnapshot;
-use crate::timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS};
+use crate::http::outcome::NextStep;
+use crate::model::payload::PayloadKind;
+use crate::model::snapshot::MemberSnapshot;
+use crate::state::observation::Observation;
+use crate::time::timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS};
 
 use facts::{Facts, Stamp, Stamped, keep_max};
 use status_webhooks::StatusWebhooks;

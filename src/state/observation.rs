@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::call::Call;
-use crate::http_outcome::{Answer, HttpOutcome};
-use crate::member_json::{MemberJson, SnapshotError};
-use crate::payload::PayloadKind;
-use crate::snapshot::MemberSnapshot;
+use crate::http::call::Call;
+use crate::http::outcome::{Answer, HttpOutcome};
+use crate::model::payload::PayloadKind;
+use crate::model::snapshot::MemberSnapshot;
+use crate::read::member_json::{MemberJson, SnapshotError};
 
 /// One observation of a member: a payload MX sent (a read, a status read, a webhook) or
 /// MX's answer to one of the service's calls, plus what came with it. Borrowed from the

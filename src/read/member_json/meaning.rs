@@ -1,222 +1,19 @@
-//! Reading an MX payload from JSON: syntax first, meaning second.
-//!
-//! [`MemberJson`] deserializes any JSON object in one pass, borrowing from the input, and
-//! keeps only the fields a decision needs, as raw JSON values; it ignores everything else,
-//! including the fields MX types wrongly in its own spec (`most_recent_job_guid` as a
-//! boolean, a challenge's `type` as an integer; SPEC25). [`MemberJson::payload_kind`] then
-//! recognises what arrived ([`PayloadKind`]) and [`MemberJson::snapshot`] checks the
-//! fields that kind carries, saying which one is wrong, and how. A payload that is not a
-//! member (`{}`, a page of members, a user, a list of challenges, an account or user
-//! webhook) is a [`SnapshotError::NotAMember`] naming what was found, never a decision.
-
-use std::fmt;
+//! What a [`MemberJson`]'s fields mean: parsing entry points, the payload's kind, and the
+//! checked [`MemberSnapshot`], each error naming the field and the value.
 
 use chrono::{DateTime, Utc};
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::Deserializer;
 
-use crate::json_value::{JsonValue, JsonValueVisitor, Slot};
-use crate::member_error::ErrorField;
-use crate::payload::PayloadKind;
-use crate::plain_json;
-use crate::snapshot::MemberSnapshot;
-use crate::status::{ConnectionStatus, UnknownStatus};
-use crate::timestamp::{self, TimestampError};
-
-/// A member JSON payload that cannot be turned into a [`MemberSnapshot`]. Every variant
-/// names the field and the value.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum SnapshotError {
-    /// The input bytes are not UTF-8, so they cannot be JSON (RFC 8259 §8.1).
-    #[error("invalid UTF-8 at byte offset {offset}")]
-    NotUtf8 {
-        /// The offset of the first byte that is not valid UTF-8, counted from 0.
-        offset: usize,
-    },
-    /// The input is not JSON, or not a JSON object.
-    #[error("invalid JSON: {0}")]
-    Json(#[from] serde_json::Error),
-    /// A field holds a JSON value of the wrong type.
-    #[error("{field}: expected {expected}, got {found}")]
-    WrongType {
-        /// The member field, e.g. `is_being_aggregated`.
-        field: &'static str,
-        /// What MX sends there, e.g. `a boolean or null`.
-        expected: &'static str,
-        /// The value found, written as JSON (long strings shortened).
-        found: String,
-    },
-    /// `connection_status` or `connection_status_id` names no MX status.
-    #[error(transparent)]
-    UnknownStatus(#[from] UnknownStatus),
-    /// `connection_status` and `connection_status_id` name different statuses.
-    #[error("connection_status {status} disagrees with connection_status_id {id}")]
-    StatusMismatch {
-        /// The status the string names.
-        status: ConnectionStatus,
-        /// The id sent beside it.
-        id: i64,
-    },
-    /// A timestamp field is neither RFC 3339 text nor integer Unix seconds.
-    #[error("{field}: expected RFC 3339 or Unix seconds, got {found}")]
-    BadTimestamp {
-        /// `aggregated_at` or `successfully_aggregated_at`.
-        field: &'static str,
-        /// The value found, written as JSON (long strings shortened).
-        found: String,
-    },
-    /// A timestamp outside the years 0000–9999 that RFC 3339 can write: integer Unix
-    /// seconds out of range, or RFC 3339 text whose offset moves it out of range
-    /// (`9999-12-31T23:59:59-23:59` is in the year 10000).
-    #[error("{field}: {found} is outside the years 0000-9999")]
-    TimestampOutOfRange {
-        /// `aggregated_at`, `successfully_aggregated_at` or `completed_at`.
-        field: &'static str,
-        /// The value found, written as JSON (long strings shortened).
-        found: String,
-    },
-    /// The payload is valid JSON but not a member: nothing to decide on. `found` names what
-    /// it is instead, e.g. `an empty object` or `a page of members ("members")`.
-    #[error("not a member payload: {found}")]
-    NotAMember {
-        /// What the payload is, in words.
-        found: String,
-    },
-    /// A payload of this kind lacks a field it needs: a webhook without `member_guid`
-    /// (nothing to read), a `member_data_updated` webhook without `completed_at`.
-    #[error("{kind} without {field}")]
-    MissingField {
-        /// The kind the payload was recognised as.
-        kind: PayloadKind,
-        /// The missing field.
-        field: &'static str,
-    },
-}
-
-/// The keys of a member object that the engine reads.
-#[derive(serde::Deserialize)]
-#[serde(field_identifier, rename_all = "snake_case")]
-enum Key {
-    Member,
-    Guid,
-    MemberGuid,
-    ConnectionStatus,
-    ConnectionStatusId,
-    IsBeingAggregated,
-    AggregatedAt,
-    SuccessfullyAggregatedAt,
-    NeedsUpdatedCredentials,
-    BackgroundAggregationIsDisabled,
-    IsOauth,
-    IsManual,
-    Challenges,
-    Type,
-    Action,
-    CompletedAt,
-    Error,
-    // Keys that mark a payload as something other than a member.
-    Members,
-    User,
-    Users,
-    Institution,
-    Institutions,
-    Account,
-    Accounts,
-    Transaction,
-    Transactions,
-    Holding,
-    Holdings,
-    #[serde(rename = "connectionStatus")]
-    CamelConnectionStatus,
-    #[serde(rename = "memberGuid")]
-    CamelMemberGuid,
-    #[serde(rename = "isBeingAggregated")]
-    CamelIsBeingAggregated,
-    #[serde(rename = "aggregatedAt")]
-    CamelAggregatedAt,
-    #[serde(other)]
-    Other,
-}
-
-impl Key {
-    /// What a top-level key says the payload is, when it says it is not a member.
-    const fn foreign(&self) -> Option<&'static str> {
-        Some(match self {
-            Self::Members => "a page of members (\"members\"): give each member on its own",
-            Self::User | Self::Users => "a user (\"user\")",
-            Self::Institution | Self::Institutions => "an institution (\"institution\")",
-            Self::Account | Self::Accounts => "an account (\"account\")",
-            Self::Transaction | Self::Transactions => "a transaction (\"transaction\")",
-            Self::Holding | Self::Holdings => "a holding (\"holding\")",
-            Self::CamelConnectionStatus
-            | Self::CamelMemberGuid
-            | Self::CamelIsBeingAggregated
-            | Self::CamelAggregatedAt => {
-                "camelCase keys (\"connectionStatus\"): MX sends snake_case"
-            }
-            Self::Member
-            | Self::Guid
-            | Self::MemberGuid
-            | Self::ConnectionStatus
-            | Self::ConnectionStatusId
-            | Self::IsBeingAggregated
-            | Self::AggregatedAt
-            | Self::SuccessfullyAggregatedAt
-            | Self::NeedsUpdatedCredentials
-            | Self::BackgroundAggregationIsDisabled
-            | Self::IsOauth
-            | Self::IsManual
-            | Self::Challenges
-            | Self::Type
-            | Self::Action
-            | Self::CompletedAt
-            | Self::Error
-            | Self::Other => return None,
-        })
-    }
-}
-
-/// The fields of an MX member payload that a decision needs, as raw JSON values borrowed
-/// from the input; not yet checked: [`MemberJson::snapshot`] checks them.
-///
-/// ```
-/// use mx_aggregation::{ConnectionStatus, MemberJson};
-///
-/// let json = r#"{"member": {"guid": "MBR-1", "connection_status": "CHALLENGED"}}"#;
-/// let member = MemberJson::parse(json)?;
-/// assert_eq!(member.guid(), Some("MBR-1"));
-/// assert_eq!(member.snapshot()?.connection_status, Some(ConnectionStatus::Challenged));
-/// # Ok::<(), mx_aggregation::SnapshotError>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MemberJson<'a> {
-    guid: Option<JsonValue<'a>>,
-    member_guid: Option<JsonValue<'a>>,
-    connection_status: Option<JsonValue<'a>>,
-    connection_status_id: Option<JsonValue<'a>>,
-    is_being_aggregated: Option<JsonValue<'a>>,
-    aggregated_at: Option<JsonValue<'a>>,
-    successfully_aggregated_at: Option<JsonValue<'a>>,
-    needs_updated_credentials: Option<JsonValue<'a>>,
-    background_aggregation_is_disabled: Option<JsonValue<'a>>,
-    is_oauth: Option<JsonValue<'a>>,
-    is_manual: Option<JsonValue<'a>>,
-    challenges: Option<JsonValue<'a>>,
-    webhook_type: Option<JsonValue<'a>>,
-    webhook_action: Option<JsonValue<'a>>,
-    completed_at: Option<JsonValue<'a>>,
-    error: Option<ErrorField<'a>>,
-    /// A `"member"` key whose value is not an object.
-    bad_envelope: Option<JsonValue<'a>>,
-    /// The fields came from a `{"member": …}` envelope.
-    enveloped: bool,
-    /// The enveloped member holds a `"member"` key of its own.
-    nested_member: bool,
-    /// The first key that says the payload is something else, in words.
-    foreign: Option<&'static str>,
-    /// How many keys the object held.
-    keys: usize,
-}
+use super::error::SnapshotError;
+use super::fields::MemberJson;
+use super::visitors::Fill;
+use crate::model::payload::PayloadKind;
+use crate::model::snapshot::MemberSnapshot;
+use crate::model::status::{ConnectionStatus, UnknownStatus};
+use crate::read::json_value::JsonValue;
+use crate::read::member_error::ErrorField;
+use crate::read::plain_json;
+use crate::time::timestamp::{self, TimestampError};
 
 impl<'a> MemberJson<'a> {
     /// Parses one member payload (bare, `{"member": …}`, or a webhook) from JSON text,
@@ -586,185 +383,6 @@ fn time(
     }
 }
 
-impl<'de> de::Deserialize<'de> for MemberJson<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut member = MemberJson::default();
-        deserializer.deserialize_map(Fill::top(&mut member))?;
-        Ok(member)
-    }
-}
-
-/// Reads a member object into `member`, which starts empty. At the top level, a `"member"`
-/// key holding an object is the REST envelope, and its content is the member: what lies
-/// beside it is dropped, and a second `"member"` key is refused (`duplicate field
-/// "member"`), as which of the two is the member cannot be known.
-///
-/// The fields are written where they end up, not built in a value and moved there: a
-/// `MemberJson` is a few hundred bytes, and moving it about cost `batch` more than deciding.
-struct Fill<'m, 'a> {
-    member: &'m mut MemberJson<'a>,
-    top_level: bool,
-}
-
-impl<'m, 'a> Fill<'m, 'a> {
-    /// Reads a whole payload, whose `"member"` key may be the envelope.
-    fn top(member: &'m mut MemberJson<'a>) -> Self {
-        Self {
-            member,
-            top_level: true,
-        }
-    }
-}
-
-impl<'de> Visitor<'de> for Fill<'_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an MX member object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let fields = self.member;
-        let mut envelopes = 0;
-        while let Some(key) = map.next_key::<Key>()? {
-            if self.top_level && matches!(key, Key::Member) {
-                envelopes += 1;
-                if envelopes > 1 {
-                    return Err(de::Error::duplicate_field("member"));
-                }
-            }
-            if fields.enveloped {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            }
-            fields.keys += 1;
-            let slot = match key {
-                Key::Member if self.top_level => {
-                    map.next_value_seed(Envelope(&mut *fields))?;
-                    continue;
-                }
-                Key::Member => {
-                    fields.nested_member = true;
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-                Key::Error => {
-                    fields.error = Some(map.next_value()?);
-                    continue;
-                }
-                Key::Other => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-                // Only these say what else the payload is: asking the others would cost
-                // every key of every member a second dispatch.
-                Key::Members
-                | Key::User
-                | Key::Users
-                | Key::Institution
-                | Key::Institutions
-                | Key::Account
-                | Key::Accounts
-                | Key::Transaction
-                | Key::Transactions
-                | Key::Holding
-                | Key::Holdings
-                | Key::CamelConnectionStatus
-                | Key::CamelMemberGuid
-                | Key::CamelIsBeingAggregated
-                | Key::CamelAggregatedAt => {
-                    if fields.foreign.is_none() {
-                        fields.foreign = key.foreign();
-                    }
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-                Key::Guid => &mut fields.guid,
-                Key::MemberGuid => &mut fields.member_guid,
-                Key::ConnectionStatus => &mut fields.connection_status,
-                Key::ConnectionStatusId => &mut fields.connection_status_id,
-                Key::IsBeingAggregated => &mut fields.is_being_aggregated,
-                Key::AggregatedAt => &mut fields.aggregated_at,
-                Key::SuccessfullyAggregatedAt => &mut fields.successfully_aggregated_at,
-                Key::NeedsUpdatedCredentials => &mut fields.needs_updated_credentials,
-                Key::BackgroundAggregationIsDisabled => {
-                    &mut fields.background_aggregation_is_disabled
-                }
-                Key::IsOauth => &mut fields.is_oauth,
-                Key::IsManual => &mut fields.is_manual,
-                Key::Challenges => &mut fields.challenges,
-                Key::Type => &mut fields.webhook_type,
-                Key::Action => &mut fields.webhook_action,
-                Key::CompletedAt => &mut fields.completed_at,
-            };
-            map.next_value_seed(Slot(slot))?;
-        }
-        Ok(())
-    }
-}
-
-/// The value of a top-level `"member"` key: an object is the member, which replaces what
-/// was read beside it; anything else is kept as `bad_envelope`.
-struct Envelope<'m, 'a>(&'m mut MemberJson<'a>);
-
-impl<'de> de::DeserializeSeed<'de> for Envelope<'_, 'de> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Envelope<'_, 'de> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an MX member object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        *self.0 = MemberJson::default();
-        Fill {
-            member: &mut *self.0,
-            top_level: false,
-        }
-        .visit_map(map)?;
-        self.0.enveloped = true;
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        self.0.bad_envelope = Some(JsonValueVisitor.visit_seq(seq)?);
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.0.bad_envelope = Some(JsonValue::Null);
-        Ok(())
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.0.bad_envelope = Some(JsonValueVisitor.visit_bool(v)?);
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.0.bad_envelope = Some(JsonValueVisitor.visit_i64(v)?);
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.0.bad_envelope = Some(JsonValueVisitor.visit_u64(v)?);
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        self.0.bad_envelope = Some(JsonValueVisitor.visit_f64(v)?);
-        Ok(())
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
-        self.0.bad_envelope = Some(JsonValueVisitor.visit_borrowed_str(v)?);
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.0.bad_envelope = Some(JsonValueVisitor.visit_str(v)?);
-        Ok(())
-    }
-}
-
 impl MemberSnapshot {
     /// Reads a member from MX JSON: a bare member object, the `{"member": {...}}` envelope of
     /// read member and read member status, or a member or connection-status webhook.
@@ -790,5 +408,74 @@ impl<'de> serde::Deserialize<'de> for MemberSnapshot {
         MemberJson::deserialize(deserializer)?
             .snapshot()
             .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The fast reader and serde_json side by side on the forms at the edge of the plain subset.
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize as _;
+
+    use super::MemberJson;
+    use crate::read::plain_json::read;
+
+    fn plain_member(text: &str) -> Option<MemberJson<'_>> {
+        read(text, |plain| MemberJson::deserialize(plain))
+    }
+
+    /// The forms MX writes are read here, not handed to serde_json: the whole point.
+    #[test]
+    fn plain_payloads_take_the_fast_path() {
+        let plain = [
+            r#"{"member":{"guid":"MBR-1","connection_status":"CHALLENGED","is_being_aggregated":false,"aggregated_at":"2026-11-22T12:36:02.000Z","successfully_aggregated_at":null,"use_cases":["PFM"],"metadata":null}}"#,
+            r#"{"aggregated_at":"2026-11-22T06:36:02-06:00","connection_status":"CONNECTED","guid":"MBR-2","is_oauth":true,"name":"MX Bank é"}"#,
+            "{\n  \"member\": {\n    \"guid\": \"MBR-3\",\n    \"connection_status\": \"FAILED\",\r\n\t\"error\": {\"error_code\": 3000, \"user_message\": \"Try later.\"}\n  }\n}\n",
+            r#"{"action":"CHANGED","connection_status_id":3,"member_guid":"MBR-4","type":"CONNECTION_STATUS"}"#,
+            r#"{"type":"AGGREGATION","action":"member_data_updated","member_guid":"MBR-5","completed_at":1795521600}"#,
+            r#"{"member":{"connection_status":"CHALLENGED","challenges":[{"guid":"CRD-1","type":0,"options":[]}]}}"#,
+            "{}",
+            r#"{"metadata":"\\\"credentials\\\": \\\"2015\\","name":"\u00e9\ud800\/\b\f\n\r\t"}"#,
+            r#"{"member":{"guid":"MBR-1","metadata":{"a":["\"x\""]},"connection_status":"CONNECTED"}}"#,
+        ];
+        for text in plain {
+            let fast = plain_member(text);
+            assert!(fast.is_some(), "not read as plain JSON: {text}");
+            assert_eq!(fast, serde_json::from_str(text).ok(), "{text}");
+        }
+    }
+
+    /// Each form outside the subset is left to serde_json, valid JSON or not.
+    #[test]
+    fn everything_else_is_left_to_serde_json() {
+        let not_plain = [
+            r#"{"guid":"MBR-\u0031"}"#,
+            r#"{"guid":"MBR-\"1\""}"#,
+            r#"{"name":"MX\x"}"#,
+            r#"{"name":"MX\u00"}"#,
+            r#"{"name":"MX\u00G0"}"#,
+            r#"{"name":"MX\"#,
+            r#"{"metadata":{"\u0061":1}}"#,
+            "{\"guid\":\"MBR\t1\"}",
+            r#"{"connection_status_id":-1}"#,
+            r#"{"connection_status_id":-0}"#,
+            r#"{"connection_status_id":01}"#,
+            r#"{"aggregated_at":1795521600.0}"#,
+            r#"{"aggregated_at":1e9}"#,
+            r#"{"aggregated_at":1000000000000000000}"#,
+            r#"{"guid":"MBR-1",}"#,
+            r#"{"guid":"MBR-1"} x"#,
+            r#"{"guid":"MBR-1""#,
+            r#"{"is_oauth":tru}"#,
+            r#"{"member":{"guid":"MBR-1"},"member":{"guid":"MBR-2"}}"#,
+            "\u{feff}{}",
+            "[]",
+            "",
+        ];
+        for text in not_plain {
+            assert_eq!(plain_member(text), None, "read as plain JSON: {text}");
+        }
+        let deep = format!(r#"{{"metadata":{}{}}}"#, "[".repeat(70), "]".repeat(70));
+        assert_eq!(plain_member(&deep), None, "read {deep}");
+        assert!(serde_json::from_str::<MemberJson<'_>>(&deep).is_ok());
     }
 }

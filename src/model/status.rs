@@ -173,7 +173,7 @@ impl fmt::Display for SeedList {
 pub enum UnknownStatus {
     /// The string is not one of MX's 22 statuses (the comparison is exact and case-sensitive,
     /// as MX always sends upper case). The message quotes at most 60 characters of it.
-    #[error("unknown connection_status {}", crate::quote::Shortened(.0))]
+    #[error("unknown connection_status {}", crate::model::quote::Shortened(.0))]
     Name(String),
     /// The integer is not one of MX's ids 0–21.
     #[error("unknown connection_status_id {0}")]

@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::action::NextAction;
-use crate::decision::Decision;
-use crate::engine::decide_with;
-use crate::policy::Policy;
-use crate::reason::Reason;
-use crate::situation::EndUser;
+use crate::decide::rules::decide_with;
+use crate::model::action::NextAction;
+use crate::model::decision::Decision;
+use crate::model::end_user::EndUser;
+use crate::model::policy::Policy;
+use crate::model::reason::Reason;
 
 use super::{MemberState, Note};
 

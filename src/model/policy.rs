@@ -165,6 +165,12 @@ impl Policy {
         retry_after_max: Duration::from_secs(HOUR),
         retry_limit: 8,
     };
+
+    /// The shortest poll interval the policy allows: [`Policy::min_poll`], never below MX's
+    /// 3-second minimum.
+    pub(crate) fn poll_floor(&self) -> Duration {
+        self.min_poll.max(MX_MIN_POLL_INTERVAL)
+    }
 }
 
 impl Default for Policy {

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::ser::SerializeMap;
 
-use crate::payload::PayloadKind;
-use crate::status::ConnectionStatus;
-use crate::timestamp::Rfc3339;
+use crate::model::payload::PayloadKind;
+use crate::model::status::ConnectionStatus;
+use crate::time::timestamp::Rfc3339;
 
 /// One observation of an MX member: the fields MX's guides say to weigh together
 /// (`connection_status`, `is_being_aggregated`, `aggregated_at`,

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 
-use crate::status::ConnectionStatus;
+use crate::model::status::ConnectionStatus;
 
 /// How long MX retries a webhook: "the frequency of request retries diminishes over the
 /// course of approximately 24 hours, with no more than 12 total retries" (WH \[V\]). Two

@@ -1,4 +1,4 @@
-//! The decision engine: one pure function from a member snapshot, the time and the policy
+//! The decision rules: one pure function from a member snapshot, the time and the policy
 //! to the next action.
 //!
 //! [`decide`] applies the rules of [`Reason`] in precedence order. It reads no clock, does
@@ -8,18 +8,20 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
-use crate::action::NextAction;
-use crate::decision::Decision;
-use crate::error_code::{ErrorCode, ErrorEffect};
-use crate::payload::PayloadKind;
-use crate::policy::{MX_MIN_POLL_INTERVAL, Policy};
-use crate::reason::Reason;
-use crate::situation::EndUser;
-use crate::snapshot::MemberSnapshot;
-use crate::status::{ConnectionStatus, StatusGroup};
-use crate::timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS, is_writable};
+use super::window::{Expected, Window, expected_background, latest_job, window_secs};
+use crate::model::action::NextAction;
+use crate::model::decision::Decision;
+use crate::model::end_user::EndUser;
+use crate::model::error_code::{ErrorCode, ErrorEffect};
+use crate::model::payload::PayloadKind;
+use crate::model::policy::Policy;
+use crate::model::reason::Reason;
+use crate::model::snapshot::MemberSnapshot;
+use crate::model::status::{ConnectionStatus, StatusGroup};
+use crate::time::arithmetic::{Now, ceil_secs, writable_second, younger_than};
+use crate::time::timestamp::is_writable;
 
 /// Decides what to do next with `member`, as of `now`, under `policy`, with the end user
 /// present: [`decide_with`] in the situation [`EndUser::Present`]. See [`decide_with`] for
@@ -71,7 +73,7 @@ pub fn decide(member: &MemberSnapshot, now: DateTime<Utc>, policy: &Policy) -> D
 ///   (`aggregation_failed`); `REJECTED`, `EXPIRED` or `error_code` 2001–2003 (`mfa_failed`);
 ///   `RECONNECTED` (`foreground_required`); stalled transient statuses
 ///   (`aggregation_stalled`). Except within [`Policy::cooldown`] of the latest job or
-///   success ([`earliest_aggregation`]; a time in the future counts as within): then
+///   success ([`earliest_aggregation`](crate::earliest_aggregation); a time in the future counts as within): then
 ///   [`Wait`](NextAction::Wait) until the cooldown ends (`cooldown`), or
 ///   [`Stop`](NextAction::Stop) when that end cannot be written (`time_out_of_range`).
 /// - With the end user [absent](EndUser::Absent), a member MX refreshes in the background
@@ -225,7 +227,7 @@ pub fn decide_with(
         }
         StatusGroup::Delayed => {
             if started_within(member, now, policy.delayed_stall) {
-                let after_secs = ceil_secs(policy.delayed_recheck.max(poll_floor(policy)));
+                let after_secs = ceil_secs(policy.delayed_recheck.max(policy.poll_floor()));
                 decision(NextAction::Poll { after_secs }, Reason::AggregationDelayed)
             } else {
                 aggregate(Reason::AggregationStalled, false)
@@ -287,72 +289,6 @@ fn aggregate_when_possible(
     }
 }
 
-/// How many background cycles may pass without a job before the engine stops expecting
-/// MX to refresh the member by itself: the one due, and two missed ("approximately every
-/// 24 hours", AT-aggregate-member \[V\]).
-const BACKGROUND_CYCLES: i64 = 3;
-
-/// When MX's next background aggregation of a member is expected.
-enum Expected {
-    /// At this whole second, after `now`.
-    At(DateTime<Utc>),
-    /// More than [`BACKGROUND_CYCLES`] cycles after the member's latest job or success, or
-    /// with none on record: MX is not refreshing it; the end user must.
-    Overdue,
-    /// After `9999-12-31T23:59:59Z`.
-    NeverRepresentable,
-}
-
-/// The first `base + k × background_interval` (1 ≤ k ≤ [`BACKGROUND_CYCLES`]) after
-/// `now` and not before the cooldown ends (MX starts no aggregation inside its window, its
-/// own background ones included), where `base` is the later of the member's latest job and
-/// latest success, on a whole second. An estimate: MX says "approximately every 24 hours"
-/// (AT-aggregate-member \[V\]). It depends on `now` only through k, and k is counted from
-/// the later of `now` and the window's end, so deciding again before it never moves it.
-fn expected_background(member: &MemberSnapshot, now: Now, policy: &Policy) -> Expected {
-    let Some(base) = latest_job(member, true) else {
-        return Expected::Overdue;
-    };
-    let Ok(interval) = i64::try_from(ceil_secs(policy.background_interval).max(1)) else {
-        return Expected::NeverRepresentable;
-    };
-    let opens = match window_secs(latest_job(member, policy.cooldown_from_any_job), policy) {
-        Window::OpensAt(opens) => Some(opens),
-        Window::Open => None,
-        Window::NeverRepresentable => return Expected::NeverRepresentable,
-    };
-    // The cycle must fall after this instant, as Unix seconds and nanoseconds: `now`, or
-    // the last second before the window opens when that is later (whole seconds, so the
-    // cycle lands at or after the opening).
-    let (reference, reference_nanos) = match opens {
-        Some(opens) if opens - 1 > now.secs => (opens - 1, 0),
-        Some(_) | None => (now.secs, now.at.timestamp_subsec_nanos()),
-    };
-    // Whole seconds from `base` to the reference, rounded down, in integer arithmetic.
-    let (base_secs, base_nanos) = (base.timestamp(), base.timestamp_subsec_nanos());
-    let behind = reference_nanos < base_nanos;
-    let elapsed = reference
-        .saturating_sub(base_secs)
-        .saturating_sub(i64::from(behind))
-        .max(0);
-    let steps = elapsed / interval + 1;
-    if steps > BACKGROUND_CYCLES {
-        return Expected::Overdue;
-    }
-    let cycles = Duration::from_secs(steps.unsigned_abs().saturating_mul(interval.unsigned_abs()));
-    let Some(expected) = ceil_secs_after(base_secs, base_nanos, cycles) else {
-        return Expected::NeverRepresentable;
-    };
-    let expected = match opens {
-        Some(opens) => expected.max(opens),
-        None => expected,
-    };
-    match writable_second(Some(expected)) {
-        Some(t) => Expected::At(t),
-        None => Expected::NeverRepresentable,
-    }
-}
-
 /// Read data as of `as_of`, when RFC 3339 can write it; a time outside the years
 /// 0000–9999 (a snapshot built in code, or corrupt data) gives `time_out_of_range`.
 fn read_data(as_of: DateTime<Utc>, reason: Reason) -> Decision {
@@ -395,150 +331,11 @@ fn aggregate_after_cooldown(
     }
 }
 
-/// When MX will next start an aggregation for a member, under a policy's cooldown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AggregationWindow {
-    /// No job or success on record: an aggregation may start at any time.
-    Open,
-    /// The first whole second at or after the window's start + cooldown; from then
-    /// on an aggregation may start (up to a second later than MX's exact window, never
-    /// sooner). May be in the past.
-    OpensAt(DateTime<Utc>),
-    /// The cooldown ends after `9999-12-31T23:59:59Z`, the last second RFC 3339 (and so
-    /// the pinned JSON form of a wait) can write: the timestamps or the clock are corrupt.
-    NeverRepresentable,
-}
-
-/// When the cooldown after the member's latest job or success ends: the one computation
-/// behind [`NextAction::Wait`] and the advice of [`NextAction::ResolveAtInstitution`],
-/// whose follow-up aggregation is subject to the same window.
-///
-/// The window counts from the later of `successfully_aggregated_at` and, with
-/// [`Policy::cooldown_from_any_job`] (the default), `aggregated_at`: "any aggregation
-/// process will prevent a new standard aggregation for the next three hours" (REW \[V\]);
-/// an aggregate call inside it is accepted with `202` but runs nothing (ERR \[V\]). The
-/// seed speaks only of "three hours of a successful aggregation".
-///
-/// ```
-/// use chrono::{TimeZone, Utc};
-/// use mx_aggregation::{AggregationWindow, MemberSnapshot, Policy, earliest_aggregation};
-///
-/// let member = MemberSnapshot::from_json(r#"{"connection_status": "LOCKED",
-///     "successfully_aggregated_at": "2018-07-18T20:16:39.5Z"}"#)?;
-/// let opens = Utc.with_ymd_and_hms(2018, 7, 18, 23, 16, 40).unwrap();
-/// assert_eq!(earliest_aggregation(&member, &Policy::default()), AggregationWindow::OpensAt(opens));
-/// # Ok::<(), mx_aggregation::SnapshotError>(())
-/// ```
-pub fn earliest_aggregation(member: &MemberSnapshot, policy: &Policy) -> AggregationWindow {
-    window_after(latest_job(member, policy.cooldown_from_any_job), policy)
-}
-
-/// The later of the member's last success and, when `any_job`, its latest job's start.
-fn latest_job(member: &MemberSnapshot, any_job: bool) -> Option<DateTime<Utc>> {
-    let job = member.aggregated_at.filter(|_| any_job);
-    match (member.successfully_aggregated_at, job) {
-        (Some(success), Some(job)) => Some(success.max(job)),
-        (Some(t), None) | (None, Some(t)) => Some(t),
-        (None, None) => None,
-    }
-}
-
-/// The cooldown window that starts at `start`.
-fn window_after(start: Option<DateTime<Utc>>, policy: &Policy) -> AggregationWindow {
-    match window_secs(start, policy) {
-        Window::Open => AggregationWindow::Open,
-        Window::OpensAt(opens) => writable_second(Some(opens)).map_or(
-            AggregationWindow::NeverRepresentable,
-            AggregationWindow::OpensAt,
-        ),
-        Window::NeverRepresentable => AggregationWindow::NeverRepresentable,
-    }
-}
-
-/// [`AggregationWindow`] with the opening as Unix seconds, within the writable years:
-/// what the engine compares with `now`, building a `DateTime` (which costs more than the
-/// rest of a decision) only for a wait it returns.
-enum Window {
-    Open,
-    OpensAt(i64),
-    NeverRepresentable,
-}
-
-/// The cooldown window that starts at `start`, in Unix seconds.
-fn window_secs(start: Option<DateTime<Utc>>, policy: &Policy) -> Window {
-    let Some(start) = start else {
-        return Window::Open;
-    };
-    match ceil_secs_after(
-        start.timestamp(),
-        start.timestamp_subsec_nanos(),
-        policy.cooldown,
-    ) {
-        Some(opens) if (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&opens) => {
-            Window::OpensAt(opens)
-        }
-        Some(_) | None => Window::NeverRepresentable,
-    }
-}
-
 /// Wait until `secs`, a second [`window_secs`] found writable.
 fn wait_until(secs: i64, reason: Reason) -> Decision {
     match writable_second(Some(secs)) {
         Some(until) => decision(NextAction::Wait { until }, reason),
         None => decision(NextAction::Stop, Reason::TimeOutOfRange),
-    }
-}
-
-/// The first whole second at or after `secs.subsec_nanos + plus`, as Unix seconds, in
-/// integer arithmetic (the engine's hot path does no calendar arithmetic). `None` on
-/// overflow. A leap second's extra nanoseconds (chrono keeps them above 999,999,999) carry
-/// into the next second.
-fn ceil_secs_after(secs: i64, subsec_nanos: u32, plus: Duration) -> Option<i64> {
-    let nanos = u64::from(subsec_nanos) + u64::from(plus.subsec_nanos());
-    secs.checked_add(i64::try_from(plus.as_secs()).ok()?)?
-        .checked_add(i64::try_from(nanos.div_ceil(1_000_000_000)).ok()?)
-}
-
-/// The instant of `secs` when RFC 3339 can write it (years 0000-9999): a window that ends
-/// outside them comes from corrupt timestamps or a corrupt clock.
-fn writable_second(secs: Option<i64>) -> Option<DateTime<Utc>> {
-    secs.filter(|&s| (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&s))
-        .and_then(|s| DateTime::from_timestamp(s, 0))
-}
-
-/// `now` with its Unix seconds, converted once per decision: `timestamp()` is calendar
-/// arithmetic, and a decision compares `now` several times.
-#[derive(Clone, Copy)]
-struct Now {
-    at: DateTime<Utc>,
-    secs: i64,
-}
-
-impl Now {
-    fn new(at: DateTime<Utc>) -> Self {
-        Self {
-            at,
-            secs: at.timestamp(),
-        }
-    }
-}
-
-/// True when `then` is less than `window` before `now`; an instant after `now` (clock
-/// skew, or a corrupt timestamp) counts as younger than any window.
-fn younger_than(then: DateTime<Utc>, now: Now, window: Duration) -> bool {
-    // chrono's exact difference lies within 3 s of the whole seconds between the Unix
-    // times (sub-second parts and a leap second's adjustment move it by less): outside
-    // that margin the seconds decide, and chrono, which costs more than the rest of a
-    // decision, is asked only near the edge.
-    let seconds = now.secs - then.timestamp();
-    let window_secs = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
-    if seconds.saturating_add(3) <= window_secs {
-        true
-    } else if seconds.saturating_sub(4) >= window_secs {
-        // Then the difference exceeds window_secs + 1, more than the window.
-        false
-    } else {
-        now.at.signed_duration_since(then) < delta(window)
     }
 }
 
@@ -553,68 +350,10 @@ fn started_within(member: &MemberSnapshot, now: Now, window: Duration) -> bool {
 /// [`Policy::poll_backoff_divisor`], clamped to the policy's bounds and never below MX's
 /// 3-second minimum. An unknown or future start polls at the minimum.
 fn poll_backoff_secs(started: Option<DateTime<Utc>>, now: Now, policy: &Policy) -> u64 {
-    let floor = poll_floor(policy);
+    let floor = policy.poll_floor();
     let ceiling = policy.max_poll.max(floor);
     let age = started
         .and_then(|start| now.at.signed_duration_since(start).to_std().ok())
         .unwrap_or(Duration::ZERO);
     ceil_secs((age / policy.poll_backoff_divisor.max(1)).clamp(floor, ceiling))
-}
-
-pub(crate) fn poll_floor(policy: &Policy) -> Duration {
-    policy.min_poll.max(MX_MIN_POLL_INTERVAL)
-}
-
-pub(crate) fn ceil_secs(d: Duration) -> u64 {
-    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
-}
-
-/// A policy duration as a chrono delta, saturating at chrono's maximum.
-pub(crate) fn delta(d: Duration) -> TimeDelta {
-    TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// Any instant chrono can hold near the edges that matter: leap seconds included
-    /// (nanoseconds of 1_000_000_000 and over on second 59 of a minute).
-    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
-        (-100_000_000_000i64..100_000_000_000, 0..2_000_000_000u32).prop_map(|(s, n)| {
-            DateTime::from_timestamp(s, n)
-                .or_else(|| DateTime::from_timestamp(s - s.rem_euclid(60) + 59, n))
-                .unwrap()
-        })
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(20_000))]
-
-        /// The whole-second shortcut answers as chrono's exact difference does, near the
-        /// edge of the window above all.
-        #[test]
-        fn younger_than_is_chronos_comparison(
-            then in instant(),
-            shift in prop_oneof![-10i64..10, any::<i32>().prop_map(i64::from)],
-            shift_nanos in 0..2_000_000_000u32,
-            window_secs in prop_oneof![0..100u64, any::<u32>().prop_map(u64::from), Just(u64::MAX)],
-            window_nanos in prop_oneof![Just(0u32), 0..1_000_000_000u32],
-        ) {
-            let window = Duration::new(window_secs, window_nanos);
-            // `now` near `then + window`, so the comparison is close.
-            let near = i64::try_from(window_secs).unwrap_or(0).saturating_add(shift);
-            let now = then.timestamp().checked_add(near).and_then(|s| {
-                DateTime::from_timestamp(s, shift_nanos)
-                    .or_else(|| DateTime::from_timestamp(s - s.rem_euclid(60) + 59, shift_nanos))
-            });
-            if let Some(now) = now {
-                prop_assert_eq!(
-                    younger_than(then, Now::new(now), window),
-                    now.signed_duration_since(then) < delta(window)
-                );
-            }
-        }
-    }
 }

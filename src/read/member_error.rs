@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::json_value::{JsonValue, JsonValueVisitor};
+use crate::read::json_value::{JsonValue, JsonValueVisitor};
 
 /// What the `error` key held.
 #[derive(Debug, Clone, PartialEq)]

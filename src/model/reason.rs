@@ -8,7 +8,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::action::ActionKind;
+use crate::model::action::ActionKind;
 
 /// Declares [`Reason`] and its table.
 macro_rules! reasons {

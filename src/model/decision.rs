@@ -14,9 +14,9 @@
 use chrono::{DateTime, Utc};
 use serde::ser::SerializeMap;
 
-use crate::action::{ActionKind, NextAction};
-use crate::reason::Reason;
-use crate::timestamp::{Rfc3339, parse_rfc3339};
+use crate::model::action::{ActionKind, NextAction};
+use crate::model::reason::Reason;
+use crate::time::timestamp::{Rfc3339, parse_rfc3339};
 
 /// What [`decide`](crate::decide) returns: the action and the rule that chose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
