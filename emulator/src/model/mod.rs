@@ -8,6 +8,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod config;
+pub(crate) mod data;
 pub(crate) mod ctx;
 pub mod faults;
 pub(crate) mod ids;

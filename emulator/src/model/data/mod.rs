@@ -1,0 +1,39 @@
+//! MX Bank's data, pure: a member's accounts and transactions as a function of the
+//! emulator's seed, the member's GUID and the virtual times of its successful
+//! aggregations ([`ledger::Ledger`], the only thing stored), and the list queries
+//! (paging, filters) that read them.
+//!
+//! Nothing here knows HTTP or a clock: the caller passes the time and the query string.
+
+pub(crate) mod accounts;
+pub(crate) mod catalog;
+pub(crate) mod ledger;
+pub(crate) mod query;
+
+use ledger::{Ledger, MemberKey, Transaction};
+use query::TransactionFilter;
+
+/// The member's live transactions that pass `filter`, newest first (ties by GUID): a
+/// stable order, so the pages of one listing hold every record once.
+pub(crate) fn transactions(
+    key: MemberKey,
+    ledger: &Ledger,
+    filter: &TransactionFilter,
+) -> Vec<Transaction> {
+    let mut list: Vec<Transaction> =
+        ledger::records_on(key, ledger, filter.from_date, filter.to_date)
+            .into_iter()
+            .filter(|t| t.is_live() && filter.admits(t))
+            .collect();
+    sort(&mut list);
+    list
+}
+
+/// Puts `list` in listing order: newest first, ties by GUID.
+pub(crate) fn sort(list: &mut [Transaction]) {
+    list.sort_by(|a, b| {
+        b.transacted_at
+            .cmp(&a.transacted_at)
+            .then_with(|| a.guid.cmp(&b.guid))
+    });
+}
