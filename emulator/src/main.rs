@@ -73,6 +73,10 @@ struct Args {
     /// Send the webhooks due together newest first (each held a second at least).
     #[arg(long)]
     webhook_reorder: bool,
+    /// Send MX's transaction webhooks (created, updated, deleted), as MX does to a
+    /// client subscribed to them.
+    #[arg(long)]
+    transaction_webhooks: bool,
 }
 
 fn tenant(text: &str) -> Result<(String, String), String> {
@@ -115,6 +119,7 @@ async fn main() -> ExitCode {
         duplicate: args.webhook_duplicate,
         delay_seconds: args.webhook_delay_secs,
         reorder: args.webhook_reorder,
+        transactions: args.transaction_webhooks,
     };
     if let Some(path) = &args.faults {
         let plan = std::fs::read_to_string(path)

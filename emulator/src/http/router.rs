@@ -64,6 +64,39 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             get(routes::oauth::window_uri),
         )
         .route(
+            &format!("{member}/accounts"),
+            get(routes::data::member_accounts),
+        )
+        .route(
+            &format!("{member}/accounts/{{account}}"),
+            get(routes::data::member_account),
+        )
+        .route(
+            &format!("{member}/accounts/{{account}}/transactions"),
+            get(routes::data::member_account_transactions),
+        )
+        .route(
+            &format!("{member}/transactions"),
+            get(routes::data::member_transactions),
+        )
+        .route("/users/{user}/accounts", get(routes::data::user_accounts))
+        .route(
+            "/users/{user}/accounts/{account}",
+            get(routes::data::user_account),
+        )
+        .route(
+            "/users/{user}/accounts/{account}/transactions",
+            get(routes::data::account_transactions),
+        )
+        .route(
+            "/users/{user}/transactions",
+            get(routes::data::user_transactions),
+        )
+        .route(
+            "/users/{user}/transactions/{transaction}",
+            get(routes::data::user_transaction),
+        )
+        .route(
             "/institutions/{code}/credentials",
             get(routes::institutions::credentials),
         )

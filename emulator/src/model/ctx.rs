@@ -24,6 +24,8 @@ pub(crate) struct Rules {
     pub(crate) integration_env: bool,
     pub(crate) webhooks: bool,
     pub(crate) background_every: TimeDelta,
+    /// The seed members' data is drawn from (`model::data`).
+    pub(crate) seed: u64,
 }
 
 impl Rules {
@@ -39,6 +41,7 @@ impl Rules {
             // MX aggregates every member about every 24 hours (MX's "Aggregation Methods"
             // guide).
             background_every: TimeDelta::hours(24),
+            seed: config.seed,
         }
     }
 }

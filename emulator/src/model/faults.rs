@@ -154,6 +154,11 @@ pub struct WebhookFaults {
     /// newest first.
     #[serde(default)]
     pub reorder: bool,
+    /// Sends MX's transaction webhooks too (created, updated, deleted), which MX sends
+    /// only to the clients that subscribe to them
+    /// (<https://docs.mx.com/resources/webhooks/transactions>).
+    #[serde(default)]
+    pub transactions: bool,
 }
 
 /// Why a plan cannot be loaded.

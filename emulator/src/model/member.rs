@@ -114,6 +114,9 @@ pub(crate) struct Member {
     pub(crate) next_background_at: DateTime<Utc>,
     pub(crate) denials_in_a_row: u32,
     pub(crate) failures_in_a_row: u32,
+    /// The times of its successful aggregations, from which its accounts and transactions
+    /// are derived (`model::data`).
+    pub(crate) ledger: crate::model::data::ledger::Ledger,
     /// Every transition, for `GET /emulator/members/{member}/trace`.
     pub(crate) trace: Vec<TraceEntry>,
 }

@@ -8,8 +8,8 @@
 
 pub(crate) mod clock;
 pub(crate) mod config;
-pub(crate) mod data;
 pub(crate) mod ctx;
+pub(crate) mod data;
 pub mod faults;
 pub(crate) mod ids;
 pub mod institutions;

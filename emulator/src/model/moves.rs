@@ -12,10 +12,11 @@ use mx_aggregation_tooling::lifecycle::{self, Guard, LifecycleEvent as E, Node};
 
 use crate::model::clock::later;
 use crate::model::ctx::Ctx;
+use crate::model::data::{self, ledger::Changes, ledger::MemberKey};
 use crate::model::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
 use crate::model::member::{Challenge, Job, JobKind, Member, Stage};
 use crate::model::mxbank::{self, Outcome};
-use crate::model::outbox::WebhookEvent;
+use crate::model::outbox::{MemberAction, WebhookEvent};
 use crate::model::trace::TraceEntry;
 
 /// Moves `member` along the edge `event` → `to`, recording it when the model lacks it.
@@ -209,6 +210,19 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
         Node::Status(ConnectionStatus::Connected),
     );
     cx.record_throttle(member);
+    // Aggregations bring data; verification and identification read account numbers and
+    // owners, which the emulator does not serve.
+    let changes = match job.kind {
+        JobKind::Aggregation => data::aggregated(
+            &mut member.ledger,
+            MemberKey::new(cx.rules.seed, &member.guid),
+            now.timestamp(),
+        ),
+        JobKind::Verification | JobKind::Identification => Changes::default(),
+    };
+    if cx.rules.webhooks && cx.faults.webhooks.transactions {
+        queue_transaction_webhooks(member, cx, now, changes.clone());
+    }
     if cx.rules.webhooks && job.kind != JobKind::Identification {
         let event = WebhookEvent::DataUpdated {
             member_guid: member.guid.clone(),
@@ -217,9 +231,38 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
             kind: job.kind,
             is_background: job.is_background,
             completed_at: now,
+            transactions_created: changes.created.len(),
+            transactions_updated: changes.updated.len(),
         };
         let payload = member.callback_payload.clone();
         cx.queue_webhook(event, payload, now);
+    }
+}
+
+/// MX's TRANSACTION webhooks for what a job changed: created, updated, then deleted.
+fn queue_transaction_webhooks(member: &Member, cx: &mut Ctx, now: DateTime<Utc>, changes: Changes) {
+    let key = MemberKey::new(cx.rules.seed, &member.guid);
+    let Changes {
+        created,
+        updated,
+        deleted,
+    } = changes;
+    let actions = [
+        (MemberAction::Created, created),
+        (MemberAction::Updated, updated),
+        (MemberAction::Deleted, deleted),
+    ];
+    for (action, records) in actions {
+        for transaction in records {
+            let event = WebhookEvent::Transaction {
+                action,
+                user_guid: member.user_guid.clone(),
+                member_guid: member.guid.clone(),
+                account_guid: data::accounts::guid(key, transaction.account()),
+                transaction: Box::new(transaction),
+            };
+            cx.queue_webhook(event, None, now);
+        }
     }
 }
 

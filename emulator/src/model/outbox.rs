@@ -17,6 +17,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::ConnectionStatus;
 
+use crate::model::data::ledger::Transaction;
 use crate::model::faults::Faults;
 use crate::model::member::{JobKind, Member};
 
@@ -46,6 +47,23 @@ pub(crate) enum WebhookEvent {
         is_background: bool,
         /// When the job completed.
         completed_at: DateTime<Utc>,
+        /// The transactions the job created (posted replacements included).
+        transactions_created: usize,
+        /// The transactions the job updated in place.
+        transactions_updated: usize,
+    },
+    /// TRANSACTION: a job created, updated or deleted one of the member's transactions.
+    Transaction {
+        /// What happened to it.
+        action: MemberAction,
+        /// The user's GUID.
+        user_guid: String,
+        /// The member's GUID.
+        member_guid: String,
+        /// The GUID of its account.
+        account_guid: String,
+        /// The transaction as the job left it.
+        transaction: Box<Transaction>,
     },
     /// MEMBER: the member was created, updated or deleted.
     Member {
@@ -56,7 +74,8 @@ pub(crate) enum WebhookEvent {
     },
 }
 
-/// What happened to a member, for a MEMBER webhook's `action`.
+/// What happened to a member or a transaction, for a MEMBER or TRANSACTION webhook's
+/// `action`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MemberAction {
     /// `created`.
@@ -115,9 +134,9 @@ impl WebhookEvent {
     /// The GUID of the member the webhook is about.
     pub(crate) fn member_guid(&self) -> &str {
         match self {
-            Self::ConnectionStatus { member_guid, .. } | Self::DataUpdated { member_guid, .. } => {
-                member_guid
-            }
+            Self::ConnectionStatus { member_guid, .. }
+            | Self::DataUpdated { member_guid, .. }
+            | Self::Transaction { member_guid, .. } => member_guid,
             Self::Member { member, .. } => &member.guid,
         }
     }

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::model::member::JobKind;
 use crate::model::outbox::{Delivery, MemberSnapshot, WebhookEvent};
+use crate::wire::data;
 use crate::wire::views::unix;
 
 /// The JSON body of `delivery` as MX posts it.
@@ -50,6 +51,8 @@ fn event(event: &WebhookEvent) -> Value {
             kind,
             is_background,
             completed_at,
+            transactions_created,
+            transactions_updated,
         } => json!({
             "action": "member_data_updated",
             "completed_at": unix(*completed_at),
@@ -57,12 +60,19 @@ fn event(event: &WebhookEvent) -> Value {
             "is_background": is_background,
             "job_guid": job_guid,
             "member_guid": member_guid,
-            "transactions_created_count": 0,
-            "transactions_updated_count": 0,
+            "transactions_created_count": transactions_created,
+            "transactions_updated_count": transactions_updated,
             "type": job_type(*kind),
             "user_guid": user_guid,
             "user_id": Value::Null,
         }),
+        WebhookEvent::Transaction {
+            action,
+            user_guid,
+            member_guid,
+            account_guid,
+            transaction,
+        } => data::transaction_webhook(*action, transaction, account_guid, member_guid, user_guid),
         WebhookEvent::Member { action, member } => json!({
             "action": action.as_str(),
             "type": "MEMBER",

@@ -151,6 +151,7 @@ pub(crate) async fn create(
         next_background_at: now,
         denials_in_a_row: 0,
         failures_in_a_row: 0,
+        ledger: Default::default(),
         trace: Vec::new(),
     };
     if !is_oauth && duplicate(&world, &member) {

@@ -13,6 +13,16 @@ pub(crate) mod query;
 use ledger::{Ledger, MemberKey, Transaction};
 use query::TransactionFilter;
 
+/// Records a successful aggregation at `at` (Unix seconds) and returns what it changed;
+/// nothing when it is not later than the last one.
+pub(crate) fn aggregated(ledger: &mut Ledger, key: MemberKey, at: i64) -> ledger::Changes {
+    if ledger.record(at) {
+        ledger::latest_changes(key, ledger)
+    } else {
+        ledger::Changes::default()
+    }
+}
+
 /// The member's live transactions that pass `filter`, newest first (ties by GUID): a
 /// stable order, so the pages of one listing hold every record once.
 pub(crate) fn transactions(

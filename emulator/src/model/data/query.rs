@@ -3,8 +3,7 @@
 //!
 //! Paging (`page`, `records_per_page`): "Defaults to `25`. The valid range is from `10` to
 //! `1000`. If the value exceeds `1000`, the default value of `25` will be used instead"
-//! (`recordsPerPageMax1000`; `recordsPerPage`, 10 to 100, for institutions). Below the
-//! range the emulator serves the smallest page, 10.
+//! (`recordsPerPageMax1000`). Below the range the emulator serves the smallest page, 10.
 //!
 //! Transaction filters: `from_date`/`to_date` ("Defaults to 120 days ago" and "to 5 days
 //! forward from the day the request is made to capture pending transactions", whatever
@@ -59,23 +58,9 @@ pub(crate) fn pairs(query: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
         .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
 }
 
-/// The most records a page of a list may hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PerPageLimit {
-    /// Most lists: 10 to 1,000 (`recordsPerPageMax1000`).
-    Max1000,
-    /// Institutions: 10 to 100 (`recordsPerPage`).
-    Max100,
-}
-
-impl PerPageLimit {
-    const fn max(self) -> u64 {
-        match self {
-            Self::Max1000 => 1000,
-            Self::Max100 => 100,
-        }
-    }
-}
+/// The most records a page may hold (`recordsPerPageMax1000`; institutions, which the
+/// emulator does not list, take at most 100).
+pub(crate) const MAX_PER_PAGE: u64 = 1000;
 
 /// The records a page shows by default, and the fallback above the limit.
 pub(crate) const DEFAULT_PER_PAGE: usize = 25;
@@ -104,7 +89,7 @@ impl Page {
     ///
     /// # Errors
     /// When either is not a whole number, or `page` is 0.
-    pub(crate) fn of(query: Option<&str>, limit: PerPageLimit) -> Result<Self, QueryError> {
+    pub(crate) fn of(query: Option<&str>) -> Result<Self, QueryError> {
         let mut page = Self {
             number: 1,
             per_page: DEFAULT_PER_PAGE,
@@ -118,7 +103,7 @@ impl Page {
                         .filter(|n| *n >= 1)
                         .ok_or_else(|| QueryError::new("page", value, "a whole number >= 1"))?;
                 }
-                "records_per_page" => page.per_page = per_page(value, limit)?,
+                "records_per_page" => page.per_page = per_page(value)?,
                 _ => {}
             }
         }
@@ -149,13 +134,13 @@ impl Page {
 }
 
 /// `records_per_page`: a whole number, brought into the spec's range.
-fn per_page(value: &str, limit: PerPageLimit) -> Result<usize, QueryError> {
+fn per_page(value: &str) -> Result<usize, QueryError> {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(QueryError::new("records_per_page", value, "a whole number"));
     }
     // Digits too many for u64 are over the limit too.
     let n = value.parse::<u64>().unwrap_or(u64::MAX);
-    Ok(if n > limit.max() {
+    Ok(if n > MAX_PER_PAGE {
         DEFAULT_PER_PAGE
     } else {
         usize::try_from(n).map_or(DEFAULT_PER_PAGE, |n| n.max(MIN_PER_PAGE))

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use super::*;
 
 fn page(query: &str) -> Result<Page, QueryError> {
-    Page::of(Some(query), PerPageLimit::Max1000)
+    Page::of(Some(query))
 }
 
 #[test]
@@ -17,10 +17,6 @@ fn records_per_page_follows_the_spec_range() {
     assert_eq!(per("records_per_page=99999999999999999999999"), 25);
     assert_eq!(per("records_per_page=2"), 10);
     assert_eq!(per("records_per_page=0"), 10);
-    let institutions = |q: &str| Page::of(Some(q), PerPageLimit::Max100).unwrap().per_page;
-    assert_eq!(institutions("records_per_page=100"), 100);
-    assert_eq!(institutions("records_per_page=101"), 25);
-    assert_eq!(institutions("records_per_page=9"), 10);
 }
 
 #[test]

@@ -1,0 +1,300 @@
+//! A member's data: accounts and transactions, by member, by account and by user, on
+//! MX's paths (MX's OpenAPI v20250224: `listMemberAccounts`, `readAccountByMember`,
+//! `listUserAccounts`, `readAccount`, `listTransactionsByMember`,
+//! `listTransactionsByAccount`, `listTransactionsByAccountPerMember`, `listTransactions`,
+//! `readTransaction`). The data is derived on each read from the member's successful
+//! aggregations (`model::data`); a member that never succeeded has none.
+
+use axum::extract::Path;
+use axum::extract::rejection::PathRejection;
+use axum::http::{StatusCode, Uri};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::Answer;
+use crate::http::error::ApiError;
+use crate::http::extract::{MemberPath, Tenant, path_error};
+use crate::http::respond;
+use crate::model::data::accounts::{self, Account};
+use crate::model::data::ledger::{self, MemberKey, Transaction};
+use crate::model::data::query::{FilterSet, Page, QueryError, TransactionFilter};
+use crate::model::data::{self as data};
+use crate::model::member::{Member, User};
+use crate::model::world::World;
+use crate::wire::data::{self as data_wire, Owner};
+
+fn bad_query(error: QueryError) -> ApiError {
+    ApiError::bad_request(error.to_string())
+}
+
+fn page_of(uri: &Uri) -> Result<Page, ApiError> {
+    Page::of(uri.query()).map_err(bad_query)
+}
+
+fn filter_of(uri: &Uri, now: DateTime<Utc>, set: FilterSet) -> Result<TransactionFilter, ApiError> {
+    TransactionFilter::of(uri.query(), now, set).map_err(bad_query)
+}
+
+/// The user the path names, and its members in creation order.
+fn user_and_members<'w>(
+    world: &'w World,
+    user: &str,
+) -> Result<(&'w User, Vec<&'w Member>), ApiError> {
+    let guid = world.user_guid(user)?;
+    let user = world
+        .users
+        .get(&guid)
+        .ok_or_else(|| ApiError::not_found("user not found"))?;
+    let members = world
+        .members
+        .values()
+        .filter(|m| m.user_guid == guid)
+        .collect();
+    Ok((user, members))
+}
+
+/// The member the path names under its user.
+fn member_of<'w>(
+    world: &'w World,
+    user: &str,
+    member: &str,
+) -> Result<(&'w User, &'w Member), ApiError> {
+    let guid = world.member_guid(user, member)?;
+    let member = world
+        .member(&guid)
+        .ok_or_else(|| ApiError::not_found("member not found"))?;
+    let user = world
+        .users
+        .get(&member.user_guid)
+        .ok_or_else(|| ApiError::not_found("user not found"))?;
+    Ok((user, member))
+}
+
+fn owner<'a>(user: &'a User, member: &'a Member) -> Owner<'a> {
+    Owner {
+        user_guid: &user.guid,
+        user_id: user.id.as_deref(),
+        member_guid: &member.guid,
+        member_id: member.id.as_deref(),
+        institution_code: &member.institution_code,
+    }
+}
+
+fn key(world: &World, member: &Member) -> MemberKey {
+    MemberKey::new(world.cx.rules.seed, &member.guid)
+}
+
+/// A page of `items` under `name`, with MX's `pagination`.
+fn listing(name: &str, page: Page, items: &[Value]) -> Answer {
+    let shown = page.slice(items);
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ name: shown, "pagination": data_wire::pagination(page.pagination(items.len())) }),
+    ))
+}
+
+fn account_views(world: &World, user: &User, member: &Member) -> Vec<Value> {
+    accounts::accounts(key(world, member), &member.ledger)
+        .iter()
+        .map(|a| data_wire::account(a, owner(user, member)))
+        .collect()
+}
+
+/// `GET /users/{u}/members/{m}/accounts`.
+pub(crate) async fn member_accounts(
+    Tenant(app): Tenant,
+    MemberPath { user, member }: MemberPath,
+    uri: Uri,
+) -> Answer {
+    let page = page_of(&uri)?;
+    let mut world = app.lock();
+    world.tick();
+    let (user, member) = member_of(&world, &user, &member)?;
+    listing("accounts", page, &account_views(&world, user, member))
+}
+
+/// `GET /users/{u}/accounts`.
+pub(crate) async fn user_accounts(
+    Tenant(app): Tenant,
+    path: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Answer {
+    let Path(user) = path.map_err(path_error)?;
+    let page = page_of(&uri)?;
+    let mut world = app.lock();
+    world.tick();
+    let (user, members) = user_and_members(&world, &user)?;
+    let all: Vec<Value> = members
+        .iter()
+        .flat_map(|m| account_views(&world, user, m))
+        .collect();
+    listing("accounts", page, &all)
+}
+
+fn account_answer(account: &Account, owner: Owner<'_>) -> Answer {
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "account": data_wire::account(account, owner) }),
+    ))
+}
+
+/// `GET /users/{u}/members/{m}/accounts/{a}`.
+pub(crate) async fn member_account(
+    Tenant(app): Tenant,
+    path: Result<Path<(String, String, String)>, PathRejection>,
+) -> Answer {
+    let Path((user, member, account)) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let (user, member) = member_of(&world, &user, &member)?;
+    let found = accounts::find(key(&world, member), &member.ledger, &account)
+        .ok_or_else(|| ApiError::not_found("account not found"))?;
+    account_answer(&found, owner(user, member))
+}
+
+/// The member of `user` holding the account with `guid`, and the account.
+fn find_account<'w>(
+    world: &'w World,
+    user: &str,
+    guid: &str,
+) -> Result<(&'w User, &'w Member, Account), ApiError> {
+    let (user, members) = user_and_members(world, user)?;
+    members
+        .into_iter()
+        .find_map(|m| accounts::find(key(world, m), &m.ledger, guid).map(|a| (user, m, a)))
+        .ok_or_else(|| ApiError::not_found("account not found"))
+}
+
+/// `GET /users/{u}/accounts/{a}`.
+pub(crate) async fn user_account(
+    Tenant(app): Tenant,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((user, account)) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let (user, member, found) = find_account(&world, &user, &account)?;
+    account_answer(&found, owner(user, member))
+}
+
+/// The transactions of `members` that pass `filter` (of one account when `account` is
+/// set), newest first, as views.
+fn transaction_views(
+    world: &World,
+    user: &User,
+    members: &[&Member],
+    filter: &TransactionFilter,
+    account: Option<&Account>,
+) -> Vec<Value> {
+    let mut all: Vec<(Transaction, &Member, MemberKey)> = Vec::new();
+    for member in members {
+        let key = key(world, member);
+        for t in data::transactions(key, &member.ledger, filter) {
+            if account.is_none_or(|a| a.kind == t.account()) {
+                all.push((t, member, key));
+            }
+        }
+    }
+    all.sort_by(|(a, ..), (b, ..)| {
+        b.transacted_at
+            .cmp(&a.transacted_at)
+            .then_with(|| a.guid.cmp(&b.guid))
+    });
+    all.iter()
+        .map(|(t, member, key)| {
+            data_wire::transaction(t, &accounts::guid(*key, t.account()), owner(user, member))
+        })
+        .collect()
+}
+
+/// `GET /users/{u}/members/{m}/transactions`.
+pub(crate) async fn member_transactions(
+    Tenant(app): Tenant,
+    MemberPath { user, member }: MemberPath,
+    uri: Uri,
+) -> Answer {
+    let page = page_of(&uri)?;
+    let mut world = app.lock();
+    let now = world.tick();
+    let filter = filter_of(&uri, now, FilterSet::WithTimestamp)?;
+    let (user, member) = member_of(&world, &user, &member)?;
+    let all = transaction_views(&world, user, &[member], &filter, None);
+    listing("transactions", page, &all)
+}
+
+/// `GET /users/{u}/transactions`.
+pub(crate) async fn user_transactions(
+    Tenant(app): Tenant,
+    path: Result<Path<String>, PathRejection>,
+    uri: Uri,
+) -> Answer {
+    let Path(user) = path.map_err(path_error)?;
+    let page = page_of(&uri)?;
+    let mut world = app.lock();
+    let now = world.tick();
+    let filter = filter_of(&uri, now, FilterSet::Standard)?;
+    let (user, members) = user_and_members(&world, &user)?;
+    let all = transaction_views(&world, user, &members, &filter, None);
+    listing("transactions", page, &all)
+}
+
+/// `GET /users/{u}/accounts/{a}/transactions`.
+pub(crate) async fn account_transactions(
+    Tenant(app): Tenant,
+    path: Result<Path<(String, String)>, PathRejection>,
+    uri: Uri,
+) -> Answer {
+    let Path((user, account)) = path.map_err(path_error)?;
+    let page = page_of(&uri)?;
+    let mut world = app.lock();
+    let now = world.tick();
+    let filter = filter_of(&uri, now, FilterSet::Standard)?;
+    let (user, member, found) = find_account(&world, &user, &account)?;
+    let all = transaction_views(&world, user, &[member], &filter, Some(&found));
+    listing("transactions", page, &all)
+}
+
+/// `GET /users/{u}/members/{m}/accounts/{a}/transactions`.
+pub(crate) async fn member_account_transactions(
+    Tenant(app): Tenant,
+    path: Result<Path<(String, String, String)>, PathRejection>,
+    uri: Uri,
+) -> Answer {
+    let Path((user, member, account)) = path.map_err(path_error)?;
+    let page = page_of(&uri)?;
+    let mut world = app.lock();
+    let now = world.tick();
+    let filter = filter_of(&uri, now, FilterSet::Standard)?;
+    let (user, member) = member_of(&world, &user, &member)?;
+    let found = accounts::find(key(&world, member), &member.ledger, &account)
+        .ok_or_else(|| ApiError::not_found("account not found"))?;
+    let all = transaction_views(&world, user, &[member], &filter, Some(&found));
+    listing("transactions", page, &all)
+}
+
+/// `GET /users/{u}/transactions/{t}`: `{"transaction": …}`, as MX's SDKs read it.
+pub(crate) async fn user_transaction(
+    Tenant(app): Tenant,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((user, guid)) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let (user, members) = user_and_members(&world, &user)?;
+    let (member, key, found) = members
+        .into_iter()
+        .find_map(|m| {
+            let key = key(&world, m);
+            ledger::find(key, &m.ledger, &guid).map(|t| (m, key, t))
+        })
+        .ok_or_else(|| ApiError::not_found("transaction not found"))?;
+    let view = data_wire::transaction(
+        &found,
+        &accounts::guid(key, found.account()),
+        owner(user, member),
+    );
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "transaction": view }),
+    ))
+}
