@@ -129,9 +129,7 @@ impl Entry {
 }
 
 const fn entry(
-    account: AccountKind,
-    direction: Direction,
-    purpose: Purpose,
+    (account, direction, purpose): (AccountKind, Direction, Purpose),
     text: (&'static str, &'static str),
     category: (&'static str, &'static str),
     merchant_category_code: Option<u16>,
@@ -159,19 +157,19 @@ use Direction::{Credit, Debit};
 /// Every kind of transaction; the first [`PURCHASES`] entries are purchases.
 #[rustfmt::skip]
 pub(crate) const ENTRIES: [Entry; 13] = [
-    entry(Checking, Debit, Purpose::Purchase, ("Target", "POS DEBIT TARGET 00012"), ("Shopping", "Shopping"), Some(5310), (1_500, 12_000), 10),
-    entry(Checking, Debit, Purpose::Purchase, ("Chipotle", "DEBIT CHIPOTLE 1123"), ("Fast Food", "Food & Dining"), Some(5814), (900, 2_500), 10),
-    entry(CreditCard, Debit, Purpose::Purchase, ("Whole Foods", "WHOLEFDS TSQ 102"), ("Groceries", "Food & Dining"), Some(5411), (2_000, 15_000), 12),
-    entry(CreditCard, Debit, Purpose::Purchase, ("Starbucks", "STARBUCKS STORE 0412"), ("Coffee Shops", "Food & Dining"), Some(5814), (350, 1_200), 12),
-    entry(CreditCard, Debit, Purpose::Purchase, ("Shell", "SHELL OIL 57442"), ("Gas", "Auto & Transport"), Some(5541), (2_500, 7_000), 8),
-    entry(CreditCard, Debit, Purpose::Purchase, ("Amazon", "AMZN MKTP US*2K4T81"), ("Shopping", "Shopping"), Some(5999), (1_000, 9_000), 10),
-    entry(Checking, Debit, Purpose::Subscription, ("Netflix", "NETFLIX.COM 866-579-7172"), ("Television", "Entertainment"), Some(4899), (1_549, 1_549), 1),
-    entry(Checking, Debit, Purpose::BillPay, ("Electric Company", "ACH ELECTRIC CO BILLPAY"), ("Utilities", "Bills & Utilities"), Some(4900), (6_000, 14_000), 1),
-    entry(Checking, Debit, Purpose::Fee, ("ATM Fee", "ATM FEE NON-NETWORK"), ("Service Fee", "Fees & Charges"), Some(6011), (250, 350), 1),
-    entry(Checking, Credit, Purpose::Payroll, ("MX Technologies Payroll", "MX TECHNOLOGIES PAYROLL PPD"), ("Paycheck", "Income"), None, (150_000, 250_000), 2),
-    entry(Savings, Credit, Purpose::Interest, ("Interest Payment", "INTEREST PAID"), ("Interest Income", "Income"), None, (5, 300), 2),
-    entry(Savings, Credit, Purpose::Transfer, ("Transfer from Checking", "ONLINE TRANSFER FROM CHK 4821"), ("Transfer", "Transfer"), None, (5_000, 30_000), 2),
-    entry(CreditCard, Credit, Purpose::Transfer, ("Credit Card Payment", "PAYMENT THANK YOU"), ("Credit Card Payment", "Transfer"), None, (20_000, 80_000), 2),
+    entry((Checking, Debit, Purpose::Purchase), ("Target", "POS DEBIT TARGET 00012"), ("Shopping", "Shopping"), Some(5310), (1_500, 12_000), 10),
+    entry((Checking, Debit, Purpose::Purchase), ("Chipotle", "DEBIT CHIPOTLE 1123"), ("Fast Food", "Food & Dining"), Some(5814), (900, 2_500), 10),
+    entry((CreditCard, Debit, Purpose::Purchase), ("Whole Foods", "WHOLEFDS TSQ 102"), ("Groceries", "Food & Dining"), Some(5411), (2_000, 15_000), 12),
+    entry((CreditCard, Debit, Purpose::Purchase), ("Starbucks", "STARBUCKS STORE 0412"), ("Coffee Shops", "Food & Dining"), Some(5814), (350, 1_200), 12),
+    entry((CreditCard, Debit, Purpose::Purchase), ("Shell", "SHELL OIL 57442"), ("Gas", "Auto & Transport"), Some(5541), (2_500, 7_000), 8),
+    entry((CreditCard, Debit, Purpose::Purchase), ("Amazon", "AMZN MKTP US*2K4T81"), ("Shopping", "Shopping"), Some(5999), (1_000, 9_000), 10),
+    entry((Checking, Debit, Purpose::Subscription), ("Netflix", "NETFLIX.COM 866-579-7172"), ("Television", "Entertainment"), Some(4899), (1_549, 1_549), 1),
+    entry((Checking, Debit, Purpose::BillPay), ("Electric Company", "ACH ELECTRIC CO BILLPAY"), ("Utilities", "Bills & Utilities"), Some(4900), (6_000, 14_000), 1),
+    entry((Checking, Debit, Purpose::Fee), ("ATM Fee", "ATM FEE NON-NETWORK"), ("Service Fee", "Fees & Charges"), Some(6011), (250, 350), 1),
+    entry((Checking, Credit, Purpose::Payroll), ("MX Technologies Payroll", "MX TECHNOLOGIES PAYROLL PPD"), ("Paycheck", "Income"), None, (150_000, 250_000), 2),
+    entry((Savings, Credit, Purpose::Interest), ("Interest Payment", "INTEREST PAID"), ("Interest Income", "Income"), None, (5, 300), 2),
+    entry((Savings, Credit, Purpose::Transfer), ("Transfer from Checking", "ONLINE TRANSFER FROM CHK 4821"), ("Transfer", "Transfer"), None, (5_000, 30_000), 2),
+    entry((CreditCard, Credit, Purpose::Transfer), ("Credit Card Payment", "PAYMENT THANK YOU"), ("Credit Card Payment", "Transfer"), None, (20_000, 80_000), 2),
 ];
 
 /// How many of the first [`ENTRIES`] are purchases.
