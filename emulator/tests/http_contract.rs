@@ -181,9 +181,10 @@ async fn challenges_are_204_and_resume_405_when_not_challenged() {
 async fn members_are_listed_with_pagination_and_deleted_with_204() {
     let mx = Mx::frozen().await;
     let user = mx.user().await;
-    for password in ["a", "b", "c"] {
-        mx.member_guid(&user, password).await;
+    for n in 0..11 {
+        mx.member_guid(&user, &format!("password {n}")).await;
     }
+    // 2 a page is below the spec's range (10 to 1000): the page holds 10.
     let page = mx
         .send(
             "GET",
@@ -193,7 +194,8 @@ async fn members_are_listed_with_pagination_and_deleted_with_204() {
         .await;
     assert_eq!(page.status, 200);
     assert_eq!(page.body["members"].as_array().unwrap().len(), 1);
-    assert_eq!(page.body["pagination"]["total_entries"], 3);
+    assert_eq!(page.body["pagination"]["per_page"], 10);
+    assert_eq!(page.body["pagination"]["total_entries"], 11);
     assert_eq!(page.body["pagination"]["total_pages"], 2);
     assert_eq!(page.body["pagination"]["current_page"], 2);
     let guid = page.body["members"][0]["guid"].as_str().unwrap().to_owned();

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::http::error::ApiError;
+use crate::model::data::query::Page;
 use crate::tenant::state::TenantState;
 use crate::tenant::tenants::Tenants;
 
@@ -89,25 +90,8 @@ pub(crate) fn callback_payload(headers: &HeaderMap) -> Result<Option<String>, Ap
     Ok(Some(text.to_owned()))
 }
 
-/// `page` and `records_per_page` from a query string (MX: 25 per page by default, at
-/// most 1,000).
-pub(crate) fn page_of(query: Option<&str>) -> Result<(usize, usize), ApiError> {
-    let mut page = 1;
-    let mut per_page = 25;
-    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let number = || {
-            value
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| ApiError::bad_request(format!("{key} must be a whole number >= 1")))
-        };
-        match key {
-            "page" => page = number()?,
-            "records_per_page" => per_page = number()?.min(1000),
-            _ => {}
-        }
-    }
-    Ok((page, per_page))
+/// `page` and `records_per_page` from a query string, as the spec pages every list
+/// (`model::data::query::Page`); 400 naming the parameter that cannot be read.
+pub(crate) fn page_of(query: Option<&str>) -> Result<Page, ApiError> {
+    Page::of(query).map_err(|error| ApiError::bad_request(error.to_string()))
 }

@@ -1,5 +1,5 @@
 //! MX's JSON shapes for a member's data (MX's OpenAPI v20250224: `AccountResponse`,
-//! `TransactionResponse`, `PaginationResponse`) and the transaction webhooks
+//! `TransactionResponse`) and the transaction webhooks
 //! (<https://docs.mx.com/resources/webhooks/transactions>: "Transaction webhooks notify you
 //! when a transaction is created, updated, or deleted"; their timestamps and `date` are
 //! Unix seconds, as that page types them `Integer`). The webhook's envelope, `action`,
@@ -12,7 +12,6 @@ use serde_json::{Value, json};
 use crate::model::data::accounts::Account;
 use crate::model::data::catalog::{Direction, Purpose};
 use crate::model::data::ledger::Transaction;
-use crate::model::data::query::Pagination;
 use crate::model::outbox::MemberAction;
 
 /// Who owns the data: the user and the member, as the views name them.
@@ -130,16 +129,6 @@ pub(crate) fn transaction(t: &Transaction, account_guid: &str, owner: Owner<'_>)
         ("user_id", json!(owner.user_id)),
     ];
     Value::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
-}
-
-/// A `PaginationResponse`.
-pub(crate) fn pagination(p: Pagination) -> Value {
-    json!({
-        "current_page": p.current_page,
-        "per_page": p.per_page,
-        "total_entries": p.total_entries,
-        "total_pages": p.total_pages,
-    })
 }
 
 /// A TRANSACTION webhook body.

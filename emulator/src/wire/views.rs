@@ -7,6 +7,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use mx_aggregation::ConnectionStatus;
 use serde_json::{Value, json};
 
+use crate::model::data::query::Pagination;
 use crate::model::institutions::{self, CredentialField};
 use crate::model::member::{Challenge, Member, User};
 use crate::model::mxbank::ChallengeKind;
@@ -126,12 +127,12 @@ pub(crate) fn credential(f: &CredentialField) -> Value {
     })
 }
 
-/// A `PaginationResponse` for `total` entries shown `per_page` at a time.
-pub(crate) fn pagination(page: usize, per_page: usize, total: usize) -> Value {
+/// A `PaginationResponse`.
+pub(crate) fn pagination(p: Pagination) -> Value {
     json!({
-        "current_page": page,
-        "per_page": per_page,
-        "total_entries": total,
-        "total_pages": total.div_ceil(per_page.max(1)).max(1),
+        "current_page": p.current_page,
+        "per_page": p.per_page,
+        "total_entries": p.total_entries,
+        "total_pages": p.total_pages,
     })
 }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::Answer;
 use crate::http::error::ApiError;
-use crate::http::extract::{MemberPath, Tenant, path_error};
+use crate::http::extract::{MemberPath, Tenant, page_of, path_error};
 use crate::http::respond;
 use crate::model::data::accounts::{self, Account};
 use crate::model::data::ledger::{self, MemberKey, Transaction};
@@ -22,13 +22,10 @@ use crate::model::data::{self as data};
 use crate::model::member::{Member, User};
 use crate::model::world::World;
 use crate::wire::data::{self as data_wire, Owner};
+use crate::wire::views;
 
 fn bad_query(error: QueryError) -> ApiError {
     ApiError::bad_request(error.to_string())
-}
-
-fn page_of(uri: &Uri) -> Result<Page, ApiError> {
-    Page::of(uri.query()).map_err(bad_query)
 }
 
 fn filter_of(uri: &Uri, now: DateTime<Utc>, set: FilterSet) -> Result<TransactionFilter, ApiError> {
@@ -89,7 +86,7 @@ fn listing(name: &str, page: Page, items: &[Value]) -> Answer {
     let shown = page.slice(items);
     Ok(respond::json(
         StatusCode::OK,
-        &json!({ name: shown, "pagination": data_wire::pagination(page.pagination(items.len())) }),
+        &json!({ name: shown, "pagination": views::pagination(page.pagination(items.len())) }),
     ))
 }
 
@@ -106,7 +103,7 @@ pub(crate) async fn member_accounts(
     MemberPath { user, member }: MemberPath,
     uri: Uri,
 ) -> Answer {
-    let page = page_of(&uri)?;
+    let page = page_of(uri.query())?;
     let mut world = app.lock();
     world.tick();
     let (user, member) = member_of(&world, &user, &member)?;
@@ -120,7 +117,7 @@ pub(crate) async fn user_accounts(
     uri: Uri,
 ) -> Answer {
     let Path(user) = path.map_err(path_error)?;
-    let page = page_of(&uri)?;
+    let page = page_of(uri.query())?;
     let mut world = app.lock();
     world.tick();
     let (user, members) = user_and_members(&world, &user)?;
@@ -213,7 +210,7 @@ pub(crate) async fn member_transactions(
     MemberPath { user, member }: MemberPath,
     uri: Uri,
 ) -> Answer {
-    let page = page_of(&uri)?;
+    let page = page_of(uri.query())?;
     let mut world = app.lock();
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::WithTimestamp)?;
@@ -229,7 +226,7 @@ pub(crate) async fn user_transactions(
     uri: Uri,
 ) -> Answer {
     let Path(user) = path.map_err(path_error)?;
-    let page = page_of(&uri)?;
+    let page = page_of(uri.query())?;
     let mut world = app.lock();
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::Standard)?;
@@ -245,7 +242,7 @@ pub(crate) async fn account_transactions(
     uri: Uri,
 ) -> Answer {
     let Path((user, account)) = path.map_err(path_error)?;
-    let page = page_of(&uri)?;
+    let page = page_of(uri.query())?;
     let mut world = app.lock();
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::Standard)?;
@@ -261,7 +258,7 @@ pub(crate) async fn member_account_transactions(
     uri: Uri,
 ) -> Answer {
     let Path((user, member, account)) = path.map_err(path_error)?;
-    let page = page_of(&uri)?;
+    let page = page_of(uri.query())?;
     let mut world = app.lock();
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::Standard)?;

@@ -253,7 +253,7 @@ pub(crate) async fn list(
     uri: Uri,
 ) -> Answer {
     let Path(user) = path.map_err(path_error)?;
-    let (page, per_page) = page_of(uri.query())?;
+    let page = page_of(uri.query())?;
     let mut world = tenant.lock();
     world.tick();
     let user = world.user_guid(&user)?;
@@ -262,15 +262,14 @@ pub(crate) async fn list(
         .values()
         .filter(|m| m.user_guid == user)
         .collect();
-    let shown: Vec<_> = all
+    let shown: Vec<_> = page
+        .slice(&all)
         .iter()
-        .skip(page.saturating_sub(1).saturating_mul(per_page))
-        .take(per_page)
         .map(|m| views::member(m, &world.cx.base_url))
         .collect();
     Ok(respond::json(
         StatusCode::OK,
-        &json!({ "members": shown, "pagination": views::pagination(page, per_page, all.len()) }),
+        &json!({ "members": shown, "pagination": views::pagination(page.pagination(all.len())) }),
     ))
 }
 

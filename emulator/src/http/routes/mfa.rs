@@ -3,12 +3,12 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::http::error::ApiError;
-use crate::http::extract::{MemberPath, Tenant, callback_payload, parse};
+use crate::http::extract::{MemberPath, Tenant, callback_payload, page_of, parse};
 use crate::http::respond;
 use crate::http::routes::{Answer, member_answer};
 use crate::model::member::Stage;
@@ -22,7 +22,9 @@ use crate::wire::views;
 pub(crate) async fn challenges(
     Tenant(tenant): Tenant,
     MemberPath { user, member }: MemberPath,
+    uri: Uri,
 ) -> Answer {
+    let page = page_of(uri.query())?;
     let mut world = tenant.lock();
     world.tick();
     let guid = world.member_guid(&user, &member)?;
@@ -32,11 +34,15 @@ pub(crate) async fn challenges(
     if member.challenges.is_empty() {
         return Ok(respond::empty(StatusCode::NO_CONTENT));
     }
-    let challenges: Vec<_> = member.challenges.iter().map(views::challenge).collect();
-    let total = challenges.len();
+    let challenges: Vec<_> = page
+        .slice(&member.challenges)
+        .iter()
+        .map(views::challenge)
+        .collect();
+    let pagination = page.pagination(member.challenges.len());
     Ok(respond::json(
         StatusCode::OK,
-        &json!({ "challenges": challenges, "pagination": views::pagination(1, 25, total) }),
+        &json!({ "challenges": challenges, "pagination": views::pagination(pagination) }),
     ))
 }
 
