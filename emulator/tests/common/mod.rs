@@ -172,6 +172,41 @@ impl Mx {
             .with_timezone(&Utc)
     }
 
+    /// Every record of a list (`name`: `transactions`, `accounts`…) at `path` (which may
+    /// carry filters), read page by page, 1,000 a page.
+    pub async fn all(&self, path: &str, name: &str) -> Vec<Value> {
+        let joiner = if path.contains('?') { '&' } else { '?' };
+        let mut all = Vec::new();
+        for page in 1.. {
+            let answer = self
+                .send(
+                    "GET",
+                    &format!("{path}{joiner}records_per_page=1000&page={page}"),
+                    None,
+                )
+                .await;
+            assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+            all.extend(answer.body[name].as_array().unwrap().iter().cloned());
+            if page >= answer.body["pagination"]["total_pages"].as_u64().unwrap() {
+                break;
+            }
+        }
+        all
+    }
+
+    /// A user with one MX Bank member (password `password`) that aggregated once:
+    /// (user, member).
+    pub async fn connected(&self) -> (String, String) {
+        let user = self.user().await;
+        let member = self.member_guid(&user, "password").await;
+        self.advance(1).await;
+        assert_eq!(
+            self.read(&user, &member).await["connection_status"],
+            "CONNECTED"
+        );
+        (user, member)
+    }
+
     pub async fn answer_mfa(&self, user: &str, member: &str, value: &str) -> Answer {
         let challenges = self
             .send(

@@ -1,0 +1,134 @@
+//! Counts and webhooks that tell the truth: `member_data_updated` carries the job's real
+//! created and updated counts, and MX's transaction webhooks (created, updated, deleted)
+//! are sent when enabled, and only then.
+
+mod common;
+
+use common::{Mx, Receiver, frozen_config};
+use std::collections::BTreeSet;
+
+use serde_json::json;
+
+#[tokio::test]
+async fn member_data_updated_counts_what_the_job_created_and_updated() {
+    let receiver = Receiver::start(0).await;
+    let mut config = frozen_config();
+    config.webhook_url = Some(receiver.url.clone());
+    let mx = Mx::start(config).await;
+    let (user, member) = mx.connected().await;
+    let first = receiver
+        .wait_for(1, |r| r.body["type"] == "AGGREGATION")
+        .await;
+    let all = mx
+        .all(
+            &format!("/users/{user}/members/{member}/transactions?from_date=2000-01-01"),
+            "transactions",
+        )
+        .await;
+    assert_eq!(first[0].body["transactions_created_count"], all.len());
+    assert_eq!(first[0].body["transactions_updated_count"], 0);
+    // The next day's background aggregation.
+    let before = mx.advance(0).await.timestamp();
+    mx.advance(86_400 + 5).await;
+    let hooks = receiver
+        .wait_for(2, |r| r.body["type"] == "AGGREGATION")
+        .await;
+    let second = &hooks[1].body;
+    assert_eq!(second["is_background"], true);
+    let completed = second["completed_at"].as_i64().unwrap();
+    let path = format!("/users/{user}/members/{member}/transactions?from_date=2000-01-01");
+    let created = mx
+        .all(
+            &format!("{path}&from_created_at={completed}&to_created_at={completed}"),
+            "transactions",
+        )
+        .await;
+    let changed = mx
+        .all(
+            &format!("{path}&from_updated_at={completed}&to_updated_at={completed}"),
+            "transactions",
+        )
+        .await;
+    assert!(completed > before);
+    assert!(!created.is_empty());
+    assert_eq!(second["transactions_created_count"], created.len());
+    assert_eq!(
+        second["transactions_updated_count"],
+        changed.len() - created.len()
+    );
+    // No transaction webhook unless enabled.
+    assert!(
+        receiver
+            .all()
+            .iter()
+            .all(|r| r.body["type"] != "TRANSACTION")
+    );
+}
+
+#[tokio::test]
+async fn a_fault_plan_turns_on_transaction_webhooks_deletions_included() {
+    let receiver = Receiver::start(0).await;
+    let mut config = frozen_config();
+    config.webhook_url = Some(receiver.url.clone());
+    let mx = Mx::start(config).await;
+    let plan = mx
+        .send(
+            "POST",
+            "/emulator/faults",
+            Some(json!({"rules": [], "webhooks": {"transactions": true}})),
+        )
+        .await;
+    assert_eq!(plan.status, 200, "{}", plan.body);
+    let (user, member) = mx.connected().await;
+    mx.advance(4 * 86_400 + 5).await;
+    let deleted = receiver
+        .wait_for(1, |r| {
+            r.body["type"] == "TRANSACTION" && r.body["action"] == "deleted"
+        })
+        .await;
+    let gone = &deleted[0].body["transaction"];
+    assert_eq!(gone["member_guid"], member.as_str());
+    assert_eq!(gone["status"], "PENDING");
+    let guid = gone["guid"].as_str().unwrap();
+    let read = mx
+        .send("GET", &format!("/users/{user}/transactions/{guid}"), None)
+        .await;
+    assert_eq!(read.status, 404);
+    // Once every webhook is in: the created ones less the deleted ones are the listing.
+    let mut count = 0;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let now = receiver.all().len();
+        if now == count {
+            break;
+        }
+        count = now;
+    }
+    let guids = |action: &str| -> BTreeSet<String> {
+        receiver
+            .all()
+            .iter()
+            .filter(|r| r.body["type"] == "TRANSACTION" && r.body["action"] == action)
+            .map(|r| r.body["transaction"]["guid"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let live: BTreeSet<String> = mx
+        .all(
+            &format!("/users/{user}/transactions?from_date=2000-01-01"),
+            "transactions",
+        )
+        .await
+        .iter()
+        .map(|t| t["guid"].as_str().unwrap().to_owned())
+        .collect();
+    let (created, deleted, updated) = (guids("created"), guids("deleted"), guids("updated"));
+    assert!(deleted.is_subset(&created));
+    assert_eq!(
+        created
+            .difference(&deleted)
+            .cloned()
+            .collect::<BTreeSet<_>>(),
+        live
+    );
+    assert!(!updated.is_empty() && updated.is_subset(&created));
+}
