@@ -220,8 +220,9 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
         ),
         JobKind::Verification | JobKind::Identification => Changes::default(),
     };
+    let (created, updated) = (changes.created.len(), changes.updated.len());
     if cx.rules.webhooks && cx.faults.webhooks.transactions {
-        queue_transaction_webhooks(member, cx, now, changes.clone());
+        queue_transaction_webhooks(member, cx, now, changes);
     }
     if cx.rules.webhooks && job.kind != JobKind::Identification {
         let event = WebhookEvent::DataUpdated {
@@ -231,8 +232,8 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
             kind: job.kind,
             is_background: job.is_background,
             completed_at: now,
-            transactions_created: changes.created.len(),
-            transactions_updated: changes.updated.len(),
+            transactions_created: created,
+            transactions_updated: updated,
         };
         let payload = member.callback_payload.clone();
         cx.queue_webhook(event, payload, now);

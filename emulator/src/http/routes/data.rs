@@ -192,11 +192,7 @@ fn transaction_views(
             }
         }
     }
-    all.sort_by(|(a, ..), (b, ..)| {
-        b.transacted_at
-            .cmp(&a.transacted_at)
-            .then_with(|| a.guid.cmp(&b.guid))
-    });
+    all.sort_by(|(a, ..), (b, ..)| data::listing_order(a, b));
     all.iter()
         .map(|(t, member, key)| {
             data_wire::transaction(t, &accounts::guid(*key, t.account()), owner(user, member))

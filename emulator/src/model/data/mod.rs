@@ -35,15 +35,13 @@ pub(crate) fn transactions(
             .into_iter()
             .filter(|t| t.is_live() && filter.admits(t))
             .collect();
-    sort(&mut list);
+    list.sort_by(listing_order);
     list
 }
 
-/// Puts `list` in listing order: newest first, ties by GUID.
-pub(crate) fn sort(list: &mut [Transaction]) {
-    list.sort_by(|a, b| {
-        b.transacted_at
-            .cmp(&a.transacted_at)
-            .then_with(|| a.guid.cmp(&b.guid))
-    });
+/// The order of every transaction listing: newest first, ties by GUID.
+pub(crate) fn listing_order(a: &Transaction, b: &Transaction) -> std::cmp::Ordering {
+    b.transacted_at
+        .cmp(&a.transacted_at)
+        .then_with(|| a.guid.cmp(&b.guid))
 }
