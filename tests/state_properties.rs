@@ -103,6 +103,29 @@ proptest! {
         }
     }
 
+    /// `needs_updated_credentials` is the newest value carried by a payload of the newest
+    /// job (status reads and member webhooks do not carry it), `false` when none did.
+    #[test]
+    fn the_credentials_flag_is_the_newest_carried_of_the_newest_job(
+        lines in proptest::collection::vec(line(), 1..12),
+    ) {
+        let state = fold(&lines);
+        let Some((newest, _)) = newest_member(&lines) else {
+            return Ok(());
+        };
+        let job = (newest.aggregated_at, newest.successfully_aggregated_at);
+        let expected = lines
+            .iter()
+            .filter(|l| l.is_member() && l.json.contains("needs_updated_credentials"))
+            .map(|l| (*l.observation().snapshot().unwrap(), l.received_at))
+            .filter(|(s, _)| (s.aggregated_at, s.successfully_aggregated_at) == job)
+            .map(|(s, received)| (received, s.needs_updated_credentials))
+            .max()
+            .is_some_and(|(_, value)| value);
+        let known = state.snapshot().expect("a member payload was folded");
+        prop_assert_eq!(known.needs_updated_credentials, expected);
+    }
+
     #[test]
     fn deciding_on_the_state_never_aggregates_inside_the_newest_reads_window(
         lines in proptest::collection::vec(line(), 1..12),

@@ -28,12 +28,18 @@ impl Stamp {
             received_at,
         }
     }
+
+    /// The two stamps show the same job: the same latest start and the same latest success.
+    pub(crate) fn same_job(&self, other: &Self) -> bool {
+        (self.aggregated_at, self.successfully_aggregated_at)
+            == (other.aggregated_at, other.successfully_aggregated_at)
+    }
 }
 
 /// The job-state fields of the newest member payload: they describe one moment of one
 /// job, so they are taken together, never mixed from two payloads. `needs_updated_credentials`
-/// is among them: MX clears it when the credentials change, and the status read that
-/// follows shows the new state (a status read lacks the field, which reads as `false`).
+/// is the exception the member state sets: a status read lacks it, so it is the newest
+/// value any payload of the same job carried (`false` when none did).
 ///
 /// Ordered by stamp first, then by content, so two payloads with the same stamp still
 /// merge to the same result in either order.

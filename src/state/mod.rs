@@ -33,8 +33,10 @@ use status_webhooks::StatusWebhooks;
 /// - **Member payloads** (reads, status reads, member webhooks, answers whose body is the
 ///   member) are ordered by MX's timestamps (`aggregated_at`, then
 ///   `successfully_aggregated_at`), then by receipt. The newest sets the job-state fields
-///   (status, `is_being_aggregated`, `needs_updated_credentials`, challenges, error code);
-///   an older one, however late it arrives, changes none of them. `is_oauth` and
+///   (status, `is_being_aggregated`, challenges, error code); an older one, however late
+///   it arrives, changes none of them. `needs_updated_credentials` is the newest value a
+///   payload carried while the newest payload shows the same job: a status read lacks it
+///   (unknown, not `false`) and keeps a full read's `true`; a newer job decides anew. `is_oauth` and
 ///   `background_aggregation_is_disabled` keep the value of the newest payload that carried
 ///   them: a status read, which lacks them, does not erase them. `is_manual` once seen
 ///   stays.
@@ -97,6 +99,10 @@ pub struct MemberState {
     is_oauth: Option<Stamped>,
     #[serde(skip_serializing_if = "Option::is_none")]
     background_aggregation_is_disabled: Option<Stamped>,
+    /// The newest `needs_updated_credentials` a payload carried; the job-state facts take
+    /// it while they describe the same job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    needs_updated_credentials: Option<Stamped>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     is_manual: bool,
     #[serde(skip_serializing_if = "StatusWebhooks::none_recorded")]
@@ -175,7 +181,8 @@ impl MemberState {
         if let Some(snapshot) = observation.snapshot() {
             match snapshot.payload {
                 PayloadKind::Member => {
-                    let (learnt, older) = self.fold_member(snapshot, received_at);
+                    let carried = observation.carried_needs_updated_credentials();
+                    let (learnt, older) = self.fold_member(snapshot, carried, received_at);
                     changed |= learnt;
                     stale |= older;
                 }
@@ -307,19 +314,42 @@ impl MemberState {
         }
     }
 
-    /// Folds a member payload; returns (learnt something, was older than known).
+    /// Folds a member payload, with the `needs_updated_credentials` it carried (`None`: it
+    /// did not say); returns (learnt something, was older than known).
     fn fold_member(
         &mut self,
         snapshot: &MemberSnapshot,
+        carried_needs_updated_credentials: Option<bool>,
         received_at: DateTime<Utc>,
     ) -> (bool, bool) {
-        let facts = Facts::of(snapshot, received_at);
+        let stamp = Stamp::of(snapshot, received_at);
+        let mut changed = false;
+        if let Some(value) = carried_needs_updated_credentials {
+            changed |= keep_max(
+                &mut self.needs_updated_credentials,
+                Stamped { stamp, value },
+            );
+        }
+        // The flag is the newest carried value while it describes the facts' job, whatever
+        // order the payloads came in: set on the known facts before comparing, so it never
+        // tells two payloads of one job apart.
+        if let Some(known) = &mut self.member {
+            let flag = needs_updated_credentials(self.needs_updated_credentials, known.stamp);
+            changed |= known.needs_updated_credentials != flag;
+            known.needs_updated_credentials = flag;
+        }
+        let facts = Facts {
+            needs_updated_credentials: needs_updated_credentials(
+                self.needs_updated_credentials,
+                stamp,
+            ),
+            ..Facts::of(snapshot, received_at)
+        };
         let older = self.member.is_some_and(|known| known > facts);
-        let mut changed = keep_max(&mut self.member, facts);
+        changed |= keep_max(&mut self.member, facts);
         if let Some(success) = snapshot.successfully_aggregated_at {
             changed |= keep_max(&mut self.latest_success, success);
         }
-        let stamp = Stamp::of(snapshot, received_at);
         if let Some(value) = snapshot.is_oauth {
             changed |= keep_max(&mut self.is_oauth, Stamped { stamp, value });
         }
@@ -359,6 +389,17 @@ impl MemberState {
             }
         }
     }
+}
+
+/// `needs_updated_credentials` for the job of `stamp`: the newest value a payload carried,
+/// when that payload showed the same job (the same `aggregated_at` and
+/// `successfully_aggregated_at`). A status read lacks the field (SPEC25
+/// `MemberStatusResponse`): absent is unknown, so it keeps the value a full read of its job
+/// carried. A newer job decides anew: MX runs none while the flag is set (SPEC25 \[V\]),
+/// so a newer job means the credentials changed, and without a payload of it that carries
+/// the flag, it reads as `false`.
+fn needs_updated_credentials(carried: Option<Stamped>, stamp: Stamp) -> bool {
+    carried.is_some_and(|carried| carried.value && carried.stamp.same_job(&stamp))
 }
 
 fn writable(t: DateTime<Utc>) -> bool {

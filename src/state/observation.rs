@@ -28,6 +28,8 @@ pub struct Observation<'a> {
     previous_guid: Option<&'a str>,
     callback_payload: Option<&'a str>,
     answer: Option<(Call, HttpOutcome)>,
+    /// `needs_updated_credentials` as the payload carried it; `None` when it did not.
+    carried_needs_updated_credentials: Option<bool>,
 }
 
 impl<'a> Observation<'a> {
@@ -43,11 +45,14 @@ impl<'a> Observation<'a> {
             previous_guid: None,
             callback_payload: None,
             answer: None,
+            carried_needs_updated_credentials: member.carried_needs_updated_credentials(),
         })
     }
 
     /// A payload already read into a [`MemberSnapshot`] (it carries no guid: add one with
-    /// [`with_guid`](Self::with_guid)).
+    /// [`with_guid`](Self::with_guid)). Its `needs_updated_credentials` counts as carried,
+    /// `false` included; a status read, which lacks the field, reads as unknown only
+    /// through [`from_json`](Self::from_json) or [`from_answer`](Self::from_answer).
     pub const fn from_snapshot(snapshot: MemberSnapshot) -> Self {
         Self {
             snapshot: Some(snapshot),
@@ -55,6 +60,7 @@ impl<'a> Observation<'a> {
             previous_guid: None,
             callback_payload: None,
             answer: None,
+            carried_needs_updated_credentials: Some(snapshot.needs_updated_credentials),
         }
     }
 
@@ -74,6 +80,7 @@ impl<'a> Observation<'a> {
             previous_guid: None,
             callback_payload: None,
             answer: Some((call, outcome)),
+            carried_needs_updated_credentials: None,
         };
         let body = match *answer {
             Answer::Response {
@@ -90,6 +97,8 @@ impl<'a> Observation<'a> {
             Ok(snapshot) => {
                 observation.snapshot = Some(snapshot);
                 observation.guid = member.borrowed_guid();
+                observation.carried_needs_updated_credentials =
+                    member.carried_needs_updated_credentials();
             }
             Err(SnapshotError::NotAMember { .. }) => {}
             Err(other) => return Err(other),
@@ -141,6 +150,11 @@ impl<'a> Observation<'a> {
     /// The `X-CALLBACK-PAYLOAD` header, from [`with_callback_payload`](Self::with_callback_payload).
     pub const fn callback_payload(&self) -> Option<&'a str> {
         self.callback_payload
+    }
+
+    /// `needs_updated_credentials` when the payload carried it (`None`: absent or `null`).
+    pub(crate) const fn carried_needs_updated_credentials(&self) -> Option<bool> {
+        self.carried_needs_updated_credentials
     }
 
     /// The call this observation answers and its classification, for [`from_answer`](Self::from_answer).

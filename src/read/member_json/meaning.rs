@@ -236,6 +236,17 @@ impl<'a> MemberJson<'a> {
         })
     }
 
+    /// `needs_updated_credentials` when the payload carries it as a boolean; `None` when it
+    /// is absent or `null`, as in a read member status response (SPEC25
+    /// `MemberStatusResponse` has no such field): absent is unknown, not `false`, to a
+    /// [`MemberState`](crate::MemberState), which keeps the newest value a payload carried.
+    pub(crate) fn carried_needs_updated_credentials(&self) -> Option<bool> {
+        match self.needs_updated_credentials {
+            Some(JsonValue::Bool(value)) => Some(value),
+            Some(_) | None => None,
+        }
+    }
+
     /// [`guid`](Self::guid), borrowed from the input: `None` as well when the guid was
     /// written with JSON escapes (MX guids never are), so an
     /// [`Observation`](crate::Observation) can carry it without copying.

@@ -43,9 +43,15 @@ fn merging(out: &mut String) {
          | observation | ordered by | what it changes | source |\n|---|---|---|---|\n\
          | member payload (read, status read, member webhook, an answer whose body is the member) \
          | `aggregated_at`, then `successfully_aggregated_at`, then receipt | the newest sets the \
-         job state (status, `is_being_aggregated`, `needs_updated_credentials`, challenges, \
-         error code); an older one, however late, changes none of it; timestamps only move \
-         forward | SPEC25 (`MemberResponse`, `MemberStatusResponse`), WH-M |\n\
+         job state (status, `is_being_aggregated`, challenges, error code); an older one, \
+         however late, changes none of it; timestamps only move forward | SPEC25 \
+         (`MemberResponse`, `MemberStatusResponse`), WH-M |\n\
+         | `needs_updated_credentials` | the payload that carried it (`null` or absent is \
+         unknown) | the newest value carried, while the newest member payload shows the same \
+         job (`aggregated_at` and `successfully_aggregated_at`): a status read, which lacks \
+         it, keeps a full read's `true`; a newer job decides anew (the newest value its \
+         payloads carry, `false` when none does): MX runs no job while it is set | SPEC25 \
+         (`MemberResponse.needs_updated_credentials`, `MemberStatusResponse`) |\n\
          | `is_oauth`, `background_aggregation_is_disabled` | the payload that carried them | \
          the newest value carried; a status read or a webhook, which lack them, erases nothing; \
          `is_manual` once seen stays | SPEC25 `MemberStatusResponse` |\n\
