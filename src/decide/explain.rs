@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::window::{AggregationWindow, earliest_aggregation};
-use crate::model::action::NextAction;
+use crate::model::action::{ActionKind, NextAction};
 use crate::model::decision::Decision;
 use crate::model::error_code::ErrorCode;
 use crate::model::payload::PayloadKind;
@@ -165,7 +165,7 @@ impl fmt::Display for Explanation<'_> {
         if let Some((name, value)) = self.window() {
             line(f, "window", format_args!("{name} {}", HumanDuration(value)))?;
         }
-        line(f, "do", format_args!("{}", kind.duty()))?;
+        line(f, "do", format_args!("{}", duty(reason, kind)))?;
         line(f, "end user", format_args!("{}", kind.end_user_duty()))?;
         self.look_again(f)?;
         if self.member.background_aggregation_is_disabled == Some(true) {
@@ -178,6 +178,55 @@ impl fmt::Display for Explanation<'_> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// What the caller must do: the action's duty, and for a wait, words that fit why it waits
+/// (MX's throttle window, an unavailable institution, or MX's own background aggregation).
+const fn duty(reason: Reason, kind: ActionKind) -> &'static str {
+    match reason {
+        Reason::Cooldown => {
+            "Do nothing with the member until the time given (until), then decide again: MX's throttle window after the member's latest job runs until then, and MX would not start an aggregation inside it (an aggregate call is accepted and runs nothing)."
+        }
+        Reason::MxThrottled => {
+            "Do nothing with the member until the time given (until), then decide again: MX answered aggregate by starting nothing, so its throttle window runs until then; do not call aggregate before."
+        }
+        Reason::InstitutionUnavailable => {
+            "Do nothing with the member until the time given (until), then decide again: the institution was unavailable to the latest job, and MX asks to try again later, not before the throttle window after that job ends."
+        }
+        Reason::BackgroundAggregation => {
+            "Do nothing with the member until the time given (until), then decide again: MX is expected to aggregate the member in the background by then (about every 24 hours), without the end user, and the next decision reads what that aggregation brought."
+        }
+        Reason::MemberGone
+        | Reason::ClientConfiguration
+        | Reason::OtherJobRunning
+        | Reason::AnswerNeedsRead
+        | Reason::StatusWebhook
+        | Reason::DataWebhook
+        | Reason::MemberReference
+        | Reason::ManualMember
+        | Reason::TerminalStatus
+        | Reason::MfaChallenge
+        | Reason::AggregationInProgress
+        | Reason::NoCredentials
+        | Reason::OauthReauthorization
+        | Reason::NeedsUpdatedCredentials
+        | Reason::CredentialsRequired
+        | Reason::CredentialsError
+        | Reason::OauthPending
+        | Reason::PendingCredentials
+        | Reason::OauthUnknown
+        | Reason::InstitutionActionRequired
+        | Reason::FreshData
+        | Reason::AggregationStarting
+        | Reason::AggregationDelayed
+        | Reason::TimeOutOfRange
+        | Reason::BackgroundUnknown
+        | Reason::StaleData
+        | Reason::AggregationFailed
+        | Reason::MfaFailed
+        | Reason::ForegroundRequired
+        | Reason::AggregationStalled => kind.duty(),
     }
 }
 

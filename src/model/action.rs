@@ -134,7 +134,7 @@ actions! {
         until: chrono::DateTime<chrono::Utc>
     },
         end_user: false,
-        duty: "Do nothing with the member until the time given (until), then decide again: MX would not start an aggregation before then.",
+        duty: "Do nothing with the member until the time given (until), then decide again: MX would not start an aggregation before then (cooldown, institution_unavailable, mx_throttled), or is expected to aggregate the member in the background by then (background_aggregation).",
         end_user_duty: "Nothing to do.",
         look_again: "At the end of the wait.";
     AuthorizeOauth "authorize_oauth",
