@@ -11,14 +11,15 @@
 //!   from the library's tables and this package's model.
 //! - [`layers`]: the import-graph checker every package's architecture test runs: import
 //!   circles, imports up a declared layer order, files over the line limit.
-//! - [`fuzzing`]: the fuzz targets' bodies and their shared oracle,
-//!   [`fuzzing::check_invariants`], which the property tests use too.
+//! - `fuzzing` (feature `fuzzing`): the fuzz targets' bodies and their shared oracle,
+//!   `fuzzing::check_invariants`, which the property tests use too.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(clippy::use_self, unreachable_pub)]
 
 pub mod docs;
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod layers;
 pub mod lifecycle;

@@ -9,7 +9,8 @@ use mx_aggregation::{
     MemberState, NextAction, Observation, PayloadKind, Policy, earliest_aggregation,
 };
 
-use super::{SnapshotInput, assert_timestamps_writable};
+use super::invariants::assert_timestamps_writable;
+use super::snapshot::SnapshotInput;
 
 /// One observation of the sequence.
 #[derive(Debug, Clone, PartialEq, Eq)]
