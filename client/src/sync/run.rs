@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::checkpoint::{Checkpoint, SyncOptions};
 use super::plan::{Read, plan};
-use super::store::TransactionStore;
+use super::store::{MemoryStore, TransactionStore};
 use crate::query::{PageQuery, TransactionFilter};
 use crate::types::{Transaction, TransactionsPage};
 
@@ -360,5 +360,23 @@ impl TransactionSync {
             },
             counts,
         })
+    }
+}
+
+impl MemoryStore {
+    /// Stores the added and modified transactions of one page.
+    pub fn apply(&mut self, changes: &Changes) {
+        for transaction in changes.added.iter().chain(&changes.modified) {
+            if let Some(guid) = &transaction.guid {
+                self.transactions.insert(guid.clone(), transaction.clone());
+            }
+        }
+    }
+
+    /// Forgets the removed transactions.
+    pub fn remove(&mut self, removed: &[String]) {
+        for guid in removed {
+            self.transactions.remove(guid);
+        }
     }
 }

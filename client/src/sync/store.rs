@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::run::Changes;
 use crate::types::{Account, Transaction};
 
 /// The service's copy of one member's transactions, as the sync core reads it.
 ///
-/// The core never writes: the service applies each page's [`Changes`] before it hands
+/// The core never writes: the service applies each page's
+/// [`Changes`](super::Changes) before it hands
 /// over the next page, and the final `removed`, in its own storage.
 pub trait TransactionStore {
     /// The stored transaction with this guid.
@@ -30,24 +30,6 @@ pub struct MemoryStore {
     pub accounts: BTreeMap<String, Account>,
     /// The transactions, by guid.
     pub transactions: BTreeMap<String, Transaction>,
-}
-
-impl MemoryStore {
-    /// Stores the added and modified transactions of one page.
-    pub fn apply(&mut self, changes: &Changes) {
-        for transaction in changes.added.iter().chain(&changes.modified) {
-            if let Some(guid) = &transaction.guid {
-                self.transactions.insert(guid.clone(), transaction.clone());
-            }
-        }
-    }
-
-    /// Forgets the removed transactions.
-    pub fn remove(&mut self, removed: &[String]) {
-        for guid in removed {
-            self.transactions.remove(guid);
-        }
-    }
 }
 
 impl TransactionStore for MemoryStore {
