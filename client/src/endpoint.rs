@@ -7,6 +7,8 @@ use std::fmt;
 
 use mx_aggregation::Call;
 
+use crate::query::{PageQuery, TransactionFilter};
+
 /// A user's member: the two guids of every member path.
 #[derive(
     Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -76,8 +78,108 @@ pub enum Endpoint {
     Verify(MemberRef),
     /// `GET /users/{user}/members/{member}/oauth_window_uri`.
     OauthWindowUri(MemberRef),
+    /// One page of a member's (or user's) data: accounts, transactions, ….
+    Data {
+        /// Which list.
+        list: DataList,
+        /// Which page.
+        page: PageQuery,
+    },
     /// `POST /emulator/clock`: the emulator's virtual clock (not an MX call).
     EmulatorClock,
+}
+
+/// A list of data MX holds for a member or a user. Its name, method and path are the
+/// crate's [`Call`] table's (one source for both), with the guids filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DataList {
+    /// The member's accounts (SPEC25 `listMemberAccounts`).
+    Accounts(MemberRef),
+    /// The member's transactions (SPEC25 `listTransactionsByMember`).
+    Transactions(MemberRef, TransactionFilter),
+    /// One account's transactions (SPEC25 `listTransactionsByAccountPerMember`).
+    AccountTransactions {
+        /// The member.
+        member: MemberRef,
+        /// The account's guid, `ACT-…`.
+        account: String,
+        /// The filter.
+        filter: TransactionFilter,
+    },
+    /// The user's accounts, every member's (SPEC25 `listUserAccounts`).
+    UserAccounts(String),
+    /// The user's transactions, every member's (SPEC25 `listTransactions`).
+    UserTransactions(String, TransactionFilter),
+    /// The member's full account numbers (SPEC25 `listAccountNumbersByMember`).
+    AccountNumbers(MemberRef),
+    /// The member's account owners (SPEC25 `listAccountOwnersByMember`).
+    AccountOwners(MemberRef),
+    /// The member's investment holdings (SPEC25 `listHoldingsByMember`).
+    Holdings(MemberRef),
+    /// The member's statements (SPEC25 `listStatementsByMember`).
+    Statements(MemberRef),
+}
+
+impl DataList {
+    /// The crate's call for this list.
+    pub const fn call(&self) -> Call {
+        match self {
+            Self::Accounts(_) => Call::ListAccounts,
+            Self::Transactions(..) => Call::ListTransactions,
+            Self::AccountTransactions { .. } => Call::ListAccountTransactions,
+            Self::UserAccounts(_) => Call::ListUserAccounts,
+            Self::UserTransactions(..) => Call::ListUserTransactions,
+            Self::AccountNumbers(_) => Call::ListAccountNumbers,
+            Self::AccountOwners(_) => Call::ListAccountOwners,
+            Self::Holdings(_) => Call::ListHoldings,
+            Self::Statements(_) => Call::ListStatements,
+        }
+    }
+
+    /// The member the list belongs to; `None` for a user's lists.
+    pub const fn member(&self) -> Option<&MemberRef> {
+        match self {
+            Self::Accounts(m)
+            | Self::Transactions(m, _)
+            | Self::AccountTransactions { member: m, .. }
+            | Self::AccountNumbers(m)
+            | Self::AccountOwners(m)
+            | Self::Holdings(m)
+            | Self::Statements(m) => Some(m),
+            Self::UserAccounts(_) | Self::UserTransactions(..) => None,
+        }
+    }
+
+    /// The transaction filter, for the transaction lists.
+    pub const fn filter(&self) -> Option<&TransactionFilter> {
+        match self {
+            Self::Transactions(_, filter)
+            | Self::AccountTransactions { filter, .. }
+            | Self::UserTransactions(_, filter) => Some(filter),
+            Self::Accounts(_)
+            | Self::UserAccounts(_)
+            | Self::AccountNumbers(_)
+            | Self::AccountOwners(_)
+            | Self::Holdings(_)
+            | Self::Statements(_) => None,
+        }
+    }
+
+    /// The guids of the path's holes: user, member, account.
+    fn holes(&self) -> (&str, Option<&str>, Option<&str>) {
+        match self {
+            Self::UserAccounts(user) | Self::UserTransactions(user, _) => (user, None, None),
+            Self::AccountTransactions {
+                member, account, ..
+            } => (&member.user, Some(&member.member), Some(account)),
+            Self::Accounts(m)
+            | Self::Transactions(m, _)
+            | Self::AccountNumbers(m)
+            | Self::AccountOwners(m)
+            | Self::Holdings(m)
+            | Self::Statements(m) => (&m.user, Some(&m.member), None),
+        }
+    }
 }
 
 /// How an endpoint is named and reached: a member call of the library's table
@@ -119,6 +221,7 @@ impl Endpoint {
             Self::Aggregate(_) => Route::Member(Call::Aggregate),
             Self::Verify(_) => Route::Member(Call::Verify),
             Self::OauthWindowUri(_) => Route::Member(Call::OauthWindowUri),
+            Self::Data { list, .. } => Route::Member(list.call()),
             Self::EmulatorClock => other("POST", "emulator_clock", "/emulator/clock"),
         }
     }
@@ -161,6 +264,7 @@ impl Endpoint {
             | Self::Aggregate(m)
             | Self::Verify(m)
             | Self::OauthWindowUri(m) => Some(m),
+            Self::Data { list, .. } => list.member(),
             Self::CreateUser
             | Self::Credentials { .. }
             | Self::CreateMember { .. }
@@ -176,8 +280,14 @@ impl Endpoint {
             Route::Member(call) => split_request(call.request()).1,
             Route::Other { path, .. } => path,
         };
+        let mut account = None;
         let (user, member, institution) = match self {
             Self::CreateUser | Self::EmulatorClock => (None, None, None),
+            Self::Data { list, .. } => {
+                let (user, member, of) = list.holes();
+                account = of;
+                (Some(user), member, None)
+            }
             Self::Credentials { institution } => (None, None, Some(institution.as_str())),
             Self::CreateMember { user } | Self::ListMembers { user, .. } => {
                 (Some(user.as_str()), None, None)
@@ -197,13 +307,37 @@ impl Endpoint {
             ("{user}", user),
             ("{member}", member),
             ("{institution}", institution),
+            ("{account}", account),
         ] {
             if let Some(value) = value {
                 path = path.replace(hole, value);
             }
         }
-        if let Self::ListMembers { page, per_page, .. } = self {
-            path.push_str(&format!("?page={page}&records_per_page={per_page}"));
+        match self {
+            Self::ListMembers { page, per_page, .. } => {
+                path.push_str(&format!("?page={page}&records_per_page={per_page}"));
+            }
+            Self::Data { list, page } => {
+                path.push('?');
+                path.push_str(&page.query());
+                if let Some(filter) = list.filter() {
+                    path.push('&');
+                    path.push_str(&filter.query());
+                }
+            }
+            Self::CreateUser
+            | Self::Credentials { .. }
+            | Self::CreateMember { .. }
+            | Self::ReadMember(_)
+            | Self::UpdateMember(_)
+            | Self::DeleteMember(_)
+            | Self::Status(_)
+            | Self::Challenges(_)
+            | Self::Resume(_)
+            | Self::Aggregate(_)
+            | Self::Verify(_)
+            | Self::OauthWindowUri(_)
+            | Self::EmulatorClock => {}
         }
         path
     }

@@ -23,6 +23,7 @@
 mod client;
 mod clock;
 mod config;
+mod data;
 mod driver;
 mod endpoint;
 mod error;
@@ -36,8 +37,9 @@ pub mod types;
 pub use client::MxClient;
 pub use clock::{Clock, EmulatorClock, SystemClock};
 pub use config::{API_VERSION, MxConfig};
+pub use data::{ListPage, Pages};
 pub use driver::{DriveError, Driver, Limits, Outcome, UserAction};
-pub use endpoint::{Endpoint, MemberRef};
+pub use endpoint::{DataList, Endpoint, MemberRef};
 pub use error::MxError;
 pub use query::{MAX_RECORDS_PER_PAGE, MIN_RECORDS_PER_PAGE, PageQuery, TransactionFilter};
 pub use reply::Reply;

@@ -2,14 +2,63 @@
 //! member call the client makes is a row of `Call` (same name, method and path), and every
 //! row of `Call` but the one the client does not make is an endpoint of the client.
 
+use chrono::{TimeZone, Utc};
 use mx_aggregation::Call;
-use mx_aggregation_client::{Endpoint, MemberRef};
+use mx_aggregation_client::{DataList, Endpoint, MemberRef, PageQuery, TransactionFilter};
+
+fn filter() -> TransactionFilter {
+    TransactionFilter::dated(
+        Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),
+    )
+}
+
+/// Every data list, with the call table's placeholders as guids.
+fn every_list(member: &MemberRef) -> Vec<DataList> {
+    vec![
+        DataList::Accounts(member.clone()),
+        DataList::Transactions(member.clone(), filter()),
+        DataList::AccountTransactions {
+            member: member.clone(),
+            account: "{account}".to_owned(),
+            filter: filter(),
+        },
+        DataList::UserAccounts(member.user.clone()),
+        DataList::UserTransactions(member.user.clone(), filter()),
+        DataList::AccountNumbers(member.clone()),
+        DataList::AccountOwners(member.clone()),
+        DataList::Holdings(member.clone()),
+        DataList::Statements(member.clone()),
+    ]
+}
+
+/// Does not compile once `DataList` has a variant that [`every_list`] may lack.
+const fn listed_list(list: &DataList) {
+    match list {
+        DataList::Accounts(_)
+        | DataList::Transactions(..)
+        | DataList::AccountTransactions { .. }
+        | DataList::UserAccounts(_)
+        | DataList::UserTransactions(..)
+        | DataList::AccountNumbers(_)
+        | DataList::AccountOwners(_)
+        | DataList::Holdings(_)
+        | DataList::Statements(_) => {}
+    }
+}
 
 /// Every endpoint of the client, with the call table's placeholders as guids, so a member
 /// call's method and path read as `Call::request` writes them.
 fn every_endpoint() -> Vec<Endpoint> {
     let member = MemberRef::new("{user}", "{member}");
-    vec![
+    let data = every_list(&member).into_iter().map(|list| {
+        listed_list(&list);
+        Endpoint::Data {
+            list,
+            page: PageQuery::new(1, 100),
+        }
+    });
+    let mut endpoints = vec![
         Endpoint::CreateUser,
         Endpoint::Credentials {
             institution: "{institution}".to_owned(),
@@ -32,7 +81,9 @@ fn every_endpoint() -> Vec<Endpoint> {
         Endpoint::Verify(member.clone()),
         Endpoint::OauthWindowUri(member),
         Endpoint::EmulatorClock,
-    ]
+    ];
+    endpoints.extend(data);
+    endpoints
 }
 
 /// Does not compile once `Endpoint` has a variant that [`every_endpoint`] may lack.
@@ -51,6 +102,7 @@ const fn listed(endpoint: &Endpoint) {
         | Endpoint::Aggregate(_)
         | Endpoint::Verify(_)
         | Endpoint::OauthWindowUri(_)
+        | Endpoint::Data { .. }
         | Endpoint::EmulatorClock => {}
     }
 }
@@ -63,7 +115,12 @@ fn member_calls_are_rows_of_the_call_table() {
             continue;
         };
         assert_eq!(endpoint.name(), call.name(), "{endpoint}");
-        assert_eq!(endpoint.to_string(), call.request(), "{endpoint}");
+        // The data lists add their page and filters as a query.
+        let shown = endpoint.to_string();
+        let without_query = shown
+            .split_once('?')
+            .map_or(shown.as_str(), |(path, _)| path);
+        assert_eq!(without_query, call.request(), "{endpoint}");
         assert_eq!(Call::from_name(endpoint.name()), Some(call), "{endpoint}");
     }
 }
@@ -125,6 +182,21 @@ fn paths_carry_the_guids() {
             "GET /institutions/mxbank/credentials",
         ),
         (Endpoint::CreateUser, "POST /users"),
+        (
+            Endpoint::Data {
+                list: DataList::AccountTransactions {
+                    member: MemberRef::new("USR-1", "MBR-2"),
+                    account: "ACT-3".to_owned(),
+                    filter: TransactionFilter {
+                        from_updated_at: Some(Utc.with_ymd_and_hms(2026, 2, 1, 12, 0, 0).unwrap()),
+                        ..filter()
+                    },
+                },
+                page: PageQuery::new(2, 5000),
+            },
+            "GET /users/USR-1/members/MBR-2/accounts/ACT-3/transactions?page=2&records_per_page=1000\
+             &from_date=1767225600&to_date=1772323200&from_updated_at=1769947200",
+        ),
         (Endpoint::EmulatorClock, "POST /emulator/clock"),
     ];
     for (endpoint, expected) in cases {

@@ -2,8 +2,8 @@
 //! that go one way, from the service down to MX's vocabulary:
 //!
 //! ```text
-//! lib.rs ─▶ service ─▶ driver/ ─▶ client, clock, reply, error, request log (HTTP)
-//!        ─▶ sync/ (sans-IO) ─▶ types/, endpoint, query, config (MX's vocabulary)
+//! lib.rs ─▶ service ─▶ driver/ ─▶ data ─▶ clock ─▶ client ─▶ reply, request log ─▶ error (HTTP)
+//!        ─▶ sync/ (sans-IO) ─▶ endpoint ─▶ types/, query, config (MX's vocabulary)
 //! ```
 
 use std::path::Path;
@@ -13,17 +13,18 @@ use mx_aggregation_tooling::layers::check_package;
 /// The layers, lowest first; a file may import its own layer and the ones below.
 const LAYERS: &[&[&str]] = &[
     // What MX's calls and bodies are: no IO, no other module of the crate.
-    &["types/", "endpoint.rs", "query.rs", "config.rs"],
+    &["types/", "query.rs", "config.rs"],
+    // Every call, named after the library's call table, with its query.
+    &["endpoint.rs"],
     // The sans-IO sync core: plans reads, folds pages, on the vocabulary alone.
     &["sync/"],
     // HTTP to MX and the clocks (the emulator's clock is an HTTP call).
-    &[
-        "error.rs",
-        "reply.rs",
-        "request_log.rs",
-        "client.rs",
-        "clock.rs",
-    ],
+    &["error.rs"],
+    &["reply.rs", "request_log.rs"],
+    &["client.rs"],
+    &["clock.rs"],
+    // The member's data, read page after page.
+    &["data.rs"],
     // The driver: does what mx_aggregation decides, with the client and a clock.
     &["driver/"],
     // The reference service around the driver.
