@@ -148,6 +148,45 @@ async fn rules_match_a_member_a_path_pattern_and_a_method() {
 }
 
 /// The statuses 40 reads get under a 50% rule, with `seed`.
+#[tokio::test]
+async fn the_data_reads_are_calls_a_rule_can_name() {
+    let mx = Mx::frozen().await;
+    let (user, member) = connected_member(&mx).await;
+    let plan = json!({"rules": [
+        {"call": "list_transactions", "sequence": [503]},
+        {"call": "read_account", "sequence": [429]},
+    ]});
+    assert_eq!(
+        mx.send("POST", "/emulator/faults", Some(plan)).await.status,
+        200
+    );
+    let listed = mx
+        .send(
+            "GET",
+            &format!("/users/{user}/members/{member}/transactions"),
+            None,
+        )
+        .await;
+    assert_eq!(listed.status, 503);
+    let accounts = mx
+        .send(
+            "GET",
+            &format!("/users/{user}/members/{member}/accounts"),
+            None,
+        )
+        .await;
+    assert_eq!(accounts.status, 200, "list_accounts is not read_account");
+    let guid = accounts.body["accounts"][0]["guid"].as_str().unwrap();
+    let read = mx
+        .send("GET", &format!("/users/{user}/accounts/{guid}"), None)
+        .await;
+    assert_eq!(read.status, 429);
+    let again = mx
+        .send("GET", &format!("/users/{user}/transactions"), None)
+        .await;
+    assert_eq!(again.status, 200, "the sequence is spent");
+}
+
 async fn coin_flips(seed: u64) -> Vec<u16> {
     let mut config = frozen_config();
     config.seed = seed;

@@ -283,7 +283,8 @@ impl<'a> Call<'a> {
 /// (`["users", "U", "members", "M", "aggregate"]`): `create_user`, `read_user`, `delete_user`, `list_members`,
 /// `create_member`, `read_member`, `update_member`, `delete_member`, `status`,
 /// `challenges`, `resume`, `aggregate`, `verify`, `identify`, `oauth_window_uri`,
-/// `credentials`, or `other`.
+/// `credentials`, `list_accounts`, `read_account`, `list_transactions`,
+/// `read_transaction`, or `other`.
 pub fn call_kind(method: &str, segments: &[&str]) -> &'static str {
     let get = method.eq_ignore_ascii_case("GET");
     let post = method.eq_ignore_ascii_case("POST");
@@ -306,6 +307,19 @@ pub fn call_kind(method: &str, segments: &[&str]) -> &'static str {
         ["users", _, "members", _, "identify"] => "identify",
         ["users", _, "members", _, "oauth_window_uri"] => "oauth_window_uri",
         ["institutions", _, "credentials"] => "credentials",
+        ["users", _, "accounts"] | ["users", _, "members", _, "accounts"] if get => "list_accounts",
+        ["users", _, "accounts", _] | ["users", _, "members", _, "accounts", _] if get => {
+            "read_account"
+        }
+        ["users", _, "transactions"]
+        | ["users", _, "members", _, "transactions"]
+        | ["users", _, "accounts", _, "transactions"]
+        | ["users", _, "members", _, "accounts", _, "transactions"]
+            if get =>
+        {
+            "list_transactions"
+        }
+        ["users", _, "transactions", _] if get => "read_transaction",
         _ => "other",
     }
 }
