@@ -4,6 +4,8 @@
 //! - [`lifecycle`]: what MX can do to a member next, as one table of edges between
 //!   statuses, each with its event, guard and source; [`lifecycle::caused_by`] names the
 //!   event an engine action causes.
+//! - [`job_rules`]: MX's rules for jobs that the emulator and the simulation share: the
+//!   failure and denial streak, the guards, background eligibility and their timings.
 //! - [`simulation`]: the engine followed against a seeded simulated MX and end user; the
 //!   tests check its promises there, and the generated documentation reports its figures.
 //! - [`matrix`]: the decision matrix (every status × member flags × time buckets).
@@ -21,6 +23,7 @@
 pub mod docs;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod job_rules;
 pub mod layers;
 pub mod lifecycle;
 pub mod matrix;

@@ -104,8 +104,8 @@ impl Config {
             rate_limit: None,
             step: Duration::from_secs(1),
             mfa_timeout: Duration::from_secs(10 * 60),
-            // The simulation's window: one number for the simulated MX and the emulator.
-            throttle_window: mx_aggregation_tooling::simulation::MX_COOLDOWN
+            // MX's window, one number for the simulated MX and the emulator.
+            throttle_window: mx_aggregation_tooling::job_rules::THROTTLE_WINDOW
                 .to_std()
                 .unwrap_or(Duration::from_secs(3 * 3_600)),
             throttle_from: ThrottleFrom::AnyJob,

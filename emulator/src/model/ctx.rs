@@ -23,7 +23,6 @@ pub(crate) struct Rules {
     pub(crate) throttle_from: ThrottleFrom,
     pub(crate) integration_env: bool,
     pub(crate) webhooks: bool,
-    pub(crate) background_every: TimeDelta,
     /// The seed members' data is drawn from (`model::data`).
     pub(crate) seed: u64,
 }
@@ -38,9 +37,6 @@ impl Rules {
             throttle_from: config.throttle_from,
             integration_env: config.integration_env,
             webhooks: config.webhook_url.is_some(),
-            // MX aggregates every member about every 24 hours (MX's "Aggregation Methods"
-            // guide).
-            background_every: TimeDelta::hours(24),
             seed: config.seed,
         }
     }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use mx_aggregation::ConnectionStatus;
 
+use mx_aggregation_tooling::job_rules::Streak;
 use mx_aggregation_tooling::lifecycle::Node;
 
 use crate::model::mxbank::{ChallengeKind, Outcome};
@@ -112,8 +113,8 @@ pub(crate) struct Member {
     pub(crate) callback_payload: Option<String>,
     /// When MX's daily background aggregation is next due.
     pub(crate) next_background_at: DateTime<Utc>,
-    pub(crate) denials_in_a_row: u32,
-    pub(crate) failures_in_a_row: u32,
+    /// The jobs in a row that failed, and those that failed on the credentials.
+    pub(crate) streak: Streak,
     /// The times of its successful aggregations, from which its accounts and transactions
     /// are derived (`model::data`).
     pub(crate) ledger: crate::model::data::ledger::Ledger,

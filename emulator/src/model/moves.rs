@@ -5,10 +5,11 @@
 //! the table lacks is still made (the emulator keeps serving) but recorded in
 //! `Ctx::off_model`, which the tests require to stay empty.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use mx_aggregation::ConnectionStatus;
 
-use mx_aggregation_tooling::lifecycle::{self, Guard, LifecycleEvent as E, Node};
+use mx_aggregation_tooling::job_rules::{BACKGROUND_EVERY, BackgroundCheck};
+use mx_aggregation_tooling::lifecycle::{self, LifecycleEvent as E, Node};
 
 use crate::model::clock::later;
 use crate::model::ctx::Ctx;
@@ -88,7 +89,7 @@ pub(crate) fn start(
     });
     member.aggregated_at = Some(now);
     member.challenges.clear();
-    member.next_background_at = later(now, cx.rules.background_every);
+    member.next_background_at = later(now, BACKGROUND_EVERY);
     cx.record_throttle(member);
 }
 
@@ -103,14 +104,20 @@ pub(crate) fn due_by(member: &Member, cx: &Ctx, t: DateTime<Utc>) -> Option<Date
     }
 }
 
+/// MX's background rule (`job_rules::BackgroundCheck`) for `member` when its background
+/// aggregation is due.
 fn background_allowed(member: &Member, cx: &Ctx) -> bool {
-    !member.background_disabled
-        && !member.needs_updated_credentials
-        && (!member.is_oauth || member.oauth_authorized)
-        && has_edge(member, E::BackgroundAggregation)
-        && cx
+    BackgroundCheck {
+        node: member.node,
+        job_running: member.job.is_some(),
+        disabled: member.background_disabled,
+        needs_updated_credentials: member.needs_updated_credentials,
+        can_log_in: !member.is_oauth || member.oauth_authorized,
+        throttled: cx
             .throttled_until(member, member.next_background_at)
-            .is_none()
+            .is_some(),
+    }
+    .allows()
 }
 
 /// Plays MX's move due at `now`.
@@ -152,7 +159,9 @@ pub(crate) fn fire(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>) {
             // Nobody answered in time.
             member.challenges.clear();
             end_job(member);
-            member.failures_in_a_row += 1;
+            member
+                .streak
+                .job_failed(Node::Status(ConnectionStatus::Expired));
             follow(
                 member,
                 cx,
@@ -164,7 +173,9 @@ pub(crate) fn fire(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>) {
         Stage::Resumed { passes: true } => succeed(member, cx, now, &job),
         Stage::Resumed { passes: false } => {
             end_job(member);
-            member.failures_in_a_row += 1;
+            member
+                .streak
+                .job_failed(Node::Status(ConnectionStatus::Rejected));
             follow(
                 member,
                 cx,
@@ -199,8 +210,7 @@ fn end_job(member: &mut Member) {
 fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
     end_job(member);
     member.successfully_aggregated_at = Some(now);
-    member.failures_in_a_row = 0;
-    member.denials_in_a_row = 0;
+    member.streak.job_succeeded();
     member.needs_updated_credentials = false;
     follow(
         member,
@@ -268,34 +278,15 @@ fn queue_transaction_webhooks(member: &Member, cx: &mut Ctx, now: DateTime<Utc>,
 }
 
 /// The job ends in `status`; a third denial or failure in a row goes where the model's
-/// guarded edges say (`PREVENTED`, `DEGRADED`, `DISCONNECTED`).
+/// guarded edges say (`PREVENTED`, `DEGRADED`, `DISCONNECTED`: `Streak::escalation`).
 fn fail(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, status: ConnectionStatus) {
     end_job(member);
-    let denied = status == ConnectionStatus::Denied;
-    let guard_holds = |guard: Guard| match guard {
-        Guard::Always => true,
-        Guard::TwoDenialsBefore => denied && member.denials_in_a_row >= 2,
-        Guard::TwoFailuresBefore => !denied && member.failures_in_a_row >= 2,
-        Guard::TwoFailuresBeforeNoSuccessFor14Days => {
-            !denied
-                && member.failures_in_a_row >= 2
-                && member
-                    .successfully_aggregated_at
-                    .is_none_or(|at| now.signed_duration_since(at) >= TimeDelta::days(14))
-        }
-    };
-    let escalation = [E::RepeatedDenials, E::RepeatedFailures]
-        .into_iter()
-        .flat_map(|event| lifecycle::targets(Node::Aggregating, event))
-        .filter(|edge| edge.guard != Guard::Always && guard_holds(edge.guard))
-        .last()
-        .map(|edge| (edge.event, edge.to));
-    member.failures_in_a_row += 1;
-    member.denials_in_a_row = if denied {
-        member.denials_in_a_row + 1
-    } else {
-        0
-    };
-    let (event, to) = escalation.unwrap_or((E::JobFailed, Node::Status(status)));
+    let (event, to) = member
+        .streak
+        .escalation(status, now, member.successfully_aggregated_at)
+        .map_or((E::JobFailed, Node::Status(status)), |edge| {
+            (edge.event, edge.to)
+        });
+    member.streak.job_failed(to);
     follow(member, cx, now, event, to);
 }

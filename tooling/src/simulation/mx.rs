@@ -13,19 +13,14 @@ use chrono::{DateTime, TimeDelta, Utc};
 use super::later;
 use super::rng::SplitMix64;
 use super::{CallKind, CallOutcome, MxBehaviour, MxCall};
-use crate::lifecycle::{self, Cause, Guard, LifecycleEvent, Node, Transition};
+use crate::job_rules::{BACKGROUND_EVERY, BackgroundCheck, Streak};
+use crate::lifecycle::{self, Cause, LifecycleEvent, Node, Transition};
 use mx_aggregation::ConnectionStatus;
-use mx_aggregation::{MemberSnapshot, Policy};
+use mx_aggregation::MemberSnapshot;
 
-/// MX's throttle window: no aggregation starts within three hours of a success (Seed;
-/// SPEC25 "typically three hours"). The simulated MX enforces it whatever the policy the
-/// service under test uses says; its length is the library's one constant for the fact,
-/// [`Policy::MX_DEFAULT`]'s cooldown.
-pub const MX_COOLDOWN: TimeDelta =
-    match TimeDelta::try_seconds(Policy::MX_DEFAULT.cooldown.as_secs() as i64) {
-        Some(window) => window,
-        None => TimeDelta::MAX,
-    };
+/// MX's throttle window, counted from the last success: the simulated MX enforces it
+/// whatever the policy the service under test uses says ([`crate::job_rules::THROTTLE_WINDOW`]).
+pub const MX_COOLDOWN: TimeDelta = crate::job_rules::THROTTLE_WINDOW;
 
 /// How long after a create or an update MX's automatic aggregation starts (inferred: MX's
 /// guides say only that it starts by itself).
@@ -40,8 +35,6 @@ const DELAYED_STEP_SECS: (u64, u64) = (3_600, 6 * 3_600);
 /// How long the institution waits for an MFA answer (NEXUS: the institution's time; MX
 /// gives no number).
 const MFA_TIMEOUT_SECS: (u64, u64) = (120, 600);
-/// MX's background aggregation interval (seed: every 24 hours).
-const BACKGROUND_EVERY: TimeDelta = TimeDelta::hours(24);
 /// How often, on average, someone other than the service changes a member (closes it,
 /// disables it, MX drops the institution, MX migrates it): the next such event comes after
 /// up to this many seconds.
@@ -69,8 +62,7 @@ pub(crate) struct SimulatedMx {
     background_due: DateTime<Utc>,
     /// When someone other than the service next changes the member.
     outside_event_at: DateTime<Utc>,
-    failures_in_a_row: u32,
-    denials_in_a_row: u32,
+    streak: Streak,
     job_moves: u32,
     behaviour: MxBehaviour,
     rng: SplitMix64,
@@ -106,8 +98,7 @@ impl SimulatedMx {
             automatic_start_at: None,
             background_due,
             outside_event_at,
-            failures_in_a_row: 0,
-            denials_in_a_row: 0,
+            streak: Streak::default(),
             job_moves: 0,
             behaviour,
             rng,
@@ -252,11 +243,15 @@ impl SimulatedMx {
     }
 
     fn background_allowed(&self) -> bool {
-        !self.job_running
-            && !self.background_disabled
-            && !self.needs_updated_credentials
-            && !self.in_cooldown()
-            && self.has_edge(LifecycleEvent::BackgroundAggregation)
+        BackgroundCheck {
+            node: self.node(),
+            job_running: self.job_running,
+            disabled: self.background_disabled,
+            needs_updated_credentials: self.needs_updated_credentials,
+            can_log_in: true,
+            throttled: self.in_cooldown(),
+        }
+        .allows()
     }
 
     fn next_happening(&self) -> Option<(DateTime<Utc>, Happening)> {
@@ -289,7 +284,12 @@ impl SimulatedMx {
         self.job_moves = self.job_moves.saturating_add(1);
         let node = self.node();
         let mut candidates: Vec<&'static Transition> = lifecycle::leaving(node)
-            .filter(|edge| edge.event.cause() == Cause::Job && self.guard_holds(edge.guard))
+            .filter(|edge| {
+                edge.event.cause() == Cause::Job
+                    && self
+                        .streak
+                        .holds(edge.guard, self.now, self.successfully_aggregated_at)
+            })
             .collect();
         match self.behaviour {
             MxBehaviour::Random => {}
@@ -355,29 +355,9 @@ impl SimulatedMx {
     fn job_ended(&mut self, edge: &Transition) {
         if edge.event == LifecycleEvent::JobSucceeded {
             self.successfully_aggregated_at = Some(self.now);
-            self.failures_in_a_row = 0;
-            self.denials_in_a_row = 0;
-            return;
-        }
-        self.failures_in_a_row += 1;
-        let denied = matches!(
-            edge.to,
-            Node::Status(ConnectionStatus::Denied | ConnectionStatus::Prevented)
-        );
-        self.denials_in_a_row = if denied { self.denials_in_a_row + 1 } else { 0 };
-    }
-
-    fn guard_holds(&self, guard: Guard) -> bool {
-        match guard {
-            Guard::Always => true,
-            Guard::TwoDenialsBefore => self.denials_in_a_row >= 2,
-            Guard::TwoFailuresBefore => self.failures_in_a_row >= 2,
-            Guard::TwoFailuresBeforeNoSuccessFor14Days => {
-                self.failures_in_a_row >= 2
-                    && self.successfully_aggregated_at.is_none_or(|success| {
-                        self.now.signed_duration_since(success) >= TimeDelta::days(14)
-                    })
-            }
+            self.streak.job_succeeded();
+        } else {
+            self.streak.job_failed(edge.to);
         }
     }
 

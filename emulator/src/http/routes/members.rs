@@ -23,6 +23,7 @@ use crate::model::throttle::ThrottleKey;
 use crate::model::world::World;
 use crate::wire::views;
 use mx_aggregation::ConnectionStatus;
+use mx_aggregation_tooling::job_rules::Streak;
 
 #[derive(Debug, Deserialize)]
 struct Envelope {
@@ -149,8 +150,7 @@ pub(crate) async fn create(
         most_recent_job_guid: None,
         callback_payload: callback,
         next_background_at: now,
-        denials_in_a_row: 0,
-        failures_in_a_row: 0,
+        streak: Streak::default(),
         ledger: Default::default(),
         trace: Vec::new(),
     };
