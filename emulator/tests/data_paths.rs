@@ -68,6 +68,15 @@ async fn accounts_by_member_and_by_user_read_alike() {
         .send("GET", &format!("/users/{user}/accounts/ACT-nope"), None)
         .await;
     assert_eq!(missing.status, 404);
+    // MX Bank's accounts are aggregated, and their member is managed by the user.
+    let manual = get(&mx, &format!("/users/{user}/accounts?is_manual=true")).await;
+    assert_eq!(manual["pagination"]["total_entries"], 0);
+    let unmanaged = get(
+        &mx,
+        &format!("/users/{user}/members/{member}/accounts?member_is_managed_by_user=false"),
+    )
+    .await;
+    assert_eq!(unmanaged["pagination"]["total_entries"], 0);
 }
 
 #[tokio::test]

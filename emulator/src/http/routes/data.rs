@@ -17,7 +17,7 @@ use crate::http::extract::{MemberPath, Tenant, page_of, path_error};
 use crate::http::respond;
 use crate::model::data::accounts::{self, Account};
 use crate::model::data::ledger::{self, MemberKey, Transaction};
-use crate::model::data::query::{FilterSet, Page, QueryError, TransactionFilter};
+use crate::model::data::query::{AccountFilter, FilterSet, Page, QueryError, TransactionFilter};
 use crate::model::data::{self as data};
 use crate::model::member::{Member, User};
 use crate::model::world::World;
@@ -104,10 +104,16 @@ pub(crate) async fn member_accounts(
     uri: Uri,
 ) -> Answer {
     let page = page_of(uri.query())?;
+    let filter = AccountFilter::of(uri.query()).map_err(bad_query)?;
     let mut world = app.lock();
     world.tick();
     let (user, member) = member_of(&world, &user, &member)?;
-    listing("accounts", page, &account_views(&world, user, member))
+    let all = if filter.admits_aggregated() {
+        account_views(&world, user, member)
+    } else {
+        Vec::new()
+    };
+    listing("accounts", page, &all)
 }
 
 /// `GET /users/{u}/accounts`.
@@ -118,11 +124,13 @@ pub(crate) async fn user_accounts(
 ) -> Answer {
     let Path(user) = path.map_err(path_error)?;
     let page = page_of(uri.query())?;
+    let filter = AccountFilter::of(uri.query()).map_err(bad_query)?;
     let mut world = app.lock();
     world.tick();
     let (user, members) = user_and_members(&world, &user)?;
     let all: Vec<Value> = members
         .iter()
+        .filter(|_| filter.admits_aggregated())
         .flat_map(|m| account_views(&world, user, m))
         .collect();
     listing("accounts", page, &all)

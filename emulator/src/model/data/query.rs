@@ -147,6 +147,50 @@ fn per_page(value: &str) -> Result<usize, QueryError> {
     })
 }
 
+/// The account lists' filters (`is_manual`, `member_is_managed_by_user`): MX Bank's
+/// accounts are aggregated, not manual, and their members are managed by the user, so a
+/// filter either keeps them all or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AccountFilter {
+    /// `is_manual=true`: manual accounts only.
+    manual_only: bool,
+    /// `member_is_managed_by_user=false`: accounts of members the user does not manage.
+    unmanaged_only: bool,
+}
+
+impl AccountFilter {
+    /// The filters of `query`.
+    ///
+    /// # Errors
+    /// A filter that is neither `true` nor `false`.
+    pub(crate) fn of(query: Option<&str>) -> Result<Self, QueryError> {
+        let flag = |param: &'static str, value: &str| match value {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(QueryError::new(param, value, "true or false")),
+        };
+        let mut filter = Self {
+            manual_only: false,
+            unmanaged_only: false,
+        };
+        for (key, value) in pairs(query) {
+            match key {
+                "is_manual" => filter.manual_only = flag("is_manual", value)?,
+                "member_is_managed_by_user" => {
+                    filter.unmanaged_only = !flag("member_is_managed_by_user", value)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(filter)
+    }
+
+    /// True when the member's aggregated accounts pass.
+    pub(crate) const fn admits_aggregated(&self) -> bool {
+        !self.manual_only && !self.unmanaged_only
+    }
+}
+
 /// A time bound as sent: Unix seconds, or a UTC day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TimeArg {

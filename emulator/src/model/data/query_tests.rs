@@ -160,3 +160,14 @@ proptest! {
         prop_assert_eq!(by_day.to_date, by_unix.to_date);
     }
 }
+
+#[test]
+fn account_filters_keep_the_aggregated_accounts_or_none() {
+    let admits = |q: &str| AccountFilter::of(Some(q)).unwrap().admits_aggregated();
+    assert!(admits(""));
+    assert!(admits("is_manual=false&member_is_managed_by_user=true"));
+    assert!(!admits("is_manual=true"));
+    assert!(!admits("member_is_managed_by_user=false"));
+    let error = AccountFilter::of(Some("is_manual=yes")).unwrap_err();
+    assert_eq!(error.param, "is_manual");
+}
