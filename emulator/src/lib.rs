@@ -29,7 +29,9 @@
 //!
 //! 1. `model`: the deterministic MX (clock, GUIDs, [`institutions`], [`mxbank`], users and
 //!    members, their moves on the lifecycle model, the world, the webhook outbox,
-//!    [`faults`]); no axum, tokio or reqwest.
+//!    [`faults`], and `model::data`: MX Bank's accounts and transactions derived from the
+//!    seed and each member's successful aggregations, and the list queries that read
+//!    them); no axum, tokio or reqwest.
 //! 2. `wire`: MX's JSON shapes for responses and webhooks, and the control plane's views.
 //! 3. `tenant`: each client id's world behind its lock.
 //! 4. `http`: [`router`], the gate (401, 406, 429, fault plans), extractors, answers and

@@ -132,3 +132,22 @@ async fn a_fault_plan_turns_on_transaction_webhooks_deletions_included() {
     );
     assert!(!updated.is_empty() && updated.is_subset(&created));
 }
+
+#[tokio::test]
+async fn the_binary_sends_transaction_webhooks_with_its_flag() {
+    let receiver = Receiver::start(0).await;
+    let binary = common::Binary::start(&[
+        "--frozen",
+        "--transaction-webhooks",
+        "--webhook-url",
+        &receiver.url,
+    ]);
+    let mx = binary.client();
+    mx.connected().await;
+    let created = receiver
+        .wait_for(1, |r| {
+            r.body["type"] == "TRANSACTION" && r.body["action"] == "created"
+        })
+        .await;
+    assert!(!created.is_empty());
+}
