@@ -141,7 +141,12 @@ impl Status {
 /// with the job that deleted them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Transaction {
-    pub(crate) guid: String,
+    /// Whose it is: its GUID is drawn from this key and `id` when it is shown, so deriving
+    /// a member's records (to count a job's changes, say) formats no text.
+    key: MemberKey,
+    /// The day, its place in the day, and 0 for the first record or 1 for the posted one
+    /// that replaced it: what the GUID is drawn from, and the listing's tie-break.
+    pub(crate) id: (i64, u64, u64),
     pub(crate) entry: &'static Entry,
     pub(crate) status: Status,
     pub(crate) amount_cents: i64,
@@ -155,6 +160,12 @@ pub(crate) struct Transaction {
 }
 
 impl Transaction {
+    /// Its GUID (`TRN-…`).
+    pub(crate) fn guid(&self) -> String {
+        let (day, k, variant) = self.id;
+        self.key.guid("TRN", &[0x7E, day as u64, k, variant])
+    }
+
     /// The account it belongs to.
     pub(crate) const fn account(&self) -> AccountKind {
         self.entry.account
@@ -265,7 +276,8 @@ impl Draw {
             Status::Posted => Some(self.at),
         };
         Transaction {
-            guid: key.guid("TRN", &[0x7E, self.day as u64, self.k, variant]),
+            key,
+            id: (self.day, self.k, variant),
             entry: self.entry,
             status,
             amount_cents: self.amount_cents,
@@ -381,7 +393,7 @@ pub(crate) fn latest_changes(key: MemberKey, ledger: &Ledger) -> Changes {
 pub(crate) fn find(key: MemberKey, ledger: &Ledger, guid: &str) -> Option<Transaction> {
     all_records(key, ledger)
         .into_iter()
-        .find(|t| t.is_live() && t.guid == guid)
+        .find(|t| t.is_live() && t.guid() == guid)
 }
 
 #[cfg(test)]

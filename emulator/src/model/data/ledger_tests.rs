@@ -19,7 +19,7 @@ fn live(records: &[Transaction]) -> BTreeMap<String, Transaction> {
     records
         .iter()
         .filter(|t| t.is_live())
-        .map(|t| (t.guid.clone(), t.clone()))
+        .map(|t| (t.guid(), t.clone()))
         .collect()
 }
 
@@ -65,7 +65,7 @@ fn the_first_success_brings_120_days_of_3_to_6_a_day() {
         .filter(|t| t.status == Status::Pending && START - t.transacted_at < 3 * DAY)
         .count();
     assert!(recent_pending >= 1);
-    assert!(records.iter().all(|t| t.guid.starts_with("TRN-")));
+    assert!(records.iter().all(|t| t.guid().starts_with("TRN-")));
 }
 
 #[test]
@@ -85,11 +85,13 @@ fn pending_posts_under_a_new_guid_at_the_job_that_sees_it_posted() {
         assert!(
             before
                 .iter()
-                .any(|t| t.guid == gone.guid && t.status == Status::Pending)
+                .any(|t| t.guid() == gone.guid() && t.status == Status::Pending)
         );
         let replacement = after
             .iter()
-            .find(|t| t.is_live() && t.transacted_at == gone.transacted_at && t.guid != gone.guid)
+            .find(|t| {
+                t.is_live() && t.transacted_at == gone.transacted_at && t.guid() != gone.guid()
+            })
             .expect("a posted replacement");
         assert_eq!(replacement.status, Status::Posted);
         assert_eq!(replacement.created_at, jobs[1]);
@@ -137,7 +139,7 @@ fn later_jobs_update_some_in_place() {
     let first = all_records(key, &ledger(&jobs[..1]));
     let raw = first
         .iter()
-        .find(|t| t.guid == changes.updated[0].guid)
+        .find(|t| t.guid() == changes.updated[0].guid())
         .unwrap();
     assert_eq!(raw.description, raw.entry.original);
 }
@@ -149,7 +151,7 @@ fn the_same_seed_and_member_give_the_same_data_and_others_differ() {
     assert_eq!(a, all_records(MemberKey::new(1, "MBR-a"), &jobs));
     let other_seed = all_records(MemberKey::new(2, "MBR-a"), &jobs);
     let other_member = all_records(MemberKey::new(1, "MBR-b"), &jobs);
-    let guids = |r: &[Transaction]| r.iter().map(|t| t.guid.clone()).collect::<BTreeSet<_>>();
+    let guids = |r: &[Transaction]| r.iter().map(|t| t.guid()).collect::<BTreeSet<_>>();
     assert!(guids(&a).is_disjoint(&guids(&other_seed)));
     assert!(guids(&a).is_disjoint(&guids(&other_member)));
 }
@@ -160,8 +162,8 @@ fn find_reads_live_records_only() {
     let jobs = ledger(&[START, START + 3 * DAY]);
     let changes = latest_changes(key, &jobs);
     let created = &changes.created[0];
-    assert_eq!(find(key, &jobs, &created.guid).as_ref(), Some(created));
-    assert_eq!(find(key, &jobs, &changes.deleted[0].guid), None);
+    assert_eq!(find(key, &jobs, &created.guid()).as_ref(), Some(created));
+    assert_eq!(find(key, &jobs, &changes.deleted[0].guid()), None);
 }
 
 /// Job times: a start and gaps from a minute to 20 days.
@@ -193,24 +195,24 @@ proptest! {
             let changes = latest_changes(key, &ledger);
             let mut expected = before.clone();
             for t in &changes.deleted {
-                prop_assert!(expected.remove(&t.guid).is_some(), "deleted {} was not live", t.guid);
+                prop_assert!(expected.remove(&t.guid()).is_some(), "deleted {} was not live", t.guid());
             }
             for t in changes.created.iter().chain(&changes.updated) {
-                prop_assert!(after.contains_key(&t.guid));
+                prop_assert!(after.contains_key(&t.guid()));
             }
             for t in &changes.updated {
-                prop_assert!(before.contains_key(&t.guid));
-                expected.insert(t.guid.clone(), t.clone());
+                prop_assert!(before.contains_key(&t.guid()));
+                expected.insert(t.guid(), t.clone());
             }
             for t in &changes.created {
-                prop_assert!(!before.contains_key(&t.guid));
-                expected.insert(t.guid.clone(), t.clone());
+                prop_assert!(!before.contains_key(&t.guid()));
+                expected.insert(t.guid(), t.clone());
             }
             prop_assert_eq!(&expected, &after);
             // The records themselves: job times, unique GUIDs, posted ones with a posting time.
             let mut guids = BTreeSet::new();
             for t in &records {
-                prop_assert!(guids.insert(t.guid.clone()), "duplicate {}", t.guid);
+                prop_assert!(guids.insert(t.guid()), "duplicate {}", t.guid());
                 prop_assert!(jobs.contains(&t.created_at) && jobs.contains(&t.updated_at));
                 prop_assert!(t.created_at <= t.updated_at && t.transacted_at <= t.created_at);
                 prop_assert_eq!(t.posted_at.is_some(), t.status == Status::Posted);

@@ -23,7 +23,7 @@ pub(crate) fn aggregated(ledger: &mut Ledger, key: MemberKey, at: i64) -> ledger
     }
 }
 
-/// The member's live transactions that pass `filter`, newest first (ties by GUID): a
+/// The member's live transactions that pass `filter`, in [`listing_order`]: a
 /// stable order, so the pages of one listing hold every record once.
 pub(crate) fn transactions(
     key: MemberKey,
@@ -39,9 +39,10 @@ pub(crate) fn transactions(
     list
 }
 
-/// The order of every transaction listing: newest first, ties by GUID.
+/// The order of every transaction listing: newest first, ties by the draw (day, place in
+/// the day, record), which no two records share.
 pub(crate) fn listing_order(a: &Transaction, b: &Transaction) -> std::cmp::Ordering {
     b.transacted_at
         .cmp(&a.transacted_at)
-        .then_with(|| a.guid.cmp(&b.guid))
+        .then_with(|| a.id.cmp(&b.id))
 }
