@@ -13,7 +13,7 @@ use crate::http::explain::{RULE_HEADER, set_rule};
 use crate::http::extract::{AllTenants, Tenant};
 use crate::http::respond;
 use crate::http::version;
-use crate::model::faults::Call;
+use crate::model::faults::calls::CallRequest;
 use crate::tenant::state::TenantState;
 use crate::wire::views;
 
@@ -76,16 +76,16 @@ pub(crate) async fn gate(
         return response;
     }
     let method = request.method().as_str().to_owned();
-    let call = Call::of(&method, &path);
+    let call = CallRequest::of(&method, &path);
     if let Some(response) = fault(&tenant, &call) {
         return response;
     }
-    let kind = call.kind;
-    explained(next.run(request).await, kind)
+    let name = call.name.name();
+    explained(next.run(request).await, name)
 }
 
 /// The answer of the fault plan's rule for `call`, if one fires.
-fn fault(tenant: &TenantState, call: &Call<'_>) -> Option<Response> {
+fn fault(tenant: &TenantState, call: &CallRequest<'_>) -> Option<Response> {
     let mut world = tenant.lock();
     let fault = world.cx.faults.decide(call)?;
     let status = StatusCode::from_u16(fault.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

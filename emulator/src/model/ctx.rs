@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::model::clock::later;
 use crate::model::config::{Config, ThrottleFrom};
-use crate::model::faults::Faults;
+use crate::model::faults::matching::Faults;
 use crate::model::ids::IdGen;
 use crate::model::institutions;
 use crate::model::member::Member;

@@ -18,7 +18,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::ConnectionStatus;
 
 use crate::model::data::ledger::Transaction;
-use crate::model::faults::Faults;
+use crate::model::faults::matching::Faults;
 use crate::model::member::{JobKind, Member};
 
 /// A webhook MX sends, with what its body needs, taken when it was queued.

@@ -15,7 +15,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use crate::model::clock::{self, VirtualClock};
 use crate::model::config::Config;
 use crate::model::ctx::{Ctx, Rules};
-use crate::model::faults::Faults;
+use crate::model::faults::matching::Faults;
 use crate::model::ids::IdGen;
 use crate::model::member::{Member, User};
 use crate::model::moves;

@@ -1,0 +1,205 @@
+//! The call a request is, in one vocabulary: the library's [`Call`] table (its names,
+//! methods and paths) for the calls it lists, and [`EmulatorCall`] for the ones the
+//! emulator serves that the library's table does not list.
+
+use mx_aggregation::Call;
+
+/// Declares [`EmulatorCall`] and its table.
+macro_rules! emulator_calls {
+    ($($variant:ident $name:literal => [$($request:literal),+];)+) => {
+        /// A call the emulator serves that [`Call`] does not list: users, the member list,
+        /// deleting a member, an institution's credential fields, single account and
+        /// transaction reads.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum EmulatorCall {
+            $(
+                #[doc = concat!("`", $name, "`: ", $("`", $request, "` "),+)]
+                $variant,
+            )+
+        }
+
+        impl EmulatorCall {
+            /// Every such call.
+            pub(crate) const ALL: [Self; [$($name),+].len()] = [$(Self::$variant),+];
+
+            /// Its name in fault plans.
+            pub(crate) const fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)+
+                }
+            }
+
+            /// The methods and paths that make it, in [`Call::request`]'s form.
+            pub(crate) const fn requests(self) -> &'static [&'static str] {
+                match self {
+                    $(Self::$variant => &[$($request),+],)+
+                }
+            }
+        }
+    };
+}
+
+emulator_calls! {
+    CreateUser "create_user" => ["POST /users"];
+    ReadUser "read_user" => ["GET /users/{user}"];
+    DeleteUser "delete_user" => ["DELETE /users/{user}"];
+    ListMembers "list_members" => ["GET /users/{user}/members"];
+    DeleteMember "delete_member" => ["DELETE /users/{user}/members/{member}"];
+    Credentials "credentials" => ["GET /institutions/{code}/credentials"];
+    ReadAccount "read_account" => [
+        "GET /users/{user}/accounts/{account}",
+        "GET /users/{user}/members/{member}/accounts/{account}"
+    ];
+    ListUserAccountTransactions "list_user_account_transactions" => [
+        "GET /users/{user}/accounts/{account}/transactions"
+    ];
+    ReadTransaction "read_transaction" => ["GET /users/{user}/transactions/{transaction}"];
+}
+
+/// The older spellings fault plans accept for the library's calls.
+const ALIASES: [(&str, Call); 3] = [
+    ("create_member", Call::Create),
+    ("read_member", Call::Read),
+    ("update_member", Call::Update),
+];
+
+/// The call a request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CallName {
+    /// One of the library's calls.
+    Mx(Call),
+    /// One of the emulator's own.
+    Emulator(EmulatorCall),
+    /// No call of either table (the control plane, the OAuth window, an unknown route).
+    Other,
+}
+
+impl CallName {
+    /// The call `method` on `path` makes.
+    pub(crate) fn of(method: &str, path: &str) -> Self {
+        if let Some(call) = Call::ALL
+            .into_iter()
+            .find(|call| request_matches(call.request(), method, path))
+        {
+            return Self::Mx(call);
+        }
+        EmulatorCall::ALL
+            .into_iter()
+            .find(|call| {
+                call.requests()
+                    .iter()
+                    .any(|request| request_matches(request, method, path))
+            })
+            .map_or(Self::Other, Self::Emulator)
+    }
+
+    /// The call a fault rule's `call` names: a [`Call::name`], an [`EmulatorCall`]'s name,
+    /// an older spelling, or `other`.
+    pub(crate) fn from_name(name: &str) -> Option<Self> {
+        if let Some(call) = Call::from_name(name) {
+            return Some(Self::Mx(call));
+        }
+        if let Some((_, call)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
+            return Some(Self::Mx(*call));
+        }
+        if name == "other" {
+            return Some(Self::Other);
+        }
+        EmulatorCall::ALL
+            .into_iter()
+            .find(|call| call.name() == name)
+            .map(Self::Emulator)
+    }
+
+    /// Its name: the library's for its calls.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Self::Mx(call) => call.name(),
+            Self::Emulator(call) => call.name(),
+            Self::Other => "other",
+        }
+    }
+}
+
+/// True when `method` and `path` fit `request` (`"GET /users/{user}/members"`), a `{…}`
+/// segment standing for any one segment.
+fn request_matches(request: &str, method: &str, path: &str) -> bool {
+    let Some((want_method, pattern)) = request.split_once(' ') else {
+        return false;
+    };
+    if !want_method.eq_ignore_ascii_case(method) {
+        return false;
+    }
+    let mut want = pattern.trim_matches('/').split('/');
+    let mut have = path.trim_matches('/').split('/');
+    loop {
+        match (want.next(), have.next()) {
+            (None, None) => return true,
+            (Some(w), Some(h)) if (w.starts_with('{') && !h.is_empty()) || w == h => {}
+            _ => return false,
+        }
+    }
+}
+
+/// What a request looks like to the rules.
+#[derive(Debug, Clone)]
+pub(crate) struct CallRequest<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) name: CallName,
+    pub(crate) user: Option<&'a str>,
+    pub(crate) member: Option<&'a str>,
+}
+
+impl<'a> CallRequest<'a> {
+    pub(crate) fn of(method: &'a str, path: &'a str) -> Self {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let user = (segments.first() == Some(&"users")).then(|| segments.get(1).copied());
+        let member = (segments.first() == Some(&"users") && segments.get(2) == Some(&"members"))
+            .then(|| segments.get(3).copied());
+        Self {
+            method,
+            path,
+            name: CallName::of(method, path),
+            user: user.flatten(),
+            member: member.flatten(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_call_names_itself_and_its_aliases_name_the_library_call() {
+        for call in Call::ALL {
+            assert_eq!(CallName::from_name(call.name()), Some(CallName::Mx(call)));
+        }
+        for call in EmulatorCall::ALL {
+            assert_eq!(
+                CallName::from_name(call.name()),
+                Some(CallName::Emulator(call))
+            );
+        }
+        assert_eq!(
+            CallName::from_name("create_member"),
+            Some(CallName::Mx(Call::Create))
+        );
+        assert_eq!(CallName::from_name("nonsense"), None);
+    }
+
+    #[test]
+    fn requests_are_named_by_method_and_path() {
+        let of = |method, path| CallName::of(method, path).name();
+        assert_eq!(of("POST", "/users/U/members"), "create");
+        assert_eq!(of("GET", "/users/U/members"), "list_members");
+        assert_eq!(of("GET", "/users/U/members/M"), "read");
+        assert_eq!(of("PUT", "/users/U/members/M"), "update");
+        assert_eq!(of("DELETE", "/users/U/members/M"), "delete_member");
+        assert_eq!(of("post", "/users/U/members/M/aggregate/"), "aggregate");
+        assert_eq!(of("GET", "/users/U/accounts/A"), "read_account");
+        assert_eq!(of("GET", "/users//members"), "other");
+        assert_eq!(of("GET", "/emulator/webhooks"), "other");
+    }
+}
