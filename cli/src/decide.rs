@@ -5,9 +5,9 @@ use std::io::Write as _;
 use mx_aggregation::batch::write_decision;
 use mx_aggregation::{MemberJson, decide_with};
 
-use super::error::CliError;
-use super::input::Input;
-use super::{Completion, DecideArgs, Format};
+use crate::args::{DecideArgs, Format};
+use crate::error::{CliError, Completion};
+use crate::input::Input;
 
 /// Reads the whole input as one member, decides, and prints the decision. Bad data prints
 /// nothing on standard output.

@@ -3,8 +3,8 @@
 use std::fs;
 use std::io::Write as _;
 
-use super::error::CliError;
-use super::{Completion, DocsArgs};
+use crate::args::DocsArgs;
+use crate::error::{CliError, Completion};
 
 /// Creates the directory and writes each generated file into it.
 pub(super) fn run(args: &DocsArgs) -> Result<Completion, CliError> {

@@ -1,8 +1,21 @@
-//! What stops a command before it completes, and the exit status each cause gets.
+//! How a command ends: it completes ([`Completion`]) or something stops it ([`CliError`]),
+//! and the exit status each gets.
 
 use std::io;
 
 use mx_aggregation::SnapshotError;
+
+/// What a command that ran to its end reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Completion {
+    /// The command did its job: every member was decided, or the docs were written.
+    Done,
+    /// Some member could not be decided; the output says which and why.
+    SomeUndecided,
+}
+
+/// `EX_DATAERR` of BSD's sysexits.h: the input data was incorrect.
+pub(crate) const EXIT_DATA_ERROR: u8 = 65;
 
 /// A command could not complete. `Display` is the one line printed after `error: `.
 #[derive(Debug, thiserror::Error)]
@@ -45,7 +58,7 @@ impl CliError {
     /// 65 (`EX_DATAERR`) for bad data, 1 for IO errors.
     pub(crate) fn exit_status(&self) -> u8 {
         match self {
-            Self::BadMember { .. } | Self::TooLarge { .. } => super::EXIT_DATA_ERROR,
+            Self::BadMember { .. } | Self::TooLarge { .. } => EXIT_DATA_ERROR,
             Self::Read { .. } | Self::Write { .. } => 1,
         }
     }

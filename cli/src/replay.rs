@@ -19,12 +19,12 @@ use mx_aggregation::lines::{Chunk, Chunker, Line, MAX_LINE_BYTES};
 use mx_aggregation::{Answer, Call, MemberState, Observation, parse_mx_timestamp};
 use serde::Serialize;
 
-use super::error::CliError;
-use super::input::Input;
+use crate::args::ReplayArgs;
+use crate::error::{CliError, Completion};
+use crate::input::Input;
 
 /// How much of the log one read takes, as in `batch`.
 const READ_BYTES: usize = 1 << 20;
-use super::{Completion, ReplayArgs};
 
 /// One line of the log, as read.
 #[derive(Debug, serde::Deserialize)]

@@ -2,7 +2,7 @@
 //!
 //! The input is read in blocks and cut into chunks of whole lines by
 //! [`mx_aggregation::lines::Chunker`]; every line of a chunk goes through
-//! [`mx_aggregation::batch::triage_line`] ([`decide_chunk`]), so this module and its two
+//! [`mx_aggregation::batch::triage_line`] (`chunk`), so this module and its two
 //! drivers only move bytes:
 //!
 //! - [`single`] (`--threads 1`): read, decide, write, on one thread;
@@ -14,22 +14,16 @@
 //! alone (`tail -f members.jsonl | mx-aggregation batch`) is answered at once, while a
 //! large input is still written in large blocks.
 
+mod chunk;
 mod single;
 mod threads;
 
 use std::io::{self, IsTerminal as _, Write as _};
 
-use mx_aggregation::batch::{overlong_line, triage_line};
-use mx_aggregation::lines::{Chunk, Line, MAX_LINE_BYTES};
-use mx_aggregation::{EndUser, Policy};
-
-use chrono::{DateTime, Utc};
-
-use super::error::CliError;
-use super::input::Input;
-use super::progress::Progress;
-use super::summary::Tally;
-use super::{BatchArgs, Completion};
+use crate::args::BatchArgs;
+use crate::error::{CliError, Completion};
+use crate::input::Input;
+use crate::progress::Progress;
 
 /// More deciding threads than this are not started: each holds chunks in flight, and no
 /// machine this runs on gains from more.
@@ -60,23 +54,4 @@ pub(super) fn run(args: &BatchArgs) -> Result<Completion, CliError> {
     } else {
         Completion::Done
     })
-}
-
-/// Decides every line of `chunk`, appending the output lines to `out`, and counts them.
-fn decide_chunk(
-    chunk: &Chunk,
-    now: DateTime<Utc>,
-    policy: &Policy,
-    end_user: EndUser,
-    out: &mut Vec<u8>,
-    tally: &mut Tally,
-) {
-    for (line_no, line) in chunk.lines() {
-        let outcome = match line {
-            Line::Text(text) => triage_line(text, line_no, now, policy, end_user, out),
-            Line::TooLong => overlong_line(line_no, MAX_LINE_BYTES, out),
-        };
-        tally.count(outcome);
-        tally.lines = line_no;
-    }
 }

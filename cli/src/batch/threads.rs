@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use mx_aggregation::lines::{Chunk, Chunker, MAX_LINE_BYTES};
 use mx_aggregation::{EndUser, Policy};
 
-use super::decide_chunk;
+use super::chunk::decide_chunk;
 use crate::error::CliError;
 use crate::input::Input;
 use crate::progress::Progress;
