@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{CallKind, End, EndUser, MxBehaviour, Response, Run, Scenario, simulate};
+use super::run::{CallKind, End, EndUser, MxBehaviour, Response, Run, Scenario, busiest_day};
+use super::service::simulate;
 use crate::matrix::{TimeBucket, statuses_and_null};
 use mx_aggregation::ActionKind;
 use mx_aggregation::MemberSnapshot;
@@ -274,7 +275,7 @@ pub fn figures(policy: &Policy) -> Figures {
             runs: failing.len(),
             calls_per_day: Summary::of(failing.iter().map(|run| count(run.busiest_day_calls()))),
             aggregates_per_day: Summary::of(failing.iter().map(|run| {
-                count(super::busiest_day(
+                count(busiest_day(
                     run.calls
                         .iter()
                         .filter(|call| call.kind == CallKind::Aggregate)

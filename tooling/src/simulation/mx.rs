@@ -10,9 +10,9 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::later;
 use super::rng::SplitMix64;
-use super::{CallKind, CallOutcome, MxBehaviour, MxCall};
+use super::run::later;
+use super::run::{CallKind, CallOutcome, MxBehaviour, MxCall};
 use crate::job_rules::{BACKGROUND_EVERY, BackgroundCheck, Streak};
 use crate::lifecycle::{self, Cause, LifecycleEvent, Node, Transition};
 use mx_aggregation::ConnectionStatus;

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::later;
 use super::mx::SimulatedMx;
-use super::{CallKind, End, EndUser, Response, Run, Scenario, Step};
+use super::run::later;
+use super::run::{CallKind, End, EndUser, Response, Run, Scenario, Step};
 use mx_aggregation::{AggregationWindow, decide_with, earliest_aggregation};
 use mx_aggregation::{Decision, NextAction};
 
