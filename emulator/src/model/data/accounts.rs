@@ -5,7 +5,7 @@ use super::catalog::AccountKind;
 use super::ledger::{self, Ledger, MemberKey, Status, Transaction};
 
 /// A credit card's limit, in cents.
-const CREDIT_LIMIT_CENTS: i64 = 500_000;
+const CREDIT_LIMIT_CENTS: i64 = 1_500_000;
 
 /// An account as the member's latest job left it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -166,10 +166,10 @@ pub(crate) const ENTRIES: [Entry; 13] = [
     entry((Checking, Debit, Purpose::Subscription), ("Netflix", "NETFLIX.COM 866-579-7172"), ("Television", "Entertainment"), Some(4899), (1_549, 1_549), 1),
     entry((Checking, Debit, Purpose::BillPay), ("Electric Company", "ACH ELECTRIC CO BILLPAY"), ("Utilities", "Bills & Utilities"), Some(4900), (6_000, 14_000), 1),
     entry((Checking, Debit, Purpose::Fee), ("ATM Fee", "ATM FEE NON-NETWORK"), ("Service Fee", "Fees & Charges"), Some(6011), (250, 350), 1),
-    entry((Checking, Credit, Purpose::Payroll), ("MX Technologies Payroll", "MX TECHNOLOGIES PAYROLL PPD"), ("Paycheck", "Income"), None, (150_000, 250_000), 2),
+    entry((Checking, Credit, Purpose::Payroll), ("MX Technologies Payroll", "MX TECHNOLOGIES PAYROLL PPD"), ("Paycheck", "Income"), None, (150_000, 250_000), 1),
     entry((Savings, Credit, Purpose::Interest), ("Interest Payment", "INTEREST PAID"), ("Interest Income", "Income"), None, (5, 300), 2),
     entry((Savings, Credit, Purpose::Transfer), ("Transfer from Checking", "ONLINE TRANSFER FROM CHK 4821"), ("Transfer", "Transfer"), None, (5_000, 30_000), 2),
-    entry((CreditCard, Credit, Purpose::Transfer), ("Credit Card Payment", "PAYMENT THANK YOU"), ("Credit Card Payment", "Transfer"), None, (20_000, 80_000), 2),
+    entry((CreditCard, Credit, Purpose::Transfer), ("Credit Card Payment", "PAYMENT THANK YOU"), ("Credit Card Payment", "Transfer"), None, (30_000, 80_000), 3),
 ];
 
 /// How many of the first [`ENTRIES`] are purchases.
