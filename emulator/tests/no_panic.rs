@@ -63,6 +63,8 @@ fn segment() -> impl Strategy<Value = String> {
         Just("verify".to_owned()),
         Just("identify".to_owned()),
         Just("oauth_window_uri".to_owned()),
+        Just("accounts".to_owned()),
+        Just("transactions".to_owned()),
         Just("institutions".to_owned()),
         Just("mxbank".to_owned()),
         Just("credentials".to_owned()),
@@ -109,7 +111,7 @@ proptest! {
     fn any_request_gets_a_non_5xx_answer(
         method in prop_oneof![Just("GET"), Just("POST"), Just("PUT"), Just("DELETE"), Just("PATCH")],
         segments in proptest::collection::vec(segment(), 0..7),
-        query in prop_oneof![Just(String::new()), Just("?page=0".to_owned()), Just("?records_per_page=99999999999999999999".to_owned()), Just("?outcome=deny".to_owned())],
+        query in prop_oneof![Just(String::new()), Just("?page=0".to_owned()), Just("?records_per_page=99999999999999999999".to_owned()), Just("?outcome=deny".to_owned()), Just("?from_date=99999999999999999&to_updated_at=-1".to_owned()), Just("?from_date=2026-02-30&is_manual=maybe".to_owned()), Just("?to_date=0&from_timestamp=1e9&records_per_page=%31".to_owned())],
         body in body(),
         callback in prop_oneof![Just(None), Just(Some("e30=".to_owned())), Just(Some("x".repeat(2000)))],
     ) {
