@@ -182,6 +182,8 @@ impl<C: Clock + Clone + 'static> Service<C> {
 fn outcome_name(outcome: &Outcome) -> &'static str {
     match outcome {
         Outcome::ReadData { .. } => "read_data",
+        Outcome::Synced { .. } => "synced",
+        Outcome::SyncFailed { .. } => "sync_failed",
         Outcome::EndUser { .. } => "end_user",
         Outcome::WaitUntil { .. } => "wait_until",
         Outcome::AggregateLater { .. } => "aggregate_later",

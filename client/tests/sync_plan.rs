@@ -32,7 +32,15 @@ fn check_ranges(sync: &TransactionSync) {
 
 #[test]
 fn the_first_sync_reads_120_days_then_the_pending_window() {
-    let store = MemoryStore::default();
+    // A first sync killed earlier left a PENDING transaction of 2026-02-20.
+    let mut store = MemoryStore::default();
+    store.transactions.insert(
+        "TRN-1".to_owned(),
+        serde_json::from_value(serde_json::json!(
+            {"guid": "TRN-1", "status": "PENDING", "date": "2026-02-20"}
+        ))
+        .unwrap(),
+    );
     let sync = TransactionSync::start(
         &Checkpoint::default(),
         now(),
@@ -54,7 +62,7 @@ fn the_first_sync_reads_120_days_then_the_pending_window() {
     let pending = sync.reads()[1].filter;
     assert_eq!(
         pending.from_date,
-        Utc.with_ymd_and_hms(2026, 2, 16, 0, 0, 0).unwrap()
+        Utc.with_ymd_and_hms(2026, 2, 20, 0, 0, 0).unwrap()
     );
     check_ranges(&sync);
 }

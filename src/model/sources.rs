@@ -92,6 +92,9 @@ sources! {
     WebhookAggregation "WH-A" => "MX webhooks: Aggregation",
         "https://docs.mx.com/resources/webhooks/aggregation",
         "Aggregation webhooks fire only after a completed aggregation, background ones included; completed_at is Unix time; type values may be added at any time.";
+    WebhookTransactions "WH-T" => "MX webhooks: Transactions",
+        "https://docs.mx.com/resources/webhooks/transactions",
+        "Transaction webhooks (opt-in) fire when a transaction is created, updated, or deleted; they are MX's only push signal for a deletion.";
     Rewards "REW" => "MX Platform API: Fetching Rewards",
         "https://docs.mx.com/api-reference/rewards/overview/fetching-rewards",
         "Any aggregation process will prevent a new standard aggregation for the next three hours.";

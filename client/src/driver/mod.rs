@@ -24,6 +24,7 @@
 
 mod answers;
 mod create;
+mod data_sync;
 mod drive;
 mod exchange;
 mod outcome;
@@ -36,7 +37,7 @@ use mx_aggregation::{EndUser, Policy, Reason};
 use crate::client::MxClient;
 use crate::clock::Clock;
 
-pub use outcome::{DriveError, Outcome, UserAction};
+pub use outcome::{AccountCounts, DriveError, Outcome, SyncReport, UserAction};
 
 /// How far the driver goes on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

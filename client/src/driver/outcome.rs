@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::endpoint::MemberRef;
 use crate::error::MxError;
+use crate::sync::{Checkpoint, Skipped, SyncCounts, SyncError};
 use crate::types::{Challenge, Member};
 
 /// What the end user must do: what the user interface shows.
@@ -47,6 +48,26 @@ pub enum Outcome {
         as_of: DateTime<Utc>,
         /// The crate's reason.
         reason: Reason,
+    },
+    /// The crate said `read_data`, and the member's accounts and transactions were
+    /// synced ([`Driver::drive_and_sync`](crate::Driver::drive_and_sync)).
+    Synced {
+        /// The member as last read.
+        member: Member,
+        /// When the data was last aggregated successfully.
+        as_of: DateTime<Utc>,
+        /// The crate's reason.
+        reason: Reason,
+        /// What the sync read and changed, and the checkpoint it stored.
+        report: SyncReport,
+    },
+    /// The crate said `read_data`, and a page could not be read: the checkpoint stays
+    /// where it was, what earlier pages brought is kept; sync again later.
+    SyncFailed {
+        /// The member.
+        member: MemberRef,
+        /// Which read and page failed, and why.
+        error: SyncError,
     },
     /// The end user must act; `user_message` is MX's text for them, when MX sent one.
     EndUser {
@@ -119,4 +140,33 @@ pub enum DriveError {
     /// [`Limits::max_steps`](crate::Limits::max_steps) reads without an outcome.
     #[error("no outcome after {0} reads of the member")]
     StepLimit(u32),
+}
+
+/// What a sync of a member's data did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Accounts added, modified and removed.
+    pub accounts: AccountCounts,
+    /// The transaction sync's totals; `None` when a `member_data_updated` webhook counted
+    /// no transaction created or updated, and the transactions were not read.
+    pub transactions: Option<SyncCounts>,
+    /// The transactions removed.
+    pub removed: Vec<String>,
+    /// The rows that could not be read, by guid.
+    pub skipped: Vec<Skipped>,
+    /// The checkpoint stored after the sync.
+    pub checkpoint: Checkpoint,
+}
+
+/// What an account listing changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct AccountCounts {
+    /// Pages read.
+    pub pages: u32,
+    /// Accounts added.
+    pub added: u32,
+    /// Accounts modified.
+    pub modified: u32,
+    /// Accounts removed.
+    pub removed: u32,
 }

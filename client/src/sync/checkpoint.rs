@@ -60,9 +60,6 @@ pub struct SyncOptions {
     /// (late pages), and filters by day in its other versions. At least a day; shorter
     /// values read as a day ([`overlap`](Self::overlap)).
     pub overlap: TimeDelta,
-    /// How far back the trailing window for `PENDING` transactions reaches: MX deletes
-    /// those left `PENDING` after 14 days (SPEC25 `TransactionResponse.status`).
-    pub pending_window: TimeDelta,
     /// Records per page, within MX's 10 to 1000.
     pub records_per_page: u32,
 }
@@ -72,7 +69,6 @@ impl Default for SyncOptions {
         Self {
             history: History::Default,
             overlap: TimeDelta::days(1),
-            pending_window: TimeDelta::days(14),
             records_per_page: 100,
         }
     }

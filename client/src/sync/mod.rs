@@ -18,20 +18,22 @@
 //!   at most 6 months of dates and of updates.
 //! - `PENDING` transactions are mostly deleted and replaced by a posted one with a new
 //!   guid, and all are deleted after 14 days (SPEC25 `TransactionResponse.status`): a
-//!   trailing window is read in full, and a stored `PENDING` guid that did not come back
-//!   is removed. Posted transactions are deleted only as transaction webhooks announce
+//!   trailing window from the oldest `PENDING` transaction held is read in full, and a
+//!   held `PENDING` guid that did not come back is removed. Posted transactions are deleted only as transaction webhooks announce
 //!   ([`Checkpoint::note_deleted`]).
 //! - Accounts have no incremental filter (`listMemberAccounts` takes only paging): every
 //!   sync lists them all ([`AccountChanges`]).
 
 mod accounts;
 mod checkpoint;
+mod member_data;
 mod plan;
 mod run;
 mod store;
 
 pub use accounts::AccountChanges;
 pub use checkpoint::{Checkpoint, History, SyncOptions};
+pub use member_data::{DataDue, DataWebhook, MemberData};
 pub use plan::{Read, ReadKind};
 pub use run::{
     Changes, Finished, MAX_RESTARTS, PageRequest, Skipped, SyncCounts, SyncError, TransactionSync,

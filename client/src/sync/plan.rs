@@ -15,8 +15,8 @@ pub enum ReadKind {
     History,
     /// The transactions MX changed since the checkpoint (less the overlap).
     Updated,
-    /// Every transaction dated in the trailing window: the `PENDING` ones that do not
-    /// come back were deleted (MX replaces most of them by a posted one with a new guid,
+    /// Every transaction dated from the oldest `PENDING` one held on: the `PENDING` ones
+    /// that do not come back were deleted (MX replaces most of them by a posted one with a new guid,
     /// SPEC25 `TransactionResponse.status`).
     Pending,
 }
@@ -134,9 +134,10 @@ pub(super) fn plan(
         }
         (None, _) | (_, None) => full(history_from, to_date, &mut reads),
     }
-    let window = (now - options.pending_window).date_naive();
-    let window = window.min(pending_days.iter().copied().min().unwrap_or(window));
-    for (from_date, to_date) in split(midnight(window), to_date) {
+    // The window starts at the oldest PENDING transaction held: every one held is in it,
+    // so one that does not come back was deleted. None held, nothing to check.
+    let window = pending_days.iter().copied().min();
+    for (from_date, to_date) in window.map_or_else(Vec::new, |day| split(midnight(day), to_date)) {
         reads.push(Read {
             kind: ReadKind::Pending,
             filter: TransactionFilter::dated(from_date, to_date),

@@ -80,8 +80,17 @@ pub struct Finished {
 
 /// Why a sync stopped. The stored checkpoint stays as it was: the next sync reads the
 /// same ranges again, and what the pages before brought is already applied.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "error", rename_all = "snake_case")]
 pub enum SyncError {
+    /// A page of the account list could not be read from MX (after the client's retries).
+    #[error("accounts, page {page}: {reason}")]
+    AccountsFailed {
+        /// The page.
+        page: u32,
+        /// What went wrong.
+        reason: String,
+    },
     /// The page could not be read from MX (after the client's retries).
     #[error("read {read}, page {page}: {reason}")]
     PageFailed {

@@ -1,0 +1,181 @@
+//! Past `read_data`: the member's accounts listed in full, its transactions synced
+//! incrementally by the sans-IO core, every page through `Call::classify` and its retries.
+
+use mx_aggregation::{HttpOutcome, MemberState, NextStep};
+
+use super::Driver;
+use super::exchange::unanswered;
+use super::outcome::{AccountCounts, DriveError, Outcome, SyncReport};
+use crate::clock::Clock;
+use crate::endpoint::{DataList, Endpoint, MemberRef};
+use crate::query::PageQuery;
+use crate::reply::Reply;
+use crate::sync::{AccountChanges, MemberData, SyncError, SyncOptions, TransactionSync};
+use crate::types::{Account, AccountsPage, TransactionsPage};
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Why a page failed, in words: the crate's step and rule.
+fn failure(endpoint: &Endpoint, outcome: HttpOutcome) -> String {
+    format!(
+        "{}: {} ({})",
+        endpoint.name(),
+        outcome.step.name(),
+        outcome.rule.code()
+    )
+}
+
+impl<C: Clock> Driver<C> {
+    /// [`drive_state`](Self::drive_state), then, when the crate says `read_data` (and only
+    /// then: a member mid-aggregation is polled, not read), [`sync_data`](Self::sync_data):
+    /// [`Outcome::Synced`], or [`Outcome::SyncFailed`] naming the page that failed.
+    ///
+    /// # Errors
+    /// As [`drive`](Self::drive), and a body that is not the list asked for.
+    pub async fn drive_and_sync(
+        &self,
+        member: &MemberRef,
+        state: &mut MemberState,
+        data: &mut MemberData,
+        options: &SyncOptions,
+    ) -> Result<Outcome, DriveError> {
+        let outcome = self.drive_state(member, state).await?;
+        let Outcome::ReadData {
+            member: current,
+            as_of,
+            reason,
+        } = outcome
+        else {
+            return Ok(outcome);
+        };
+        Ok(match self.sync_data(member, data, options).await? {
+            Ok(report) => Outcome::Synced {
+                member: current,
+                as_of,
+                reason,
+                report,
+            },
+            Err(error) => Outcome::SyncFailed {
+                member: member.clone(),
+                error,
+            },
+        })
+    }
+
+    /// Lists the member's accounts in full (MX has no incremental filter for them), then,
+    /// unless the data webhooks since the last sync counted no transaction created or
+    /// updated, syncs its transactions from `data`'s checkpoint. Each page's changes are
+    /// applied to `data.store` as they come; the checkpoint moves only after the last
+    /// page. Call it only when the crate says `read_data`.
+    ///
+    /// # Errors
+    /// The outer error: the clock failed, or a body is not the list asked for. The inner
+    /// one: a page MX did not deliver after the retries `Call::classify` allows, named by
+    /// read and page; the checkpoint is left as it was.
+    pub async fn sync_data(
+        &self,
+        member: &MemberRef,
+        data: &mut MemberData,
+        options: &SyncOptions,
+    ) -> Result<Result<SyncReport, SyncError>, DriveError> {
+        let listed = match self.list_accounts(member, options.records_per_page).await? {
+            Ok(listed) => listed,
+            Err(error) => return Ok(Err(error)),
+        };
+        let (pages, accounts) = listed;
+        let changes = AccountChanges::between(&data.store.accounts, &accounts);
+        changes.apply(&mut data.store.accounts);
+        let mut report = SyncReport {
+            accounts: AccountCounts {
+                pages,
+                added: count(changes.added.len()),
+                modified: count(changes.modified.len()),
+                removed: count(changes.removed.len()),
+            },
+            transactions: None,
+            removed: Vec::new(),
+            skipped: Vec::new(),
+            checkpoint: data.checkpoint.clone(),
+        };
+        if !data.reads_transactions() {
+            tracing::info!("no transaction created or updated: accounts only");
+            data.due = None;
+            return Ok(Ok(report));
+        }
+        let now = self.now().await?;
+        let mut sync = TransactionSync::start(&data.checkpoint, now, options, &data.store);
+        while let Some(request) = sync.next_page() {
+            let endpoint = Endpoint::Data {
+                list: DataList::Transactions(member.clone(), request.filter),
+                page: request.page,
+            };
+            let reply = match self.page_reply(&endpoint).await? {
+                Ok(reply) => reply,
+                Err(reason) => return Ok(Err(sync.failed(&request, reason))),
+            };
+            let page: TransactionsPage = match reply.json("{\"transactions\": […]}") {
+                Ok(page) => page,
+                Err(error) => return Ok(Err(sync.failed(&request, error.to_string()))),
+            };
+            let changes = match sync.handle_page(&page, &data.store) {
+                Ok(changes) => changes,
+                Err(error) => return Ok(Err(error)),
+            };
+            for skipped in &changes.skipped {
+                tracing::warn!(guid = ?skipped.guid, reason = %skipped.reason, "transaction skipped");
+            }
+            report.skipped.extend(changes.skipped.iter().cloned());
+            data.store.apply(&changes);
+        }
+        let finished = match sync.finish(&data.store) {
+            Ok(finished) => finished,
+            Err(error) => return Ok(Err(error)),
+        };
+        data.store.remove(&finished.removed);
+        data.checkpoint = finished.checkpoint.clone();
+        data.due = None;
+        tracing::info!(counts = ?finished.counts, "transactions synced");
+        report.transactions = Some(finished.counts);
+        report.removed = finished.removed;
+        report.checkpoint = finished.checkpoint;
+        Ok(Ok(report))
+    }
+
+    /// Every account of the member, and the pages read.
+    async fn list_accounts(
+        &self,
+        member: &MemberRef,
+        records_per_page: u32,
+    ) -> Result<Result<(u32, Vec<Account>), SyncError>, DriveError> {
+        let mut accounts = Vec::new();
+        let mut page = 1;
+        loop {
+            let endpoint = Endpoint::Data {
+                list: DataList::Accounts(member.clone()),
+                page: PageQuery::new(page, records_per_page),
+            };
+            let reply = match self.page_reply(&endpoint).await? {
+                Ok(reply) => reply,
+                Err(reason) => return Ok(Err(SyncError::AccountsFailed { page, reason })),
+            };
+            let answer: AccountsPage = reply.json("{\"accounts\": […]}")?;
+            accounts.extend(answer.accounts);
+            if page >= answer.pagination.total_pages {
+                return Ok(Ok((page, accounts)));
+            }
+            page = page.saturating_add(1);
+        }
+    }
+
+    /// One page, retried as `Call::classify` says; the failure in words when it is not
+    /// delivered.
+    async fn page_reply(&self, endpoint: &Endpoint) -> Result<Result<Reply, String>, DriveError> {
+        let exchange = self.exchange(endpoint, None).await?;
+        if exchange.outcome.step != NextStep::Done {
+            return Ok(Err(failure(endpoint, exchange.outcome)));
+        }
+        Ok(Ok(exchange.reply.ok_or_else(|| unanswered(endpoint))?))
+    }
+}

@@ -1,0 +1,119 @@
+//! [`MemberData`]: what a service keeps to sync one member's data, and the webhooks that
+//! say new data is there.
+
+use serde::{Deserialize, Serialize};
+
+use super::checkpoint::Checkpoint;
+use super::store::MemoryStore;
+
+/// What the latest data webhooks say the next sync must read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataDue {
+    /// A `member_data_updated` webhook counted no created and no updated transaction:
+    /// the accounts (balances) changed, the transactions did not.
+    AccountsOnly,
+    /// Transactions changed (or a webhook does not say): read both.
+    Everything,
+}
+
+impl DataDue {
+    /// Both notes in one: reading everything covers reading the accounts.
+    const fn and(self, other: Self) -> Self {
+        match (self, other) {
+            (Self::AccountsOnly, Self::AccountsOnly) => Self::AccountsOnly,
+            (Self::Everything, _) | (_, Self::Everything) => Self::Everything,
+        }
+    }
+}
+
+/// What a webhook body was, for the data sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "webhook", rename_all = "snake_case")]
+pub enum DataWebhook {
+    /// An AGGREGATION (or other job's) `member_data_updated`: fires only after a completed
+    /// aggregation, background ones included, with the counts of transactions created
+    /// and updated (WH-A).
+    DataUpdated {
+        /// True unless both counts are 0.
+        transactions: bool,
+    },
+    /// A TRANSACTION webhook: one transaction `created`, `updated` or `deleted` (WH-T,
+    /// opt-in at MX); a deletion is MX's only signal that a posted transaction is gone.
+    Transaction {
+        /// `created`, `updated` or `deleted`.
+        action: String,
+        /// The transaction's guid.
+        guid: String,
+    },
+    /// Neither: nothing for the data sync.
+    Other,
+}
+
+/// One member's data as a service keeps it between syncs: the checkpoint, the copy, and
+/// what the webhooks since the last sync said. Plain data: a service stores it as it
+/// likes.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MemberData {
+    /// Where the last complete transaction sync ended.
+    pub checkpoint: Checkpoint,
+    /// The accounts and transactions.
+    pub store: MemoryStore,
+    /// What the data webhooks since the last sync said; `None` when none came.
+    pub due: Option<DataDue>,
+}
+
+impl MemberData {
+    /// Folds a webhook body: `member_data_updated` notes what the next sync reads, a
+    /// transaction webhook notes that transactions changed and, for `deleted`, which one
+    /// to remove. Anything else changes nothing.
+    pub fn fold_webhook(&mut self, body: &serde_json::Value) -> DataWebhook {
+        let text = |key: &str| body.get(key).and_then(serde_json::Value::as_str);
+        let count = |key: &str| body.get(key).and_then(serde_json::Value::as_u64);
+        let webhook = if text("action") == Some("member_data_updated") {
+            let created = count("transactions_created_count");
+            let updated = count("transactions_updated_count");
+            // A webhook without the counts does not say: read the transactions.
+            DataWebhook::DataUpdated {
+                transactions: created != Some(0) || updated != Some(0),
+            }
+        } else if text("type") == Some("TRANSACTION") {
+            let guid = body
+                .get("transaction")
+                .and_then(|t| t.get("guid"))
+                .and_then(serde_json::Value::as_str);
+            match (text("action"), guid) {
+                (Some(action), Some(guid)) => DataWebhook::Transaction {
+                    action: action.to_owned(),
+                    guid: guid.to_owned(),
+                },
+                (None, _) | (_, None) => DataWebhook::Other,
+            }
+        } else {
+            DataWebhook::Other
+        };
+        let due = match &webhook {
+            DataWebhook::DataUpdated {
+                transactions: false,
+            } => Some(DataDue::AccountsOnly),
+            DataWebhook::DataUpdated { transactions: true } => Some(DataDue::Everything),
+            DataWebhook::Transaction { action, guid } => {
+                if action == "deleted" {
+                    self.checkpoint.note_deleted(guid.clone());
+                }
+                Some(DataDue::Everything)
+            }
+            DataWebhook::Other => None,
+        };
+        if let Some(due) = due {
+            self.due = Some(self.due.map_or(due, |held| held.and(due)));
+        }
+        webhook
+    }
+
+    /// True when the next sync reads transactions: always, unless the only data webhooks
+    /// since the last complete sync counted no transaction created or updated.
+    pub fn reads_transactions(&self) -> bool {
+        !self.checkpoint.is_synced() || self.due != Some(DataDue::AccountsOnly)
+    }
+}
