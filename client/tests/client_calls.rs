@@ -40,18 +40,20 @@ async fn a_challenged_members_status_carries_its_challenges() {
 async fn members_are_listed_page_by_page() {
     let h = Harness::start(frozen_config()).await;
     let user = h.user().await;
-    for (i, password) in ["a1", "b2", "c3"].iter().enumerate() {
-        let request = h.mxbank(password, &format!("c-list-{i}")).await;
+    // MX's smallest page holds 10 records (SPEC25 `recordsPerPageMax1000`): 11 members
+    // make two pages.
+    for i in 0..11 {
+        let request = h.mxbank(&format!("p{i}"), &format!("c-list-{i}")).await;
         h.create(&user, &request).await;
     }
-    let first = h.client.list_members(&user, 1, 2).await.expect("page 1");
-    assert_eq!(first.members.len(), 2);
+    let first = h.client.list_members(&user, 1, 10).await.expect("page 1");
+    assert_eq!(first.members.len(), 10);
     assert!(first.pagination.has_next());
-    assert_eq!(first.pagination.total_entries, 3);
-    let second = h.client.list_members(&user, 2, 2).await.expect("page 2");
+    assert_eq!(first.pagination.total_entries, 11);
+    let second = h.client.list_members(&user, 2, 10).await.expect("page 2");
     assert_eq!(second.members.len(), 1);
     assert!(!second.pagination.has_next());
-    assert_eq!(h.client.all_members(&user).await.expect("all").len(), 3);
+    assert_eq!(h.client.all_members(&user).await.expect("all").len(), 11);
 }
 
 #[tokio::test]
