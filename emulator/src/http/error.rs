@@ -58,6 +58,9 @@ impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         match refusal {
             Refusal::NotFound(what) => Self::not_found(what),
+            Refusal::Invalid(message) => Self::bad_request(message),
+            Refusal::Conflict(message) => Self::conflict(message),
+            Refusal::NotAllowed(message) => Self::new(StatusCode::METHOD_NOT_ALLOWED, message),
         }
     }
 }

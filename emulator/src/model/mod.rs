@@ -18,6 +18,7 @@ pub(crate) mod moves;
 pub mod mxbank;
 pub(crate) mod outbox;
 pub(crate) mod refusal;
+pub(crate) mod requests;
 pub(crate) mod throttle;
 pub(crate) mod trace;
 pub(crate) mod world;

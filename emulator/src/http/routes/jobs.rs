@@ -7,16 +7,11 @@
 
 use axum::http::{HeaderMap, StatusCode};
 
-use crate::http::error::ApiError;
 use crate::http::explain::with_rule;
 use crate::http::extract::{MemberPath, Tenant, callback_payload};
 use crate::http::routes::{Answer, member_answer};
 use crate::model::member::JobKind;
-use crate::model::moves;
-use crate::model::mxbank::Outcome;
-use mx_aggregation_tooling::lifecycle::LifecycleEvent as E;
-
-use crate::model::world::World;
+use crate::model::requests::jobs::{self, JobCall};
 use crate::wire::views;
 
 /// `POST …/aggregate`: a standard aggregation.
@@ -43,79 +38,51 @@ async fn run(
     let callback = callback_payload(headers)?;
     let mut world = tenant.lock();
     let now = world.tick();
-    let guid = world.member_guid(&user, &member)?;
-    let World {
-        members, index, cx, ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or_else(|| ApiError::not_found("member not found"))?;
-    if callback.is_some() {
-        member.callback_payload = callback;
-    }
-    let accepted = StatusCode::ACCEPTED;
+    let (guid, done) = jobs::start(&mut world, &user, &member, kind, callback, now)?;
     let call = kind.call();
-    if let Some(job) = &member.job {
-        if job.kind == kind {
-            let rule = format!(
-                "202: an {call} is already running ({}); nothing new starts",
-                job.guid
-            );
-            return explained(member_answer(&world, &guid, accepted), &rule);
+    let accepted = StatusCode::ACCEPTED;
+    let (status, rule) = match done {
+        JobCall::AlreadyRunning(job) => (
+            accepted,
+            format!("202: an {call} is already running ({job}); nothing new starts"),
+        ),
+        JobCall::NotAuthorized => (
+            accepted,
+            "202: the end user has not authorized this OAuth member; nothing starts".to_owned(),
+        ),
+        JobCall::NoEdge(node) => (
+            accepted,
+            format!("202: the lifecycle model has no aggregate edge from {node}; nothing starts"),
+        ),
+        JobCall::Throttled(until) => {
+            let rules = &world.cx.rules;
+            let hours = rules.throttle_window.num_minutes() as f64 / 60.0;
+            (
+                accepted,
+                format!(
+                    "202: inside the {hours}-hour window until {} (from the last {}); nothing starts",
+                    views::rfc3339(until),
+                    rules.throttle_from.describe()
+                ),
+            )
         }
-        let running = job.kind.call();
-        return Err(ApiError::conflict(format!(
-            "a job of another kind ({running}) is running on this member"
-        )));
-    }
-    // An OAuth member the end user has not authorized has nothing to log in with.
-    if member.is_oauth && !member.oauth_authorized {
-        return explained(
-            member_answer(&world, &guid, accepted),
-            "202: the end user has not authorized this OAuth member; nothing starts",
-        );
-    }
-    // The model's edge for the call: `aggregate`, or the aggregation after the end user
-    // resolved things at the institution. Without one (a member that needs credentials,
-    // a closed one) nothing starts.
-    let Some(event) = [E::Aggregate, E::ResolveAtInstitution]
-        .into_iter()
-        .find(|event| moves::has_edge(member, *event))
-    else {
-        let rule = format!(
-            "202: the lifecycle model has no aggregate edge from {}; nothing starts",
-            member.node
-        );
-        return explained(member_answer(&world, &guid, accepted), &rule);
+        JobCall::Started(event) => {
+            // SPEC25 declares `/verify` 200.
+            let started = if kind == JobKind::Verification {
+                StatusCode::OK
+            } else {
+                accepted
+            };
+            (
+                started,
+                format!(
+                    "{}: {call} started on the lifecycle edge {event}",
+                    started.as_u16()
+                ),
+            )
+        }
     };
-    if kind == JobKind::Aggregation
-        && let Some(until) = cx.throttled_until(member, now)
-    {
-        let hours = cx.rules.throttle_window.num_minutes() as f64 / 60.0;
-        let rule = format!(
-            "202: inside the {hours}-hour window until {} (from the last {}); nothing starts",
-            views::rfc3339(until),
-            cx.rules.throttle_from.describe()
-        );
-        return explained(member_answer(&world, &guid, accepted), &rule);
-    }
-    let outcome = if member.is_oauth {
-        Outcome::Connect
-    } else {
-        moves::outcome_of(member)
-    };
-    moves::start(member, cx, now, event, kind, outcome);
-    let started = if kind == JobKind::Verification {
-        StatusCode::OK
-    } else {
-        accepted
-    };
-    let rule = format!(
-        "{}: {call} started on the lifecycle edge {event}",
-        started.as_u16()
-    );
-    let answer = explained(member_answer(&world, &guid, started), &rule);
+    let answer = explained(member_answer(&world, &guid, status), &rule);
     drop(world);
     tenant.wake.notify_one();
     answer

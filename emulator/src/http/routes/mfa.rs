@@ -11,11 +11,7 @@ use crate::http::error::ApiError;
 use crate::http::extract::{MemberPath, Tenant, callback_payload, page_of, parse};
 use crate::http::respond;
 use crate::http::routes::{Answer, member_answer};
-use crate::model::member::Stage;
-use crate::model::moves;
-use crate::model::mxbank;
-
-use crate::model::world::World;
+use crate::model::requests::mfa::{self, ChallengeAnswer};
 use crate::wire::views;
 
 /// The open challenges, or 204.
@@ -72,47 +68,17 @@ pub(crate) async fn resume(
     let callback = callback_payload(&headers)?;
     let mut world = tenant.lock();
     let now = world.tick();
-    let guid = world.member_guid(&user, &member)?;
-    let World {
-        members, index, cx, ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or_else(|| ApiError::not_found("member not found"))?;
-    let challenged = member
-        .job
-        .as_ref()
-        .is_some_and(|job| job.stage == Stage::AwaitingMfa);
-    if !challenged {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "the member is not challenged: there is nothing to resume",
-        ));
-    }
+    let guid = mfa::challenged(&world, &user, &member)?;
     let Envelope { member: answers } = parse(body)?;
-    if answers.challenges.is_empty() {
-        return Err(ApiError::bad_request("member.challenges holds no answer"));
-    }
-    let open: Vec<&str> = member.challenges.iter().map(|c| c.guid.as_str()).collect();
-    if let Some(unknown) = answers
+    let answers: Vec<ChallengeAnswer> = answers
         .challenges
-        .iter()
-        .find(|a| !open.contains(&a.guid.as_str()))
-    {
-        return Err(ApiError::bad_request(format!(
-            "challenge guid {:.60} is not an open challenge",
-            unknown.guid
-        )));
-    }
-    let passes = answers
-        .challenges
-        .iter()
-        .all(|a| mxbank::answer_passes(&a.value));
-    if callback.is_some() {
-        member.callback_payload = callback;
-    }
-    moves::resume(member, cx, now, passes);
+        .into_iter()
+        .map(|a| ChallengeAnswer {
+            guid: a.guid,
+            value: a.value,
+        })
+        .collect();
+    mfa::resume(&mut world, &guid, &answers, callback, now)?;
     let answer = member_answer(&world, &guid, StatusCode::ACCEPTED);
     drop(world);
     tenant.wake.notify_one();
