@@ -105,7 +105,7 @@ async fn counts_of_zero_skip_the_transactions_but_not_the_accounts() {
     else {
         panic!("synced");
     };
-    assert_eq!(report.removed, [held.clone()]);
+    assert_eq!(report.removed, std::slice::from_ref(&held));
     assert!(!data.store.transactions.contains_key(&held));
     assert!(data.checkpoint.deleted.is_empty());
 }
