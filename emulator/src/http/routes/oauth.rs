@@ -10,19 +10,12 @@ use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use mx_aggregation::ConnectionStatus;
 use serde_json::json;
 
-use crate::http::error::ApiError;
 use crate::http::extract::{MemberPath, Tenant, path_error};
 use crate::http::respond;
 use crate::http::routes::Answer;
-use crate::model::member::JobKind;
-use crate::model::moves;
-use crate::model::mxbank::Outcome;
-use mx_aggregation_tooling::lifecycle::{LifecycleEvent as E, Node};
-
-use crate::model::world::World;
+use crate::model::requests::oauth::{self, Authorization};
 use crate::wire::views;
 
 /// A new single-use OAuth window URI for the member; the previous one stops working.
@@ -32,27 +25,8 @@ pub(crate) async fn window_uri(
 ) -> Answer {
     let mut world = tenant.lock();
     world.tick();
-    let guid = world.member_guid(&user, &member)?;
-    let token = world.cx.ids.token();
-    let World {
-        members,
-        index,
-        oauth_tokens,
-        cx,
-        ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or_else(|| ApiError::not_found("member not found"))?;
-    if !member.is_oauth {
-        return Err(ApiError::bad_request("the member does not use OAuth"));
-    }
-    if let Some(old) = member.oauth_token.replace(token.clone()) {
-        oauth_tokens.remove(&old);
-    }
-    oauth_tokens.insert(token.clone(), guid.clone());
-    let uri = views::oauth_uri(&cx.base_url, &token);
+    let (guid, token) = oauth::new_window(&mut world, &user, &member)?;
+    let uri = views::oauth_uri(&world.cx.base_url, &token);
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "member": { "guid": guid, "oauth_window_uri": uri } }),
@@ -69,50 +43,14 @@ pub(crate) async fn authorize(
     let refuse = uri.query().unwrap_or("").split('&').any(|pair| {
         pair == "outcome=deny" || pair == "outcome=denied" || pair.starts_with("error=")
     });
+    let answer = if refuse {
+        Authorization::Refused
+    } else {
+        Authorization::Granted
+    };
     let mut world = tenant.lock();
     let now = world.tick();
-    let guid = world
-        .oauth_tokens
-        .remove(&token)
-        .ok_or_else(|| ApiError::not_found("this OAuth window is unknown or was already used"))?;
-    let World {
-        members, index, cx, ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or_else(|| ApiError::not_found("member not found"))?;
-    member.oauth_token = None;
-    if member.job.is_some() {
-        return Err(ApiError::conflict("a job is running on this member"));
-    }
-    if !refuse {
-        member.oauth_authorized = true;
-    }
-    // A member past its first authorization is re-authorized: MX treats that as new
-    // credentials.
-    if !moves::has_edge(member, E::AutomaticAggregation) {
-        moves::follow(
-            member,
-            cx,
-            now,
-            E::UpdateCredentials,
-            Node::Status(ConnectionStatus::Updated),
-        );
-    }
-    let outcome = if refuse {
-        Outcome::Fail(ConnectionStatus::Denied)
-    } else {
-        Outcome::Connect
-    };
-    moves::start(
-        member,
-        cx,
-        now,
-        E::AutomaticAggregation,
-        JobKind::Aggregation,
-        outcome,
-    );
+    oauth::authorize(&mut world, &token, answer, now)?;
     drop(world);
     tenant.wake.notify_one();
     Ok(page(if refuse {

@@ -7,22 +7,20 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::http::error::ApiError;
 use crate::http::extract::{Tenant, parse, path_error};
 use crate::http::respond;
 use crate::http::routes::Answer;
-use crate::model::member::User;
-
+use crate::model::requests::users::{self, NewUser};
 use crate::wire::views;
 
 #[derive(Debug, Deserialize)]
 struct Envelope {
-    user: NewUser,
+    user: UserFields,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct NewUser {
+struct UserFields {
     id: Option<String>,
     email: Option<String>,
     metadata: Option<String>,
@@ -34,22 +32,15 @@ pub(crate) async fn create(Tenant(tenant): Tenant, body: Result<Bytes, BytesReje
     let Envelope { user } = parse(body)?;
     let mut world = tenant.lock();
     world.tick();
-    if let Some(id) = &user.id
-        && world.users.values().any(|u| u.id.as_ref() == Some(id))
-    {
-        return Err(ApiError::conflict("a user with this id already exists"));
-    }
-    let guid = world.cx.ids.next("USR");
-    let user = User {
-        guid: guid.clone(),
+    let new = NewUser {
         id: user.id,
         email: user.email,
         metadata: user.metadata,
         is_disabled: user.is_disabled.unwrap_or(false),
     };
-    let body = json!({ "user": views::user(&user) });
-    world.users.insert(guid, user);
-    Ok(respond::json(StatusCode::OK, &body))
+    let guid = users::create(&mut world, new)?;
+    let user = world.users.get(&guid).map(views::user);
+    Ok(respond::json(StatusCode::OK, &json!({ "user": user })))
 }
 
 /// Reads a user.
@@ -72,16 +63,6 @@ pub(crate) async fn delete(
     let Path(user) = path.map_err(path_error)?;
     let mut world = tenant.lock();
     world.tick();
-    let guid = world.user_guid(&user)?;
-    world.users.remove(&guid);
-    let members: Vec<String> = world
-        .members
-        .values()
-        .filter(|m| m.user_guid == guid)
-        .map(|m| m.guid.clone())
-        .collect();
-    for member in members {
-        world.remove_member(&member);
-    }
+    users::delete(&mut world, &user)?;
     Ok(respond::empty(StatusCode::NO_CONTENT))
 }

@@ -6,3 +6,5 @@
 pub(crate) mod jobs;
 pub(crate) mod members;
 pub(crate) mod mfa;
+pub(crate) mod oauth;
+pub(crate) mod users;

@@ -1,0 +1,101 @@
+//! OAuth: a new single-use window for a member, and the end user authorizing (or
+//! refusing) in it, after which MX aggregates the member ("create with `is_oauth: true`;
+//! load the one-time `oauth_window_uri`; standard aggregation starts after a successful
+//! OAuth", <https://docs.mx.com/api/guides/oauth>; NEXUS-OAUTH-URI).
+
+use chrono::{DateTime, Utc};
+use mx_aggregation::ConnectionStatus;
+use mx_aggregation_tooling::lifecycle::{LifecycleEvent as E, Node};
+
+use crate::model::member::JobKind;
+use crate::model::moves;
+use crate::model::mxbank::Outcome;
+use crate::model::refusal::{Refusal, Refused};
+use crate::model::world::World;
+
+/// What the end user does in the OAuth window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Authorization {
+    /// Authorizes: the aggregation that follows connects.
+    Granted,
+    /// Refuses: the aggregation that follows fails `DENIED`.
+    Refused,
+}
+
+/// A new single-use OAuth window token for the member `member` of `user`; the previous
+/// one stops working. Returns the member's GUID and the token.
+pub(crate) fn new_window(world: &mut World, user: &str, member: &str) -> Refused<(String, String)> {
+    let guid = world.member_guid(user, member)?;
+    let token = world.cx.ids.token();
+    let World {
+        members,
+        index,
+        oauth_tokens,
+        ..
+    } = &mut *world;
+    let member = index
+        .get(&guid)
+        .and_then(|seq| members.get_mut(seq))
+        .ok_or(Refusal::NotFound("member not found"))?;
+    if !member.is_oauth {
+        return Err(Refusal::Invalid("the member does not use OAuth".to_owned()));
+    }
+    if let Some(old) = member.oauth_token.replace(token.clone()) {
+        oauth_tokens.remove(&old);
+    }
+    oauth_tokens.insert(token.clone(), guid.clone());
+    Ok((guid, token))
+}
+
+/// The end user answers the OAuth window `token` at `now` (the token is used up either
+/// way), and MX starts the aggregation that follows.
+pub(crate) fn authorize(
+    world: &mut World,
+    token: &str,
+    answer: Authorization,
+    now: DateTime<Utc>,
+) -> Refused<()> {
+    let guid = world.oauth_tokens.remove(token).ok_or(Refusal::NotFound(
+        "this OAuth window is unknown or was already used",
+    ))?;
+    let World {
+        members, index, cx, ..
+    } = &mut *world;
+    let member = index
+        .get(&guid)
+        .and_then(|seq| members.get_mut(seq))
+        .ok_or(Refusal::NotFound("member not found"))?;
+    member.oauth_token = None;
+    if member.job.is_some() {
+        return Err(Refusal::Conflict(
+            "a job is running on this member".to_owned(),
+        ));
+    }
+    let outcome = match answer {
+        Authorization::Granted => {
+            member.oauth_authorized = true;
+            Outcome::Connect
+        }
+        Authorization::Refused => Outcome::Fail(ConnectionStatus::Denied),
+    };
+    // A member past its first authorization is re-authorized: MX treats that as new
+    // credentials.
+    if !moves::has_edge(member, E::AutomaticAggregation) {
+        moves::follow(
+            member,
+            cx,
+            now,
+            E::UpdateCredentials,
+            Node::Status(ConnectionStatus::Updated),
+        );
+    }
+    moves::start(
+        member,
+        cx,
+        now,
+        E::AutomaticAggregation,
+        JobKind::Aggregation,
+        outcome,
+    );
+    Ok(())
+}
