@@ -29,7 +29,8 @@
 //!
 //! 1. `model`: the deterministic MX (clock, GUIDs, [`institutions`], [`mxbank`], users and
 //!    members, their moves on the lifecycle model, the world, the webhook outbox,
-//!    [`faults`], and `model::data`: MX Bank's accounts and transactions derived from the
+//!    [`faults`], `model::requests` (what MX does when a call arrives: the change it
+//!    makes or its refusal), and `model::data`: MX Bank's accounts and transactions derived from the
 //!    seed and each member's successful aggregations, and the list queries that read
 //!    them); no axum, tokio or reqwest.
 //! 2. `wire`: MX's JSON shapes for responses and webhooks, and the control plane's views.
