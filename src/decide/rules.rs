@@ -112,7 +112,6 @@ pub fn decide_with(
     policy: &Policy,
     end_user: EndUser,
 ) -> Decision {
-    let now = Now::new(now);
     match member.payload {
         PayloadKind::Member => {}
         PayloadKind::ConnectionStatusWebhook => {
@@ -131,6 +130,9 @@ pub fn decide_with(
     if member.is_manual {
         return decision(NextAction::Stop, Reason::ManualMember);
     }
+    // Converted once, and only for the rules that compare times: what arrived and a manual
+    // member decide without it.
+    let now = Now::new(now);
     let Some(status) = member.connection_status else {
         return if member.is_being_aggregated {
             poll_running_job(member, now, policy)
@@ -164,9 +166,63 @@ pub fn decide_with(
             );
         }
     }
-    let mfa_failed = effect == Some(ErrorEffect::MfaFailed);
-    let aggregate = |reason: Reason, background: bool| {
-        if effect == Some(ErrorEffect::InstitutionUnavailable) {
+    // Every rule that aggregates names its reason and whether MX documents background
+    // aggregation for the status; one call below then applies the error code, the
+    // cooldown and the end user's absence to all of them.
+    let (reason, background) = match group {
+        StatusGroup::Terminal => return decision(NextAction::Stop, Reason::TerminalStatus),
+        StatusGroup::Challenged => return decision(NextAction::AnswerMfa, Reason::MfaChallenge),
+        StatusGroup::NeedsCredentials => {
+            return by_oauth(
+                member,
+                decision(NextAction::AuthorizeOauth, Reason::OauthReauthorization),
+                decision(NextAction::UpdateCredentials, Reason::CredentialsRequired),
+            );
+        }
+        StatusGroup::Pending => {
+            return by_oauth(
+                member,
+                decision(NextAction::AuthorizeOauth, Reason::OauthPending),
+                decision(NextAction::UpdateCredentials, Reason::PendingCredentials),
+            );
+        }
+        StatusGroup::NeedsInstitution => {
+            return decision(
+                NextAction::ResolveAtInstitution,
+                Reason::InstitutionActionRequired,
+            );
+        }
+        StatusGroup::Connected => match member.successfully_aggregated_at {
+            Some(as_of) if younger_than(as_of, now, policy.fresh_for) => {
+                return read_data(as_of, Reason::FreshData);
+            }
+            Some(_) | None => (Reason::StaleData, true),
+        },
+        StatusGroup::Failed => (Reason::AggregationFailed, false),
+        StatusGroup::MfaFailed => (Reason::MfaFailed, false),
+        StatusGroup::Reconnected => (Reason::ForegroundRequired, false),
+        StatusGroup::Transient => {
+            if started_within(member, now, policy.transient_stall) {
+                let after_secs = poll_backoff_secs(member.aggregated_at, now, policy);
+                return decision(NextAction::Poll { after_secs }, Reason::AggregationStarting);
+            }
+            // BG: background aggregation runs for CREATED and UPDATED, not RESUMED.
+            let background = matches!(
+                status,
+                ConnectionStatus::Created | ConnectionStatus::Updated
+            );
+            (Reason::AggregationStalled, background)
+        }
+        StatusGroup::Delayed => {
+            if started_within(member, now, policy.delayed_stall) {
+                let after_secs = ceil_secs(policy.delayed_recheck.max(policy.poll_floor()));
+                return decision(NextAction::Poll { after_secs }, Reason::AggregationDelayed);
+            }
+            (Reason::AggregationStalled, false)
+        }
+    };
+    match effect {
+        Some(ErrorEffect::InstitutionUnavailable) => {
             // "Please try again later" (CW-ERRORS): not before the cooldown after the job
             // that met the outage has passed, whatever Policy::cooldown_from_any_job says.
             match window_secs(latest_job(member, true), policy) {
@@ -178,60 +234,13 @@ pub fn decide_with(
                 }
                 Window::Open | Window::OpensAt(_) => {}
             }
+            aggregate_when_possible(member, now, policy, end_user, reason, background)
         }
-        let (reason, background) = if mfa_failed {
-            (Reason::MfaFailed, false)
-        } else {
-            (reason, background)
-        };
-        aggregate_when_possible(member, now, policy, end_user, reason, background)
-    };
-    match group {
-        StatusGroup::Terminal => decision(NextAction::Stop, Reason::TerminalStatus),
-        StatusGroup::Challenged => decision(NextAction::AnswerMfa, Reason::MfaChallenge),
-        StatusGroup::NeedsCredentials => by_oauth(
-            member,
-            decision(NextAction::AuthorizeOauth, Reason::OauthReauthorization),
-            decision(NextAction::UpdateCredentials, Reason::CredentialsRequired),
-        ),
-        StatusGroup::Pending => by_oauth(
-            member,
-            decision(NextAction::AuthorizeOauth, Reason::OauthPending),
-            decision(NextAction::UpdateCredentials, Reason::PendingCredentials),
-        ),
-        StatusGroup::NeedsInstitution => decision(
-            NextAction::ResolveAtInstitution,
-            Reason::InstitutionActionRequired,
-        ),
-        StatusGroup::Connected => match member.successfully_aggregated_at {
-            Some(as_of) if younger_than(as_of, now, policy.fresh_for) => {
-                read_data(as_of, Reason::FreshData)
-            }
-            Some(_) | None => aggregate(Reason::StaleData, true),
-        },
-        StatusGroup::Failed => aggregate(Reason::AggregationFailed, false),
-        StatusGroup::MfaFailed => aggregate(Reason::MfaFailed, false),
-        StatusGroup::Reconnected => aggregate(Reason::ForegroundRequired, false),
-        StatusGroup::Transient => {
-            if started_within(member, now, policy.transient_stall) {
-                let after_secs = poll_backoff_secs(member.aggregated_at, now, policy);
-                decision(NextAction::Poll { after_secs }, Reason::AggregationStarting)
-            } else {
-                // BG: background aggregation runs for CREATED and UPDATED, not RESUMED.
-                let background = matches!(
-                    status,
-                    ConnectionStatus::Created | ConnectionStatus::Updated
-                );
-                aggregate(Reason::AggregationStalled, background)
-            }
+        Some(ErrorEffect::MfaFailed) => {
+            aggregate_when_possible(member, now, policy, end_user, Reason::MfaFailed, false)
         }
-        StatusGroup::Delayed => {
-            if started_within(member, now, policy.delayed_stall) {
-                let after_secs = ceil_secs(policy.delayed_recheck.max(policy.poll_floor()));
-                decision(NextAction::Poll { after_secs }, Reason::AggregationDelayed)
-            } else {
-                aggregate(Reason::AggregationStalled, false)
-            }
+        Some(ErrorEffect::Credentials | ErrorEffect::Informational) | None => {
+            aggregate_when_possible(member, now, policy, end_user, reason, background)
         }
     }
 }
@@ -252,6 +261,7 @@ fn by_oauth(member: &MemberSnapshot, oauth: Decision, credentials: Decision) -> 
 /// background aggregation for the member's status): wait for the expected background
 /// aggregation when it is on, read the member when the payload does not say; otherwise
 /// the same as present, `aggregate` meaning "when the end user is next present".
+#[inline(always)]
 fn aggregate_when_possible(
     member: &MemberSnapshot,
     now: Now,
@@ -315,6 +325,7 @@ fn poll_running_job(member: &MemberSnapshot, now: Now, policy: &Policy) -> Decis
 /// The member needs a new aggregation: start one, unless the last success is within the
 /// cooldown (seed: "you cannot run a new aggregation within three hours of a successful
 /// aggregation"); then wait for the first whole second after it.
+#[inline(always)]
 fn aggregate_after_cooldown(
     member: &MemberSnapshot,
     now: Now,

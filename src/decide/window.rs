@@ -11,6 +11,7 @@ use crate::model::policy::Policy;
 use crate::model::snapshot::MemberSnapshot;
 use crate::time::arithmetic::{Now, ceil_secs, ceil_secs_after, writable_second};
 use crate::time::timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS};
+use crate::time::unix::unix_secs;
 
 /// When MX will next start an aggregation for a member, under a policy's cooldown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,14 +51,11 @@ pub fn earliest_aggregation(member: &MemberSnapshot, policy: &Policy) -> Aggrega
     window_after(latest_job(member, policy.cooldown_from_any_job), policy)
 }
 
-/// The later of the member's last success and, when `any_job`, its latest job's start.
+/// The later of the member's last success and, when `any_job`, its latest job's start
+/// (`None` orders before any time, so it is `None` only when neither is known).
 pub(super) fn latest_job(member: &MemberSnapshot, any_job: bool) -> Option<DateTime<Utc>> {
-    let job = member.aggregated_at.filter(|_| any_job);
-    match (member.successfully_aggregated_at, job) {
-        (Some(success), Some(job)) => Some(success.max(job)),
-        (Some(t), None) | (None, Some(t)) => Some(t),
-        (None, None) => None,
-    }
+    let job = if any_job { member.aggregated_at } else { None };
+    member.successfully_aggregated_at.max(job)
 }
 
 /// The cooldown window that starts at `start`.
@@ -82,12 +80,13 @@ pub(super) enum Window {
 }
 
 /// The cooldown window that starts at `start`, in Unix seconds.
+#[inline]
 pub(super) fn window_secs(start: Option<DateTime<Utc>>, policy: &Policy) -> Window {
     let Some(start) = start else {
         return Window::Open;
     };
     match ceil_secs_after(
-        start.timestamp(),
+        unix_secs(start),
         start.timestamp_subsec_nanos(),
         policy.cooldown,
     ) {
@@ -140,15 +139,20 @@ pub(super) fn expected_background(member: &MemberSnapshot, now: Now, policy: &Po
         Some(_) | None => (now.secs, now.at.timestamp_subsec_nanos()),
     };
     // Whole seconds from `base` to the reference, rounded down, in integer arithmetic.
-    let (base_secs, base_nanos) = (base.timestamp(), base.timestamp_subsec_nanos());
+    let (base_secs, base_nanos) = (unix_secs(base), base.timestamp_subsec_nanos());
     let behind = reference_nanos < base_nanos;
     let elapsed = reference
         .saturating_sub(base_secs)
         .saturating_sub(i64::from(behind))
         .max(0);
-    let steps = elapsed / interval + 1;
-    if steps > BACKGROUND_CYCLES {
-        return Expected::Overdue;
+    // steps = elapsed / interval + 1, found by at most three comparisons: a division by a
+    // policy value costs more than the rest of the decision.
+    let mut steps = 1;
+    while elapsed >= interval.saturating_mul(steps) {
+        steps += 1;
+        if steps > BACKGROUND_CYCLES {
+            return Expected::Overdue;
+        }
     }
     let cycles = Duration::from_secs(steps.unsigned_abs().saturating_mul(interval.unsigned_abs()));
     let Some(expected) = ceil_secs_after(base_secs, base_nanos, cycles) else {

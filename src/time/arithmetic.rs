@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::timestamp::{MAX_UNIX_SECONDS, MIN_UNIX_SECONDS};
+use super::unix::{from_unix_secs, unix_secs};
 
 /// A duration as a chrono delta, saturating at chrono's maximum: a [`Policy`](crate::Policy)
 /// duration too long for chrono means "never" rather than a panic or an error. The one
@@ -42,7 +43,7 @@ pub(crate) fn ceil_secs_after(secs: i64, subsec_nanos: u32, plus: Duration) -> O
 /// outside them comes from corrupt timestamps or a corrupt clock.
 pub(crate) fn writable_second(secs: Option<i64>) -> Option<DateTime<Utc>> {
     secs.filter(|&s| (MIN_UNIX_SECONDS..=MAX_UNIX_SECONDS).contains(&s))
-        .and_then(|s| DateTime::from_timestamp(s, 0))
+        .and_then(from_unix_secs)
 }
 
 /// `now` with its Unix seconds, converted once per decision: `timestamp()` is calendar
@@ -57,19 +58,20 @@ impl Now {
     pub(crate) fn new(at: DateTime<Utc>) -> Self {
         Self {
             at,
-            secs: at.timestamp(),
+            secs: unix_secs(at),
         }
     }
 }
 
 /// True when `then` is less than `window` before `now`; an instant after `now` (clock
 /// skew, or a corrupt timestamp) counts as younger than any window.
+#[inline(always)]
 pub(crate) fn younger_than(then: DateTime<Utc>, now: Now, window: Duration) -> bool {
     // chrono's exact difference lies within 3 s of the whole seconds between the Unix
     // times (sub-second parts and a leap second's adjustment move it by less): outside
     // that margin the seconds decide, and chrono, which costs more than the rest of a
     // decision, is asked only near the edge.
-    let seconds = now.secs - then.timestamp();
+    let seconds = now.secs - unix_secs(then);
     let window_secs = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
     if seconds.saturating_add(3) <= window_secs {
         true
@@ -77,8 +79,16 @@ pub(crate) fn younger_than(then: DateTime<Utc>, now: Now, window: Duration) -> b
         // Then the difference exceeds window_secs + 1, more than the window.
         false
     } else {
-        now.at.signed_duration_since(then) < saturating_delta(window)
+        exactly_younger_than(then, now, window)
     }
+}
+
+/// [`younger_than`] by chrono's exact difference: within seconds of the window's edge only,
+/// so kept out of the decision's hot path.
+#[cold]
+#[inline(never)]
+fn exactly_younger_than(then: DateTime<Utc>, now: Now, window: Duration) -> bool {
+    now.at.signed_duration_since(then) < saturating_delta(window)
 }
 
 #[cfg(test)]
