@@ -77,6 +77,17 @@ struct Args {
     /// client subscribed to them.
     #[arg(long)]
     transaction_webhooks: bool,
+    /// Requests each tenant's journal keeps (`GET /emulator/requests`), the newest ones.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    journal_entries: usize,
+    /// Webhooks each tenant's outbox keeps (`GET /emulator/webhooks`); the oldest finished
+    /// ones go first.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    webhooks_kept: usize,
+    /// Background aggregation off for members created without
+    /// `background_aggregation_is_disabled` (MX's client-wide setting).
+    #[arg(long)]
+    background_off_by_default: bool,
 }
 
 fn tenant(text: &str) -> Result<(String, String), String> {
@@ -114,6 +125,9 @@ async fn main() -> ExitCode {
     }
     config.real_time = !args.frozen;
     config.tenants = args.tenants;
+    config.journal_entries = args.journal_entries;
+    config.webhooks_kept = args.webhooks_kept;
+    config.background_off_by_default = args.background_off_by_default;
     config.webhook_faults = WebhookFaults {
         drop: args.webhook_drop,
         duplicate: args.webhook_duplicate,

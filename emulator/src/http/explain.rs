@@ -26,6 +26,17 @@ pub(crate) fn set_rule(headers: &mut HeaderMap, text: &str) {
     }
 }
 
+/// Marks an answer to a call that can start a job (create or update member, a job call)
+/// as having started one, for the request journal's `job_started`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct JobStarted;
+
+/// `response` marked as having started a job.
+pub(crate) fn job_started(mut response: Response) -> Response {
+    response.extensions_mut().insert(JobStarted);
+    response
+}
+
 /// `response` with `X-Emulator-Rule: text`.
 pub(crate) fn with_rule(mut response: Response, text: &str) -> Response {
     set_rule(response.headers_mut(), text);

@@ -95,3 +95,41 @@ pub(crate) fn callback_payload(headers: &HeaderMap) -> Result<Option<String>, Ap
 pub(crate) fn page_of(query: Option<&str>) -> Result<Page, ApiError> {
     Page::of(query).map_err(|error| ApiError::bad_request(error.to_string()))
 }
+
+/// The value of `key` in a query string, percent-decoded (`+` is a space); 400 naming
+/// the key when it is not valid percent-encoded UTF-8.
+pub(crate) fn query_value(query: Option<&str>, key: &str) -> Result<Option<String>, ApiError> {
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if name == key {
+            return percent_decode(value).map(Some).ok_or_else(|| {
+                ApiError::bad_request(format!("{key} is not valid percent-encoded UTF-8"))
+            });
+        }
+    }
+    Ok(None)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
+            b'%' => {
+                let hex = text.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}

@@ -1,6 +1,8 @@
 //! The gate every request passes before its handler: credentials (401) and the tenant
 //! they name, then, on MX's routes, the API version (406), the rate limit (429) and the
-//! fault plan. Every answer leaves with `X-Emulator-Rule`.
+//! fault plan. Every answer leaves with `X-Emulator-Rule`, and every answer on MX's
+//! routes (and the OAuth window) goes into the tenant's request journal; the control
+//! plane's do not, so reading the journal does not change it.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -9,11 +11,12 @@ use axum::response::{IntoResponse, Response};
 
 use crate::http::auth;
 use crate::http::error::ApiError;
-use crate::http::explain::{RULE_HEADER, set_rule};
+use crate::http::explain::{JobStarted, RULE_HEADER, set_rule};
 use crate::http::extract::{AllTenants, Tenant};
 use crate::http::respond;
 use crate::http::version;
-use crate::model::faults::calls::CallRequest;
+use crate::model::faults::calls::{CallName, CallRequest};
+use crate::model::journal;
 use crate::tenant::state::TenantState;
 use crate::wire::views;
 
@@ -29,13 +32,16 @@ pub(crate) async fn gate(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
+    let method = request.method().as_str().to_owned();
     if let Some(token) = path.strip_prefix(OAUTH_WINDOW_PREFIX) {
         let tenant = tenants
             .with_token(token)
             .unwrap_or_else(|| tenants.first())
             .clone();
-        request.extensions_mut().insert(Tenant(tenant));
-        return explained(next.run(request).await, "the OAuth window");
+        request.extensions_mut().insert(Tenant(tenant.clone()));
+        let response = explained(next.run(request).await, "the OAuth window");
+        journal(&tenant, &method, &path, CallName::Other, &response);
+        return response;
     }
     let tenant = auth::basic_credentials(request.headers())
         .and_then(|(id, key)| tenants.with_credentials(&id, &key).cloned());
@@ -55,33 +61,67 @@ pub(crate) async fn gate(
     if path.starts_with("/emulator/") {
         return explained(next.run(request).await, "the emulator's control plane");
     }
+    let call = CallRequest::of(&method, &path);
+    let response = answer(&tenant, &call, request, next).await;
+    journal(&tenant, &method, &path, call.name, &response);
+    response
+}
+
+/// The answer to a request on MX's routes, past the credentials check: 406, 429, a
+/// fault, or the handler's.
+async fn answer(
+    tenant: &TenantState,
+    call: &CallRequest<'_>,
+    request: Request,
+    next: Next,
+) -> Response {
     if version::requested(request.headers()).is_none() {
-        return ApiError::new(
+        let mut response = ApiError::new(
             StatusCode::NOT_ACCEPTABLE,
             "no valid API version: send Accept: application/json and Accept-Version: v20250224",
         )
         .into_response();
+        set_rule(response.headers_mut(), "406: no valid API version");
+        return response;
     }
     if let Some(limit) = tenant.rate_limit
         && let Some(retry_after) = tenant.lock().over_rate_limit(limit)
     {
-        let mut response = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("rate limit exceeded: more than {limit} requests this second"),
-        )
-        .into_response();
+        let text = format!("rate limit exceeded: more than {limit} requests this second");
+        let mut response =
+            ApiError::new(StatusCode::TOO_MANY_REQUESTS, text.clone()).into_response();
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        set_rule(response.headers_mut(), &format!("429: {text}"));
         return response;
     }
-    let method = request.method().as_str().to_owned();
-    let call = CallRequest::of(&method, &path);
-    if let Some(response) = fault(&tenant, &call) {
+    if let Some(response) = fault(tenant, call) {
         return response;
     }
-    let name = call.name.name();
-    explained(next.run(request).await, name)
+    explained(next.run(request).await, call.name.name())
+}
+
+/// Records the answer to a request in the tenant's journal: `job_started` for the calls
+/// that can start a job, from the handler's [`JobStarted`] mark.
+fn journal(tenant: &TenantState, method: &str, path: &str, call: CallName, response: &Response) {
+    let rule = response
+        .headers()
+        .get(RULE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let job_started =
+        journal::can_start_a_job(call).then(|| response.extensions().get::<JobStarted>().is_some());
+    let mut world = tenant.lock();
+    let at = world.clock.now().max(world.now);
+    world.journal.push(&journal::Record {
+        at,
+        method,
+        path,
+        status: response.status().as_u16(),
+        rule,
+        job_started,
+    });
 }
 
 /// The answer of the fault plan's rule for `call`, if one fires.

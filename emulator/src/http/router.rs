@@ -101,7 +101,15 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             get(routes::institutions::credentials),
         )
         .route("/oauth/authorize/{token}", get(routes::oauth::authorize))
-        .route("/emulator/clock", post(routes::control::clock))
+        .route(
+            "/emulator/clock",
+            get(routes::control::read_clock).post(routes::control::clock),
+        )
+        .route("/emulator/requests", get(routes::control::requests))
+        .route(
+            "/emulator/members/{member}/connection_status",
+            post(routes::forced::set),
+        )
         .route("/emulator/reset", post(routes::control::reset))
         .route(
             "/emulator/faults",

@@ -90,6 +90,18 @@ pub struct Config {
     pub faults: FaultPlan,
     /// Faults injected into webhook deliveries.
     pub webhook_faults: WebhookFaults,
+    /// Requests each tenant's journal keeps (`GET /emulator/requests`), the newest ones;
+    /// 100,000 by default, about 25 MB (the journal's per-entry cost: about 250 bytes).
+    pub journal_entries: usize,
+    /// Webhooks each tenant's outbox keeps for `GET /emulator/webhooks`; past it the
+    /// oldest finished ones are forgotten (pending ones are always kept). 10,000 by
+    /// default.
+    pub webhooks_kept: usize,
+    /// Background aggregation off for every member created without
+    /// `background_aggregation_is_disabled`: the client-wide setting MX configures on
+    /// request ("This background aggregation can be disabled by default for all members.
+    /// Please reach out to MX", Seed).
+    pub background_off_by_default: bool,
 }
 
 impl Config {
@@ -118,6 +130,9 @@ impl Config {
             tenants: Vec::new(),
             faults: FaultPlan::default(),
             webhook_faults: WebhookFaults::default(),
+            journal_entries: 100_000,
+            webhooks_kept: 10_000,
+            background_off_by_default: false,
         }
     }
 }

@@ -23,8 +23,11 @@ pub(crate) struct Rules {
     pub(crate) throttle_from: ThrottleFrom,
     pub(crate) integration_env: bool,
     pub(crate) webhooks: bool,
-    /// The seed members' data is drawn from (`model::data`).
+    /// Seeds members' data (`model::data`) and the spread of background aggregations
+    /// (`model::schedule`).
     pub(crate) seed: u64,
+    /// Background aggregation off for members created without saying.
+    pub(crate) background_off_by_default: bool,
 }
 
 impl Rules {
@@ -38,6 +41,7 @@ impl Rules {
             integration_env: config.integration_env,
             webhooks: config.webhook_url.is_some(),
             seed: config.seed,
+            background_off_by_default: config.background_off_by_default,
         }
     }
 }
@@ -57,6 +61,12 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// When MX's background aggregation of `member_guid` is due after `from`, its
+    /// creation or its latest job (`model::schedule`).
+    pub(crate) fn next_background(&self, member_guid: &str, from: DateTime<Utc>) -> DateTime<Utc> {
+        crate::model::schedule::next_background(self.rules.seed, member_guid, from)
+    }
+
     /// Queues a webhook at `now`, held as the webhook faults say (a delay; a second at
     /// least when they reorder, so the webhooks of one moment leave together).
     pub(crate) fn queue_webhook(

@@ -81,6 +81,64 @@ pub(crate) struct Job {
 pub(crate) struct Challenge {
     pub(crate) guid: String,
     pub(crate) kind: ChallengeKind,
+    /// The `guid` of each option of an `OPTIONS` challenge, in the options' order
+    /// (`OptionResponse.guid`, SPEC25); empty for the other kinds.
+    pub(crate) option_guids: Vec<String>,
+}
+
+/// A member's use case (`use_cases`, SPEC25: "Valid values are `PFM` and/or
+/// `MONEY_MOVEMENT`").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UseCase {
+    /// `MONEY_MOVEMENT`.
+    MoneyMovement,
+    /// `PFM`.
+    Pfm,
+}
+
+impl UseCase {
+    /// MX's string.
+    pub(crate) const fn as_str(self) -> &'static str {
+        match self {
+            Self::MoneyMovement => "MONEY_MOVEMENT",
+            Self::Pfm => "PFM",
+        }
+    }
+
+    /// The use case MX names `text`, if any.
+    pub(crate) fn parse(text: &str) -> Option<Self> {
+        [Self::MoneyMovement, Self::Pfm]
+            .into_iter()
+            .find(|u| u.as_str() == text)
+    }
+}
+
+/// What the most recent job achieved, as the status read shows it. MX resets these when
+/// a job starts (AT-connection-status: `has_processed_accounts` and
+/// `has_processed_transactions` "reset each time aggregate is called"; `is_authenticated`
+/// true when the credentials were authenticated in the most recent aggregation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct JobResults {
+    /// The institution accepted the credentials and any MFA answer (`is_authenticated`).
+    pub(crate) authenticated: bool,
+    /// `has_processed_accounts`.
+    pub(crate) accounts: bool,
+    /// `has_processed_account_numbers`: only a verification reads account numbers.
+    pub(crate) account_numbers: bool,
+    /// `has_processed_transactions`: an aggregation reads transactions.
+    pub(crate) transactions: bool,
+}
+
+impl JobResults {
+    /// What a successful job of `kind` processed.
+    pub(crate) const fn succeeded(kind: JobKind) -> Self {
+        Self {
+            authenticated: true,
+            accounts: true,
+            account_numbers: matches!(kind, JobKind::Verification),
+            transactions: matches!(kind, JobKind::Aggregation),
+        }
+    }
 }
 
 /// A member.
@@ -88,7 +146,13 @@ pub(crate) struct Challenge {
 pub(crate) struct Member {
     pub(crate) guid: String,
     pub(crate) user_guid: String,
+    /// The user's partner-defined `id` (`user_id`).
+    pub(crate) user_id: Option<String>,
     pub(crate) id: Option<String>,
+    /// The use cases the member was created or updated with.
+    pub(crate) use_cases: Vec<UseCase>,
+    /// What the most recent job achieved.
+    pub(crate) results: JobResults,
     pub(crate) name: String,
     pub(crate) institution_code: String,
     pub(crate) metadata: Option<String>,

@@ -8,15 +8,15 @@
 use chrono::{DateTime, Utc};
 use mx_aggregation::ConnectionStatus;
 
-use mx_aggregation_tooling::job_rules::{BACKGROUND_EVERY, BackgroundCheck};
+use mx_aggregation_tooling::job_rules::BackgroundCheck;
 use mx_aggregation_tooling::lifecycle::{self, LifecycleEvent as E, Node};
 
 use crate::model::clock::later;
 use crate::model::ctx::Ctx;
 use crate::model::data::{self, ledger::Changes, ledger::MemberKey};
 use crate::model::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
-use crate::model::member::{Challenge, Job, JobKind, Member, Stage};
-use crate::model::mxbank::{self, Outcome};
+use crate::model::member::{Challenge, Job, JobKind, JobResults, Member, Stage};
+use crate::model::mxbank::{self, ChallengeKind, Outcome};
 use crate::model::outbox::{MemberAction, WebhookEvent};
 use crate::model::trace::TraceEntry;
 
@@ -26,7 +26,7 @@ pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, even
     member.trace.push(TraceEntry {
         at: now,
         from: member.node,
-        event,
+        event: Some(event),
         to,
         edge,
     });
@@ -88,34 +88,64 @@ pub(crate) fn start(
         outcome,
     });
     member.aggregated_at = Some(now);
+    member.results = JobResults::default();
     member.challenges.clear();
-    member.next_background_at = later(now, BACKGROUND_EVERY);
+    member.next_background_at = cx.next_background(&member.guid, now);
     cx.record_throttle(member);
+}
+
+/// A new open challenge of `kind`, its options' GUIDs included.
+pub(crate) fn new_challenge(cx: &mut Ctx, kind: ChallengeKind) -> Challenge {
+    let guid = cx.ids.next("CRD");
+    let option_guids = match kind {
+        ChallengeKind::Options => mxbank::OPTION_VALUES
+            .iter()
+            .map(|_| cx.ids.next("CRD"))
+            .collect(),
+        ChallengeKind::Text | ChallengeKind::Image => Vec::new(),
+    };
+    Challenge {
+        guid,
+        kind,
+        option_guids,
+    }
 }
 
 /// When MX next moves `member` on its own, if that is due by `t`: the running job's next
 /// step, or the daily background aggregation when MX would start one. The cheap time
 /// comparison comes first: every request asks this of every member.
+///
+/// A background aggregation that falls inside the throttle window (an identical member's
+/// window, kept across delete and re-create) starts when the window ends: MX's daily
+/// aggregation still runs, it only cannot start inside the window.
 pub(crate) fn due_by(member: &Member, cx: &Ctx, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
     match &member.job {
         Some(job) => (job.next_at <= t).then_some(job.next_at),
-        None => (member.next_background_at <= t && background_allowed(member, cx))
-            .then_some(member.next_background_at),
+        None => {
+            if member.next_background_at > t || !background_allowed(member) {
+                return None;
+            }
+            let due = cx
+                .throttled_until(member, member.next_background_at)
+                .map_or(member.next_background_at, |until| {
+                    until.max(member.next_background_at)
+                });
+            (due <= t).then_some(due)
+        }
     }
 }
 
 /// MX's background rule (`job_rules::BackgroundCheck`) for `member` when its background
-/// aggregation is due.
-fn background_allowed(member: &Member, cx: &Ctx) -> bool {
+/// aggregation is due. The throttle window does not cancel it: [`due_by`] moves it to the
+/// window's end.
+fn background_allowed(member: &Member) -> bool {
     BackgroundCheck {
         node: member.node,
         job_running: member.job.is_some(),
         disabled: member.background_disabled,
         needs_updated_credentials: member.needs_updated_credentials,
         can_log_in: !member.is_oauth || member.oauth_authorized,
-        throttled: cx
-            .throttled_until(member, member.next_background_at)
-            .is_some(),
+        throttled: false,
     }
     .allows()
 }
@@ -139,8 +169,7 @@ pub(crate) fn fire(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>) {
         Stage::Running => match job.outcome {
             Outcome::Connect => succeed(member, cx, now, &job),
             Outcome::Challenge(kind) => {
-                let guid = cx.ids.next("CRD");
-                member.challenges = vec![Challenge { guid, kind }];
+                member.challenges = vec![new_challenge(cx, kind)];
                 if let Some(running) = member.job.as_mut() {
                     running.stage = Stage::AwaitingMfa;
                     running.next_at = later(now, cx.rules.mfa_timeout);
@@ -209,6 +238,7 @@ fn end_job(member: &mut Member) {
 
 fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
     end_job(member);
+    member.results = JobResults::succeeded(job.kind);
     member.successfully_aggregated_at = Some(now);
     member.streak.job_succeeded();
     member.needs_updated_credentials = false;
@@ -244,6 +274,7 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
             completed_at: now,
             transactions_created: created,
             transactions_updated: updated,
+            user_id: member.user_id.clone(),
         };
         let payload = member.callback_payload.clone();
         cx.queue_webhook(event, payload, now);

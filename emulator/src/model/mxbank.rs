@@ -64,6 +64,10 @@ pub const USERNAME: &str = "mxuser";
 /// The MFA answer that passes.
 pub const CORRECT_ANSWER: &str = "correct";
 
+/// The options of an `OPTIONS` challenge, in order: the one that passes and one that
+/// does not.
+pub const OPTION_VALUES: [&str; 2] = [CORRECT_ANSWER, "incorrect"];
+
 /// A password no row lists: the plain success.
 pub const ANY_OTHER_PASSWORD: &str = "password";
 

@@ -51,6 +51,8 @@ pub(crate) enum WebhookEvent {
         transactions_created: usize,
         /// The transactions the job updated in place.
         transactions_updated: usize,
+        /// The user's partner-defined id.
+        user_id: Option<String>,
     },
     /// TRANSACTION: a job created, updated or deleted one of the member's transactions.
     Transaction {
@@ -264,14 +266,43 @@ pub(crate) struct Due {
     pub(crate) fault: DeliveryFault,
 }
 
-/// The webhooks not yet delivered, and those that were.
-#[derive(Debug, Default)]
+/// The webhooks not yet delivered, and the newest of those that were: at most `kept`
+/// entries, forgetting the oldest finished ones (delivered, dropped or given up) first.
+/// Pending webhooks are never forgotten, so the outbox exceeds `kept` only while more
+/// than `kept` are still to be delivered.
+#[derive(Debug)]
 pub(crate) struct Outbox {
     pub(crate) deliveries: Vec<Delivery>,
     next_id: u64,
+    kept: usize,
 }
 
 impl Outbox {
+    /// An empty outbox keeping at most `kept` webhooks.
+    pub(crate) const fn new(kept: usize) -> Self {
+        Self {
+            deliveries: Vec::new(),
+            next_id: 0,
+            kept,
+        }
+    }
+
+    /// Forgets the oldest finished webhooks beyond `kept`.
+    fn trim(&mut self) {
+        let mut excess = self.deliveries.len().saturating_sub(self.kept);
+        if excess == 0 {
+            return;
+        }
+        self.deliveries.retain(|d| {
+            if excess > 0 && !d.state.is_open() {
+                excess -= 1;
+                false
+            } else {
+                true
+            }
+        });
+    }
+
     /// Queues `event` for delivery at `due`.
     pub(crate) fn push(
         &mut self,
@@ -292,6 +323,7 @@ impl Outbox {
                 next_attempt_at: due,
             },
         });
+        self.trim();
     }
 
     /// The delivery with `id`.
@@ -390,9 +422,6 @@ impl Outbox {
                     .unwrap_or(DateTime::<Utc>::MAX_UTC),
             }
         };
-        // Finished webhooks are kept a while for inspection, not forever.
-        if self.deliveries.len() > 10_000 {
-            self.deliveries.retain(|d| d.state.is_open());
-        }
+        self.trim();
     }
 }

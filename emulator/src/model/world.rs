@@ -17,6 +17,7 @@ use crate::model::config::Config;
 use crate::model::ctx::{Ctx, Rules};
 use crate::model::faults::matching::Faults;
 use crate::model::ids::IdGen;
+use crate::model::journal::Journal;
 use crate::model::member::{Member, User};
 use crate::model::moves;
 use crate::model::outbox::Outbox;
@@ -39,6 +40,8 @@ pub(crate) struct World {
     /// Counts resets (`POST /emulator/reset`), so work begun before one is not recorded
     /// after it.
     pub(crate) generation: u64,
+    /// Every answered request, the newest `Config::journal_entries`.
+    pub(crate) journal: Journal,
 }
 
 /// Requests counted in the current second of the virtual clock.
@@ -59,7 +62,7 @@ impl World {
                 rules: Rules::from_config(config),
                 ids: IdGen::new(config.seed),
                 throttle: HashMap::new(),
-                outbox: Outbox::default(),
+                outbox: Outbox::new(config.webhooks_kept),
                 faults: {
                     let mut faults = Faults::new(config.seed, config.webhook_faults.clone());
                     faults.load(config.faults.clone());
@@ -76,6 +79,7 @@ impl World {
             now: origin,
             rate: RateWindow::default(),
             generation: 0,
+            journal: Journal::new(config.journal_entries),
         }
     }
 

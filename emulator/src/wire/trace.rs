@@ -6,13 +6,30 @@ use serde_json::{Value, json};
 use crate::model::trace::TraceEntry;
 use crate::wire::views::rfc3339;
 
+/// The trace's `event` for a status set through the control plane.
+pub(crate) const FORCED_EVENT: &str = "forced_status";
+
 /// One entry of the trace.
 pub(crate) fn entry(entry: &TraceEntry) -> Value {
+    let Some(event) = entry.event else {
+        return json!({
+            "at": rfc3339(entry.at),
+            "from": entry.from.to_string(),
+            "event": FORCED_EVENT,
+            "to": entry.to.to_string(),
+            "cause": "emulator control plane",
+            "rule": format!(
+                "{} --{FORCED_EVENT}--> {}: set by POST /emulator/members/{{member}}/connection_status",
+                entry.from, entry.to
+            ),
+            "source": Value::Null,
+        });
+    };
     let rule = entry.edge.map_or_else(
         || {
             format!(
                 "{} --{}--> {} (off the lifecycle model)",
-                entry.from, entry.event, entry.to
+                entry.from, event, entry.to
             )
         },
         |edge| {
@@ -34,9 +51,9 @@ pub(crate) fn entry(entry: &TraceEntry) -> Value {
     json!({
         "at": rfc3339(entry.at),
         "from": entry.from.to_string(),
-        "event": entry.event.as_str(),
+        "event": event.as_str(),
         "to": entry.to.to_string(),
-        "cause": entry.event.cause().as_str(),
+        "cause": event.cause().as_str(),
         "rule": rule,
         "source": entry.edge.map(|edge| edge.source),
     })

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::model::data::query::Pagination;
 use crate::model::institutions::{self, CredentialField};
 use crate::model::member::{Challenge, Member, User};
-use crate::model::mxbank::ChallengeKind;
+use crate::model::mxbank::{ChallengeKind, OPTION_VALUES};
 
 /// `t` as MX writes it.
 pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
@@ -35,7 +35,8 @@ pub(crate) fn member(m: &Member, base_url: &str) -> Value {
         "institution_code": m.institution_code,
         "institution_guid": institution_guid,
         "is_being_aggregated": m.is_being_aggregated(),
-        "is_managed_by_user": false,
+        // Only members created with MX's managed member feature are false (SPEC25).
+        "is_managed_by_user": true,
         "is_manual": false,
         "is_oauth": m.is_oauth,
         "metadata": m.metadata,
@@ -46,9 +47,9 @@ pub(crate) fn member(m: &Member, base_url: &str) -> Value {
         "needs_updated_credentials": m.needs_updated_credentials,
         "oauth_window_uri": m.oauth_token.as_deref().map(|t| oauth_uri(base_url, t)),
         "successfully_aggregated_at": m.successfully_aggregated_at.map(rfc3339),
-        "use_cases": ["MONEY_MOVEMENT", "PFM"],
+        "use_cases": m.use_cases.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
         "user_guid": m.user_guid,
-        "user_id": Value::Null,
+        "user_id": m.user_id,
     })
 }
 
@@ -57,18 +58,19 @@ pub(crate) fn oauth_uri(base_url: &str, token: &str) -> String {
     format!("{base_url}/oauth/authorize/{token}")
 }
 
-/// A `MemberStatusResponse`.
+/// A `MemberStatusResponse`: `is_authenticated` and `has_processed_*` say what the most
+/// recent job achieved (`JobResults`).
 pub(crate) fn status(m: &Member) -> Value {
-    let connected = m.successfully_aggregated_at.is_some();
+    let results = m.results;
     json!({
         "aggregated_at": m.aggregated_at.map(rfc3339),
         "challenges": m.challenges.iter().map(challenge).collect::<Vec<_>>(),
         "connection_status": m.status.map(ConnectionStatus::as_str),
         "guid": m.guid,
-        "has_processed_account_numbers": connected,
-        "has_processed_accounts": connected,
-        "has_processed_transactions": connected,
-        "is_authenticated": connected,
+        "has_processed_account_numbers": results.account_numbers,
+        "has_processed_accounts": results.accounts,
+        "has_processed_transactions": results.transactions,
+        "is_authenticated": results.authenticated,
         "is_being_aggregated": m.is_being_aggregated(),
         "successfully_aggregated_at": m.successfully_aggregated_at.map(rfc3339),
     })
@@ -89,10 +91,12 @@ pub(crate) fn challenge(c: &Challenge) -> Value {
     match c.kind {
         ChallengeKind::Text => {}
         ChallengeKind::Options => {
-            body["options"] = json!([
-                {"label": "correct", "value": "correct"},
-                {"label": "incorrect", "value": "incorrect"},
-            ]);
+            let options: Vec<Value> = OPTION_VALUES
+                .iter()
+                .zip(&c.option_guids)
+                .map(|(value, guid)| json!({"guid": guid, "label": value, "value": value}))
+                .collect();
+            body["options"] = Value::Array(options);
         }
         ChallengeKind::Image => {
             // A 1×1 transparent PNG: the shape of MX's image challenges, not a picture.

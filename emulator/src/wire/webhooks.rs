@@ -11,6 +11,7 @@
 use mx_aggregation::ConnectionStatus;
 use serde_json::{Value, json};
 
+use crate::model::institutions;
 use crate::model::member::JobKind;
 use crate::model::outbox::{Delivery, MemberSnapshot, WebhookEvent};
 use crate::wire::data;
@@ -53,6 +54,7 @@ fn event(event: &WebhookEvent) -> Value {
             completed_at,
             transactions_created,
             transactions_updated,
+            user_id,
         } => json!({
             "action": "member_data_updated",
             "completed_at": unix(*completed_at),
@@ -64,7 +66,7 @@ fn event(event: &WebhookEvent) -> Value {
             "transactions_updated_count": transactions_updated,
             "type": job_type(*kind),
             "user_guid": user_guid,
-            "user_id": Value::Null,
+            "user_id": user_id,
         }),
         WebhookEvent::Transaction {
             action,
@@ -100,6 +102,7 @@ fn member_fields(member: &MemberSnapshot) -> Value {
         "guid": member.guid,
         "id": member.id,
         "institution_code": member.institution_code,
+        "institution_guid": institutions::find(&member.institution_code).map(|i| i.guid),
         "is_being_aggregated": member.is_being_aggregated,
         "is_oauth": member.is_oauth,
         "successfully_aggregated_at": member.successfully_aggregated_at.map(unix),

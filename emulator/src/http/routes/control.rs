@@ -1,8 +1,9 @@
 //! The emulator's control plane, per tenant: `POST /emulator/clock {"advance_seconds": N}`
-//! moves the virtual clock N seconds forward (0 reads it) and answers `{"now": RFC 3339}`;
-//! `POST /emulator/reset`; `GET`/`POST`/`DELETE /emulator/faults`; `GET
-//! /emulator/webhooks` and `POST /emulator/webhooks/{id}/redeliver`; `GET
-//! /emulator/members/{member}/trace`.
+//! moves the virtual clock N seconds forward and answers `{"now": RFC 3339}` (`GET` reads
+//! it); `POST /emulator/reset`; `GET`/`POST`/`DELETE /emulator/faults`; `GET
+//! /emulator/webhooks` (`?member=`, `?type=`) and `POST /emulator/webhooks/{id}/redeliver`;
+//! `GET /emulator/members/{member}/trace`; `GET /emulator/requests` (`?since=SEQ`), the
+//! request journal.
 
 use std::time::Duration;
 
@@ -10,15 +11,16 @@ use axum::body::Bytes;
 use axum::extract::Path;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::rejection::PathRejection;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::http::error::ApiError;
-use crate::http::extract::{Tenant, parse, path_error};
+use crate::http::extract::{Tenant, parse, path_error, query_value};
 use crate::http::respond;
 use crate::http::routes::Answer;
 use crate::model::faults::FaultPlan;
+use crate::model::journal;
 
 use crate::wire;
 use crate::wire::views;
@@ -48,6 +50,31 @@ pub(crate) async fn clock(Tenant(tenant): Tenant, body: Result<Bytes, BytesRejec
         StatusCode::OK,
         &json!({ "now": views::rfc3339(now) }),
     ))
+}
+
+/// `GET /emulator/clock`: the virtual time now, as the `POST` with 0 seconds answers it.
+pub(crate) async fn read_clock(Tenant(tenant): Tenant) -> Answer {
+    let now = tenant.lock().tick();
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "now": views::rfc3339(now) }),
+    ))
+}
+
+/// `GET /emulator/requests`: the request journal from the oldest kept entry, or after
+/// `?since=SEQ` (exclusive), in `seq` order; at most 10,000 entries an answer, with
+/// `"more": true` when more follow.
+pub(crate) async fn requests(Tenant(tenant): Tenant, uri: Uri) -> Answer {
+    let since = query_value(uri.query(), "since")?
+        .map(|text| {
+            text.parse::<u64>().map_err(|_| {
+                ApiError::bad_request(format!("since must be a whole number >= 0, got {text:.60}"))
+            })
+        })
+        .transpose()?;
+    let world = tenant.lock();
+    let page = world.journal.read(since, journal::MAX_PER_READ);
+    Ok(respond::json(StatusCode::OK, &wire::journal::page(&page)))
 }
 
 /// `POST /emulator/reset`: forgets the tenant's users, members, throttle records, outbox
@@ -110,9 +137,14 @@ pub(crate) async fn clear_faults(Tenant(tenant): Tenant) -> Answer {
     Ok(respond::json(StatusCode::OK, &json!({ "rules_loaded": 0 })))
 }
 
-/// `GET /emulator/webhooks`: every webhook queued, its state (`pending`, `delivered`,
-/// `dropped`, `given_up`) and each attempt's outcome, oldest first.
-pub(crate) async fn webhooks(Tenant(tenant): Tenant) -> Answer {
+/// `GET /emulator/webhooks`: every webhook kept, its state (`pending`, `delivered`,
+/// `dropped`, `given_up`) and each attempt's outcome, oldest first; `?member=GUID` keeps
+/// the member's, `?type=T` those of `type` T (`CONNECTION_STATUS`, `AGGREGATION`,
+/// `MEMBER`…). The outbox keeps `Config::webhooks_kept` (10,000 by default), forgetting
+/// the oldest delivered, dropped or given-up ones first.
+pub(crate) async fn webhooks(Tenant(tenant): Tenant, uri: Uri) -> Answer {
+    let member = query_value(uri.query(), "member")?;
+    let kind = query_value(uri.query(), "type")?;
     let mut world = tenant.lock();
     world.tick();
     let list: Vec<_> = world
@@ -120,7 +152,9 @@ pub(crate) async fn webhooks(Tenant(tenant): Tenant) -> Answer {
         .outbox
         .deliveries
         .iter()
+        .filter(|d| member.as_deref().is_none_or(|m| d.event.member_guid() == m))
         .map(wire::outbox::delivery)
+        .filter(|view| kind.as_deref().is_none_or(|k| view["type"] == k))
         .collect();
     Ok(respond::json(StatusCode::OK, &json!({ "webhooks": list })))
 }

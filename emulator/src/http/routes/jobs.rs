@@ -41,6 +41,7 @@ async fn run(
     let (guid, done) = jobs::start(&mut world, &user, &member, kind, callback, now)?;
     let call = kind.call();
     let accepted = StatusCode::ACCEPTED;
+    let started = matches!(done, JobCall::Started(_));
     let (status, rule) = match done {
         JobCall::AlreadyRunning(job) => (
             accepted,
@@ -82,7 +83,13 @@ async fn run(
             )
         }
     };
-    let answer = explained(member_answer(&world, &guid, status), &rule);
+    let answer = explained(member_answer(&world, &guid, status), &rule).map(|response| {
+        if started {
+            crate::http::explain::job_started(response)
+        } else {
+            response
+        }
+    });
     drop(world);
     tenant.wake.notify_one();
     answer

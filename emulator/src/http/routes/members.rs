@@ -8,11 +8,11 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::http::error::ApiError;
-use crate::http::explain::with_rule;
+use crate::http::explain::{job_started, with_rule};
 use crate::http::extract::{MemberPath, Tenant, callback_payload, page_of, parse, path_error};
 use crate::http::respond;
 use crate::http::routes::{Answer, member_answer};
-use crate::model::member::{CredentialValue, Member};
+use crate::model::member::{CredentialValue, Member, UseCase};
 use crate::model::requests::members::{self, Created, MemberChanges, NewMember};
 use crate::wire::views;
 
@@ -33,6 +33,23 @@ struct MemberFields {
     metadata: Option<String>,
     background_aggregation_is_disabled: Option<bool>,
     skip_aggregation: Option<bool>,
+    use_cases: Option<Vec<String>>,
+}
+
+/// The use cases named by `given`: 400 naming the first MX does not define.
+fn use_cases(given: Vec<String>) -> Result<Vec<UseCase>, ApiError> {
+    let mut cases = Vec::with_capacity(given.len());
+    for text in given {
+        let case = UseCase::parse(&text).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "member.use_cases: unknown use case {text:.60} (MONEY_MOVEMENT or PFM)"
+            ))
+        })?;
+        if !cases.contains(&case) {
+            cases.push(case);
+        }
+    }
+    Ok(cases)
 }
 
 #[derive(Debug, Deserialize)]
@@ -43,28 +60,30 @@ struct CredentialIn {
 
 impl Envelope {
     /// The create call's fields, with the caller's callback payload.
-    fn into_new(self, callback_payload: Option<String>) -> NewMember {
+    fn into_new(self, callback_payload: Option<String>) -> Result<NewMember, ApiError> {
         let fields = self.member;
-        NewMember {
+        Ok(NewMember {
+            use_cases: use_cases(fields.use_cases.unwrap_or_default())?,
             institution_code: fields.institution_code,
             credentials: credential_values(fields.credentials),
             is_oauth: fields.is_oauth.unwrap_or(false),
             id: fields.id,
             name: fields.name,
             metadata: fields.metadata,
-            background_disabled: fields.background_aggregation_is_disabled.unwrap_or(false),
+            background_disabled: fields.background_aggregation_is_disabled,
             skip_aggregation: self
                 .skip_aggregation
                 .or(fields.skip_aggregation)
                 .unwrap_or(false),
             callback_payload,
-        }
+        })
     }
 
     /// The update call's changes, with the caller's callback payload.
-    fn into_changes(self, callback_payload: Option<String>) -> MemberChanges {
+    fn into_changes(self, callback_payload: Option<String>) -> Result<MemberChanges, ApiError> {
         let fields = self.member;
-        MemberChanges {
+        Ok(MemberChanges {
+            use_cases: fields.use_cases.map(use_cases).transpose()?,
             credentials: credential_values(fields.credentials),
             id: fields.id,
             metadata: fields.metadata,
@@ -74,7 +93,7 @@ impl Envelope {
                 .or(fields.skip_aggregation)
                 .unwrap_or(false),
             callback_payload,
-        }
+        })
     }
 }
 
@@ -100,9 +119,10 @@ pub(crate) async fn create(
     let Path(user) = path.map_err(path_error)?;
     let callback = callback_payload(&headers)?;
     let envelope: Envelope = parse(body)?;
+    let new = envelope.into_new(callback)?;
     let mut world = tenant.lock();
     let now = world.tick();
-    let (guid, created) = members::create(&mut world, &user, envelope.into_new(callback), now)?;
+    let (guid, created) = members::create(&mut world, &user, new, now)?;
     let (status, rule) = match created {
         Created::OauthPending => (
             StatusCode::OK,
@@ -125,7 +145,14 @@ pub(crate) async fn create(
             "202: created; MX starts an aggregation on the automatic_aggregation edge".to_owned(),
         ),
     };
-    let answer = member_answer(&world, &guid, status).map(|response| with_rule(response, &rule));
+    let answer = member_answer(&world, &guid, status).map(|response| {
+        let response = with_rule(response, &rule);
+        if created == Created::Aggregating {
+            job_started(response)
+        } else {
+            response
+        }
+    });
     drop(world);
     tenant.wake.notify_one();
     answer
@@ -186,8 +213,9 @@ pub(crate) async fn status(
     ))
 }
 
-/// Updates a member. New credentials move it to `UPDATED` and MX aggregates it by itself;
-/// a job still running answers 409.
+/// Updates a member: new credentials move it to `UPDATED` (a job still running answers
+/// 409), and every successful update starts an aggregation where MX starts one
+/// (`model::automatic`).
 pub(crate) async fn update(
     Tenant(tenant): Tenant,
     MemberPath { user, member }: MemberPath,
@@ -196,16 +224,18 @@ pub(crate) async fn update(
 ) -> Answer {
     let callback = callback_payload(&headers)?;
     let envelope: Envelope = parse(body)?;
+    let changes = envelope.into_changes(callback)?;
     let mut world = tenant.lock();
     let now = world.tick();
-    let guid = members::update(
-        &mut world,
-        &user,
-        &member,
-        envelope.into_changes(callback),
-        now,
-    )?;
-    let answer = member_answer(&world, &guid, StatusCode::OK);
+    let (guid, after) = members::update(&mut world, &user, &member, changes, now)?;
+    let answer = member_answer(&world, &guid, StatusCode::OK).map(|response| {
+        let response = with_rule(response, &after.rule);
+        if after.started {
+            job_started(response)
+        } else {
+            response
+        }
+    });
     drop(world);
     tenant.wake.notify_one();
     answer

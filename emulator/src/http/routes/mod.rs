@@ -2,6 +2,7 @@
 
 pub(crate) mod control;
 pub(crate) mod data;
+pub(crate) mod forced;
 pub(crate) mod institutions;
 pub(crate) mod jobs;
 pub(crate) mod members;

@@ -5,8 +5,9 @@ use mx_aggregation::ConnectionStatus;
 use mx_aggregation_tooling::job_rules::Streak;
 use mx_aggregation_tooling::lifecycle::{LifecycleEvent as E, Node};
 
+use crate::model::automatic::{self, AfterUpdate};
 use crate::model::institutions::{self, Institution};
-use crate::model::member::{CredentialValue, JobKind, Member};
+use crate::model::member::{CredentialValue, JobKind, JobResults, Member, UseCase};
 use crate::model::moves;
 use crate::model::outbox::{MemberAction, MemberSnapshot, WebhookEvent};
 use crate::model::refusal::{Refusal, Refused};
@@ -22,9 +23,11 @@ pub(crate) struct NewMember {
     pub(crate) id: Option<String>,
     pub(crate) name: Option<String>,
     pub(crate) metadata: Option<String>,
-    pub(crate) background_disabled: bool,
+    /// `background_aggregation_is_disabled`; `None` takes the client-wide default.
+    pub(crate) background_disabled: Option<bool>,
     pub(crate) skip_aggregation: bool,
     pub(crate) callback_payload: Option<String>,
+    pub(crate) use_cases: Vec<UseCase>,
 }
 
 /// What an update call changes; `None` leaves a field as it is.
@@ -37,6 +40,7 @@ pub(crate) struct MemberChanges {
     pub(crate) background_disabled: Option<bool>,
     pub(crate) skip_aggregation: bool,
     pub(crate) callback_payload: Option<String>,
+    pub(crate) use_cases: Option<Vec<UseCase>>,
 }
 
 /// What creating a member started.
@@ -83,6 +87,7 @@ pub(crate) fn create(
     now: DateTime<Utc>,
 ) -> Refused<(String, Created)> {
     let user_guid = world.user_guid(user)?;
+    let user_id = world.users.get(&user_guid).and_then(|u| u.id.clone());
     let code = new
         .institution_code
         .ok_or_else(|| Refusal::Invalid("member.institution_code is required".to_owned()))?;
@@ -118,9 +123,14 @@ pub(crate) fn create(
             missing.guid, missing.field_name
         )));
     }
+    let guid = world.cx.ids.next("MBR");
     let mut member = Member {
-        guid: world.cx.ids.next("MBR"),
+        next_background_at: world.cx.next_background(&guid, now),
+        guid,
         user_guid,
+        user_id,
+        use_cases: new.use_cases,
+        results: JobResults::default(),
         id: new.id,
         name: new.name.unwrap_or_else(|| institution.name.to_owned()),
         institution_code: institution.code.to_owned(),
@@ -128,7 +138,9 @@ pub(crate) fn create(
         credentials,
         is_oauth,
         oauth_authorized: false,
-        background_disabled: new.background_disabled,
+        background_disabled: new
+            .background_disabled
+            .unwrap_or(world.cx.rules.background_off_by_default),
         node: Node::Start,
         status: None,
         job: None,
@@ -140,7 +152,6 @@ pub(crate) fn create(
         oauth_token: None,
         most_recent_job_guid: None,
         callback_payload: new.callback_payload,
-        next_background_at: now,
         streak: Streak::default(),
         ledger: Default::default(),
         trace: Vec::new(),
@@ -219,16 +230,16 @@ fn member_webhook(world: &mut World, member: &Member, action: MemberAction, now:
     }
 }
 
-/// Updates the member `member` of `user` at `now` and returns its GUID. New credentials
-/// move it to `UPDATED` and MX aggregates it by itself unless the throttle window is open;
-/// a job still running refuses them (409).
+/// Updates the member `member` of `user` at `now` and returns its GUID and what MX did
+/// about an aggregation (`model::automatic`). New credentials move it to `UPDATED`; a job
+/// still running refuses them (409).
 pub(crate) fn update(
     world: &mut World,
     user: &str,
     member: &str,
     changes: MemberChanges,
     now: DateTime<Utc>,
-) -> Refused<String> {
+) -> Refused<(String, AfterUpdate)> {
     let guid = world.member_guid(user, member)?;
     let World {
         members, index, cx, ..
@@ -270,6 +281,10 @@ pub(crate) fn update(
     if changes.callback_payload.is_some() {
         member.callback_payload = changes.callback_payload;
     }
+    if let Some(cases) = changes.use_cases {
+        member.use_cases = cases;
+    }
+    let updated_credentials = new_credentials.is_some();
     if let Some(values) = new_credentials {
         for value in values {
             member.credentials.retain(|c| c.guid != value.guid);
@@ -283,21 +298,17 @@ pub(crate) fn update(
             E::UpdateCredentials,
             Node::Status(ConnectionStatus::Updated),
         );
-        if !changes.skip_aggregation && cx.throttled_until(member, now).is_none() {
-            let outcome = moves::outcome_of(member);
-            moves::start(
-                member,
-                cx,
-                now,
-                E::AutomaticAggregation,
-                JobKind::Aggregation,
-                outcome,
-            );
-        }
     }
+    let after = automatic::after_update(
+        member,
+        cx,
+        now,
+        changes.skip_aggregation,
+        updated_credentials,
+    );
     let snapshot = member.clone();
     member_webhook(world, &snapshot, MemberAction::Updated, now);
-    Ok(guid)
+    Ok((guid, after))
 }
 
 /// Deletes the member `member` of `user` at `now`. Its throttle record stays, for an
