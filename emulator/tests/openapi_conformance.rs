@@ -219,11 +219,9 @@ async fn exchanges(mx: &Mx) -> Vec<(&'static str, String, u16, Value)> {
     call!("POST", "/users".into(), Some(json!({"user": {}})));
     call!("GET", format!("/users/{user}"), None);
     call!("GET", "/institutions/mxbank/credentials".into(), None);
-    let created = call!(
-        "POST",
-        format!("/users/{user}/members"),
-        Some(common::mxbank_member("challenge"))
-    );
+    let mut body = common::mxbank_member("challenge");
+    body["member"]["use_cases"] = json!(["PFM", "MONEY_MOVEMENT"]);
+    let created = call!("POST", format!("/users/{user}/members"), Some(body));
     let member = created.member()["guid"].as_str().unwrap().to_owned();
     mx.advance(1).await;
     call!("GET", format!("/users/{user}/members/{member}"), None);

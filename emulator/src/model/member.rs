@@ -141,6 +141,18 @@ impl JobResults {
     }
 }
 
+/// What a request for an OAuth window asked for (`GET …/oauth_window_uri`'s query,
+/// SPEC25).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct OAuthWindow {
+    /// `skip_aggregation=true`: "prevent the member from automatically aggregating after
+    /// being redirected from the authorization page".
+    pub(crate) skip_aggregation: bool,
+    /// `client_redirect_url`: "A URL that MX will redirect to at the end of OAuth with
+    /// additional query parameters".
+    pub(crate) client_redirect_url: Option<String>,
+}
+
 /// A member.
 #[derive(Debug, Clone)]
 pub(crate) struct Member {
@@ -172,6 +184,8 @@ pub(crate) struct Member {
     pub(crate) challenges: Vec<Challenge>,
     /// The current single-use OAuth window token.
     pub(crate) oauth_token: Option<String>,
+    /// What the request for the current OAuth window asked for.
+    pub(crate) oauth_window: OAuthWindow,
     pub(crate) most_recent_job_guid: Option<String>,
     /// The caller's last `X-CALLBACK-PAYLOAD`, echoed on member and data webhooks.
     pub(crate) callback_payload: Option<String>,

@@ -7,7 +7,7 @@ use mx_aggregation_tooling::lifecycle::{LifecycleEvent as E, Node};
 
 use crate::model::automatic::{self, AfterUpdate};
 use crate::model::institutions::{self, Institution};
-use crate::model::member::{CredentialValue, JobKind, JobResults, Member, UseCase};
+use crate::model::member::{CredentialValue, JobKind, JobResults, Member, OAuthWindow, UseCase};
 use crate::model::moves;
 use crate::model::outbox::{MemberAction, MemberSnapshot, WebhookEvent};
 use crate::model::refusal::{Refusal, Refused};
@@ -150,6 +150,7 @@ pub(crate) fn create(
         needs_updated_credentials: false,
         challenges: Vec::new(),
         oauth_token: None,
+        oauth_window: OAuthWindow::default(),
         most_recent_job_guid: None,
         callback_payload: new.callback_payload,
         streak: Streak::default(),
