@@ -132,3 +132,71 @@ async fn skip_aggregation_on_update_starts_nothing_and_an_update_without_it_aggr
     assert_eq!(puts[0]["job_started"], false);
     assert_eq!(puts[1]["job_started"], true);
 }
+
+#[tokio::test]
+async fn skip_aggregation_on_the_oauth_window_authorizes_without_a_job() {
+    let mx = Mx::frozen().await;
+    let user = mx.user().await;
+    let created = create(
+        &mx,
+        &user,
+        json!({"member": {"institution_code": "mx_bank_oauth", "is_oauth": true}}),
+    )
+    .await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    let member = created.member()["guid"].as_str().unwrap().to_owned();
+    let window_path = format!("/users/{user}/members/{member}/oauth_window_uri");
+    let bad = mx
+        .send("GET", &format!("{window_path}?referral_source=PHONE"), None)
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("referral_source")
+    );
+    let bad = mx
+        .send("GET", &format!("{window_path}?skip_aggregation=yes"), None)
+        .await;
+    assert_eq!(bad.status, 400);
+
+    let query = "skip_aggregation=true&referral_source=APP&enable_app2app=false\
+                 &client_redirect_url=https%3A%2F%2Fapp.example%2Fdone";
+    let window = mx
+        .send("GET", &format!("{window_path}?{query}"), None)
+        .await;
+    assert_eq!(window.status, 200, "{:?}", window.body);
+    let uri = window.member()["oauth_window_uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let opened = browser.get(&uri).send().await.unwrap();
+    assert_eq!(opened.status().as_u16(), 303);
+    let location = opened.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("https://app.example/done?status=success&member_guid={member}")
+    );
+
+    let read = mx.read(&user, &member).await;
+    assert_eq!(read["is_being_aggregated"], false);
+    assert!(read["aggregated_at"].is_null(), "no job started: {read}");
+    let aggregate = mx
+        .send(
+            "POST",
+            &format!("/users/{user}/members/{member}/aggregate"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        aggregate.member()["is_being_aggregated"],
+        true,
+        "authorized, it aggregates"
+    );
+    assert_eq!(start_time(), mx.advance(0).await);
+}
