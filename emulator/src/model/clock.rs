@@ -31,7 +31,7 @@ impl VirtualClock {
     /// The virtual time now.
     pub(crate) fn now(&self) -> DateTime<Utc> {
         let elapsed = if self.real_time {
-            TimeDelta::from_std(self.started.elapsed()).unwrap_or(TimeDelta::MAX)
+            mx_aggregation::saturating_delta(self.started.elapsed())
         } else {
             TimeDelta::zero()
         };

@@ -32,7 +32,7 @@ pub(crate) struct Rules {
 
 impl Rules {
     pub(crate) fn from_config(config: &Config) -> Self {
-        let delta = |d| TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX);
+        let delta = mx_aggregation::saturating_delta;
         Self {
             step: delta(config.step),
             mfa_timeout: delta(config.mfa_timeout),

@@ -36,7 +36,7 @@ impl TenantState {
             api_key: config.api_key.clone(),
             rate_limit: config.rate_limit,
             wake: Notify::new(),
-            webhook_backoff: TimeDelta::from_std(config.webhook_backoff).unwrap_or(TimeDelta::MAX),
+            webhook_backoff: mx_aggregation::saturating_delta(config.webhook_backoff),
             webhook_retries: config.webhook_retries,
             config,
             base_url,
