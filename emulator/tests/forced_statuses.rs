@@ -54,8 +54,7 @@ fn expected_reason(status: ConnectionStatus) -> &'static str {
     use ConnectionStatus as S;
     match status {
         S::Created | S::Updated | S::Resumed => "aggregation_starting",
-        S::Prevented => "needs_updated_credentials",
-        S::Denied | S::Impaired | S::Imported => "credentials_required",
+        S::Prevented | S::Denied | S::Impaired | S::Imported => "credentials_required",
         S::Challenged => "mfa_challenge",
         S::Locked | S::Impeded => "institution_action_required",
         S::Connected => "fresh_data",

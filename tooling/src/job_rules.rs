@@ -116,18 +116,6 @@ impl Streak {
     }
 }
 
-/// True when a member entering `status` gets `needs_updated_credentials` true: only
-/// `PREVENTED`. SPEC25 calls the flag an "internal field used by MX in some
-/// circumstances": when true "MX will not attempt to aggregate the member", and it is "set
-/// to `false` automatically when the member's credentials are updated". `PREVENTED` is that
-/// circumstance: after three credential failures in a row "MX stops trying to avoid an FI
-/// lockout" (NEXUS), "MX prevents aggregation until credentials are updated" (Atrium
-/// \[3P\]). A `DENIED` member is not flagged: MX's three tries before `PREVENTED` are
-/// its background jobs.
-pub const fn sets_needs_updated_credentials(status: ConnectionStatus) -> bool {
-    matches!(status, ConnectionStatus::Prevented)
-}
-
 /// What MX looks at before starting a background aggregation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackgroundCheck {
@@ -147,64 +135,20 @@ pub struct BackgroundCheck {
 }
 
 impl BackgroundCheck {
-    /// True when MX starts the background aggregation that is due. MX aggregates "each
-    /// member" about every 24 hours (Seed; AT-aggregate-member) and names no status filter,
-    /// only exceptions, which are all this rule refuses:
-    /// - a job runs: the background job waits for it (`is_being_aggregated`);
-    /// - it is disabled for the member (BG: `background_aggregation_is_disabled`);
-    /// - `needs_updated_credentials` is true: "MX will not attempt to aggregate the member"
-    ///   (SPEC25);
-    /// - MX has nothing to log in with (an OAuth member not authorized yet: CREATE, "OAuth
-    ///   members will not begin aggregation until the user completes authorization");
-    /// - the throttle window is open (Seed: not "within three hours of a successful
-    ///   aggregation, whether foreground or background");
-    /// - the member's status is one MX does not aggregate from
-    ///   ([`BackgroundCheck::status_allows`]).
-    ///
-    /// Every other member gets its background job, whatever its status (`FAILED`,
-    /// `DEGRADED`, `EXPIRED`, …); what the job then does is the lifecycle's business.
+    /// True when MX starts the background aggregation that is due: no job runs, it is not
+    /// disabled per member (BG: `background_aggregation_is_disabled`), MX can log in and
+    /// needs no new credentials (MX waits for the end user, NEXUS), the throttle window is
+    /// closed (Seed: not "within three hours of a successful aggregation, whether foreground
+    /// or background"), and the lifecycle table has a background edge from the member's
+    /// node (BG: `CONNECTED`, `UPDATED` or `CREATED`).
     pub fn allows(&self) -> bool {
         !self.job_running
             && !self.disabled
             && !self.needs_updated_credentials
             && self.can_log_in
             && !self.throttled
-            && Self::status_allows(self.node)
-    }
-
-    /// True when MX background-aggregates a member at `node`. Refused: the terminal
-    /// statuses `CLOSED`, `DISABLED` and `DISCONTINUED` (nothing left to aggregate: Atrium,
-    /// ACAD); `RECONNECTED` ("MX will not perform background aggregation", Atrium \[3P\]);
-    /// `PREVENTED` (after three credential failures "MX stops trying to avoid an FI
-    /// lockout", NEXUS); a member without credentials (NEXUS: next step none); a running
-    /// job. Every other status is allowed.
-    pub const fn status_allows(node: Node) -> bool {
-        match node {
-            Node::Status(status) => match status {
-                ConnectionStatus::Closed
-                | ConnectionStatus::Disabled
-                | ConnectionStatus::Discontinued
-                | ConnectionStatus::Reconnected
-                | ConnectionStatus::Prevented => false,
-                ConnectionStatus::Created
-                | ConnectionStatus::Denied
-                | ConnectionStatus::Challenged
-                | ConnectionStatus::Rejected
-                | ConnectionStatus::Locked
-                | ConnectionStatus::Connected
-                | ConnectionStatus::Impeded
-                | ConnectionStatus::Degraded
-                | ConnectionStatus::Disconnected
-                | ConnectionStatus::Delayed
-                | ConnectionStatus::Failed
-                | ConnectionStatus::Updated
-                | ConnectionStatus::Resumed
-                | ConnectionStatus::Expired
-                | ConnectionStatus::Impaired
-                | ConnectionStatus::Imported
-                | ConnectionStatus::Pending => true,
-            },
-            Node::Start | Node::NoCredentials | Node::Aggregating | Node::AnyLive => false,
-        }
+            && lifecycle::targets(self.node, LifecycleEvent::BackgroundAggregation)
+                .next()
+                .is_some()
     }
 }

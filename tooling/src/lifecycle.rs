@@ -477,6 +477,12 @@ pub const TRANSITIONS: &[Transition] = &[
     // Connected.
     edge(st(S::Connected), E::Aggregate, AGG, Verified,
         "seed: aggregation can be attempted for CONNECTED, outside three hours of a success"),
+    edge(st(S::Created), E::BackgroundAggregation, AGG, Verified,
+        "BG: background aggregation runs for CONNECTED, UPDATED or CREATED members"),
+    edge(st(S::Updated), E::BackgroundAggregation, AGG, Verified,
+        "BG: background aggregation runs for CONNECTED, UPDATED or CREATED members"),
+    edge(st(S::Connected), E::BackgroundAggregation, AGG, Verified,
+        "seed: MX aggregates each member every 24 hours; AT-aggregate-member"),
     edge(st(S::Connected), E::SourceMigrated, st(S::Reconnected), ThirdParty,
         "Atrium: migrated to a new data source"),
     edge(st(S::Reconnected), E::Aggregate, AGG, ThirdParty,
@@ -510,8 +516,6 @@ pub const TRANSITIONS: &[Transition] = &[
     edge(AnyLive, E::AuthorizeOauth, AGG, Verified,
         "NEXUS-OAUTH-URI: a new oauth_window_uri sends an OAuth member's end user through OAuth again; CREATE: aggregation starts once they authorize"),
     // Any live member.
-    edge(AnyLive, E::BackgroundAggregation, AGG, Verified,
-        "seed, AT-aggregate-member: MX aggregates each member about every 24 hours, no status filter; the exceptions are job_rules::BackgroundCheck's"),
     edge(AnyLive, E::MemberClosed, st(S::Closed), ThirdParty,
         "Atrium: closed by the end user, MX, the client or a partner"),
     edge(AnyLive, E::AggregationDisabled, st(S::Disabled), ThirdParty,

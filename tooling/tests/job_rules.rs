@@ -2,12 +2,9 @@
 //! escalation it leads to, and when a background aggregation starts.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use mx_aggregation::ConnectionStatus;
 use mx_aggregation::ConnectionStatus as S;
-use mx_aggregation_tooling::job_rules::{
-    BackgroundCheck, NO_SUCCESS_FOR, Streak, sets_needs_updated_credentials,
-};
-use mx_aggregation_tooling::lifecycle::{self, LifecycleEvent, Node};
+use mx_aggregation_tooling::job_rules::{BackgroundCheck, NO_SUCCESS_FOR, Streak};
+use mx_aggregation_tooling::lifecycle::{LifecycleEvent, Node};
 use proptest::prelude::*;
 
 fn now() -> DateTime<Utc> {
@@ -114,40 +111,6 @@ fn a_background_aggregation_needs_every_condition() {
     ];
     for check in refused {
         assert!(!check.allows(), "{check:?}");
-    }
-}
-
-#[test]
-fn a_background_aggregation_runs_whatever_the_status_but_mxs_exceptions() {
-    let refused = [
-        S::Closed,
-        S::Disabled,
-        S::Discontinued,
-        S::Reconnected,
-        S::Prevented,
-    ];
-    for status in ConnectionStatus::ALL {
-        let check = BackgroundCheck {
-            node: Node::Status(status),
-            job_running: false,
-            disabled: false,
-            needs_updated_credentials: false,
-            can_log_in: true,
-            throttled: false,
-        };
-        assert_eq!(check.allows(), !refused.contains(&status), "{status}");
-        let edge = lifecycle::targets(check.node, LifecycleEvent::BackgroundAggregation).next();
-        assert_eq!(edge.is_some(), !status.is_terminal(), "{status}");
-    }
-    for node in [Node::Start, Node::NoCredentials, Node::Aggregating] {
-        assert!(!BackgroundCheck::status_allows(node), "{node}");
-    }
-    for status in ConnectionStatus::ALL {
-        assert_eq!(
-            sets_needs_updated_credentials(status),
-            status == S::Prevented,
-            "{status}"
-        );
     }
 }
 

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use mx_aggregation::ConnectionStatus;
 
-use mx_aggregation_tooling::job_rules::{self, BackgroundCheck};
+use mx_aggregation_tooling::job_rules::BackgroundCheck;
 use mx_aggregation_tooling::lifecycle::{self, LifecycleEvent as E, Node};
 
 use crate::model::clock::later;
@@ -39,9 +39,6 @@ pub(crate) fn follow(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, even
     member.node = to;
     if let Node::Status(status) = to {
         member.status = Some(status);
-        if job_rules::sets_needs_updated_credentials(status) {
-            member.needs_updated_credentials = true;
-        }
         if status.is_end_user_actionable() && cx.rules.webhooks {
             let event = WebhookEvent::ConnectionStatus {
                 member_guid: member.guid.clone(),

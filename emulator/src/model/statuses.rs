@@ -17,7 +17,6 @@
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::ConnectionStatus;
-use mx_aggregation_tooling::job_rules;
 use mx_aggregation_tooling::lifecycle::Node;
 
 use crate::model::clock::later;
@@ -138,9 +137,6 @@ pub(crate) fn force(
     });
     member.node = to;
     member.status = Some(status);
-    if job_rules::sets_needs_updated_credentials(status) {
-        member.needs_updated_credentials = true;
-    }
     if sends_webhook(status) && cx.rules.webhooks {
         let event = WebhookEvent::ConnectionStatus {
             member_guid: member.guid.clone(),

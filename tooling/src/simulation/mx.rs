@@ -339,9 +339,6 @@ impl SimulatedMx {
         self.node = edge.to;
         if let Node::Status(status) = edge.to {
             self.status = Some(status);
-            if crate::job_rules::sets_needs_updated_credentials(status) {
-                self.needs_updated_credentials = true;
-            }
         }
         let was_running = self.job_running;
         self.job_running = edge.event.job_runs_after();
