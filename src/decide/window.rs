@@ -53,6 +53,7 @@ pub fn earliest_aggregation(member: &MemberSnapshot, policy: &Policy) -> Aggrega
 
 /// The later of the member's last success and, when `any_job`, its latest job's start
 /// (`None` orders before any time, so it is `None` only when neither is known).
+#[inline(always)]
 pub(super) fn latest_job(member: &MemberSnapshot, any_job: bool) -> Option<DateTime<Utc>> {
     let job = if any_job { member.aggregated_at } else { None };
     member.successfully_aggregated_at.max(job)
@@ -80,7 +81,7 @@ pub(super) enum Window {
 }
 
 /// The cooldown window that starts at `start`, in Unix seconds.
-#[inline]
+#[inline(always)]
 pub(super) fn window_secs(start: Option<DateTime<Utc>>, policy: &Policy) -> Window {
     let Some(start) = start else {
         return Window::Open;

@@ -32,11 +32,16 @@ pub(crate) fn ceil_secs(d: Duration) -> u64 {
 /// The first whole second at or after `secs.subsec_nanos + plus`, as Unix seconds, in
 /// integer arithmetic (the engine's hot path does no calendar arithmetic). `None` on
 /// overflow. A leap second's extra nanoseconds (chrono keeps them above 999,999,999) carry
-/// into the next second.
+/// into the next second; `subsec_nanos` is chrono's, below 2,000,000,000.
+#[inline(always)]
 pub(crate) fn ceil_secs_after(secs: i64, subsec_nanos: u32, plus: Duration) -> Option<i64> {
+    // Below 3 s (a leap second's nanoseconds stay under 2 s, a Duration's under 1 s), so
+    // three comparisons round up where a division by 10⁹ would cost more.
+    const SECOND: u64 = 1_000_000_000;
     let nanos = u64::from(subsec_nanos) + u64::from(plus.subsec_nanos());
+    let carry = i64::from(nanos > 0) + i64::from(nanos > SECOND) + i64::from(nanos > 2 * SECOND);
     secs.checked_add(i64::try_from(plus.as_secs()).ok()?)?
-        .checked_add(i64::try_from(nanos.div_ceil(1_000_000_000)).ok()?)
+        .checked_add(carry)
 }
 
 /// The instant of `secs` when RFC 3339 can write it (years 0000-9999): a window that ends
@@ -108,6 +113,22 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// Rounding up by comparison is the division it replaces, for every sub-second part
+        /// chrono keeps (leap seconds included) and every duration.
+        #[test]
+        fn ceil_secs_after_rounds_up_as_division_does(
+            secs in any::<i64>(),
+            subsec_nanos in prop_oneof![Just(0u32), Just(1_000_000_000u32), 0..2_000_000_000u32],
+            plus_secs in any::<u64>(),
+            plus_nanos in prop_oneof![Just(0u32), 0..1_000_000_000u32],
+        ) {
+            let plus = Duration::new(plus_secs, plus_nanos);
+            let nanos = u64::from(subsec_nanos) + u64::from(plus_nanos);
+            let by_division = i64::try_from(plus_secs).ok().and_then(|p| secs.checked_add(p))
+                .and_then(|s| s.checked_add(i64::try_from(nanos.div_ceil(1_000_000_000)).ok()?));
+            prop_assert_eq!(ceil_secs_after(secs, subsec_nanos, plus), by_division);
+        }
 
         /// The whole-second shortcut answers as chrono's exact difference does, near the
         /// edge of the window above all.

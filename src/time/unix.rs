@@ -42,7 +42,7 @@ const DAY_ZERO: [i32; YEARS] = {
 };
 
 /// `t.timestamp()`: the whole Unix seconds of `t`.
-#[inline]
+#[inline(always)]
 pub(crate) fn unix_secs(t: DateTime<Utc>) -> i64 {
     let naive = t.naive_utc();
     let index = naive.year().wrapping_sub(FIRST_YEAR) as u32 as usize;
