@@ -270,32 +270,42 @@ fn aggregate_when_possible(
     reason: Reason,
     background: bool,
 ) -> Decision {
-    let background_on = member
-        .background_aggregation_is_disabled
-        .map(|disabled| !disabled)
-        .or(policy.assume_background_aggregation);
-    match (end_user, background, background_on) {
-        (EndUser::Absent, true, Some(true)) => match expected_background(member, now, policy) {
-            Expected::At(until) => {
-                decision(NextAction::Wait { until }, Reason::BackgroundAggregation)
-            }
-            Expected::Overdue => aggregate_after_cooldown(member, now, policy, reason),
-            Expected::NeverRepresentable => decision(NextAction::Stop, Reason::TimeOutOfRange),
-        },
-        (EndUser::Absent, true, None) => {
-            match aggregate_after_cooldown(member, now, policy, reason) {
+    match (end_user, background) {
+        (EndUser::Present, _) | (EndUser::Absent, false) => {
+            aggregate_after_cooldown(member, now, policy, reason)
+        }
+        // Whether MX aggregates in the background matters to an absent end user only.
+        (EndUser::Absent, true) => match member
+            .background_aggregation_is_disabled
+            .map(|disabled| !disabled)
+            .or(policy.assume_background_aggregation)
+        {
+            Some(true) => absent_with_background(member, now, policy, reason),
+            None => match aggregate_after_cooldown(member, now, policy, reason) {
                 wait @ Decision {
                     action: NextAction::Wait { .. } | NextAction::Stop,
                     ..
                 } => wait,
                 Decision { .. } => decision(NextAction::ReadMember, Reason::BackgroundUnknown),
-            }
-        }
-        (EndUser::Present, _, _)
-        | (EndUser::Absent, false, _)
-        | (EndUser::Absent, true, Some(false)) => {
-            aggregate_after_cooldown(member, now, policy, reason)
-        }
+            },
+            Some(false) => aggregate_after_cooldown(member, now, policy, reason),
+        },
+    }
+}
+
+/// An absent end user, a member MX refreshes in the background: wait for the expected
+/// background aggregation, or aggregate (when the end user is next present) when MX is
+/// overdue.
+fn absent_with_background(
+    member: &MemberSnapshot,
+    now: Now,
+    policy: &Policy,
+    reason: Reason,
+) -> Decision {
+    match expected_background(member, now, policy) {
+        Expected::At(until) => decision(NextAction::Wait { until }, Reason::BackgroundAggregation),
+        Expected::Overdue => aggregate_after_cooldown(member, now, policy, reason),
+        Expected::NeverRepresentable => decision(NextAction::Stop, Reason::TimeOutOfRange),
     }
 }
 
