@@ -104,7 +104,7 @@ fn authentication_and_version_are_the_clients_not_the_members() {
 #[test]
 fn not_found_is_a_gone_member_except_on_create() {
     for call in Call::ALL {
-        let expected = if call == Call::Create {
+        let expected = if matches!(call, Call::Create | Call::CreateUser) {
             (NextStep::FixClient, HttpRule::UserNotFound)
         } else {
             (NextStep::MemberGone, HttpRule::MemberGone)

@@ -89,7 +89,8 @@ const REPLAY_HELP: &str = "\
 Each line: {\"received_at\": \"2026-11-24T12:00:00Z\" or 1795521600, \"payload\": {…}}
   with, optionally:
   \"call\"               the call the payload answers: create, read, status, aggregate,
-                       verify, identify, resume, update, oauth_window_uri, challenges
+                       verify, identify, resume, update, oauth_window_uri, challenges,
+                       or any other name of the call table (docs/member_state.md §3)
   \"http_status\"        MX's HTTP status for that call (default 200)
   \"retry_after\"        the answer's Retry-After header
   \"guid\"               the member, when the payload does not name it (an error body)

@@ -1,7 +1,6 @@
-//! [`Endpoint`]: every MX call this client makes. A member call takes its name, method
-//! and path from `mx_aggregation`'s call table ([`Call`]), whose answers the crate
-//! classifies; the few calls outside that table (users, institutions, listing, delete,
-//! the emulator's clock) are named here.
+//! [`Endpoint`]: every MX call this client makes. Each takes its name, method and path
+//! from `mx_aggregation`'s call table ([`Call`]); only the emulator's clock, which is no
+//! MX call, is named here.
 
 use std::fmt;
 
@@ -182,73 +181,71 @@ impl DataList {
     }
 }
 
-/// How an endpoint is named and reached: a member call of the library's table
-/// ([`Call`]: its name, method and path), or one of the calls that table leaves out
-/// because the crate does not classify their answers.
-enum Route {
-    /// A call of `mx_aggregation`'s table.
-    Member(Call),
-    /// A call outside it.
-    Other {
-        method: &'static str,
-        name: &'static str,
-        /// The path, with `{user}`, `{member}` and `{institution}` to fill in.
-        path: &'static str,
-    },
-}
+/// The method, name and path of the one endpoint outside MX's call table: the
+/// emulator's control call.
+const EMULATOR_CLOCK: (&str, &str, &str) = ("POST", "emulator_clock", "/emulator/clock");
 
 impl Endpoint {
-    /// Where the endpoint's name, method and path come from.
-    const fn route(&self) -> Route {
-        const fn other(method: &'static str, name: &'static str, path: &'static str) -> Route {
-            Route::Other { method, name, path }
-        }
-        match self {
-            Self::CreateUser => other("POST", "create_user", "/users"),
-            Self::Credentials { .. } => other(
-                "GET",
-                "credentials",
-                "/institutions/{institution}/credentials",
-            ),
-            Self::CreateMember { .. } => Route::Member(Call::Create),
-            Self::ListMembers { .. } => other("GET", "list_members", "/users/{user}/members"),
-            Self::ReadMember(_) => Route::Member(Call::Read),
-            Self::UpdateMember(_) => Route::Member(Call::Update),
-            Self::DeleteMember(_) => other("DELETE", "delete", "/users/{user}/members/{member}"),
-            Self::Status(_) => Route::Member(Call::Status),
-            Self::Challenges(_) => Route::Member(Call::Challenges),
-            Self::Resume(_) => Route::Member(Call::Resume),
-            Self::Aggregate(_) => Route::Member(Call::Aggregate),
-            Self::Verify(_) => Route::Member(Call::Verify),
-            Self::OauthWindowUri(_) => Route::Member(Call::OauthWindowUri),
-            Self::Data { list, .. } => Route::Member(list.call()),
-            Self::EmulatorClock => other("POST", "emulator_clock", "/emulator/clock"),
-        }
+    /// The row of `mx_aggregation`'s call table ([`Call`]) this endpoint makes, which
+    /// gives its name, method and path; `None` only for [`Endpoint::EmulatorClock`], the
+    /// emulator's control call, which is no MX call.
+    pub const fn mx_call(&self) -> Option<Call> {
+        Some(match self {
+            Self::CreateUser => Call::CreateUser,
+            Self::Credentials { .. } => Call::Credentials,
+            Self::CreateMember { .. } => Call::Create,
+            Self::ListMembers { .. } => Call::ListMembers,
+            Self::ReadMember(_) => Call::Read,
+            Self::UpdateMember(_) => Call::Update,
+            Self::DeleteMember(_) => Call::DeleteMember,
+            Self::Status(_) => Call::Status,
+            Self::Challenges(_) => Call::Challenges,
+            Self::Resume(_) => Call::Resume,
+            Self::Aggregate(_) => Call::Aggregate,
+            Self::Verify(_) => Call::Verify,
+            Self::OauthWindowUri(_) => Call::OauthWindowUri,
+            Self::Data { list, .. } => list.call(),
+            Self::EmulatorClock => return None,
+        })
     }
 
-    /// The HTTP method: [`Call::request`]'s for a member call.
+    /// The HTTP method: [`Call::request`]'s.
     pub const fn method(&self) -> &'static str {
-        match self.route() {
-            Route::Member(call) => split_request(call.request()).0,
-            Route::Other { method, .. } => method,
+        match self.mx_call() {
+            Some(call) => split_request(call.request()).0,
+            None => EMULATOR_CLOCK.0,
         }
     }
 
-    /// A short name for logs and spans, e.g. `aggregate`: [`Call::name`] for a member
-    /// call.
+    /// A short name for logs and spans, e.g. `aggregate`: [`Call::name`].
     pub const fn name(&self) -> &'static str {
-        match self.route() {
-            Route::Member(call) => call.name(),
-            Route::Other { name, .. } => name,
+        match self.mx_call() {
+            Some(call) => call.name(),
+            None => EMULATOR_CLOCK.1,
         }
     }
 
-    /// The member call whose answers `mx_aggregation` classifies (`Call::classify`);
-    /// `None` for the calls that are not about one member.
+    /// The member call whose answers the driver classifies (`Call::classify`) and folds
+    /// into the member's state; `None` for the calls that are not about one member's
+    /// connection (users, institutions, the member list, deleting a member) and the
+    /// emulator's clock, which are made once and must succeed.
     pub const fn call(&self) -> Option<Call> {
-        match self.route() {
-            Route::Member(call) => Some(call),
-            Route::Other { .. } => None,
+        match self {
+            Self::CreateUser
+            | Self::Credentials { .. }
+            | Self::ListMembers { .. }
+            | Self::DeleteMember(_)
+            | Self::EmulatorClock => None,
+            Self::CreateMember { .. }
+            | Self::ReadMember(_)
+            | Self::UpdateMember(_)
+            | Self::Status(_)
+            | Self::Challenges(_)
+            | Self::Resume(_)
+            | Self::Aggregate(_)
+            | Self::Verify(_)
+            | Self::OauthWindowUri(_)
+            | Self::Data { .. } => self.mx_call(),
         }
     }
 
@@ -273,12 +270,12 @@ impl Endpoint {
         }
     }
 
-    /// The path and query, from the base URL on: [`Call::request`]'s path for a member
-    /// call, with the guids filled in.
+    /// The path and query, from the base URL on: [`Call::request`]'s path, with the guids
+    /// filled in.
     pub fn path(&self) -> String {
-        let template = match self.route() {
-            Route::Member(call) => split_request(call.request()).1,
-            Route::Other { path, .. } => path,
+        let template = match self.mx_call() {
+            Some(call) => split_request(call.request()).1,
+            None => EMULATOR_CLOCK.2,
         };
         let mut account = None;
         let (user, member, institution) = match self {

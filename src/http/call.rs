@@ -1,8 +1,10 @@
-//! The MX member calls whose answers [`Call::classify`] turns into a next step.
+//! The MX calls a service makes, whose answers [`Call::classify`] turns into a next step.
 //!
-//! One table: each call's JSON name, method and path (SPEC25 paths) and
-//! what a repeat of it risks, which decides how a timeout or a `5xx` is handled. The
-//! member's data lists (accounts, transactions, account numbers and owners, holdings,
+//! One table, the only call vocabulary of the workspace: each call's JSON name, method
+//! and path (SPEC25 paths) and what a repeat of it risks, which decides how a timeout or
+//! a `5xx` is handled. Besides the member calls it lists the users, the member list,
+//! deletes, an institution's credential fields and single account and transaction reads,
+//! so that the client and the emulator name every MX call from here. The member's data lists (accounts, transactions, account numbers and owners, holdings,
 //! statements; SPEC25 `listMemberAccounts`, `listTransactionsByMember`, …) are reads:
 //! classified like any `GET`, never folded as a member.
 
@@ -11,9 +13,10 @@ use std::fmt;
 /// Declares [`Call`] and its table.
 macro_rules! calls {
     ($(
+        $(#[$doc:meta])*
         $variant:ident $name:literal, $request:literal, $kind:ident;
     )+) => {
-        /// One call a service makes to MX about a member.
+        /// One call a service makes to MX.
         ///
         /// Serialized as its snake_case [`name`](Self::name), the `"call"` of a `replay`
         /// observation.
@@ -21,6 +24,7 @@ macro_rules! calls {
         pub enum Call {
             $(
                 #[doc = concat!("`", $request, "`.")]
+                $(#[$doc])*
                 $variant,
             )+
         }
@@ -80,6 +84,41 @@ calls! {
     ListAccountOwners "list_account_owners", "GET /users/{user}/members/{member}/account_owners", Idempotent;
     ListHoldings "list_holdings", "GET /users/{user}/members/{member}/investment_holdings", Idempotent;
     ListStatements "list_statements", "GET /users/{user}/members/{member}/statements", Idempotent;
+    ///
+    /// Creates the user a member belongs to (SPEC25 `createUser`). A blind repeat after a
+    /// lost answer can create a second user, so the answer is checked first, as for a
+    /// member.
+    CreateUser "create_user", "POST /users", Create;
+    ///
+    /// Reads one user (SPEC25 `readUser`).
+    ReadUser "read_user", "GET /users/{user}", Idempotent;
+    ///
+    /// Deletes a user and every member of it (SPEC25 `deleteUser`). Idempotent in effect:
+    /// a repeat finds the user gone (`404`) and changes nothing more.
+    DeleteUser "delete_user", "DELETE /users/{user}", Idempotent;
+    ///
+    /// One page of the user's members (SPEC25 `listMembers`).
+    ListMembers "list_members", "GET /users/{user}/members", Idempotent;
+    ///
+    /// Deletes a member (SPEC25 `deleteMember`). Idempotent in effect: a repeat finds
+    /// the member gone (`404`) and changes nothing more.
+    DeleteMember "delete_member", "DELETE /users/{user}/members/{member}", Idempotent;
+    ///
+    /// The credential fields an institution asks for when a member is created (SPEC25
+    /// `listInstitutionCredentials`).
+    Credentials "credentials", "GET /institutions/{institution}/credentials", Idempotent;
+    ///
+    /// Reads one of the user's accounts (SPEC25 `readAccount`).
+    ReadAccount "read_account", "GET /users/{user}/accounts/{account}", Idempotent;
+    ///
+    /// Reads one account of a member (SPEC25 `readAccountByMember`).
+    ReadMemberAccount "read_member_account", "GET /users/{user}/members/{member}/accounts/{account}", Idempotent;
+    ///
+    /// One account's transactions, at the user level (SPEC25 `listTransactionsByAccount`).
+    ListUserAccountTransactions "list_user_account_transactions", "GET /users/{user}/accounts/{account}/transactions", Idempotent;
+    ///
+    /// Reads one transaction (SPEC25 `readTransaction`).
+    ReadTransaction "read_transaction", "GET /users/{user}/transactions/{transaction}", Idempotent;
 }
 
 /// What repeating a call risks: the column of the table that decides timeouts, `5xx`,
@@ -95,7 +134,8 @@ pub(crate) enum CallKind {
     /// Replaces credentials or metadata (`PUT`, idempotent), and may restart aggregation.
     Update,
     /// Reads (`GET`): repeating changes nothing at MX. `oauth_window_uri` mints a new
-    /// one-time URI each time, which is harmless.
+    /// one-time URI each time, which is harmless. Deletes (`DELETE`) are idempotent in
+    /// effect: a repeat finds the user or member gone and changes nothing more.
     Idempotent,
 }
 

@@ -75,7 +75,7 @@ http_rules! {
         "The same call failed too often in a row: stop retrying and report it; the member may be fine.",
         "This crate: Policy::retry_limit (MX documents no retry budget).";
     Answered "answered" => "done",
-        "2xx", "create, read, status, update, oauth_window_uri, challenges (200), the data lists",
+        "2xx", "create, create_user, read, status, update, oauth_window_uri, challenges (200), the data lists, the other reads and the deletes",
         "MX answered: the body is the member (or its challenges, its OAuth URI, or a page of its data); fold a member into the member state and decide.",
         "SPEC25: the response codes of each member endpoint.";
     JobRunning "job_running" => "poll_job",
@@ -103,7 +103,7 @@ http_rules! {
         "The member is not CHALLENGED, so there is nothing to resume: the challenge expired or was answered. Read the member and decide.",
         "NEXUS: 405 for resume on a member that is not challenged; ERR [V]: 405 \"a constraint on the requested endpoint wasn't met\".";
     AlreadyExists "already_exists" => "already_exists",
-        "409", "create, update",
+        "409", "create, create_user, update",
         "An object with the given attributes already exists: the member was created before (perhaps by a call whose answer was lost). Not a job conflict.",
         "ERR [V]: 409 \"an object with the given attributes already exists\".";
     OtherJobRunning "other_job_running" => "other_job_running",
@@ -119,7 +119,7 @@ http_rules! {
         "Too many requests: repeat the call after Retry-After (seconds or an HTTP date) when MX sends one, else after Policy::rate_limit_wait, doubling with each 429.",
         "ERR [V]: 429 \"should be retried once the rate limit window has expired\"; RFC9110 §10.2.3 Retry-After.";
     AmbiguousCreate "ambiguous_create" => "check_before_retry",
-        "no answer (timeout) or 5xx", "create",
+        "no answer (timeout) or 5xx", "create, create_user",
         "The create may have taken effect: list the user's members and look for yours (by your id) before creating again, so no member is created twice.",
         "ERR [V]: 5xx \"something went wrong with MX's servers\"; 409 on a duplicate create.";
     AmbiguousJob "ambiguous_job" => "check_before_retry",
@@ -127,15 +127,15 @@ http_rules! {
         "The job may have started, or the MFA answer may have arrived: read the member's status before repeating the call, and poll if a job runs.",
         "ERR [V]: 5xx; MFA: each challenge has its own guid, and a new challenge may follow an answer.";
     ServerError "server_error" => "retry",
-        "no answer (timeout) or 5xx", "read, status, update, oauth_window_uri, challenges, the data lists",
+        "no answer (timeout) or 5xx", "read, status, update, oauth_window_uri, challenges, the data lists, the other reads and the deletes",
         "MX did not answer, or failed: repeat the call after the backoff (Policy::retry_min, doubling to Policy::retry_max). Reads and PUTs are safe to repeat.",
         "ERR [V]: 500, 502, 504 \"something went wrong\", 503 \"the MX Platform is being updated\"; RFC9110 §9.2.2 idempotent methods.";
     MemberGone "member_gone" => "member_gone",
-        "404", "read, status, aggregate, verify, identify, resume, update, oauth_window_uri, challenges, the data lists",
+        "404", "read, status, aggregate, verify, identify, resume, update, oauth_window_uri, challenges, the data lists, the other reads and the deletes",
         "The member (or its user) no longer exists at MX: forget it; no call about it will succeed.",
         "ERR [V]: 404 \"invalid item/id/URL requested\".";
     UserNotFound "user_not_found" => "fix_client",
-        "404", "create",
+        "404", "create, create_user",
         "The user the member was to be created under does not exist, or the URL is wrong: the service's data, not a member, is at fault.",
         "ERR [V]: 404 \"invalid item/id/URL requested\".";
     Unauthorized "unauthorized" => "fix_client",

@@ -41,9 +41,19 @@ pub(crate) const fn can_start_a_job(call: CallName) -> bool {
             | Call::ListAccountNumbers
             | Call::ListAccountOwners
             | Call::ListHoldings
-            | Call::ListStatements => false,
+            | Call::ListStatements
+            | Call::CreateUser
+            | Call::ReadUser
+            | Call::DeleteUser
+            | Call::ListMembers
+            | Call::DeleteMember
+            | Call::Credentials
+            | Call::ReadAccount
+            | Call::ReadMemberAccount
+            | Call::ListUserAccountTransactions
+            | Call::ReadTransaction => false,
         },
-        CallName::Emulator(_) | CallName::Other => false,
+        CallName::Other => false,
     }
 }
 

@@ -1,60 +1,8 @@
 //! The call a request is, in one vocabulary: the library's [`Call`] table (its names,
-//! methods and paths) for the calls it lists, and [`EmulatorCall`] for the ones the
-//! emulator serves that the library's table does not list.
+//! methods and paths); a request outside it (the control plane, the OAuth window, an
+//! unknown route) is `other`.
 
 use mx_aggregation::Call;
-
-/// Declares [`EmulatorCall`] and its table.
-macro_rules! emulator_calls {
-    ($($variant:ident $name:literal => [$($request:literal),+];)+) => {
-        /// A call the emulator serves that [`Call`] does not list: users, the member list,
-        /// deleting a member, an institution's credential fields, single account and
-        /// transaction reads.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub(crate) enum EmulatorCall {
-            $(
-                #[doc = concat!("`", $name, "`: ", $("`", $request, "` "),+)]
-                $variant,
-            )+
-        }
-
-        impl EmulatorCall {
-            /// Every such call.
-            pub(crate) const ALL: [Self; [$($name),+].len()] = [$(Self::$variant),+];
-
-            /// Its name in fault plans.
-            pub(crate) const fn name(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $name,)+
-                }
-            }
-
-            /// The methods and paths that make it, in [`Call::request`]'s form.
-            pub(crate) const fn requests(self) -> &'static [&'static str] {
-                match self {
-                    $(Self::$variant => &[$($request),+],)+
-                }
-            }
-        }
-    };
-}
-
-emulator_calls! {
-    CreateUser "create_user" => ["POST /users"];
-    ReadUser "read_user" => ["GET /users/{user}"];
-    DeleteUser "delete_user" => ["DELETE /users/{user}"];
-    ListMembers "list_members" => ["GET /users/{user}/members"];
-    DeleteMember "delete_member" => ["DELETE /users/{user}/members/{member}"];
-    Credentials "credentials" => ["GET /institutions/{code}/credentials"];
-    ReadAccount "read_account" => [
-        "GET /users/{user}/accounts/{account}",
-        "GET /users/{user}/members/{member}/accounts/{account}"
-    ];
-    ListUserAccountTransactions "list_user_account_transactions" => [
-        "GET /users/{user}/accounts/{account}/transactions"
-    ];
-    ReadTransaction "read_transaction" => ["GET /users/{user}/transactions/{transaction}"];
-}
 
 /// The older spellings fault plans accept for the library's calls.
 const ALIASES: [(&str, Call); 3] = [
@@ -68,33 +16,21 @@ const ALIASES: [(&str, Call); 3] = [
 pub(crate) enum CallName {
     /// One of the library's calls.
     Mx(Call),
-    /// One of the emulator's own.
-    Emulator(EmulatorCall),
-    /// No call of either table (the control plane, the OAuth window, an unknown route).
+    /// No call of the table (the control plane, the OAuth window, an unknown route).
     Other,
 }
 
 impl CallName {
     /// The call `method` on `path` makes.
     pub(crate) fn of(method: &str, path: &str) -> Self {
-        if let Some(call) = Call::ALL
+        Call::ALL
             .into_iter()
             .find(|call| request_matches(call.request(), method, path))
-        {
-            return Self::Mx(call);
-        }
-        EmulatorCall::ALL
-            .into_iter()
-            .find(|call| {
-                call.requests()
-                    .iter()
-                    .any(|request| request_matches(request, method, path))
-            })
-            .map_or(Self::Other, Self::Emulator)
+            .map_or(Self::Other, Self::Mx)
     }
 
-    /// The call a fault rule's `call` names: a [`Call::name`], an [`EmulatorCall`]'s name,
-    /// an older spelling, or `other`.
+    /// The call a fault rule's `call` names: a [`Call::name`], an older spelling, or
+    /// `other`.
     pub(crate) fn from_name(name: &str) -> Option<Self> {
         if let Some(call) = Call::from_name(name) {
             return Some(Self::Mx(call));
@@ -102,20 +38,13 @@ impl CallName {
         if let Some((_, call)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
             return Some(Self::Mx(*call));
         }
-        if name == "other" {
-            return Some(Self::Other);
-        }
-        EmulatorCall::ALL
-            .into_iter()
-            .find(|call| call.name() == name)
-            .map(Self::Emulator)
+        (name == "other").then_some(Self::Other)
     }
 
     /// Its name: the library's for its calls.
     pub(crate) const fn name(self) -> &'static str {
         match self {
             Self::Mx(call) => call.name(),
-            Self::Emulator(call) => call.name(),
             Self::Other => "other",
         }
     }
@@ -176,12 +105,6 @@ mod tests {
         for call in Call::ALL {
             assert_eq!(CallName::from_name(call.name()), Some(CallName::Mx(call)));
         }
-        for call in EmulatorCall::ALL {
-            assert_eq!(
-                CallName::from_name(call.name()),
-                Some(CallName::Emulator(call))
-            );
-        }
         assert_eq!(
             CallName::from_name("create_member"),
             Some(CallName::Mx(Call::Create))
@@ -199,6 +122,10 @@ mod tests {
         assert_eq!(of("DELETE", "/users/U/members/M"), "delete_member");
         assert_eq!(of("post", "/users/U/members/M/aggregate/"), "aggregate");
         assert_eq!(of("GET", "/users/U/accounts/A"), "read_account");
+        assert_eq!(
+            of("GET", "/users/U/members/M/accounts/A"),
+            "read_member_account"
+        );
         assert_eq!(of("GET", "/users//members"), "other");
         assert_eq!(of("GET", "/emulator/webhooks"), "other");
     }

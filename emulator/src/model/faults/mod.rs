@@ -2,9 +2,8 @@
 //!
 //! A plan is a list of rules. A rule matches requests by path (a pattern whose `*` stands
 //! for one segment), method, member (GUID or partner id as in the path), user, and call:
-//! a name of `mx_aggregation::Call` (`aggregate`, `create`, `read`, `list_accounts`…), one
-//! of the calls that table lacks (`create_user`, `list_members`, `credentials`…), or an
-//! older spelling (`create_member`, `read_member`, `update_member`). It answers them 202,
+//! a name of `mx_aggregation::Call` (`aggregate`, `create`, `read`, `list_accounts`,
+//! `create_user`, `list_members`, `credentials`…), `other`, or an older spelling (`create_member`, `read_member`, `update_member`). It answers them 202,
 //! 409, 429 (with `Retry-After`) or 5xx instead of the emulator's rules: either as an
 //! ordered sequence (`[429, 429]`: the first two matching requests get 429, the ones after
 //! them the normal answer) or each with a probability drawn from a generator seeded by the
@@ -32,8 +31,8 @@ pub(crate) mod plan;
 pub use plan::{FaultPlan, FaultRule, NormalWord, PlanError, Step, WebhookFaults};
 
 /// The call name of a request, from its method and path segments
-/// (`["users", "U", "members", "M", "aggregate"]`): a name of `mx_aggregation::Call`, of
-/// a call that table lacks (`create_user`, `list_members`, `credentials`…), or `other`.
+/// (`["users", "U", "members", "M", "aggregate"]`): a name of `mx_aggregation::Call`, or
+/// `other`.
 #[deprecated(note = "fault plans name calls as mx_aggregation::Call::name does")]
 pub fn call_kind(method: &str, segments: &[&str]) -> &'static str {
     calls::CallName::of(method, &segments.join("/")).name()

@@ -38,9 +38,8 @@ pub struct FaultRule {
     #[serde(default)]
     pub user: Option<String>,
     /// The call: a name of `mx_aggregation::Call` (`aggregate`, `create`, `read`,
-    /// `list_accounts`…), one of the emulator's own (`create_user`, `list_members`,
-    /// `credentials`…), or an older spelling (`create_member`, `read_member`,
-    /// `update_member`).
+    /// `list_accounts`, `create_user`, `list_members`, `credentials`…), `other`, or an
+    /// older spelling (`create_member`, `read_member`, `update_member`).
     #[serde(default)]
     pub call: Option<String>,
     /// Ordered answers for the matching requests, one each; after the last, requests are
