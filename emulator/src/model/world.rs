@@ -134,6 +134,19 @@ impl World {
         self.index.get(guid).and_then(|seq| self.members.get(seq))
     }
 
+    /// The member with GUID `guid`, borrowed together with the context its moves write
+    /// to (GUIDs, throttle records, the outbox).
+    pub(crate) fn member_with_ctx(&mut self, guid: &str) -> Refused<(&mut Member, &mut Ctx)> {
+        let Self {
+            members, index, cx, ..
+        } = self;
+        let member = index
+            .get(guid)
+            .and_then(|seq| members.get_mut(seq))
+            .ok_or(Refusal::NotFound("member not found"))?;
+        Ok((member, cx))
+    }
+
     /// The GUID of the user `identifier` names (MX accepts the GUID or the partner's id).
     pub(crate) fn user_guid(&self, identifier: &str) -> Refused<String> {
         if self.users.contains_key(identifier) {

@@ -14,7 +14,6 @@ use crate::http::explain::with_rule;
 use crate::http::extract::{Tenant, parse, path_error};
 use crate::http::routes::{Answer, member_answer};
 use crate::model::statuses;
-use crate::model::world::World;
 
 /// The status named by the body's `connection_status`: 400 naming the value otherwise.
 fn wanted(body: &Value) -> Result<ConnectionStatus, ApiError> {
@@ -48,13 +47,9 @@ pub(crate) async fn set(
     let status = wanted(&body)?;
     let mut world = tenant.lock();
     let now = world.tick();
-    let World {
-        members, index, cx, ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or_else(|| ApiError::not_found("member not found"))?;
+    let (member, cx) = world
+        .member_with_ctx(&guid)
+        .map_err(|_| ApiError::not_found("member not found"))?;
     let from = member.node;
     statuses::force(member, cx, now, status);
     let rule = format!("200: connection_status set from {from} to {status} by the control plane");

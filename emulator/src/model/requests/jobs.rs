@@ -40,13 +40,7 @@ pub(crate) fn start(
     now: DateTime<Utc>,
 ) -> Refused<(String, JobCall)> {
     let guid = world.member_guid(user, member)?;
-    let World {
-        members, index, cx, ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or(Refusal::NotFound("member not found"))?;
+    let (member, cx) = world.member_with_ctx(&guid)?;
     if callback_payload.is_some() {
         member.callback_payload = callback_payload;
     }

@@ -242,13 +242,7 @@ pub(crate) fn update(
     now: DateTime<Utc>,
 ) -> Refused<(String, AfterUpdate)> {
     let guid = world.member_guid(user, member)?;
-    let World {
-        members, index, cx, ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or(Refusal::NotFound("member not found"))?;
+    let (member, cx) = world.member_with_ctx(&guid)?;
     let institution = institutions::find(&member.institution_code)
         .ok_or(Refusal::NotFound("institution not found"))?;
     let new_credentials = if changes.credentials.is_empty() {

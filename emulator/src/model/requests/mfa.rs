@@ -48,13 +48,7 @@ pub(crate) fn resume(
             "member.challenges holds no answer".to_owned(),
         ));
     }
-    let World {
-        members, index, cx, ..
-    } = &mut *world;
-    let member = index
-        .get(guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or(Refusal::NotFound("member not found"))?;
+    let (member, cx) = world.member_with_ctx(guid)?;
     if let Some(unknown) = answers
         .iter()
         .find(|a| !member.challenges.iter().any(|c| c.guid == a.guid))

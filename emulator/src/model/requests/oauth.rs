@@ -69,13 +69,7 @@ pub(crate) fn authorize(
     let guid = world.oauth_tokens.remove(token).ok_or(Refusal::NotFound(
         "this OAuth window is unknown or was already used",
     ))?;
-    let World {
-        members, index, cx, ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or(Refusal::NotFound("member not found"))?;
+    let (member, cx) = world.member_with_ctx(&guid)?;
     member.oauth_token = None;
     let window = std::mem::take(&mut member.oauth_window);
     if member.job.is_some() {
