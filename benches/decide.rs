@@ -16,65 +16,11 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use criterion::Criterion;
-use mx_aggregation::{EndUser, MemberJson, Policy, decide_with, parse_mx_timestamp};
-
-/// A label, the example, a `now` at which its decision takes the engine's longer paths
-/// (cooldown arithmetic, freshness, the background estimate) and who is there.
-const PAYLOADS: [(&str, &str, &str, EndUser); 9] = [
-    ("member", "member", "2016-10-13T19:00:00Z", EndUser::Present),
-    (
-        "member_absent",
-        "member",
-        "2016-10-15T12:00:00Z",
-        EndUser::Absent,
-    ),
-    (
-        "member_status_challenged",
-        "member_status_challenged",
-        "2020-09-21T19:50:00Z",
-        EndUser::Present,
-    ),
-    (
-        "member_status_connected",
-        "member_status_connected",
-        "2026-11-24T12:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "member_webhook",
-        "member_webhook",
-        "2018-07-18T20:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "connection_status_webhook",
-        "connection_status_webhook",
-        "2026-11-24T12:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "aggregation_webhook",
-        "aggregation_webhook",
-        "2026-11-24T12:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "member_error_object",
-        "member_error_object",
-        "2025-02-13T19:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "member_error_string",
-        "member_error_string",
-        "2026-11-24T12:00:00Z",
-        EndUser::Present,
-    ),
-];
+use mx_aggregation::{MemberJson, Policy, decide_with, parse_mx_timestamp};
 
 fn bench(c: &mut Criterion) {
     let policy = Policy::default();
-    for (label, name, now, end_user) in PAYLOADS {
+    for (label, name, now, end_user) in common::DECIDE_PAYLOADS {
         let line = common::line(name);
         let now: DateTime<Utc> = parse_mx_timestamp(now).expect("valid now");
         let snapshot = MemberJson::parse(&line)
@@ -107,7 +53,7 @@ fn report() {
     println!();
     println!("| payload | parse + snapshot (ns) | decide (ns) | decide / parse |");
     println!("|---|---:|---:|---:|");
-    for (label, ..) in PAYLOADS {
+    for (label, ..) in common::DECIDE_PAYLOADS {
         if let (Some(parse), Some(decide)) = (
             common::estimate_ns(label, "parse"),
             common::estimate_ns(label, "decide"),
@@ -131,7 +77,7 @@ fn best_of_rounds(rounds: usize) {
     println!();
     println!("| payload | parse + snapshot (ns) | decide (ns) | decide / parse |");
     println!("|---|---:|---:|---:|");
-    for (label, name, now, end_user) in PAYLOADS {
+    for (label, name, now, end_user) in common::DECIDE_PAYLOADS {
         let line = common::line(name);
         let now: DateTime<Utc> = parse_mx_timestamp(now).expect("valid now");
         let parse = || {

@@ -22,59 +22,6 @@ use mx_aggregation::{
     Decision, EndUser, MemberJson, MemberSnapshot, Policy, decide_with, parse_mx_timestamp,
 };
 
-/// The payloads and `now`s of `benches/decide.rs`.
-const PAYLOADS: [(&str, &str, &str, EndUser); 9] = [
-    ("member", "member", "2016-10-13T19:00:00Z", EndUser::Present),
-    (
-        "member_absent",
-        "member",
-        "2016-10-15T12:00:00Z",
-        EndUser::Absent,
-    ),
-    (
-        "member_status_challenged",
-        "member_status_challenged",
-        "2020-09-21T19:50:00Z",
-        EndUser::Present,
-    ),
-    (
-        "member_status_connected",
-        "member_status_connected",
-        "2026-11-24T12:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "member_webhook",
-        "member_webhook",
-        "2018-07-18T20:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "connection_status_webhook",
-        "connection_status_webhook",
-        "2026-11-24T12:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "aggregation_webhook",
-        "aggregation_webhook",
-        "2026-11-24T12:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "member_error_object",
-        "member_error_object",
-        "2025-02-13T19:00:00Z",
-        EndUser::Present,
-    ),
-    (
-        "member_error_string",
-        "member_error_string",
-        "2026-11-24T12:00:00Z",
-        EndUser::Present,
-    ),
-];
-
 #[inline(never)]
 fn run_decide(
     member: &MemberSnapshot,
@@ -97,7 +44,8 @@ fn main() {
     let [label, what, n] = args.as_slice() else {
         return;
     };
-    let Some((_, name, now, end_user)) = PAYLOADS.iter().find(|p| p.0 == label) else {
+    let Some((_, name, now, end_user)) = common::DECIDE_PAYLOADS.iter().find(|p| p.0 == label)
+    else {
         eprintln!("unknown payload {label}");
         std::process::exit(2);
     };

@@ -1,4 +1,4 @@
-//! What the criterion benches share: the example payloads as lines, criterion's set-up,
+//! What the benches share: the decide benches' payloads, the example payloads as lines, criterion's set-up,
 //! and reading its estimates back for the tables they print.
 // Each bench uses its part.
 #![allow(dead_code)]
@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::Criterion;
+use mx_aggregation::EndUser;
 
 /// An example payload under `examples/` as one compact JSON line.
 pub fn line(name: &str) -> String {
@@ -42,3 +43,57 @@ pub fn estimate_ns(group: &str, function: &str) -> Option<f64> {
     let of = |key: &str| json.get(key)?.get("point_estimate")?.as_f64();
     of("slope").or_else(|| of("mean"))
 }
+
+/// A label, the example, a `now` at which its decision takes the engine's longer paths
+/// (cooldown arithmetic, freshness, the background estimate) and who is there.
+pub const DECIDE_PAYLOADS: [(&str, &str, &str, EndUser); 9] = [
+    ("member", "member", "2016-10-13T19:00:00Z", EndUser::Present),
+    (
+        "member_absent",
+        "member",
+        "2016-10-15T12:00:00Z",
+        EndUser::Absent,
+    ),
+    (
+        "member_status_challenged",
+        "member_status_challenged",
+        "2020-09-21T19:50:00Z",
+        EndUser::Present,
+    ),
+    (
+        "member_status_connected",
+        "member_status_connected",
+        "2026-11-24T12:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "member_webhook",
+        "member_webhook",
+        "2018-07-18T20:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "connection_status_webhook",
+        "connection_status_webhook",
+        "2026-11-24T12:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "aggregation_webhook",
+        "aggregation_webhook",
+        "2026-11-24T12:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "member_error_object",
+        "member_error_object",
+        "2025-02-13T19:00:00Z",
+        EndUser::Present,
+    ),
+    (
+        "member_error_string",
+        "member_error_string",
+        "2026-11-24T12:00:00Z",
+        EndUser::Present,
+    ),
+];
