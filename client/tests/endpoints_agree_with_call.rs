@@ -140,12 +140,15 @@ fn every_call_the_client_needs_is_an_endpoint() {
         .into_iter()
         .filter(|call| !made.contains(call))
         .collect();
-    // The client never starts an identification job, deletes a user, or reads a single
+    // The client never starts an identification or another premium job, deletes a user, or reads a single
     // user, account or transaction.
     assert_eq!(
         missing,
         [
             Call::Identify,
+            Call::CheckBalance,
+            Call::ExtendHistory,
+            Call::FetchStatements,
             Call::ReadUser,
             Call::DeleteUser,
             Call::ReadAccount,

@@ -55,6 +55,20 @@ macro_rules! calls {
                 }
             }
 
+            /// True for the calls that start an aggregation-type job: a standard
+            /// aggregation or a premium job (SPEC25: "A job can be a normal aggregation, or
+            /// a premium job such as identification, verification, fetching statements,
+            /// or fetching an extended transaction history").
+            pub const fn starts_job(self) -> bool {
+                matches!(self.kind(), CallKind::StartsJob)
+            }
+
+            /// True for the premium jobs: every job call but the standard aggregation.
+            /// MX answers `400` when the institution does not support one (ERR).
+            pub const fn is_premium_job(self) -> bool {
+                self.starts_job() && !matches!(self, Self::Aggregate)
+            }
+
             pub(crate) const fn kind(self) -> CallKind {
                 match self {
                     $(Self::$variant => CallKind::$kind,)+
@@ -71,6 +85,15 @@ calls! {
     Aggregate "aggregate", "POST /users/{user}/members/{member}/aggregate", StartsJob;
     Verify "verify", "POST /users/{user}/members/{member}/verify", StartsJob;
     Identify "identify", "POST /users/{user}/members/{member}/identify", StartsJob;
+    ///
+    /// A premium job that reads the accounts' balances only (SPEC25 `checkBalances`).
+    CheckBalance "check_balance", "POST /users/{user}/members/{member}/check_balance", StartsJob;
+    ///
+    /// A premium job that reads up to 24 months of transactions (SPEC25 `extendHistory`).
+    ExtendHistory "extend_history", "POST /users/{user}/members/{member}/extend_history", StartsJob;
+    ///
+    /// A premium job that reads the accounts' statements (SPEC25 `fetchStatements`).
+    FetchStatements "fetch_statements", "POST /users/{user}/members/{member}/fetch_statements", StartsJob;
     Resume "resume", "PUT /users/{user}/members/{member}/resume", AnswersMfa;
     Update "update", "PUT /users/{user}/members/{member}", Update;
     OauthWindowUri "oauth_window_uri", "GET /users/{user}/members/{member}/oauth_window_uri", Idempotent;

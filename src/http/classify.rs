@@ -86,7 +86,7 @@ impl Call {
                 outcome(NextStep::Retry { after_secs }, HttpRule::RateLimited)
             }
             500..=599 => server_failure(kind, attempt, policy),
-            400 if matches!(self, Self::Verify | Self::Identify) => {
+            400 if self.is_premium_job() => {
                 outcome(NextStep::NotSupported, HttpRule::PremiumUnsupported)
             }
             401 => outcome(NextStep::FixClient, HttpRule::Unauthorized),

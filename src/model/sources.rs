@@ -155,6 +155,15 @@ sources! {
     AtriumDemo "DEMO" => "MX's atrium-demo application",
         "https://github.com/mxenabled/atrium-demo",
         "Re-aggregates CREATED, RESUMED and RECONNECTED members.";
+    CheckBalances "CHECK-BALANCE" => "MX Platform API reference: Check balances",
+        "https://docs.mx.com/api-reference/platform-api/reference/check-balances",
+        "This endpoint operates much like the aggregate member endpoint except that it gathers only account balance information; it does not gather any transaction data.";
+    ExtendHistory "EXT-HISTORY" => "MX Nexus API reference: Extend transaction history",
+        "https://docs.mx.com/api-reference/nexus/reference/extend-transaction-history",
+        "An extended transaction history with up to 24 months of data, read through the standard transaction endpoints; 202 when an extended history process already runs, 409 when another aggregation-type process runs, 400 when the institution does not support it.";
+    FetchStatements "FETCH-STATEMENTS" => "MX Atrium API reference: Fetch statements",
+        "https://docs.mx.com/api-reference/atrium/reference/premium-features/fetch-statements",
+        "202 when a fetch statements job is already running; 400 when the institution does not support statements; 409 when another aggregation-type process (standard aggregation, verification) runs.";
 }
 
 impl fmt::Display for Source {

@@ -60,6 +60,18 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
         .route(&format!("{member}/verify"), post(routes::jobs::verify))
         .route(&format!("{member}/identify"), post(routes::jobs::identify))
         .route(
+            &format!("{member}/check_balance"),
+            post(routes::jobs::check_balance),
+        )
+        .route(
+            &format!("{member}/extend_history"),
+            post(routes::jobs::extend_history),
+        )
+        .route(
+            &format!("{member}/fetch_statements"),
+            post(routes::jobs::fetch_statements),
+        )
+        .route(
             &format!("{member}/oauth_window_uri"),
             get(routes::oauth::window_uri),
         )

@@ -10,7 +10,7 @@ use crate::model::config::{Config, ThrottleFrom};
 use crate::model::faults::matching::Faults;
 use crate::model::ids::IdGen;
 use crate::model::institutions;
-use crate::model::member::Member;
+use crate::model::member::{JobKind, Member};
 use crate::model::outbox::{Outbox, WebhookEvent};
 use crate::model::throttle::{ThrottleKey, ThrottleRecord};
 
@@ -95,16 +95,36 @@ impl Ctx {
         );
     }
 
+    /// True when MX's integration environment does not throttle `member`'s institution.
+    fn unthrottled(&self, member: &Member) -> bool {
+        self.rules.integration_env
+            && institutions::find(&member.institution_code)
+                .is_some_and(|i| i.unthrottled_in_integration)
+    }
+
+    /// When the window of `member`'s last premium job of `kind` ends, if it is still open
+    /// at `now` (`requests::jobs` says why premium jobs have one of their own).
+    pub(crate) fn premium_throttled_until(
+        &self,
+        member: &Member,
+        kind: JobKind,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        if self.unthrottled(member) {
+            return None;
+        }
+        let start = DateTime::from_timestamp(member.premium.last_start(kind)?, 0)?;
+        let until = start.checked_add_signed(self.rules.throttle_window)?;
+        (until > now).then_some(until)
+    }
+
     /// When the throttle window of `member` ends, if it is still open at `now`.
     pub(crate) fn throttled_until(
         &self,
         member: &Member,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
-        let unthrottled = self.rules.integration_env
-            && institutions::find(&member.institution_code)
-                .is_some_and(|i| i.unthrottled_in_integration);
-        if unthrottled {
+        if self.unthrottled(member) {
             return None;
         }
         let record = self.throttle.get(&ThrottleKey::of(member))?;

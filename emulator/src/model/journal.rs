@@ -26,33 +26,7 @@ pub(crate) const MAX_PER_READ: usize = 10_000;
 /// Aggregation") and every job call.
 pub(crate) const fn can_start_a_job(call: CallName) -> bool {
     match call {
-        CallName::Mx(call) => match call {
-            Call::Create | Call::Update | Call::Aggregate | Call::Verify | Call::Identify => true,
-            Call::Read
-            | Call::Status
-            | Call::Resume
-            | Call::OauthWindowUri
-            | Call::Challenges
-            | Call::ListAccounts
-            | Call::ListTransactions
-            | Call::ListAccountTransactions
-            | Call::ListUserAccounts
-            | Call::ListUserTransactions
-            | Call::ListAccountNumbers
-            | Call::ListAccountOwners
-            | Call::ListHoldings
-            | Call::ListStatements
-            | Call::CreateUser
-            | Call::ReadUser
-            | Call::DeleteUser
-            | Call::ListMembers
-            | Call::DeleteMember
-            | Call::Credentials
-            | Call::ReadAccount
-            | Call::ReadMemberAccount
-            | Call::ListUserAccountTransactions
-            | Call::ReadTransaction => false,
-        },
+        CallName::Mx(call) => matches!(call, Call::Create | Call::Update) || call.starts_job(),
         CallName::Other => false,
     }
 }

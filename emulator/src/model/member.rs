@@ -1,7 +1,7 @@
 //! What the emulator keeps about users and members: what MX shows and what MX hides.
 
 use chrono::{DateTime, Utc};
-use mx_aggregation::ConnectionStatus;
+use mx_aggregation::{Call, ConnectionStatus};
 
 use mx_aggregation_tooling::job_rules::Streak;
 use mx_aggregation_tooling::lifecycle::Node;
@@ -36,16 +36,76 @@ pub(crate) enum JobKind {
     Verification,
     /// Account owner identification (`POST …/identify`).
     Identification,
+    /// The accounts' balances only (`POST …/check_balance`).
+    Balance,
+    /// Up to 24 months of transactions (`POST …/extend_history`).
+    History,
+    /// The accounts' statements (`POST …/fetch_statements`).
+    Statements,
 }
 
 impl JobKind {
-    /// The call that starts it, for explanations.
+    /// The library's call that starts it: its name, method and path, and whether it is a
+    /// premium job ([`Call::is_premium_job`]).
+    pub(crate) const fn mx_call(self) -> Call {
+        match self {
+            Self::Aggregation => Call::Aggregate,
+            Self::Verification => Call::Verify,
+            Self::Identification => Call::Identify,
+            Self::Balance => Call::CheckBalance,
+            Self::History => Call::ExtendHistory,
+            Self::Statements => Call::FetchStatements,
+        }
+    }
+
+    /// The job's name, for explanations.
     pub(crate) const fn call(self) -> &'static str {
         match self {
             Self::Aggregation => "aggregation",
             Self::Verification => "verification",
             Self::Identification => "identification",
+            Self::Balance => "balance check",
+            Self::History => "history extension",
+            Self::Statements => "statement fetch",
         }
+    }
+
+    /// Its place in a table of every kind.
+    pub(crate) const fn index(self) -> usize {
+        match self {
+            Self::Aggregation => 0,
+            Self::Verification => 1,
+            Self::Identification => 2,
+            Self::Balance => 3,
+            Self::History => 4,
+            Self::Statements => 5,
+        }
+    }
+}
+
+/// When each premium job kind last started on a member and when each last succeeded:
+/// the window a premium job waits out, and what the data reads show (account numbers
+/// after a verification, owners after an identification, statements after a fetch).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PremiumRuns {
+    started: [Option<i64>; 6],
+    succeeded: [Option<i64>; 6],
+}
+
+impl PremiumRuns {
+    /// Records that a job of `kind` started at `at` (Unix seconds).
+    pub(crate) fn started(&mut self, kind: JobKind, at: i64) {
+        self.started[kind.index()] = Some(at);
+    }
+
+    /// Records that a job of `kind` succeeded at `at` (Unix seconds).
+    pub(crate) fn succeeded(&mut self, kind: JobKind, at: i64) {
+        self.succeeded[kind.index()] = Some(at);
+    }
+
+    /// When a job of `kind` last started.
+    pub(crate) const fn last_start(&self, kind: JobKind) -> Option<i64> {
+        self.started[kind.index()]
     }
 }
 
@@ -136,7 +196,7 @@ impl JobResults {
             authenticated: true,
             accounts: true,
             account_numbers: matches!(kind, JobKind::Verification),
-            transactions: matches!(kind, JobKind::Aggregation),
+            transactions: matches!(kind, JobKind::Aggregation | JobKind::History),
         }
     }
 }
@@ -196,6 +256,8 @@ pub(crate) struct Member {
     /// The times of its successful aggregations, from which its accounts and transactions
     /// are derived (`model::data`).
     pub(crate) ledger: crate::model::data::ledger::Ledger,
+    /// When its premium jobs last started and succeeded.
+    pub(crate) premium: PremiumRuns,
     /// Every transition, for `GET /emulator/members/{member}/trace`.
     pub(crate) trace: Vec<TraceEntry>,
 }

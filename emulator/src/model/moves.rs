@@ -88,6 +88,7 @@ pub(crate) fn start(
         outcome,
     });
     member.aggregated_at = Some(now);
+    member.premium.started(kind, now.timestamp());
     member.results = JobResults::default();
     member.challenges.clear();
     member.next_background_at = cx.next_background(&member.guid, now);
@@ -239,6 +240,7 @@ fn end_job(member: &mut Member) {
 fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
     end_job(member);
     member.results = JobResults::succeeded(job.kind);
+    member.premium.succeeded(job.kind, now.timestamp());
     member.successfully_aggregated_at = Some(now);
     member.streak.job_succeeded();
     member.needs_updated_credentials = false;
@@ -250,15 +252,19 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
         Node::Status(ConnectionStatus::Connected),
     );
     cx.record_throttle(member);
-    // Aggregations bring data; verification and identification read account numbers and
-    // owners, which the emulator does not serve.
+    // Aggregations bring transactions, a history extension the older ones too; a balance
+    // check moves the balances only. Verification, identification and statements bring
+    // no transactions: what they read is shown from `member.premium`.
+    let key = MemberKey::new(cx.rules.seed, &member.guid);
+    let at = now.timestamp();
     let changes = match job.kind {
-        JobKind::Aggregation => data::aggregated(
-            &mut member.ledger,
-            MemberKey::new(cx.rules.seed, &member.guid),
-            now.timestamp(),
-        ),
-        JobKind::Verification | JobKind::Identification => Changes::default(),
+        JobKind::Aggregation => data::aggregated(&mut member.ledger, key, at),
+        JobKind::History => data::history_extended(&mut member.ledger, key, at),
+        JobKind::Balance => {
+            member.ledger.balances_checked(at);
+            Changes::default()
+        }
+        JobKind::Verification | JobKind::Identification | JobKind::Statements => Changes::default(),
     };
     let (created, updated) = (changes.created.len(), changes.updated.len());
     if cx.rules.webhooks && cx.faults.webhooks.transactions {

@@ -89,6 +89,9 @@ const fn job_type(kind: JobKind) -> &'static str {
         JobKind::Aggregation => "AGGREGATION",
         JobKind::Verification => "VERIFICATION",
         JobKind::Identification => "IDENTIFICATION",
+        JobKind::Balance => "BALANCE",
+        JobKind::History => "HISTORY",
+        JobKind::Statements => "STATEMENT",
     }
 }
 

@@ -1,4 +1,5 @@
-//! Aggregation-type jobs: `POST …/aggregate`, `…/verify`, `…/identify`.
+//! Aggregation-type jobs: `POST …/aggregate`, `…/verify`, `…/identify`,
+//! `…/check_balance`, `…/extend_history`, `…/fetch_statements`.
 //!
 //! MX's rules (<https://docs.mx.com/api-reference/platform-api/overview/errors>, "ERR"):
 //! 202 when the job starts, when a job of the same kind already runs, and when a standard
@@ -27,6 +28,21 @@ pub(crate) async fn verify(app: Tenant, path: MemberPath, headers: HeaderMap) ->
 /// `POST …/identify`: account owner identification.
 pub(crate) async fn identify(app: Tenant, path: MemberPath, headers: HeaderMap) -> Answer {
     run(app, path, &headers, JobKind::Identification).await
+}
+
+/// `POST …/check_balance`: the accounts' balances only (CHECK-BALANCE).
+pub(crate) async fn check_balance(app: Tenant, path: MemberPath, headers: HeaderMap) -> Answer {
+    run(app, path, &headers, JobKind::Balance).await
+}
+
+/// `POST …/extend_history`: up to 24 months of transactions (EXT-HISTORY).
+pub(crate) async fn extend_history(app: Tenant, path: MemberPath, headers: HeaderMap) -> Answer {
+    run(app, path, &headers, JobKind::History).await
+}
+
+/// `POST …/fetch_statements`: the accounts' statements (FETCH-STATEMENTS).
+pub(crate) async fn fetch_statements(app: Tenant, path: MemberPath, headers: HeaderMap) -> Answer {
+    run(app, path, &headers, JobKind::Statements).await
 }
 
 async fn run(
@@ -58,12 +74,16 @@ async fn run(
         JobCall::Throttled(until) => {
             let rules = &world.cx.rules;
             let hours = rules.throttle_window.num_minutes() as f64 / 60.0;
+            let from = if kind.mx_call().is_premium_job() {
+                format!("{call}'s start")
+            } else {
+                rules.throttle_from.describe().to_owned()
+            };
             (
                 accepted,
                 format!(
-                    "202: inside the {hours}-hour window until {} (from the last {}); nothing starts",
+                    "202: inside the {hours}-hour window until {} (from the last {from}); nothing starts",
                     views::rfc3339(until),
-                    rules.throttle_from.describe()
                 ),
             )
         }

@@ -41,6 +41,8 @@ fn opening_cents(key: MemberKey, kind: AccountKind) -> i64 {
 
 /// The member's accounts, none before its first successful aggregation.
 pub(crate) fn accounts(key: MemberKey, ledger: &Ledger) -> Vec<Account> {
+    let ledger = ledger.for_balances();
+    let ledger = ledger.as_ref();
     let (Some(first), Some(last)) = (ledger.first(), ledger.last()) else {
         return Vec::new();
     };
@@ -56,6 +58,8 @@ pub(crate) fn find(key: MemberKey, ledger: &Ledger, guid: &str) -> Option<Accoun
     let kind = AccountKind::ALL
         .into_iter()
         .find(|kind| self::guid(key, *kind) == guid)?;
+    let ledger = ledger.for_balances();
+    let ledger = ledger.as_ref();
     let (first, last) = (ledger.first()?, ledger.last()?);
     Some(account(
         key,

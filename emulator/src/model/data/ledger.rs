@@ -28,6 +28,9 @@ use crate::model::ids::splitmix;
 pub(crate) const DAY: i64 = 86_400;
 /// The days of history the first successful aggregation brings.
 pub(crate) const HISTORY_DAYS: i64 = 120;
+/// The days of history a history extension brings: MX's `extend_history` "fetch[es] up
+/// to 24 months of historical data" (EXT-HISTORY).
+pub(crate) const EXTENDED_HISTORY_DAYS: i64 = 730;
 /// A `PENDING` transaction still pending this long after it happened is deleted.
 const PENDING_DELETED_AFTER: i64 = 14 * DAY;
 /// A purchase posts between two and three days after it happened.
@@ -73,10 +76,17 @@ impl MemberKey {
     }
 }
 
-/// The virtual times (Unix seconds) of a member's successful aggregations, oldest first.
+/// The virtual times (Unix seconds) of a member's successful aggregations, oldest first,
+/// the one of them that extended the history, and the latest balance check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Ledger {
     jobs: Vec<i64>,
+    /// The index in `jobs` of the first history extension: from it on the history reaches
+    /// [`EXTENDED_HISTORY_DAYS`] back.
+    extended: Option<usize>,
+    /// The latest balance check, when later than the latest job: the balances are read
+    /// as of then, the transactions as of the latest job.
+    balances_at: Option<i64>,
 }
 
 impl Ledger {
@@ -88,6 +98,39 @@ impl Ledger {
         }
         self.jobs.push(at);
         true
+    }
+
+    /// Records a successful history extension at `at`: a job that also brings the
+    /// transactions back to [`EXTENDED_HISTORY_DAYS`] before the first job. False
+    /// (nothing recorded) when it is not later than the last job.
+    pub(crate) fn extend(&mut self, at: i64) -> bool {
+        if !self.record(at) {
+            return false;
+        }
+        if self.extended.is_none() {
+            self.extended = Some(self.jobs.len() - 1);
+        }
+        true
+    }
+
+    /// Records a successful balance check at `at`.
+    pub(crate) fn balances_checked(&mut self, at: i64) {
+        if self.last().is_some_and(|last| last < at) {
+            self.balances_at = Some(at);
+        }
+    }
+
+    /// The ledger the balances are read from: this one, with the latest balance check as
+    /// one more job when it is later than the latest job.
+    pub(crate) fn for_balances(&self) -> std::borrow::Cow<'_, Self> {
+        match self.balances_at {
+            Some(at) if self.last().is_some_and(|last| last < at) => {
+                let mut view = self.clone();
+                view.record(at);
+                std::borrow::Cow::Owned(view)
+            }
+            Some(_) | None => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     /// The job times, oldest first.
@@ -112,9 +155,25 @@ impl Ledger {
         (i < self.jobs.len()).then_some(i)
     }
 
-    /// The earliest time a transaction can have: 120 days before the first job.
+    /// The earliest time a transaction can have: 120 days before the first job, 730
+    /// once the history was extended.
     fn history_start(&self) -> Option<i64> {
-        self.first().map(|first| first - HISTORY_DAYS * DAY)
+        let days = if self.extended.is_some() {
+            EXTENDED_HISTORY_DAYS
+        } else {
+            HISTORY_DAYS
+        };
+        self.first().map(|first| first - days * DAY)
+    }
+
+    /// The job that first saw a transaction at `at`: the first job at or after it, or
+    /// for a transaction older than the first job's history, the history extension.
+    fn first_seen(&self, at: i64) -> Option<usize> {
+        let first = self.first()?;
+        if at < first - HISTORY_DAYS * DAY {
+            return self.extended;
+        }
+        self.first_job_from(0, at)
     }
 }
 
@@ -303,7 +362,7 @@ impl Draw {
         if self.at < start {
             return;
         }
-        let Some(created) = ledger.first_job_from(0, self.at) else {
+        let Some(created) = ledger.first_seen(self.at) else {
             return;
         };
         let jobs = ledger.jobs();
@@ -372,7 +431,9 @@ pub(crate) fn latest_changes(key: MemberKey, ledger: &Ledger) -> Changes {
         return Changes::default();
     };
     let n = jobs.len() - 1;
+    // A history extension creates records back to the extended start.
     let from = match n.checked_sub(2) {
+        Some(_) if ledger.extended == Some(n) => NaiveDate::MIN,
         Some(i) => date_of(jobs[i] - PENDING_DELETED_AFTER - DAY),
         None => NaiveDate::MIN,
     };

@@ -23,6 +23,17 @@ pub(crate) fn aggregated(ledger: &mut Ledger, key: MemberKey, at: i64) -> ledger
     }
 }
 
+/// Records a successful history extension at `at` (Unix seconds) and returns what it
+/// changed: the transactions of the latest days and those older than the first job's
+/// history.
+pub(crate) fn history_extended(ledger: &mut Ledger, key: MemberKey, at: i64) -> ledger::Changes {
+    if ledger.extend(at) {
+        ledger::latest_changes(key, ledger)
+    } else {
+        ledger::Changes::default()
+    }
+}
+
 /// The member's live transactions that pass `filter`, in [`listing_order`]: a
 /// stable order, so the pages of one listing hold every record once.
 pub(crate) fn transactions(

@@ -1,8 +1,15 @@
-//! Starting an aggregation-type job: `aggregate`, `verify`, `identify`.
+//! Starting an aggregation-type job: `aggregate` and the premium jobs (`verify`,
+//! `identify`, `check_balance`, `extend_history`, `fetch_statements`), one flow for every
+//! job call of `mx_aggregation::Call`'s table.
 //!
-//! MX's rules (ERR): the job starts; a job of the same kind already running, or a
-//! standard aggregation asked for within the throttle window, starts nothing (MX answers
-//! 202 and `aggregated_at` stays); a job of another kind running refuses the call (409).
+//! MX's rules (ERR, EXT-HISTORY, FETCH-STATEMENTS): the job starts; a job of the same kind
+//! already running, or a standard aggregation asked for within the throttle window,
+//! starts nothing (MX answers 202 and `aggregated_at` stays); a job of another kind
+//! running refuses the call (409). A standard aggregation does not block the premium jobs
+//! (REW: run standard aggregation first, "any aggregation process will prevent a new
+//! standard aggregation" only); MX documents no window between two premium jobs, and the
+//! emulator holds a premium job to the window from the last start of its own kind, so a
+//! repeated premium call answers 202 without starting, as a repeated aggregation does.
 
 use chrono::{DateTime, Utc};
 use mx_aggregation_tooling::lifecycle::{LifecycleEvent as E, Node};
@@ -23,7 +30,8 @@ pub(crate) enum JobCall {
     /// The lifecycle model has no aggregate edge from the member's node (a member that
     /// needs credentials, a closed one): nothing starts.
     NoEdge(Node),
-    /// A standard aggregation inside the throttle window, open until then.
+    /// A standard aggregation inside the throttle window, or a premium job inside the
+    /// window of its own kind's last start, open until then.
     Throttled(DateTime<Utc>),
     /// The job started on this lifecycle edge.
     Started(E),
@@ -65,9 +73,12 @@ pub(crate) fn start(
         let node = member.node;
         return Ok((guid, JobCall::NoEdge(node)));
     };
-    if kind == JobKind::Aggregation
-        && let Some(until) = cx.throttled_until(member, now)
-    {
+    let throttled = if kind.mx_call().is_premium_job() {
+        cx.premium_throttled_until(member, kind, now)
+    } else {
+        cx.throttled_until(member, now)
+    };
+    if let Some(until) = throttled {
         return Ok((guid, JobCall::Throttled(until)));
     }
     let outcome = if member.is_oauth {

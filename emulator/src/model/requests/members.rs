@@ -155,6 +155,7 @@ pub(crate) fn create(
         callback_payload: new.callback_payload,
         streak: Streak::default(),
         ledger: Default::default(),
+        premium: Default::default(),
         trace: Vec::new(),
     };
     if !is_oauth && duplicate(world, &member) {
