@@ -1,0 +1,96 @@
+//! The webhook relay: the emulator posts every tenant's webhooks to one URL, so the
+//! harness receives them and forwards the service tenant's to the service's
+//! `POST /webhooks/mx` (with the same body, content type and authorization), answering
+//! with the service's status. Webhooks about the naive integrator's users and members
+//! (it uses none) are answered 204 and dropped.
+
+use std::collections::HashSet;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use serde_json::Value;
+
+/// Where the relay sends what it receives.
+#[derive(Debug, Default)]
+pub struct Routes {
+    /// The service's base URL, once it runs.
+    pub service: RwLock<Option<String>>,
+    /// The naive integrator's user and member guids.
+    pub naive: RwLock<HashSet<String>>,
+}
+
+#[derive(Clone)]
+struct Relay {
+    routes: Arc<Routes>,
+    http: reqwest::Client,
+}
+
+/// Binds the relay on a free loopback port; returns its webhook URL.
+///
+/// # Errors
+///
+/// When no port can be bound.
+pub async fn start(routes: Arc<Routes>) -> std::io::Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/webhooks/mx", listener.local_addr()?);
+    let relay = Relay {
+        routes,
+        http: reqwest::Client::new(),
+    };
+    let app = Router::new()
+        .route("/webhooks/mx", post(forward))
+        .with_state(relay);
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, app).await {
+            eprintln!("mx-fleet: webhook relay stopped: {error}");
+        }
+    });
+    Ok(url)
+}
+
+/// True when the webhook names one of the naive integrator's users or members.
+fn is_naive(routes: &Routes, body: &[u8]) -> bool {
+    let Ok(json) = serde_json::from_slice::<Value>(body) else {
+        return false;
+    };
+    let naive = routes
+        .naive
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    ["member_guid", "user_guid"].iter().any(|key| {
+        json.get(*key)
+            .and_then(Value::as_str)
+            .is_some_and(|guid| naive.contains(guid))
+    })
+}
+
+async fn forward(State(relay): State<Relay>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    if is_naive(&relay.routes, &body) {
+        return StatusCode::NO_CONTENT;
+    }
+    let service = relay
+        .routes
+        .service
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let Some(service) = service else {
+        return StatusCode::NO_CONTENT;
+    };
+    let mut request = relay.http.post(format!("{service}/webhooks/mx")).body(body);
+    for name in ["content-type", "authorization", "x-callback-payload"] {
+        if let Some(value) = headers.get(name) {
+            request = request.header(name, value);
+        }
+    }
+    match request.send().await {
+        Ok(response) => {
+            StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY)
+        }
+        Err(_) => StatusCode::BAD_GATEWAY,
+    }
+}

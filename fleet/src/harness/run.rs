@@ -1,0 +1,522 @@
+//! One fleet run: an in-process emulator on a frozen virtual clock with a tenant per
+//! integrator, the durable service as a child process on its database, the naive
+//! integrator in this process, both fleets of the same personas, the clock advanced step
+//! by step for the given days, then the figures from both journals against the
+//! emulator's truth.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration as WallDuration, Instant};
+
+use chrono::{DateTime, Duration, Utc};
+use mx_emulator::{Config, Emulator, TenantHandle};
+use serde_json::json;
+
+use crate::concurrent::map_concurrent;
+use crate::harness::process::{ServiceArgs, ServiceProcess};
+use crate::harness::procstat::{max_rss_kib, process_cpu_secs, threads_cpu_secs};
+use crate::harness::relay::{self, Routes};
+use crate::harness::settle::settle;
+use crate::metrics::copy::{CopyCheck, compare};
+use crate::metrics::figures::{Figures, Resources, RunInput, figures, table};
+use crate::metrics::journal::JournalEntry;
+use crate::metrics::prompts::Prompt;
+use crate::mx::Mx;
+use crate::naive::{self, NaiveMember, Tick};
+use crate::persona::Persona;
+use crate::service_side::{self, Service, ServiceMember};
+
+/// The naive integrator's tenant.
+const NAIVE_TENANT: (&str, &str) = ("fleet-naive", "naive-key");
+/// The service's tenant.
+const SERVICE_TENANT: (&str, &str) = ("fleet-service", "service-key");
+/// The name prefix of the emulator's threads (for its CPU time).
+const EMULATOR_THREADS: &str = "mx-emulator";
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Members on the service's side.
+    pub members: usize,
+    /// Members on the naive integrator's side.
+    pub naive_members: usize,
+    /// Virtual days.
+    pub days: u32,
+    /// Virtual minutes per step.
+    pub step_minutes: u32,
+    /// The emulator's seed.
+    pub seed: u64,
+    /// The virtual start.
+    pub start_at: DateTime<Utc>,
+    /// The `mx-aggregation-service` binary; `None` runs the naive side alone.
+    pub service_bin: Option<PathBuf>,
+    /// The service's `--database` (default: a SQLite file in `work_dir`).
+    pub database: Option<String>,
+    /// Where the run keeps its files.
+    pub work_dir: PathBuf,
+    /// Members the harness acts on at once.
+    pub concurrency: usize,
+    /// The service's `--concurrency`, when given.
+    pub service_concurrency: Option<usize>,
+    /// Wall milliseconds without a new MX call after which the service counts as idle.
+    pub settle_ms: u64,
+    /// The emulator's MFA timeout, virtual minutes.
+    pub mfa_timeout_minutes: u64,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The naive integrator's figures.
+    pub naive: Figures,
+    /// The service's figures, when it ran.
+    pub service: Option<Figures>,
+    /// The table of both.
+    pub table: String,
+    /// Wall seconds of the whole run.
+    pub wall_secs: f64,
+    /// Steps run.
+    pub steps: usize,
+    /// Requests without an answer, by side (naive, service).
+    pub errors: (u64, u64),
+}
+
+/// Runs the fleet.
+///
+/// # Errors
+///
+/// A message naming what could not be set up or read.
+pub fn run(options: &Options) -> Result<Outcome, String> {
+    let started = Instant::now();
+    let emulator_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name(EMULATOR_THREADS)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("emulator runtime: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("mx-fleet")
+        .enable_all()
+        .build()
+        .map_err(|e| format!("harness runtime: {e}"))?;
+    let routes = Arc::new(Routes::default());
+    let webhook_url = runtime
+        .block_on(relay::start(Arc::clone(&routes)))
+        .map_err(|e| format!("webhook relay: {e}"))?;
+    let mut config = Config::new(NAIVE_TENANT.0, NAIVE_TENANT.1);
+    config.tenants = vec![(SERVICE_TENANT.0.to_owned(), SERVICE_TENANT.1.to_owned())];
+    config.real_time = false;
+    config.start_at = Some(options.start_at);
+    config.seed = options.seed;
+    config.webhook_url = Some(webhook_url);
+    config.mfa_timeout = WallDuration::from_secs(options.mfa_timeout_minutes * 60);
+    config.journal_entries = (options.members.max(options.naive_members) * 60).max(200_000);
+    let emulator = emulator_runtime
+        .block_on(Emulator::start(config))
+        .map_err(|e| format!("emulator: {e}"))?;
+    let base = emulator.base_url().to_owned();
+    let tenants = [NAIVE_TENANT.0, SERVICE_TENANT.0].map(|id| emulator.tenant(id));
+    let [Some(naive_tenant), Some(service_tenant)] = tenants else {
+        return Err("the emulator lacks a tenant".to_owned());
+    };
+    std::fs::create_dir_all(&options.work_dir)
+        .map_err(|e| format!("{}: {e}", options.work_dir.display()))?;
+    let database = options
+        .database
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", options.work_dir.join("fleet.db").display()));
+    let service = match &options.service_bin {
+        Some(binary) => {
+            let process = ServiceProcess::start(&ServiceArgs {
+                binary,
+                database: &database,
+                mx_base_url: &base,
+                client_id: SERVICE_TENANT.0,
+                api_key: SERVICE_TENANT.1,
+                concurrency: options.service_concurrency,
+                dir: &options.work_dir,
+            })?;
+            *routes
+                .service
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                Some(process.base_url.clone());
+            Some(process)
+        }
+        None => None,
+    };
+    let clocks = Clocks {
+        runtime: emulator_runtime.handle().clone(),
+        tenants: vec![naive_tenant, service_tenant],
+    };
+    let sides = runtime.block_on(drive(
+        options,
+        &base,
+        &clocks,
+        &routes,
+        service.as_ref().map(|p| p.base_url.as_str()),
+    ))?;
+    let emulator_cpu = threads_cpu_secs(EMULATOR_THREADS);
+    let resources = service.as_ref().map(|process| Resources {
+        cpu_secs: process_cpu_secs(process.pid()),
+        max_rss_kib: max_rss_kib(process.pid()),
+        db_bytes: database_bytes(&database),
+        emulator_cpu_secs: emulator_cpu,
+    });
+    if let Some(process) = service {
+        process.stop();
+    }
+    emulator.shutdown();
+    drop(emulator_runtime);
+    let naive = figures(&RunInput {
+        label: "naive integrator",
+        members: options.naive_members,
+        days: f64::from(options.days),
+        end: sides.end,
+        entries: &sides.naive.entries,
+        members_of_users: &sides.naive.users,
+        new_data: &sides.naive.new_data,
+        prompts: &sides.naive.prompts,
+        copy: sides.naive.copy,
+        resources: None,
+    });
+    let service = sides.service.as_ref().map(|side| {
+        figures(&RunInput {
+            label: "durable service",
+            members: options.members,
+            days: f64::from(options.days),
+            end: sides.end,
+            entries: &side.entries,
+            members_of_users: &side.users,
+            new_data: &side.new_data,
+            prompts: &side.prompts,
+            copy: side.copy,
+            resources,
+        })
+    });
+    let columns: Vec<Figures> = service.iter().cloned().chain([naive.clone()]).collect();
+    Ok(Outcome {
+        table: table(&columns),
+        naive,
+        service,
+        wall_secs: started.elapsed().as_secs_f64(),
+        steps: sides.steps,
+        errors: sides.errors,
+    })
+}
+
+/// The SQLite database's bytes (file, write-ahead log and shared memory).
+fn database_bytes(database: &str) -> Option<u64> {
+    let path = database.strip_prefix("sqlite://")?;
+    let path = path.split('?').next().unwrap_or(path);
+    let size =
+        |suffix: &str| std::fs::metadata(format!("{path}{suffix}")).map_or(0, |meta| meta.len());
+    Some(size("") + size("-wal") + size("-shm"))
+}
+
+/// The tenants' clocks, advanced on the emulator's own threads (so that what the
+/// emulator plays counts as its CPU time).
+struct Clocks {
+    runtime: tokio::runtime::Handle,
+    tenants: Vec<TenantHandle>,
+}
+
+impl Clocks {
+    async fn advance(&self, by: Duration) -> Result<DateTime<Utc>, String> {
+        let by = by.to_std().map_err(|e| format!("step: {e}"))?;
+        let mut now = None;
+        for tenant in &self.tenants {
+            let tenant = tenant.clone();
+            let moved = self
+                .runtime
+                .spawn(async move { tenant.advance_clock(by) })
+                .await
+                .map_err(|e| format!("advancing the clock: {e}"))?;
+            now = Some(moved.ok_or("the virtual clock left the years 0000-9999")?);
+        }
+        now.ok_or_else(|| "no tenant".to_owned())
+    }
+}
+
+/// What one side observed.
+struct Side {
+    entries: Vec<JournalEntry>,
+    users: HashMap<String, String>,
+    new_data: HashMap<String, Vec<DateTime<Utc>>>,
+    prompts: Vec<Prompt>,
+    copy: CopyCheck,
+}
+
+/// Both sides at the end of the run.
+struct Sides {
+    naive: Side,
+    service: Option<Side>,
+    end: DateTime<Utc>,
+    steps: usize,
+    errors: (u64, u64),
+}
+
+/// Onboards both fleets, runs the steps, and reads what each side observed.
+async fn drive(
+    options: &Options,
+    base: &str,
+    clocks: &Clocks,
+    routes: &Routes,
+    service_url: Option<&str>,
+) -> Result<Sides, String> {
+    let naive_mx = Mx::new(base, NAIVE_TENANT.0, NAIVE_TENANT.1).map_err(|e| e.to_string())?;
+    let service_mx =
+        Mx::new(base, SERVICE_TENANT.0, SERVICE_TENANT.1).map_err(|e| e.to_string())?;
+    let service = service_url
+        .map(Service::new)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let start = options.start_at;
+    let limit = options.concurrency;
+    let mut naive_members = map_concurrent((0..options.naive_members).collect(), limit, |index| {
+        naive::create(naive_mx.clone(), index, Persona::of(index))
+    })
+    .await;
+    {
+        let mut naive = routes
+            .naive
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for member in &naive_members {
+            naive.insert(member.user.clone());
+            naive.insert(member.member.clone());
+        }
+    }
+    let mut service_members: Vec<ServiceMember> = match &service {
+        Some(service) => {
+            map_concurrent((0..options.members).collect(), limit, |index| {
+                service_side::create(service.clone(), index, Persona::of(index), start)
+            })
+            .await
+        }
+        None => Vec::new(),
+    };
+    let mut naive_journal = Journal::default();
+    let mut service_journal = Journal::default();
+    let step = Duration::minutes(i64::from(options.step_minutes.max(1)));
+    let end = start + Duration::days(i64::from(options.days));
+    let mut previous = start;
+    let mut steps = 0;
+    let mut faults_loaded = false;
+    let settle_for = WallDuration::from_millis(options.settle_ms);
+    while previous < end {
+        let now = clocks.advance(step).await?;
+        steps += 1;
+        if service.is_some() {
+            service_journal.extend(settle(&service_mx, service_journal.last, settle_for).await?);
+        }
+        if !faults_loaded && now >= start + Duration::days(1) {
+            faults_loaded = true;
+            load_institution_faults(
+                &naive_mx,
+                naive_members.iter().map(|m| (m.persona, &m.member)),
+            )
+            .await?;
+            load_institution_faults(
+                &service_mx,
+                service_members.iter().map(|m| (m.persona, &m.member)),
+            )
+            .await?;
+        }
+        let tick = Tick {
+            start,
+            previous,
+            now,
+        };
+        naive_members = naive::tick(&naive_mx, naive_members, tick, limit).await;
+        if let Some(service) = &service {
+            service_members = service_side::tick(service, service_members, tick, limit).await;
+        }
+        naive_journal.extend(
+            naive_mx
+                .journal_since(naive_journal.last)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
+        previous = now;
+    }
+    // A last few minutes with nobody acting, so that jobs started at the last step end
+    // and the service syncs what they brought.
+    let end = clocks.advance(Duration::minutes(5)).await?;
+    naive_journal.extend(
+        naive_mx
+            .journal_since(naive_journal.last)
+            .await
+            .map_err(|e| e.to_string())?,
+    );
+    if service.is_some() {
+        service_journal.extend(settle(&service_mx, service_journal.last, settle_for).await?);
+    }
+    // The journals are read; what follows reads MX's truth, unfaulted.
+    naive_mx.clear_faults().await.map_err(|e| e.to_string())?;
+    service_mx.clear_faults().await.map_err(|e| e.to_string())?;
+    let naive_side = naive_side(&naive_mx, naive_members, naive_journal, start, end, limit).await?;
+    let mut errors = (naive_side.1, 0);
+    let service_side = match &service {
+        Some(service) => {
+            let (side, failed) = service_side(
+                &service_mx,
+                service,
+                service_members,
+                service_journal,
+                (start, end),
+                limit,
+            )
+            .await?;
+            errors.1 = failed;
+            Some(side)
+        }
+        None => None,
+    };
+    Ok(Sides {
+        naive: naive_side.0,
+        service: service_side,
+        end,
+        steps,
+        errors,
+    })
+}
+
+/// A tenant's journal, read step by step.
+#[derive(Default)]
+struct Journal {
+    entries: Vec<JournalEntry>,
+    last: u64,
+}
+
+impl Journal {
+    fn extend(&mut self, entries: Vec<JournalEntry>) {
+        if let Some(last) = entries.last() {
+            self.last = last.seq;
+        }
+        self.entries.extend(entries);
+    }
+}
+
+/// The institution-down personas' fault plan: each member's next four calls answer
+/// 503, as MX does while an institution's connection is down.
+async fn load_institution_faults<'a>(
+    mx: &Mx,
+    members: impl Iterator<Item = (Persona, &'a String)>,
+) -> Result<(), String> {
+    let rules: Vec<serde_json::Value> = members
+        .filter(|(persona, guid)| *persona == Persona::InstitutionDown && !guid.is_empty())
+        .map(|(_, guid)| {
+            json!({"name": format!("institution down {guid}"), "member": guid,
+                   "sequence": [503, 503, 503, 503]})
+        })
+        .collect();
+    if rules.is_empty() {
+        return Ok(());
+    }
+    mx.load_faults(&json!({ "rules": rules }))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// The dates (`YYYY-MM-DD`) wide enough for every transaction MX holds for the run.
+fn truth_window(start: DateTime<Utc>, end: DateTime<Utc>) -> (String, String) {
+    (
+        (start - Duration::days(200)).format("%Y-%m-%d").to_string(),
+        (end + Duration::days(10)).format("%Y-%m-%d").to_string(),
+    )
+}
+
+/// The naive side's observations: traces, and its copies against MX's truth.
+async fn naive_side(
+    mx: &Mx,
+    members: Vec<NaiveMember>,
+    journal: Journal,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    limit: usize,
+) -> Result<(Side, u64), String> {
+    let (from, to) = truth_window(start, end);
+    let checked = map_concurrent(members, limit, |member| {
+        let (mx, from, to) = (mx.clone(), from.clone(), to.clone());
+        async move {
+            let truth = mx
+                .transaction_guids(&member.user, &member.member, &from, &to)
+                .await;
+            let successes = mx.successes(&member.member).await;
+            (member, truth, successes)
+        }
+    })
+    .await;
+    let mut side = Side {
+        entries: journal.entries,
+        users: HashMap::new(),
+        new_data: HashMap::new(),
+        prompts: Vec::new(),
+        copy: CopyCheck::default(),
+    };
+    let mut errors = 0;
+    for (member, truth, successes) in checked {
+        errors += member.errors;
+        if member.member.is_empty() {
+            continue;
+        }
+        let local: Vec<&String> = member.local.iter().collect();
+        side.copy
+            .add(compare(&truth.map_err(|e| e.to_string())?, &local));
+        side.new_data
+            .insert(member.member.clone(), successes.map_err(|e| e.to_string())?);
+        side.users.insert(member.user, member.member);
+        side.prompts.extend(member.prompts);
+    }
+    Ok((side, errors))
+}
+
+/// The service side's observations: traces, and the service's stored copies against
+/// MX's truth.
+async fn service_side(
+    mx: &Mx,
+    service: &Service,
+    members: Vec<ServiceMember>,
+    journal: Journal,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+    limit: usize,
+) -> Result<(Side, u64), String> {
+    let (from, to) = truth_window(start, end);
+    let checked = map_concurrent(members, limit, |member| {
+        let (mx, service, from, to) = (mx.clone(), service.clone(), from.clone(), to.clone());
+        async move {
+            let truth = mx
+                .transaction_guids(&member.user, &member.member, &from, &to)
+                .await;
+            let copy = service.transaction_guids(&member.member).await;
+            let successes = mx.successes(&member.member).await;
+            (member, truth, copy, successes)
+        }
+    })
+    .await;
+    let mut side = Side {
+        entries: journal.entries,
+        users: HashMap::new(),
+        new_data: HashMap::new(),
+        prompts: Vec::new(),
+        copy: CopyCheck::default(),
+    };
+    let mut errors = 0;
+    for (member, truth, copy, successes) in checked {
+        errors += member.errors;
+        if member.member.is_empty() {
+            continue;
+        }
+        let truth = truth.map_err(|e| e.to_string())?;
+        let copy = copy.map_err(|e| e.to_string())?;
+        side.copy.add(compare(&truth, &copy));
+        side.new_data
+            .insert(member.member.clone(), successes.map_err(|e| e.to_string())?);
+        side.users.insert(member.user, member.member);
+        side.prompts.extend(member.prompts);
+    }
+    Ok((side, errors))
+}

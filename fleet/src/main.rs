@@ -1,0 +1,160 @@
+//! `mx-fleet`: runs the durable service and the naive integrator side by side against the
+//! in-process MX emulator over virtual days and prints one Markdown table of both.
+//! `--check` makes it a correctness cross-check: exit status 1 when the service's copy
+//! misses or doubles a transaction, or the service asked for an aggregation MX did not
+//! start.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::Parser;
+
+use mx_fleet::harness::run::{Options, run};
+
+/// Fleet figures: the durable service against a naive MX integrator.
+#[derive(Debug, Parser)]
+#[command(name = "mx-fleet", version)]
+struct Args {
+    /// Members on the service's side.
+    #[arg(long, default_value_t = 40)]
+    members: usize,
+    /// Members on the naive integrator's side (default: as many as --members).
+    #[arg(long)]
+    naive_members: Option<usize>,
+    /// Virtual days.
+    #[arg(long, default_value_t = 3)]
+    days: u32,
+    /// Virtual minutes per step.
+    #[arg(long, default_value_t = 15)]
+    step_minutes: u32,
+    /// The emulator's seed.
+    #[arg(long, default_value_t = 27)]
+    seed: u64,
+    /// The virtual start (RFC 3339).
+    #[arg(long, default_value = "2026-03-02T00:00:00Z")]
+    start_at: DateTime<Utc>,
+    /// The `mx-aggregation-service` binary (default: beside this one).
+    #[arg(long)]
+    service_bin: Option<PathBuf>,
+    /// Run the naive integrator alone.
+    #[arg(long)]
+    naive_only: bool,
+    /// The service's `--database` (default: a SQLite file in --work-dir).
+    #[arg(long)]
+    database: Option<String>,
+    /// Where the run keeps its files (default: a new directory under the temp dir).
+    #[arg(long)]
+    work_dir: Option<PathBuf>,
+    /// Members the harness acts on at once.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// The service's --concurrency.
+    #[arg(long)]
+    service_concurrency: Option<usize>,
+    /// Wall milliseconds without a new MX call from the service after which a step ends.
+    #[arg(long, default_value_t = 600)]
+    settle_ms: u64,
+    /// The emulator's MFA timeout in virtual minutes (MX's is 10; a 15-minute step needs
+    /// more for an end user to answer at the next step).
+    #[arg(long, default_value_t = 60)]
+    mfa_timeout_minutes: u64,
+    /// Exit 1 when the service's copy is not MX's or it wasted an aggregate call.
+    #[arg(long)]
+    check: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let service_bin = if args.naive_only {
+        None
+    } else {
+        let beside = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|dir| dir.join("mx-aggregation-service")));
+        match args.service_bin.clone().or(beside) {
+            Some(path) if path.exists() => Some(path),
+            Some(path) => {
+                eprintln!(
+                    "mx-fleet: no service binary at {}; build it (cargo build -p mx-aggregation-service) or pass --naive-only",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+            None => None,
+        }
+    };
+    let work_dir = args
+        .work_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("mx-fleet-{}", std::process::id())));
+    let options = Options {
+        members: args.members,
+        naive_members: args.naive_members.unwrap_or(args.members),
+        days: args.days,
+        step_minutes: args.step_minutes,
+        seed: args.seed,
+        start_at: args.start_at,
+        service_bin,
+        database: args.database.clone(),
+        work_dir: work_dir.clone(),
+        concurrency: args.concurrency,
+        service_concurrency: args.service_concurrency,
+        settle_ms: args.settle_ms,
+        mfa_timeout_minutes: args.mfa_timeout_minutes,
+    };
+    let outcome = match run(&options) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            eprintln!("mx-fleet: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.work_dir.is_none() {
+        let _ = std::fs::remove_dir_all(&work_dir);
+    }
+    println!(
+        "mx-fleet: {} service members, {} naive members, {} virtual days in {} steps of {} min; {:.1} s wall; requests without an answer: naive {}, service {}",
+        if options.service_bin.is_some() {
+            options.members
+        } else {
+            0
+        },
+        options.naive_members,
+        options.days,
+        outcome.steps,
+        options.step_minutes,
+        outcome.wall_secs,
+        outcome.errors.0,
+        outcome.errors.1,
+    );
+    println!();
+    print!("{}", outcome.table);
+    if !args.check {
+        return ExitCode::SUCCESS;
+    }
+    let Some(service) = &outcome.service else {
+        eprintln!("mx-fleet: --check needs the service");
+        return ExitCode::FAILURE;
+    };
+    let mut failed = false;
+    if !service.copy.is_exact() {
+        eprintln!(
+            "mx-fleet: the service's copy differs from MX's: {} missing, {} doubled, {} gone at MX",
+            service.copy.missing, service.copy.doubled, service.copy.gone
+        );
+        failed = true;
+    }
+    if service.waste.aggregate_nothing_started > 0 {
+        eprintln!(
+            "mx-fleet: the service asked for {} aggregations MX did not start",
+            service.waste.aggregate_nothing_started
+        );
+        failed = true;
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

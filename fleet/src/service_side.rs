@@ -1,0 +1,389 @@
+//! The service's side of the run: the end users' app in front of the durable service
+//! (`mx-aggregation-service`), through its pinned HTTP API. The app creates users and
+//! members, looks at a member when its end user is there (onboarding, a return to the
+//! app, a reply, the daily look), shows what the service says the end user must do, and
+//! passes the end user's replies on. MX is the service's business: this side makes no
+//! MX call.
+
+use std::time::Duration as WallDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use mx_aggregation::ConnectionStatus;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::concurrent::map_concurrent;
+use crate::metrics::prompts::Prompt;
+use crate::mx::{HttpError, guids_of, total_pages};
+use crate::naive::Tick;
+use crate::persona::{Ask, MFA_ANSWER, Persona, Reply, good_credentials, reply};
+use crate::schedule::{daily_between, returns_between};
+
+/// The minute of the day at which every end user glances at the app.
+pub const DAILY_LOOK_MINUTE: u32 = 20 * 60;
+
+/// How long the app keeps looking at a member after its end user acted.
+const WATCH: Duration = Duration::minutes(60);
+
+/// The durable service's HTTP API.
+#[derive(Debug, Clone)]
+pub struct Service {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Service {
+    /// The service at `base` (its first stdout line).
+    ///
+    /// # Errors
+    ///
+    /// When the HTTP client cannot be built.
+    pub fn new(base: &str) -> Result<Self, HttpError> {
+        let http = reqwest::Client::builder()
+            .timeout(WallDuration::from_secs(60))
+            .pool_max_idle_per_host(64)
+            .build()
+            .map_err(|error| HttpError {
+                method: "CLIENT".to_owned(),
+                path: base.to_owned(),
+                message: error.to_string(),
+            })?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// One request: the status and the JSON body (`Null` when none).
+    ///
+    /// # Errors
+    ///
+    /// When no answer came.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        idempotency_key: Option<&str>,
+    ) -> Result<(u16, Value), HttpError> {
+        let mut request = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let error = |message: String| HttpError {
+            method: method.to_string(),
+            path: path.to_owned(),
+            message,
+        };
+        let response = request.send().await.map_err(|e| error(e.to_string()))?;
+        let status = response.status().as_u16();
+        let bytes = response.bytes().await.map_err(|e| error(e.to_string()))?;
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
+    }
+
+    /// Every transaction guid of the service's stored copy of a member.
+    ///
+    /// # Errors
+    ///
+    /// When a page cannot be read.
+    pub async fn transaction_guids(&self, member: &str) -> Result<Vec<String>, HttpError> {
+        let mut guids = Vec::new();
+        let mut page = 1;
+        loop {
+            let path = format!("/members/{member}/transactions?page={page}&records_per_page=1000");
+            let (status, body) = self.send(Method::GET, &path, None, None).await?;
+            if status != 200 {
+                return Err(HttpError {
+                    method: "GET".to_owned(),
+                    path,
+                    message: format!("answered {status}: {body}"),
+                });
+            }
+            guids.extend(guids_of(&body, "transactions"));
+            if page >= total_pages(&body) {
+                return Ok(guids);
+            }
+            page += 1;
+        }
+    }
+}
+
+/// One member as the end users' app in front of the service keeps it.
+#[derive(Debug, Clone)]
+pub struct ServiceMember {
+    /// The member's number in the fleet.
+    pub index: usize,
+    /// Its end user.
+    pub persona: Persona,
+    /// MX's user guid.
+    pub user: String,
+    /// MX's member guid (empty until created).
+    pub member: String,
+    /// The last thing shown to the end user: the service's action and the status.
+    last_prompt: Option<(String, Option<ConnectionStatus>)>,
+    /// The end user already fixed credentials or answered OAuth once.
+    replied: bool,
+    /// What the end user will do, and when.
+    pending: Option<(DateTime<Utc>, Reply)>,
+    /// The app looks at the member at every step until then.
+    watch_until: DateTime<Utc>,
+    /// Prompts shown.
+    pub prompts: Vec<Prompt>,
+    /// Requests that failed without an answer, or a create the service refused.
+    pub errors: u64,
+}
+
+/// Creates the user and the member of `index` through the service (a create answered
+/// 503 is retried with the same idempotency key).
+pub async fn create(
+    service: Service,
+    index: usize,
+    persona: Persona,
+    now: DateTime<Utc>,
+) -> ServiceMember {
+    let mut member = ServiceMember {
+        index,
+        persona,
+        user: String::new(),
+        member: String::new(),
+        last_prompt: None,
+        replied: false,
+        pending: None,
+        watch_until: now + WATCH,
+        prompts: Vec::new(),
+        errors: 0,
+    };
+    let body = json!({"user": {"id": format!("fleet-{index}")}});
+    match service
+        .send(Method::POST, "/users", Some(&body), None)
+        .await
+    {
+        Ok((_, body)) => member.user = string_at(&body, "/user/guid"),
+        Err(_) => member.errors += 1,
+    }
+    let mut body = json!({"member": {
+        "institution_code": persona.institution(),
+        "id": format!("fleet-member-{index}"),
+    }});
+    if persona.is_oauth() {
+        body["member"]["is_oauth"] = json!(true);
+    } else {
+        body["member"]["credentials"] = credentials_json(&persona.first_credentials());
+    }
+    let path = format!("/users/{}/members", member.user);
+    let key = format!("fleet-create-{index}");
+    for _ in 0..5 {
+        match service
+            .send(Method::POST, &path, Some(&body), Some(&key))
+            .await
+        {
+            Ok((status, answer)) if (200..300).contains(&status) => {
+                member.member = string_at(&answer, "/member/guid");
+                break;
+            }
+            Ok((503, _)) => tokio::time::sleep(WallDuration::from_millis(200)).await,
+            Ok(_) | Err(_) => {
+                member.errors += 1;
+                break;
+            }
+        }
+    }
+    member
+}
+
+/// One step of the app for every member, `concurrency` at once.
+pub async fn tick(
+    service: &Service,
+    members: Vec<ServiceMember>,
+    tick: Tick,
+    concurrency: usize,
+) -> Vec<ServiceMember> {
+    map_concurrent(members, concurrency, |member| {
+        let service = service.clone();
+        async move { step(&service, member, tick).await }
+    })
+    .await
+}
+
+/// One step for one member.
+async fn step(service: &Service, mut member: ServiceMember, tick: Tick) -> ServiceMember {
+    if member.member.is_empty() {
+        return member;
+    }
+    let path = format!("/members/{}", member.member);
+    let mut look = tick.now <= member.watch_until
+        || daily_between(tick.start, DAILY_LOOK_MINUTE, tick.previous, tick.now);
+    if let Some((due, action)) = member.pending
+        && due <= tick.now
+    {
+        member.pending = None;
+        act(service, &mut member, &path, action).await;
+        member.watch_until = tick.now + WATCH;
+        look = true;
+    }
+    if returns_between(member.index, tick.start, tick.previous, tick.now) {
+        // The end user opens the app and asks for fresh data.
+        send(
+            service,
+            &mut member,
+            Method::POST,
+            &format!("{path}/aggregate"),
+            None,
+        )
+        .await;
+        member.watch_until = tick.now + WATCH;
+        look = true;
+    }
+    if !look {
+        return member;
+    }
+    let Some(view) = send(service, &mut member, Method::GET, &path, None).await else {
+        return member;
+    };
+    let requires_end_user = view
+        .pointer("/member/requires_end_user")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    if !requires_end_user {
+        member.last_prompt = None;
+        return member;
+    }
+    let action = string_at(&view, "/member/action");
+    let status = view
+        .pointer("/member/connection_status")
+        .and_then(Value::as_str)
+        .and_then(ConnectionStatus::from_mx_str);
+    let shown = (action.clone(), status);
+    if member.last_prompt.as_ref() == Some(&shown) {
+        return member;
+    }
+    member.last_prompt = Some(shown);
+    member.prompts.push(Prompt {
+        member: member.member.clone(),
+        at: tick.now,
+        status,
+        job_running: false,
+    });
+    let ask = match action.as_str() {
+        "answer_mfa" => Ask::Mfa,
+        "update_credentials" => Ask::Credentials,
+        "authorize_oauth" => Ask::Oauth,
+        "resolve_at_institution" => Ask::Institution,
+        "aggregate" => Ask::Retry,
+        _ => Ask::Nothing,
+    };
+    if member.pending.is_none()
+        && let Some((reply, minutes)) = reply(member.persona, ask, member.replied)
+    {
+        member.pending = Some((tick.now + Duration::minutes(i64::from(minutes)), reply));
+    }
+    member
+}
+
+/// Passes the end user's reply to the service.
+async fn act(service: &Service, member: &mut ServiceMember, path: &str, action: Reply) {
+    match action {
+        Reply::AnswerMfa => {
+            let view = send(service, member, Method::GET, path, None)
+                .await
+                .unwrap_or(Value::Null);
+            let answers: Vec<Value> = view
+                .pointer("/member/challenges")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|c| c.get("guid").and_then(Value::as_str))
+                        .map(|guid| json!({"guid": guid, "value": MFA_ANSWER}))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let body = json!({"answers": answers});
+            send(
+                service,
+                member,
+                Method::POST,
+                &format!("{path}/mfa"),
+                Some(&body),
+            )
+            .await;
+        }
+        Reply::NewCredentials => {
+            member.replied = true;
+            let body = json!({"credentials": credentials_json(&good_credentials())});
+            let credentials = format!("{path}/credentials");
+            send(service, member, Method::PUT, &credentials, Some(&body)).await;
+        }
+        Reply::AuthorizeOauth | Reply::RefuseOauth => {
+            member.replied = true;
+            let view = send(service, member, Method::GET, path, None)
+                .await
+                .unwrap_or(Value::Null);
+            let uri = string_at(&view, "/member/oauth_window_uri");
+            if !uri.is_empty() {
+                let uri = if action == Reply::RefuseOauth {
+                    let joiner = if uri.contains('?') { '&' } else { '?' };
+                    format!("{uri}{joiner}outcome=deny")
+                } else {
+                    uri
+                };
+                if reqwest::get(&uri).await.is_err() {
+                    member.errors += 1;
+                }
+            }
+        }
+        Reply::Aggregate => {
+            send(
+                service,
+                member,
+                Method::POST,
+                &format!("{path}/aggregate"),
+                None,
+            )
+            .await;
+        }
+    }
+}
+
+/// One request; the body of a 2xx answer, `None` otherwise.
+async fn send(
+    service: &Service,
+    member: &mut ServiceMember,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+) -> Option<Value> {
+    match service.send(method, path, body, None).await {
+        Ok((status, body)) if (200..300).contains(&status) => Some(body),
+        Ok(_) => None,
+        Err(_) => {
+            member.errors += 1;
+            None
+        }
+    }
+}
+
+/// MX's `[{"guid", "value"}]` credentials.
+fn credentials_json(pairs: &[(&str, &str)]) -> Value {
+    Value::Array(
+        pairs
+            .iter()
+            .map(|(guid, value)| json!({"guid": guid, "value": value}))
+            .collect(),
+    )
+}
+
+/// The string at a JSON pointer, empty when absent.
+fn string_at(body: &Value, pointer: &str) -> String {
+    body.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
