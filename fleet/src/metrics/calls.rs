@@ -114,9 +114,14 @@ pub fn waste(
                 }
                 continue;
             }
-            Some(Call::Aggregate | Call::Verify | Call::Identify)
-                if (200..300).contains(&entry.status) && entry.job_started == Some(false) =>
-            {
+            Some(
+                Call::Aggregate
+                | Call::Verify
+                | Call::Identify
+                | Call::CheckBalance
+                | Call::ExtendHistory
+                | Call::FetchStatements,
+            ) if (200..300).contains(&entry.status) && entry.job_started == Some(false) => {
                 waste.aggregate_nothing_started += 1;
                 continue;
             }

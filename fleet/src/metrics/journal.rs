@@ -96,6 +96,9 @@ pub const fn reads_data(call: Call) -> bool {
         | Call::Aggregate
         | Call::Verify
         | Call::Identify
+        | Call::CheckBalance
+        | Call::ExtendHistory
+        | Call::FetchStatements
         | Call::Resume
         | Call::Update
         | Call::OauthWindowUri
@@ -132,6 +135,9 @@ pub const fn reads_transactions(call: Call) -> bool {
         | Call::Aggregate
         | Call::Verify
         | Call::Identify
+        | Call::CheckBalance
+        | Call::ExtendHistory
+        | Call::FetchStatements
         | Call::Resume
         | Call::Update
         | Call::OauthWindowUri
