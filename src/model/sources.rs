@@ -164,6 +164,15 @@ sources! {
     FetchStatements "FETCH-STATEMENTS" => "MX Atrium API reference: Fetch statements",
         "https://docs.mx.com/api-reference/atrium/reference/premium-features/fetch-statements",
         "202 when a fetch statements job is already running; 400 when the institution does not support statements; 409 when another aggregation-type process (standard aggregation, verification) runs.";
+    WidgetPostMessages "WIDGET-PM" => "MX's widget-post-message-definitions (the Connect widget's events, as its SDKs decode them)",
+        "https://github.com/mxenabled/widget-post-message-definitions",
+        "Connect widget events are mx/connect/loaded, selectedInstitution, enterCredentials, updateCredentials, memberStatusUpdate (connection_status as a number), submitMFA, oauthRequested (url, member_guid), oauthError, createMemberError and memberConnected (member_guid); every payload carries user_guid and session_guid; a message is {mx: true, type, metadata}.";
+    WidgetEvents "WIDGET-EVENTS" => "MX Connect: Widget Events",
+        "https://docs.mx.com/connect/widget-events",
+        "When key actions occur in the Connect Widget, widget events are sent with type and metadata; all payloads include user_guid and session_guid; webhooks, not widget events, keep data in sync.";
+    WidgetWebView "WIDGET-WEBVIEW" => "MX Connect: embedding the Connect Widget in a WebView",
+        "https://docs.mx.com/connect/guides/webviews",
+        "is_mobile_webview: true makes the widget send messages via window.location = '...' instead of window.postMessage(...); ui_message_webview_url_scheme (default mx) identifies messages and OAuth redirects.";
 }
 
 impl fmt::Display for Source {

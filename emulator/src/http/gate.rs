@@ -2,7 +2,10 @@
 //! they name, then, on MX's routes, the API version (406), the rate limit (429) and the
 //! fault plan. Every answer leaves with `X-Emulator-Rule`, and every answer on MX's
 //! routes (and the OAuth window) goes into the tenant's request journal; the control
-//! plane's do not, so reading the journal does not change it.
+//! plane's do not, so reading the journal does not change it. The Connect widget's page
+//! and its requests need no credentials either (the end user's browser has none): the
+//! URL token or session GUID in the path names the tenant, and every widget request but
+//! the page's polling (its GETs) is journaled.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,7 +21,7 @@ use crate::http::version;
 use crate::model::faults::calls::{CallName, CallRequest};
 use crate::model::journal;
 use crate::tenant::state::TenantState;
-use crate::wire::views;
+use crate::wire::{views, widget};
 
 /// The path of the OAuth window, which the end user's browser opens without credentials.
 pub(crate) const OAUTH_WINDOW_PREFIX: &str = "/oauth/authorize/";
@@ -41,6 +44,23 @@ pub(crate) async fn gate(
         request.extensions_mut().insert(Tenant(tenant.clone()));
         let response = explained(next.run(request).await, "the OAuth window");
         journal(&tenant, &method, &path, CallName::Other, &response);
+        return response;
+    }
+    if let Some(rest) = path
+        .strip_prefix(widget::URL_PREFIX)
+        .or_else(|| path.strip_prefix(widget::SESSION_PREFIX))
+    {
+        let key = rest.split('/').next().unwrap_or("");
+        let tenant = tenants
+            .with_widget(key)
+            .unwrap_or_else(|| tenants.first())
+            .clone();
+        let polling = method == "GET" && path.starts_with(widget::SESSION_PREFIX);
+        request.extensions_mut().insert(Tenant(tenant.clone()));
+        let response = explained(next.run(request).await, "the Connect widget");
+        if !polling {
+            journal(&tenant, &method, &path, CallName::Other, &response);
+        }
         return response;
     }
     let tenant = auth::basic_credentials(request.headers())

@@ -109,6 +109,35 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             get(routes::data::user_transaction),
         )
         .route(
+            "/users/{user}/widget_urls",
+            post(routes::widget::create_url),
+        )
+        .route("/connect/{token}", get(routes::widget::page))
+        .route(
+            "/widget/{session}/institutions",
+            get(routes::widget::institutions),
+        )
+        .route(
+            "/widget/{session}/institutions/{code}/credentials",
+            get(routes::widget::credentials),
+        )
+        .route(
+            "/widget/{session}/members",
+            post(routes::widget::create_member),
+        )
+        .route(
+            "/widget/{session}/members/{member}",
+            get(routes::widget::read_member).put(routes::widget::update_member),
+        )
+        .route(
+            "/widget/{session}/members/{member}/resume",
+            put(routes::widget::resume),
+        )
+        .route(
+            "/widget/{session}/members/{member}/oauth_window",
+            post(routes::widget::oauth_window),
+        )
+        .route(
             "/institutions/{code}/credentials",
             get(routes::institutions::credentials),
         )

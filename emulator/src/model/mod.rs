@@ -25,4 +25,5 @@ pub(crate) mod schedule;
 pub(crate) mod statuses;
 pub(crate) mod throttle;
 pub(crate) mod trace;
+pub(crate) mod widget;
 pub(crate) mod world;

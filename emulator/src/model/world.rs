@@ -22,6 +22,7 @@ use crate::model::member::{Member, User};
 use crate::model::moves;
 use crate::model::outbox::Outbox;
 use crate::model::refusal::{Refusal, Refused};
+use crate::model::widget::Widgets;
 
 /// The whole state.
 #[derive(Debug)]
@@ -42,6 +43,8 @@ pub(crate) struct World {
     pub(crate) generation: u64,
     /// Every answered request, the newest `Config::journal_entries`.
     pub(crate) journal: Journal,
+    /// The Connect widget's URLs and sessions.
+    pub(crate) widgets: Widgets,
 }
 
 /// Requests counted in the current second of the virtual clock.
@@ -80,6 +83,7 @@ impl World {
             rate: RateWindow::default(),
             generation: 0,
             journal: Journal::new(config.journal_entries),
+            widgets: Widgets::default(),
         }
     }
 

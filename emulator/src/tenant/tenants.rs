@@ -47,6 +47,12 @@ impl Tenants {
             .find(|t| t.lock().oauth_tokens.contains_key(token))
     }
 
+    /// The tenant that issued the widget URL or opened the widget session `key` (the end
+    /// user's browser carries no credentials).
+    pub(crate) fn with_widget(&self, key: &str) -> Option<&Arc<TenantState>> {
+        self.all.iter().find(|t| t.lock().widgets.knows(key))
+    }
+
     /// The tenant with `client_id`.
     pub(crate) fn with_client_id(&self, client_id: &str) -> Option<&Arc<TenantState>> {
         self.all.iter().find(|t| t.client_id == client_id)

@@ -9,3 +9,4 @@ pub(crate) mod outbox;
 pub(crate) mod trace;
 pub(crate) mod views;
 pub(crate) mod webhooks;
+pub(crate) mod widget;

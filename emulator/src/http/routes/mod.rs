@@ -9,6 +9,7 @@ pub(crate) mod members;
 pub(crate) mod mfa;
 pub(crate) mod oauth;
 pub(crate) mod users;
+pub(crate) mod widget;
 
 use axum::http::StatusCode;
 use axum::response::Response;

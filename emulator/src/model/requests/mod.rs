@@ -8,3 +8,4 @@ pub(crate) mod members;
 pub(crate) mod mfa;
 pub(crate) mod oauth;
 pub(crate) mod users;
+pub(crate) mod widget;
