@@ -52,8 +52,9 @@ struct Args {
     /// The service's --concurrency.
     #[arg(long)]
     service_concurrency: Option<usize>,
-    /// Wall milliseconds without a new MX call from the service after which a step ends.
-    #[arg(long, default_value_t = 600)]
+    /// Wall milliseconds without a new MX call from the service (and, where its metrics
+    /// say so, nothing due and no drive running) after which a step ends.
+    #[arg(long, default_value_t = 300)]
     settle_ms: u64,
     /// The emulator's MFA timeout in virtual minutes (MX's is 10; a 15-minute step needs
     /// more for an end user to answer at the next step).

@@ -116,6 +116,31 @@ impl Service {
     }
 }
 
+impl Service {
+    /// Whether the service is idle, from its `GET /metrics`: no member due
+    /// (`mx_service_scheduler_lag_seconds` 0) and no drive running
+    /// (`mx_service_drives_running` 0). `None` when the metrics do not say.
+    pub async fn idle(&self) -> Option<bool> {
+        let response = self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .ok()?;
+        let text = response.text().await.ok()?;
+        let gauge = |name: &str| {
+            text.lines().find_map(|line| {
+                line.strip_prefix(name)
+                    .and_then(|rest| rest.strip_prefix(' '))
+                    .and_then(|value| value.trim().parse::<f64>().ok())
+            })
+        };
+        let lag = gauge("mx_service_scheduler_lag_seconds")?;
+        let running = gauge("mx_service_drives_running")?;
+        Some(lag <= 0.0 && running <= 0.0)
+    }
+}
+
 /// One member as the end users' app in front of the service keeps it.
 #[derive(Debug, Clone)]
 pub struct ServiceMember {
@@ -139,6 +164,8 @@ pub struct ServiceMember {
     pub prompts: Vec<Prompt>,
     /// Requests that failed without an answer, or a create the service refused.
     pub errors: u64,
+    /// The virtual time the end user last acted through the app.
+    pub last_acted: Option<DateTime<Utc>>,
 }
 
 /// Creates the user and the member of `index` through the service (a create answered
@@ -160,6 +187,7 @@ pub async fn create(
         watch_until: now + WATCH,
         prompts: Vec::new(),
         errors: 0,
+        last_acted: Some(now),
     };
     let body = json!({"user": {"id": format!("fleet-{index}")}});
     match service
@@ -227,6 +255,7 @@ async fn step(service: &Service, mut member: ServiceMember, tick: Tick) -> Servi
         member.pending = None;
         act(service, &mut member, &path, action).await;
         member.watch_until = tick.now + WATCH;
+        member.last_acted = Some(tick.now);
         look = true;
     }
     if returns_between(member.index, tick.start, tick.previous, tick.now) {

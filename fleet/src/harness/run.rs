@@ -309,8 +309,9 @@ async fn drive(
     while previous < end {
         let now = clocks.advance(step).await?;
         steps += 1;
-        if service.is_some() {
-            service_journal.extend(settle(&service_mx, service_journal.last, settle_for).await?);
+        if let Some(service) = &service {
+            let settled = settle(&service_mx, service, service_journal.last, settle_for).await?;
+            service_journal.extend(settled);
         }
         if !faults_loaded && now >= start + Duration::days(1) {
             faults_loaded = true;
@@ -333,6 +334,13 @@ async fn drive(
         naive_members = naive::tick(&naive_mx, naive_members, tick, limit).await;
         if let Some(service) = &service {
             service_members = service_side::tick(service, service_members, tick, limit).await;
+            // What the end users asked for is done at this virtual time, before the
+            // clock moves on.
+            if service_members.iter().any(|m| m.last_acted == Some(now)) {
+                let settled =
+                    settle(&service_mx, service, service_journal.last, settle_for).await?;
+                service_journal.extend(settled);
+            }
         }
         naive_journal.extend(
             naive_mx
@@ -351,8 +359,9 @@ async fn drive(
             .await
             .map_err(|e| e.to_string())?,
     );
-    if service.is_some() {
-        service_journal.extend(settle(&service_mx, service_journal.last, settle_for).await?);
+    if let Some(service) = &service {
+        let settled = settle(&service_mx, service, service_journal.last, settle_for).await?;
+        service_journal.extend(settled);
     }
     // The journals are read; what follows reads MX's truth, unfaulted.
     naive_mx.clear_faults().await.map_err(|e| e.to_string())?;

@@ -1,22 +1,30 @@
-//! Waiting for the service to finish what a step gave it: the service's tenant journal
-//! is read until no new MX call has arrived for a quiet period of wall time (the
-//! service's scheduler looks for due members several times a second). The entries read
-//! are returned, so the journal is read once.
+//! Waiting for the service to finish what a step gave it. The service's tenant journal
+//! is read until no new MX call has arrived for a quiet period of wall time and, when the
+//! service's `/metrics` say so, no member is due and no drive runs (webhooks the
+//! emulator sends after a clock move reach the service through the relay, which the
+//! quiet period covers). The entries read are returned, so the journal is read once.
 
 use std::time::{Duration, Instant};
 
 use crate::metrics::journal::JournalEntry;
 use crate::mx::Mx;
+use crate::service_side::Service;
 
 /// The longest a settle waits, whatever the service does.
 const LONGEST: Duration = Duration::from_secs(300);
 
-/// Reads the journal after `since` until it stays unchanged for `quiet`.
+/// Reads the journal after `since` until it stays unchanged for `quiet` and the service
+/// is idle.
 ///
 /// # Errors
 ///
 /// When the journal cannot be read.
-pub async fn settle(mx: &Mx, since: u64, quiet: Duration) -> Result<Vec<JournalEntry>, String> {
+pub async fn settle(
+    mx: &Mx,
+    service: &Service,
+    since: u64,
+    quiet: Duration,
+) -> Result<Vec<JournalEntry>, String> {
     let started = Instant::now();
     let mut last_change = Instant::now();
     let mut since = since;
@@ -29,7 +37,12 @@ pub async fn settle(mx: &Mx, since: u64, quiet: Duration) -> Result<Vec<JournalE
             since = last.seq;
             last_change = Instant::now();
             entries.extend(page);
-        } else if last_change.elapsed() >= quiet || started.elapsed() >= LONGEST {
+            continue;
+        }
+        if started.elapsed() >= LONGEST {
+            return Ok(entries);
+        }
+        if last_change.elapsed() >= quiet && service.idle().await != Some(false) {
             return Ok(entries);
         }
     }
