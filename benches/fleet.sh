@@ -13,7 +13,9 @@
 #                                                    # exit 1 on a transaction missing or
 #                                                    # doubled in the service's copy, or
 #                                                    # an aggregate MX did not start
-#   DATABASE=postgres://… benches/fleet.sh           # the service on PostgreSQL
+#   DATABASE=postgres://… benches/fleet.sh           # the service on this database
+# With MX_TEST_POSTGRES_URL set (and no DATABASE), a second run puts the service on a
+# fresh PostgreSQL database as two instances and prints a second table.
 # Extra arguments go to mx-fleet (`mx-fleet --help`).
 set -euo pipefail
 
@@ -46,5 +48,18 @@ if [[ $CHECK == 1 ]]; then
     fi
 fi
 
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores: mx-fleet ${ARGS[*]} $*"
-"$DIR/mx-fleet" "${ARGS[@]}" "$@"
+fleet() {
+    echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg): mx-fleet $*"
+    "$DIR/mx-fleet" "$@"
+}
+fleet "${ARGS[@]}" "$@"
+
+# With a PostgreSQL server (MX_TEST_POSTGRES_URL, e.g. from .ci/postgres.sh), the service
+# again on a fresh database of it, as two instances sharing it.
+if [[ -n ${MX_TEST_POSTGRES_URL:-} && -d service && -z ${DATABASE:-} ]]; then
+    DB=fleet_$$_$RANDOM
+    psql "$MX_TEST_POSTGRES_URL" -qc "CREATE DATABASE $DB"
+    trap 'psql "$MX_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $DB" || true' EXIT
+    echo
+    fleet "${ARGS[@]}" --database "${MX_TEST_POSTGRES_URL%/*}/$DB" --instances 2 "$@"
+fi

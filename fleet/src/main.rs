@@ -52,6 +52,9 @@ struct Args {
     /// The service's --concurrency.
     #[arg(long)]
     service_concurrency: Option<usize>,
+    /// Service processes on the one database (more than one needs PostgreSQL).
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
     /// Wall milliseconds without a new MX call from the service (and, where its metrics
     /// say so, nothing due and no drive running) after which a step ends.
     #[arg(long, default_value_t = 300)]
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
         work_dir: work_dir.clone(),
         concurrency: args.concurrency,
         service_concurrency: args.service_concurrency,
+        instances: args.instances,
         settle_ms: args.settle_ms,
         mfa_timeout_minutes: args.mfa_timeout_minutes,
     };

@@ -5,6 +5,7 @@
 //! passes the end user's replies on. MX is the service's business: this side makes no
 //! MX call.
 
+use std::sync::Arc;
 use std::time::Duration as WallDuration;
 
 use chrono::{DateTime, Duration, Utc};
@@ -25,33 +26,54 @@ pub const DAILY_LOOK_MINUTE: u32 = 20 * 60;
 /// How long the app keeps looking at a member after its end user acted.
 const WATCH: Duration = Duration::minutes(60);
 
-/// The durable service's HTTP API.
+/// The durable service's HTTP API: one or more instances on one database; each member's
+/// app talks to one of them ([`Service::instance`]).
 #[derive(Debug, Clone)]
 pub struct Service {
     http: reqwest::Client,
+    bases: Arc<Vec<String>>,
     base: String,
 }
 
 impl Service {
-    /// The service at `base` (its first stdout line).
+    /// The service's instances at `bases` (each one's first stdout line).
     ///
     /// # Errors
     ///
-    /// When the HTTP client cannot be built.
-    pub fn new(base: &str) -> Result<Self, HttpError> {
+    /// When there is no instance or the HTTP client cannot be built.
+    pub fn new(bases: &[String]) -> Result<Self, HttpError> {
+        let error = |message: String| HttpError {
+            method: "CLIENT".to_owned(),
+            path: bases.join(" "),
+            message,
+        };
+        let bases: Vec<String> = bases
+            .iter()
+            .map(|base| base.trim_end_matches('/').to_owned())
+            .collect();
+        let base = bases
+            .first()
+            .cloned()
+            .ok_or_else(|| error("no instance".to_owned()))?;
         let http = reqwest::Client::builder()
             .timeout(WallDuration::from_secs(60))
             .pool_max_idle_per_host(64)
             .build()
-            .map_err(|error| HttpError {
-                method: "CLIENT".to_owned(),
-                path: base.to_owned(),
-                message: error.to_string(),
-            })?;
+            .map_err(|e| error(e.to_string()))?;
         Ok(Self {
             http,
-            base: base.trim_end_matches('/').to_owned(),
+            bases: Arc::new(bases),
+            base,
         })
+    }
+
+    /// The instance the app of member `index` talks to.
+    pub fn instance(&self, index: usize) -> Self {
+        let mut service = self.clone();
+        if let Some(base) = self.bases.get(index % self.bases.len().max(1)) {
+            service.base.clone_from(base);
+        }
+        service
     }
 
     /// One request: the status and the JSON body (`Null` when none).
@@ -117,16 +139,21 @@ impl Service {
 }
 
 impl Service {
-    /// Whether the service is idle, from its `GET /metrics`: no member due
+    /// Whether every instance is idle, from its `GET /metrics`: no member due
     /// (`mx_service_scheduler_lag_seconds` 0) and no drive running
     /// (`mx_service_drives_running` 0). `None` when the metrics do not say.
     pub async fn idle(&self) -> Option<bool> {
-        let response = self
-            .http
-            .get(format!("{}/metrics", self.base))
-            .send()
-            .await
-            .ok()?;
+        for base in self.bases.iter() {
+            if !self.instance_idle(base).await? {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+
+    /// Whether one instance is idle (see [`Service::idle`]).
+    async fn instance_idle(&self, base: &str) -> Option<bool> {
+        let response = self.http.get(format!("{base}/metrics")).send().await.ok()?;
         let text = response.text().await.ok()?;
         let gauge = |name: &str| {
             text.lines().find_map(|line| {
@@ -235,7 +262,7 @@ pub async fn tick(
     concurrency: usize,
 ) -> Vec<ServiceMember> {
     map_concurrent(members, concurrency, |member| {
-        let service = service.clone();
+        let service = service.instance(member.index);
         async move { step(&service, member, tick).await }
     })
     .await

@@ -20,6 +20,7 @@ fn the_naive_baseline_runs_a_day_and_its_waste_shows() {
         work_dir: std::env::temp_dir().join(format!("mx-fleet-test-{}", std::process::id())),
         concurrency: 8,
         service_concurrency: None,
+        instances: 1,
         settle_ms: 100,
         mfa_timeout_minutes: 60,
     };

@@ -1,10 +1,11 @@
 //! The webhook relay: the emulator posts every tenant's webhooks to one URL, so the
 //! harness receives them and forwards the service tenant's to the service's
-//! `POST /webhooks/mx` (with the same body, content type and authorization), answering
+//! `POST /webhooks/mx` (to its instances in turn) (with the same body, content type and authorization), answering
 //! with the service's status. Webhooks about the naive integrator's users and members
 //! (it uses none) are answered 204 and dropped.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
@@ -17,8 +18,10 @@ use serde_json::Value;
 /// Where the relay sends what it receives.
 #[derive(Debug, Default)]
 pub struct Routes {
-    /// The service's base URL, once it runs.
-    pub service: RwLock<Option<String>>,
+    /// The service's instances' base URLs, once they run (webhooks go to them in turn).
+    pub service: RwLock<Vec<String>>,
+    /// The webhooks forwarded so far.
+    pub forwarded: AtomicUsize,
     /// The naive integrator's user and member guids.
     pub naive: RwLock<HashSet<String>>,
 }
@@ -72,12 +75,15 @@ async fn forward(State(relay): State<Relay>, headers: HeaderMap, body: Bytes) ->
     if is_naive(&relay.routes, &body) {
         return StatusCode::NO_CONTENT;
     }
-    let service = relay
-        .routes
-        .service
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
+    let turn = relay.routes.forwarded.fetch_add(1, Ordering::Relaxed);
+    let service = {
+        let instances = relay
+            .routes
+            .service
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        instances.get(turn % instances.len().max(1)).cloned()
+    };
     let Some(service) = service else {
         return StatusCode::NO_CONTENT;
     };

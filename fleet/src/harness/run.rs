@@ -59,6 +59,8 @@ pub struct Options {
     pub concurrency: usize,
     /// The service's `--concurrency`, when given.
     pub service_concurrency: Option<usize>,
+    /// Service processes on the one database (more than one needs PostgreSQL).
+    pub instances: usize,
     /// Wall milliseconds without a new MX call after which the service counts as idle.
     pub settle_ms: u64,
     /// The emulator's MFA timeout, virtual minutes.
@@ -127,9 +129,11 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
         .database
         .clone()
         .unwrap_or_else(|| format!("sqlite://{}", options.work_dir.join("fleet.db").display()));
-    let service = match &options.service_bin {
-        Some(binary) => {
-            let process = ServiceProcess::start(&ServiceArgs {
+    let mut processes = Vec::new();
+    if let Some(binary) = &options.service_bin {
+        // One after the other: the first creates the schema, the next find it.
+        for _ in 0..options.instances.max(1) {
+            processes.push(ServiceProcess::start(&ServiceArgs {
                 binary,
                 database: &database,
                 mx_base_url: &base,
@@ -137,35 +141,32 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
                 api_key: SERVICE_TENANT.1,
                 concurrency: options.service_concurrency,
                 dir: &options.work_dir,
-            })?;
-            *routes
-                .service
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) =
-                Some(process.base_url.clone());
-            Some(process)
+            })?);
         }
-        None => None,
-    };
+    }
+    let service_urls: Vec<String> = processes.iter().map(|p| p.base_url.clone()).collect();
+    routes
+        .service
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone_from(&service_urls);
     let clocks = Clocks {
         runtime: emulator_runtime.handle().clone(),
         tenants: vec![naive_tenant, service_tenant],
     };
-    let sides = runtime.block_on(drive(
-        options,
-        &base,
-        &clocks,
-        &routes,
-        service.as_ref().map(|p| p.base_url.as_str()),
-    ))?;
+    let sides = runtime.block_on(drive(options, &base, &clocks, &routes, &service_urls))?;
     let emulator_cpu = threads_cpu_secs(EMULATOR_THREADS);
-    let resources = service.as_ref().map(|process| Resources {
-        cpu_secs: process_cpu_secs(process.pid()),
-        max_rss_kib: max_rss_kib(process.pid()),
+    let resources = (!processes.is_empty()).then(|| Resources {
+        cpu_secs: processes.iter().map(|p| process_cpu_secs(p.pid())).sum(),
+        max_rss_kib: processes
+            .iter()
+            .map(|p| max_rss_kib(p.pid()))
+            .max()
+            .unwrap_or(0),
         db_bytes: database_bytes(&database),
         emulator_cpu_secs: emulator_cpu,
     });
-    if let Some(process) = service {
+    for process in processes {
         process.stop();
     }
     emulator.shutdown();
@@ -207,8 +208,20 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     })
 }
 
-/// The SQLite database's bytes (file, write-ahead log and shared memory).
+/// The database's bytes: a SQLite file with its write-ahead log and shared memory, or
+/// PostgreSQL's `pg_database_size` through `psql` (`None` when it cannot be asked).
 fn database_bytes(database: &str) -> Option<u64> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        let output = std::process::Command::new("psql")
+            .args([
+                database,
+                "-Atc",
+                "select pg_database_size(current_database())",
+            ])
+            .output()
+            .ok()?;
+        return String::from_utf8_lossy(&output.stdout).trim().parse().ok();
+    }
     let path = database.strip_prefix("sqlite://")?;
     let path = path.split('?').next().unwrap_or(path);
     let size =
@@ -264,13 +277,13 @@ async fn drive(
     base: &str,
     clocks: &Clocks,
     routes: &Routes,
-    service_url: Option<&str>,
+    service_urls: &[String],
 ) -> Result<Sides, String> {
     let naive_mx = Mx::new(base, NAIVE_TENANT.0, NAIVE_TENANT.1).map_err(|e| e.to_string())?;
     let service_mx =
         Mx::new(base, SERVICE_TENANT.0, SERVICE_TENANT.1).map_err(|e| e.to_string())?;
-    let service = service_url
-        .map(Service::new)
+    let service = (!service_urls.is_empty())
+        .then(|| Service::new(service_urls))
         .transpose()
         .map_err(|e| e.to_string())?;
     let start = options.start_at;
@@ -292,7 +305,7 @@ async fn drive(
     let mut service_members: Vec<ServiceMember> = match &service {
         Some(service) => {
             map_concurrent((0..options.members).collect(), limit, |index| {
-                service_side::create(service.clone(), index, Persona::of(index), start)
+                service_side::create(service.instance(index), index, Persona::of(index), start)
             })
             .await
         }
