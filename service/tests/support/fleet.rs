@@ -1,0 +1,464 @@
+//! A fleet of members driven through the service as their end users would: created with an
+//! `Idempotency-Key`, MFA answered, new credentials given, OAuth windows opened, while the
+//! test moves MX's virtual clock (a second a pass, or straight to the earliest wake-up when
+//! every unsettled member waits). A member is settled when the service and MX agree: a
+//! synced member's `synced_through` is MX's `successfully_aggregated_at` with no job
+//! running, a LOCKED one shows `resolve_at_institution`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
+
+use mx_emulator::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
+use serde_json::{Value, json};
+
+use super::api::Api;
+use super::mx::{Mx, time_of};
+
+/// What a member goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scenario {
+    /// Good credentials: CONNECTED, synced.
+    Success,
+    /// MX Bank's `challenge`: an MFA question, answered `correct`; then CONNECTED.
+    Mfa,
+    /// MX Bank's `INVALID`: DENIED; the end user gives new credentials; then CONNECTED
+    /// (after MX's window, which the first job opened).
+    DeniedThenCredentials,
+    /// MX Bank's `LOCKED`: the end user must go to the bank; the member stays LOCKED.
+    Locked,
+    /// `mx_bank_oauth`: the end user opens the OAuth window; then CONNECTED.
+    Oauth,
+}
+
+impl Scenario {
+    /// Every scenario, in the order the fleets cycle through them.
+    pub const ALL: [Self; 5] = [
+        Self::Success,
+        Self::Mfa,
+        Self::DeniedThenCredentials,
+        Self::Locked,
+        Self::Oauth,
+    ];
+
+    /// The member's create body (inside `{"member": …}`).
+    fn member(self, id: &str) -> Value {
+        match self {
+            Self::Success => mxbank(id, "password"),
+            Self::Mfa => mxbank(id, "challenge"),
+            Self::DeniedThenCredentials => mxbank(id, "INVALID"),
+            Self::Locked => mxbank(id, "LOCKED"),
+            Self::Oauth => json!({"institution_code": "mx_bank_oauth", "is_oauth": true, "id": id}),
+        }
+    }
+
+    /// The connection status the member ends in.
+    pub const fn final_status(self) -> &'static str {
+        match self {
+            Self::Success | Self::Mfa | Self::DeniedThenCredentials | Self::Oauth => "CONNECTED",
+            Self::Locked => "LOCKED",
+        }
+    }
+}
+
+/// MX Bank's credentials with `password`.
+fn credentials(password: &str) -> Value {
+    json!([
+        {"guid": MXBANK_USERNAME.guid, "value": "mxuser"},
+        {"guid": MXBANK_PASSWORD.guid, "value": password},
+    ])
+}
+
+fn mxbank(id: &str, password: &str) -> Value {
+    json!({"institution_code": "mxbank", "credentials": credentials(password), "id": id})
+}
+
+/// One member of the fleet and what its end user did.
+#[derive(Debug, Clone)]
+pub struct Tracked {
+    /// What it goes through.
+    pub scenario: Scenario,
+    /// MX's user guid.
+    pub user: String,
+    /// MX's member guid.
+    pub guid: String,
+    /// Settled at the latest pass.
+    pub settled: bool,
+    /// The service's latest view of it.
+    pub view: Value,
+    /// The pass at which the end user last sent answers or credentials.
+    sent_at: Option<u64>,
+    /// OAuth windows already opened (each is single-use).
+    opened: HashSet<String>,
+}
+
+/// What one pass saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Every member is settled.
+    Settled,
+    /// Some are not; the clock moved.
+    Moving,
+    /// No instance answered; nothing moved.
+    Unreachable,
+}
+
+/// The members a test drives.
+#[derive(Debug)]
+pub struct Fleet {
+    /// Every member, in creation order.
+    pub members: Vec<Tracked>,
+    /// Names users, members and keys apart across fleets.
+    prefix: String,
+    passes: u64,
+    browser: reqwest::Client,
+    /// Virtual seconds the clock moved in jumps, and how many jumps.
+    pub jumped: (u64, u64),
+}
+
+impl Fleet {
+    /// An empty fleet whose users and members are named `PREFIX-N`.
+    pub fn new(prefix: &str) -> Self {
+        Self {
+            members: Vec::new(),
+            prefix: prefix.to_owned(),
+            passes: 0,
+            browser: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .expect("a client"),
+            jumped: (0, 0),
+        }
+    }
+
+    /// Creates a user and its member going through `scenario`, repeating each request
+    /// (same user id, same `Idempotency-Key`) until the service answers.
+    pub async fn add(&mut self, api: &Api, scenario: Scenario) {
+        let n = self.members.len();
+        let user = api.user(&format!("{}-user-{n}", self.prefix)).await;
+        let id = format!("{}-member-{n}", self.prefix);
+        let key = format!("{}-key-{n}", self.prefix);
+        let guid = api.create_member(&user, &key, &scenario.member(&id)).await;
+        self.members.push(Tracked {
+            scenario,
+            user,
+            guid,
+            settled: false,
+            view: Value::Null,
+            sent_at: None,
+            opened: HashSet::new(),
+        });
+    }
+
+    /// Reads every member from the service, acts as its end user, checks it against MX,
+    /// and moves the clock when `move_clock` and some are unsettled.
+    pub async fn pass(&mut self, api: &Api, mx: &Mx, move_clock: bool) -> Pass {
+        self.passes += 1;
+        let pass = self.passes;
+        let mut wakes = Vec::new();
+        let mut all_wait = true;
+        for index in 0..self.members.len() {
+            let guid = self.members[index].guid.clone();
+            let Some(answer) = api.get(&format!("/members/{guid}")).await else {
+                return Pass::Unreachable;
+            };
+            if answer.status >= 500 {
+                return Pass::Unreachable;
+            }
+            assert_eq!(answer.status, 200, "GET /members/{guid}: {}", answer.body);
+            let view = answer.body["member"].clone();
+            let member = &mut self.members[index];
+            member.view = view.clone();
+            member.settled = false;
+            let action = view["action"].as_str().unwrap_or("");
+            let resend = member.sent_at.is_none_or(|at| pass >= at + 20);
+            match action {
+                "answer_mfa" if resend => {
+                    let answers: Vec<Value> = view["challenges"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|c| json!({"guid": c["guid"], "value": "correct"}))
+                        .collect();
+                    if !answers.is_empty() {
+                        let body = json!({ "answers": answers });
+                        let sent = api
+                            .send("POST", &format!("/members/{guid}/mfa"), Some(&body), &[])
+                            .await;
+                        if sent.is_some_and(|a| a.status == 202) {
+                            member.sent_at = Some(pass);
+                        }
+                    }
+                }
+                "update_credentials"
+                    if resend && member.scenario == Scenario::DeniedThenCredentials =>
+                {
+                    let body = json!({ "credentials": credentials("password") });
+                    let sent = api
+                        .send(
+                            "PUT",
+                            &format!("/members/{guid}/credentials"),
+                            Some(&body),
+                            &[],
+                        )
+                        .await;
+                    if sent.is_some_and(|a| a.status == 202) {
+                        member.sent_at = Some(pass);
+                    }
+                }
+                "authorize_oauth" => {
+                    if let Some(uri) = view["oauth_window_uri"].as_str()
+                        && member.opened.insert(uri.to_owned())
+                    {
+                        let opened = self.browser.get(uri).send().await;
+                        assert!(
+                            opened.as_ref().is_ok_and(|r| r.status().is_success()),
+                            "opening {uri}: {opened:?}"
+                        );
+                    }
+                }
+                _ => {}
+            }
+            let member = &self.members[index];
+            let settled = match (member.scenario, action) {
+                (Scenario::Locked, "resolve_at_institution") => {
+                    view["connection_status"] == "LOCKED"
+                        && mx.member(&member.user, &guid).await["connection_status"] == "LOCKED"
+                }
+                (Scenario::Locked, _) => false,
+                (_, "read_data") => {
+                    let at_mx = mx.member(&member.user, &guid).await;
+                    let synced = time_of(&view["synced_through"]);
+                    view["connection_status"] == "CONNECTED"
+                        && at_mx["connection_status"] == "CONNECTED"
+                        && at_mx["is_being_aggregated"] == false
+                        && synced.is_some()
+                        && synced == time_of(&at_mx["successfully_aggregated_at"])
+                }
+                _ => false,
+            };
+            self.members[index].settled = settled;
+            if !settled {
+                match (action, time_of(&view["next_look_at"])) {
+                    ("wait", Some(at)) => wakes.push(at),
+                    _ => all_wait = false,
+                }
+            }
+        }
+        if self.members.iter().all(|m| m.settled) {
+            return Pass::Settled;
+        }
+        if move_clock {
+            let now = mx.now();
+            let earliest = wakes.iter().min().copied();
+            match earliest {
+                Some(at) if all_wait && at > now + chrono::Duration::seconds(30) => {
+                    let by = u64::try_from((at - now).num_seconds()).unwrap_or(1) + 1;
+                    mx.advance(by);
+                    self.jumped.0 += by;
+                    self.jumped.1 += 1;
+                }
+                _ => {
+                    mx.advance(1);
+                }
+            }
+        }
+        Pass::Moving
+    }
+
+    /// Passes (100 ms apart) until every member is settled in one pass, then one more
+    /// pass with the clock standing still, so that MX changes nothing while the test reads
+    /// it. After `limit` of real time, the unsettled members with the service's view.
+    ///
+    /// # Errors
+    /// The unsettled members, one a line, when `limit` passed.
+    pub async fn settle(&mut self, api: &Api, mx: &Mx, limit: Duration) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            if self.pass(api, mx, true).await == Pass::Settled
+                && self.pass(api, mx, false).await == Pass::Settled
+            {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(format!(
+                    "not settled within {limit:?}:\n{}",
+                    self.unsettled()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The unsettled members, one a line, with the service's view.
+    pub fn unsettled(&self) -> String {
+        self.members
+            .iter()
+            .filter(|m| !m.settled)
+            .map(|m| format!("{:?} {}: {}", m.scenario, m.guid, m.view))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The number of members per scenario.
+    pub fn census(&self) -> BTreeMap<Scenario, usize> {
+        let mut census = BTreeMap::new();
+        for member in &self.members {
+            *census.entry(member.scenario).or_insert(0) += 1;
+        }
+        census
+    }
+}
+
+/// Checks a settled fleet against MX's side and returns every broken promise:
+/// - each member ends where MX says (the service's `connection_status` is MX's, and the
+///   scenario's end);
+/// - MX saw at most one successful create per member and per user, and each user holds one
+///   member;
+/// - no aggregation was asked for that MX did not run (inside the window, during a job:
+///   202 without a job started, or 409), from the request journal;
+/// - each member's webhooks answered 204 are counted in its `webhooks_received`;
+/// - each synced member's stored transactions equal MX's.
+pub async fn broken_promises(api: &Api, mx: &Mx, fleet: &Fleet) -> Vec<String> {
+    let mut problems = Vec::new();
+    let journal = mx.journal().await;
+    let users: HashSet<&str> = fleet.members.iter().map(|m| m.user.as_str()).collect();
+
+    let mut creates: HashMap<String, usize> = HashMap::new();
+    let mut user_creates = 0;
+    for entry in &journal {
+        let path = entry["path"].as_str().unwrap_or("");
+        let method = entry["method"].as_str().unwrap_or("");
+        let status = entry["status"].as_u64().unwrap_or(0);
+        let ok = (200..300).contains(&status);
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match (method, segments.as_slice()) {
+            ("POST", ["users"]) if ok => user_creates += 1,
+            ("POST", ["users", user, "members"]) if ok => {
+                *creates.entry((*user).to_owned()).or_insert(0) += 1;
+            }
+            (
+                "POST",
+                [
+                    "users",
+                    _,
+                    "members",
+                    _,
+                    "aggregate" | "verify" | "identify",
+                ],
+            ) if status == 409 || entry["job_started"] == false => {
+                problems.push(format!("an aggregation MX did not run: {entry}"));
+            }
+            _ => {}
+        }
+    }
+    if user_creates > users.len() {
+        problems.push(format!(
+            "MX created {user_creates} users for {} distinct user ids",
+            users.len()
+        ));
+    }
+    for (user, count) in &creates {
+        if *count > 1 {
+            problems.push(format!("MX answered {count} creates of a member of {user}"));
+        }
+    }
+
+    let mut delivered: HashMap<String, Vec<Value>> = HashMap::new();
+    for webhook in mx.webhooks() {
+        let answered = webhook["attempts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|attempt| attempt["status"] == 204);
+        if let (true, Some(member)) = (answered, webhook["member_guid"].as_str()) {
+            let bodies = delivered.entry(member.to_owned()).or_default();
+            if !bodies.contains(&webhook["body"]) {
+                bodies.push(webhook["body"].clone());
+            }
+        }
+    }
+
+    for member in &fleet.members {
+        let at_mx = mx.member(&member.user, &member.guid).await;
+        let Some(answer) = api.get(&format!("/members/{}", member.guid)).await else {
+            problems.push("no instance answers".to_owned());
+            return problems;
+        };
+        let view = &answer.body["member"];
+        let label = format!("{:?} {}", member.scenario, member.guid);
+        if view["connection_status"] != at_mx["connection_status"] {
+            problems.push(format!(
+                "{label}: the service says {} and MX {}",
+                view["connection_status"], at_mx["connection_status"]
+            ));
+        }
+        if at_mx["connection_status"] != member.scenario.final_status() {
+            problems.push(format!(
+                "{label}: ended {} at MX, not {}",
+                at_mx["connection_status"],
+                member.scenario.final_status()
+            ));
+        }
+        let held = mx.members_of(&member.user).await.len();
+        if held != 1 {
+            problems.push(format!("{label}: MX holds {held} members for its user"));
+        }
+        let folded = view["webhooks_received"].as_u64().unwrap_or(0);
+        let answered = delivered.get(&member.guid).map_or(0, Vec::len);
+        if folded < answered as u64 {
+            problems.push(format!(
+                "{label}: {answered} distinct webhooks answered 204, webhooks_received {folded}"
+            ));
+        }
+        if !view["synced_through"].is_null() {
+            let Some(stored) = api.transactions(&member.guid).await else {
+                problems.push("no instance answers".to_owned());
+                return problems;
+            };
+            let at_mx = mx.transactions(&member.user, &member.guid).await;
+            let stored = by_guid(&stored);
+            let expected = by_guid(&at_mx);
+            if stored != expected {
+                let missing = expected.keys().filter(|g| !stored.contains_key(*g)).count();
+                let extra = stored.keys().filter(|g| !expected.contains_key(*g)).count();
+                let changed = expected
+                    .iter()
+                    .filter(|(g, t)| stored.get(*g).is_some_and(|s| s != *t))
+                    .map(|(g, t)| format!("{g}: MX {t:?}, stored {:?}", stored[g]))
+                    .take(3)
+                    .collect::<Vec<_>>();
+                problems.push(format!(
+                    "{label}: stored {} transactions, MX {}: {missing} missing, {extra} extra, differing {changed:?}",
+                    stored.len(),
+                    expected.len()
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// A transaction's comparable fields by guid: status, amount, description, date.
+fn by_guid(transactions: &[Value]) -> BTreeMap<String, (String, String, String, String)> {
+    transactions
+        .iter()
+        .map(|t| {
+            let text = |field: &str| match &t[field] {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n
+                    .as_f64()
+                    .map_or_else(|| n.to_string(), |f| format!("{f:.2}")),
+                other => other.to_string(),
+            };
+            (
+                text("guid"),
+                (
+                    text("status"),
+                    text("amount"),
+                    text("description"),
+                    text("date"),
+                ),
+            )
+        })
+        .collect()
+}
