@@ -1,5 +1,6 @@
-//! Three instances on one PostgreSQL database drive 200 members (`MX_PG_MEMBERS` changes
-//! the number; `benches/service_instances.sh` runs 1,000) through every scenario, MX's
+//! Three instances on one PostgreSQL database drive 200 members (`MX_PG_MEMBERS` and
+//! `MX_PG_INSTANCES` change the numbers; `benches/service_instances.sh` runs 1,000)
+//! through every scenario, MX's
 //! webhooks spread over them by a balancer; midway one instance is SIGKILLed and not
 //! started again. Every member settles where MX says, MX sees each created once and no
 //! aggregation it did not run, every webhook answered 204 was folded, and the stored
@@ -30,9 +31,14 @@ async fn three_instances_one_killed_every_member_settles() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(200);
+    let count: usize = std::env::var("MX_PG_INSTANCES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3)
+        .max(2);
     let seed = seed_from_env("MX_PG_SEED", 25);
     let scratch = Scratch::new("three");
-    let mut launches: Vec<Launch> = (0..3)
+    let mut launches: Vec<Launch> = (0..count)
         .map(|i| Launch::new(&format!("instance-{i}"), &scratch.path, database.url(), ""))
         .collect();
     let api = Arc::new(Api::new(launches.iter().map(Launch::base_url).collect()));
@@ -61,25 +67,25 @@ async fn three_instances_one_killed_every_member_settles() {
         assert_eq!(instance.base_url, launch.base_url());
     }
 
+    // Members arrive eight at a time; midway, with drives under way, one instance dies
+    // and stays dead.
     let mut fleet = Fleet::new("three");
-    for n in 0..members {
-        fleet
-            .add(&api, Scenario::ALL[n % Scenario::ALL.len()])
-            .await;
-        if n % 20 == 19 {
-            let _ = fleet.pass(&api, &mx, true).await;
-        }
-        if n == members / 2 {
-            // Midway, with drives under way: one instance dies and stays dead.
-            let _ = fleet.pass(&api, &mx, true).await;
-            let victim = &mut instances[1];
-            victim.kill();
-            api.forget(&victim.base_url);
-            eprintln!("SIGKILLed instance-1 after {n} members");
-        }
-    }
+    let scenarios: Vec<Scenario> = (0..members)
+        .map(|n| Scenario::ALL[n % Scenario::ALL.len()])
+        .collect();
+    let (first, second) = scenarios.split_at(members / 2);
+    fleet.add_all(&api, first, 8).await;
+    let _ = fleet.pass(&api, &mx, true).await;
+    let victim = &mut instances[1];
+    victim.kill();
+    api.forget(&victim.base_url);
+    eprintln!("SIGKILLed instance-1 after {} members", first.len());
+    fleet.add_all(&api, second, 8).await;
     let created = began.elapsed();
-    if let Err(unsettled) = fleet.settle(&api, &mx, Duration::from_secs(240)).await {
+    if let Err(unsettled) = fleet
+        .settle(&api, &mx, Duration::from_secs(180 + members as u64 / 2))
+        .await
+    {
         panic!("{unsettled}\n{}", logs());
     }
     eprintln!(

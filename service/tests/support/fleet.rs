@@ -6,6 +6,7 @@
 //! running, a LOCKED one shows `resolve_at_institution`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use mx_emulator::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
@@ -134,19 +135,26 @@ impl Fleet {
     /// (same user id, same `Idempotency-Key`) until the service answers.
     pub async fn add(&mut self, api: &Api, scenario: Scenario) {
         let n = self.members.len();
-        let user = api.user(&format!("{}-user-{n}", self.prefix)).await;
-        let id = format!("{}-member-{n}", self.prefix);
-        let key = format!("{}-key-{n}", self.prefix);
-        let guid = api.create_member(&user, &key, &scenario.member(&id)).await;
-        self.members.push(Tracked {
-            scenario,
-            user,
-            guid,
-            settled: false,
-            view: Value::Null,
-            sent_at: None,
-            opened: HashSet::new(),
-        });
+        let member = create(api, &self.prefix, n, scenario).await;
+        self.members.push(member);
+    }
+
+    /// Creates a member for each of `scenarios`, `parallel` at a time, as that many end
+    /// users would.
+    pub async fn add_all(&mut self, api: &Arc<Api>, scenarios: &[Scenario], parallel: usize) {
+        for chunk in scenarios.chunks(parallel.max(1)) {
+            let mut tasks = Vec::new();
+            for scenario in chunk {
+                let n = self.members.len() + tasks.len();
+                let (api, prefix, scenario) = (api.clone(), self.prefix.clone(), *scenario);
+                tasks.push(tokio::spawn(async move {
+                    create(&api, &prefix, n, scenario).await
+                }));
+            }
+            for task in tasks {
+                self.members.push(task.await.expect("a create task"));
+            }
+        }
     }
 
     /// Reads every member from the service, acts as its end user, checks it against MX,
@@ -306,6 +314,23 @@ impl Fleet {
             *census.entry(member.scenario).or_insert(0) += 1;
         }
         census
+    }
+}
+
+/// Creates user `PREFIX-user-N` and its member `PREFIX-member-N` (key `PREFIX-key-N`).
+async fn create(api: &Api, prefix: &str, n: usize, scenario: Scenario) -> Tracked {
+    let user = api.user(&format!("{prefix}-user-{n}")).await;
+    let id = format!("{prefix}-member-{n}");
+    let key = format!("{prefix}-key-{n}");
+    let guid = api.create_member(&user, &key, &scenario.member(&id)).await;
+    Tracked {
+        scenario,
+        user,
+        guid,
+        settled: false,
+        view: Value::Null,
+        sent_at: None,
+        opened: HashSet::new(),
     }
 }
 
