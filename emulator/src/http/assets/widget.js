@@ -76,7 +76,6 @@
   let formKind = null;    // "create" | "update" | "mfa"
   let shownChallenges = "";
   let lastStatus;
-  let oauthUri = null;
   let connected = false;
   let polling = null;
   let updateForm = false; // update_credentials: the form first, whatever the status
@@ -88,11 +87,20 @@
     const query = search.value.trim();
     const found = await call("GET", "/institutions?search=" + encodeURIComponent(query));
     if (seq !== searchSeq) return;
-    results.textContent = "";
+    // An institution found again keeps its element, so a click between keystrokes lands.
+    const wanted = new Set(found.institutions.map((i) => i.code));
+    for (const item of Array.from(results.children)) {
+      if (!wanted.has(item.dataset.code)) item.remove();
+    }
     for (const inst of found.institutions) {
-      const button = el("button", { type: "button", "data-test": "institution", "data-code": inst.code }, inst.name);
-      button.addEventListener("click", () => pick(inst));
-      results.appendChild(el("li")).appendChild(button);
+      let item = results.querySelector('li[data-code="' + inst.code + '"]');
+      if (!item) {
+        item = el("li", { "data-code": inst.code });
+        const button = el("button", { type: "button", "data-test": "institution", "data-code": inst.code }, inst.name);
+        button.addEventListener("click", () => pick(inst).catch(fail));
+        item.appendChild(button);
+      }
+      results.appendChild(item);
     }
   }
   search.addEventListener("input", () => { runSearch().catch(fail); });
@@ -103,7 +111,6 @@
     if (inst.is_oauth) {
       setStatus("", "Connecting to " + inst.name + "…");
       const created = await call("POST", "/members", { institution_code: inst.code });
-      oauthUri = created.oauth_window_uri;
       follow(created.member);
       return;
     }
@@ -205,15 +212,20 @@
   }
 
   // ---- OAuth --------------------------------------------------------------------------
+  // Each click asks for a fresh single-use window URI (an earlier one may have been used
+  // or replaced) and opens it in a new window; the window is opened first, while the
+  // click still counts as the user's, and pointed at the URI once it arrives.
   oauthContinue.addEventListener("click", () => {
-    const open = (url) => {
-      oauthUri = null;
-      window.open(url, "_blank");
+    const opened = window.open("about:blank", "_blank");
+    call("POST", "/members/" + member.guid + "/oauth_window").then((w) => {
+      const url = w.oauth_window_uri;
+      if (opened) opened.location.href = url; else window.open(url, "_blank");
       emit("mx/connect/oauthRequested", { url: url, member_guid: member.guid });
       setStatus(member.connection_status, "Waiting for your authorization in the new window…");
-    };
-    if (oauthUri) { open(oauthUri); return; }
-    call("POST", "/members/" + member.guid + "/oauth_window").then((w) => open(w.oauth_window_uri)).catch(fail);
+    }).catch((error) => {
+      if (opened) opened.close();
+      fail(error);
+    });
   });
 
   // ---- following the member -----------------------------------------------------------
