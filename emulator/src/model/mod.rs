@@ -21,6 +21,7 @@ pub mod mxbank;
 pub(crate) mod outbox;
 pub(crate) mod refusal;
 pub(crate) mod requests;
+pub(crate) mod roster;
 pub(crate) mod schedule;
 pub(crate) mod statuses;
 pub(crate) mod throttle;

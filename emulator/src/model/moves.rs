@@ -112,32 +112,35 @@ pub(crate) fn new_challenge(cx: &mut Ctx, kind: ChallengeKind) -> Challenge {
     }
 }
 
-/// When MX next moves `member` on its own, if that is due by `t`: the running job's next
-/// step, or the daily background aggregation when MX would start one. The cheap time
-/// comparison comes first: every request asks this of every member.
+/// When MX next moves `member` on its own: the running job's next step, or the daily
+/// background aggregation when MX would start one.
 ///
 /// A background aggregation that falls inside the throttle window (an identical member's
 /// window, kept across delete and re-create) starts when the window ends: MX's daily
 /// aggregation still runs, it only cannot start inside the window.
-pub(crate) fn due_by(member: &Member, cx: &Ctx, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub(crate) fn next_move(member: &Member, cx: &Ctx) -> Option<DateTime<Utc>> {
+    let at = wake(member)?;
+    if member.job.is_some() {
+        return Some(at);
+    }
+    Some(
+        cx.throttled_until(member, at)
+            .map_or(at, |until| until.max(at)),
+    )
+}
+
+/// The earliest [`next_move`] can be, from the member alone: the throttle window (shared
+/// with identical members) can only delay it. The world indexes members by it, so a
+/// clock jump visits only the members MX may move.
+pub(crate) fn wake(member: &Member) -> Option<DateTime<Utc>> {
     match &member.job {
-        Some(job) => (job.next_at <= t).then_some(job.next_at),
-        None => {
-            if member.next_background_at > t || !background_allowed(member) {
-                return None;
-            }
-            let due = cx
-                .throttled_until(member, member.next_background_at)
-                .map_or(member.next_background_at, |until| {
-                    until.max(member.next_background_at)
-                });
-            (due <= t).then_some(due)
-        }
+        Some(job) => Some(job.next_at),
+        None => background_allowed(member).then_some(member.next_background_at),
     }
 }
 
 /// MX's background rule (`job_rules::BackgroundCheck`) for `member` when its background
-/// aggregation is due. The throttle window does not cancel it: [`due_by`] moves it to the
+/// aggregation is due. The throttle window does not cancel it: [`next_move`] moves it to the
 /// window's end.
 fn background_allowed(member: &Member) -> bool {
     BackgroundCheck {

@@ -7,8 +7,7 @@
 //! virtual time they are due, so a clock jump replays them exactly as if the time had
 //! passed.
 
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -22,6 +21,7 @@ use crate::model::member::{Member, User};
 use crate::model::moves;
 use crate::model::outbox::Outbox;
 use crate::model::refusal::{Refusal, Refused};
+use crate::model::roster::{MemberMut, Roster};
 use crate::model::widget::Widgets;
 
 /// The whole state.
@@ -29,12 +29,9 @@ use crate::model::widget::Widgets;
 pub(crate) struct World {
     pub(crate) clock: VirtualClock,
     pub(crate) cx: Ctx,
-    pub(crate) users: BTreeMap<String, User>,
-    /// Members by creation order; `index` finds them by GUID.
-    pub(crate) members: BTreeMap<u64, Member>,
-    pub(crate) index: HashMap<String, u64>,
+    /// Users and members, indexed: no request walks them all.
+    pub(crate) roster: Roster,
     pub(crate) oauth_tokens: HashMap<String, String>,
-    next_seq: u64,
     /// The last time MX's own moves were played up to.
     pub(crate) now: DateTime<Utc>,
     pub(crate) rate: RateWindow,
@@ -74,11 +71,8 @@ impl World {
                 off_model: Vec::new(),
                 base_url,
             },
-            users: BTreeMap::new(),
-            members: BTreeMap::new(),
-            index: HashMap::new(),
+            roster: Roster::default(),
             oauth_tokens: HashMap::new(),
-            next_seq: 0,
             now: origin,
             rate: RateWindow::default(),
             generation: 0,
@@ -95,23 +89,24 @@ impl World {
     }
 
     /// Plays every move due by `t`, in time order (members in creation order at the same
-    /// instant). A move changes only its own member's next one, so the moves due are
-    /// gathered once and kept in a heap: a clock jump over N busy members costs
-    /// O(N log N), not O(N²).
+    /// instant). The roster keeps members by the earliest time MX may move them
+    /// (`moves::wake`), so a clock jump visits only the members it moves: O(k log N) for k
+    /// moves among N members.
     pub(crate) fn advance_to(&mut self, t: DateTime<Utc>) {
-        let mut due: BinaryHeap<Reverse<(DateTime<Utc>, u64)>> = self
-            .members
-            .iter()
-            .filter_map(|(seq, m)| moves::due_by(m, &self.cx, t).map(|at| Reverse((at, *seq))))
-            .collect();
-        while let Some(Reverse((at, seq))) = due.pop() {
-            let at = at.max(self.now);
-            self.now = at;
-            if let Some(member) = self.members.get_mut(&seq) {
-                moves::fire(member, &mut self.cx, at);
-                if let Some(next) = moves::due_by(member, &self.cx, t) {
-                    due.push(Reverse((next, seq)));
+        while let Some((wake, guid)) = self.roster.first_wake(t) {
+            let exact = self
+                .roster
+                .member(&guid)
+                .and_then(|m| moves::next_move(m, &self.cx));
+            match exact {
+                Some(at) if at <= wake => {
+                    let at = at.max(self.now);
+                    self.now = at;
+                    if let Some(mut member) = self.roster.member_mut(&guid) {
+                        moves::fire(&mut member, &mut self.cx, at);
+                    }
                 }
+                later => self.roster.delay_wake(&guid, later),
             }
         }
         self.now = self.now.max(t);
@@ -119,60 +114,71 @@ impl World {
 
     /// Adds `member`, keeping creation order.
     pub(crate) fn insert_member(&mut self, member: Member) {
-        self.next_seq += 1;
-        self.index.insert(member.guid.clone(), self.next_seq);
-        self.members.insert(self.next_seq, member);
+        self.roster.insert_member(member);
     }
 
     /// Removes a member (its throttle record stays).
     pub(crate) fn remove_member(&mut self, guid: &str) -> Option<Member> {
-        let seq = self.index.remove(guid)?;
-        let member = self.members.remove(&seq)?;
+        let member = self.roster.remove_member(guid)?;
         if let Some(token) = &member.oauth_token {
             self.oauth_tokens.remove(token);
         }
         Some(member)
     }
 
-    pub(crate) fn member(&self, guid: &str) -> Option<&Member> {
-        self.index.get(guid).and_then(|seq| self.members.get(seq))
+    /// Removes the user with GUID `guid` and its members (their throttle records stay).
+    pub(crate) fn remove_user(&mut self, guid: &str) {
+        for member in self.roster.remove_user(guid) {
+            if let Some(token) = &member.oauth_token {
+                self.oauth_tokens.remove(token);
+            }
+        }
     }
 
-    /// The member with GUID `guid`, borrowed together with the context its moves write
-    /// to (GUIDs, throttle records, the outbox).
-    pub(crate) fn member_with_ctx(&mut self, guid: &str) -> Refused<(&mut Member, &mut Ctx)> {
-        let Self {
-            members, index, cx, ..
-        } = self;
-        let member = index
-            .get(guid)
-            .and_then(|seq| members.get_mut(seq))
+    /// The member with GUID `guid`.
+    pub(crate) fn member(&self, guid: &str) -> Option<&Member> {
+        self.roster.member(guid)
+    }
+
+    /// The user with GUID `guid`.
+    pub(crate) fn user(&self, guid: &str) -> Option<&User> {
+        self.roster.user(guid)
+    }
+
+    /// The members of the user with GUID `user`, in creation order.
+    pub(crate) fn user_members(&self, user: &str) -> Vec<&Member> {
+        self.roster.user_members(user)
+    }
+
+    /// The member with GUID `guid`, borrowed for writing together with the context its
+    /// moves write to (GUIDs, throttle records, the outbox).
+    pub(crate) fn member_with_ctx(&mut self, guid: &str) -> Refused<(MemberMut<'_>, &mut Ctx)> {
+        let Self { roster, cx, .. } = self;
+        let member = roster
+            .member_mut(guid)
             .ok_or(Refusal::NotFound("member not found"))?;
         Ok((member, cx))
     }
 
     /// The GUID of the user `identifier` names (MX accepts the GUID or the partner's id).
     pub(crate) fn user_guid(&self, identifier: &str) -> Refused<String> {
-        if self.users.contains_key(identifier) {
+        if self.roster.user(identifier).is_some() {
             return Ok(identifier.to_owned());
         }
-        self.users
-            .values()
-            .find(|u| u.id.as_deref() == Some(identifier))
-            .map(|u| u.guid.clone())
+        self.roster
+            .user_guid_by_id(identifier)
+            .map(str::to_owned)
             .ok_or(Refusal::NotFound("user not found"))
     }
 
     /// The GUID of the member `identifier` (GUID or partner id) names under `user`.
     pub(crate) fn member_guid(&self, user: &str, identifier: &str) -> Refused<String> {
         let user = self.user_guid(user)?;
-        let belongs = |m: &Member| m.user_guid == user;
-        if let Some(m) = self.member(identifier).filter(|m| belongs(m)) {
+        if let Some(m) = self.member(identifier).filter(|m| m.user_guid == user) {
             return Ok(m.guid.clone());
         }
-        self.members
-            .values()
-            .find(|m| belongs(m) && m.id.as_deref() == Some(identifier))
+        self.roster
+            .member_by_id(&user, identifier)
             .map(|m| m.guid.clone())
             .ok_or(Refusal::NotFound("member not found"))
     }

@@ -39,14 +39,9 @@ fn user_and_members<'w>(
 ) -> Result<(&'w User, Vec<&'w Member>), ApiError> {
     let guid = world.user_guid(user)?;
     let user = world
-        .users
-        .get(&guid)
+        .user(&guid)
         .ok_or_else(|| ApiError::not_found("user not found"))?;
-    let members = world
-        .members
-        .values()
-        .filter(|m| m.user_guid == guid)
-        .collect();
+    let members = world.user_members(&guid);
     Ok((user, members))
 }
 
@@ -61,8 +56,7 @@ fn member_of<'w>(
         .member(&guid)
         .ok_or_else(|| ApiError::not_found("member not found"))?;
     let user = world
-        .users
-        .get(&member.user_guid)
+        .user(&member.user_guid)
         .ok_or_else(|| ApiError::not_found("user not found"))?;
     Ok((user, member))
 }

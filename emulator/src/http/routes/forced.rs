@@ -47,11 +47,12 @@ pub(crate) async fn set(
     let status = wanted(&body)?;
     let mut world = tenant.lock();
     let now = world.tick();
-    let (member, cx) = world
+    let (mut member, cx) = world
         .member_with_ctx(&guid)
         .map_err(|_| ApiError::not_found("member not found"))?;
     let from = member.node;
-    statuses::force(member, cx, now, status);
+    statuses::force(&mut member, cx, now, status);
+    drop(member);
     let rule = format!("200: connection_status set from {from} to {status} by the control plane");
     let answer = member_answer(&world, &guid, StatusCode::OK).map(|r| with_rule(r, &rule));
     drop(world);

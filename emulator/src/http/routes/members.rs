@@ -169,11 +169,7 @@ pub(crate) async fn list(
     let mut world = tenant.lock();
     world.tick();
     let user = world.user_guid(&user)?;
-    let all: Vec<&Member> = world
-        .members
-        .values()
-        .filter(|m| m.user_guid == user)
-        .collect();
+    let all: Vec<&Member> = world.user_members(&user);
     let shown: Vec<_> = page
         .slice(&all)
         .iter()

@@ -39,7 +39,7 @@ pub(crate) async fn create(Tenant(tenant): Tenant, body: Result<Bytes, BytesReje
         is_disabled: user.is_disabled.unwrap_or(false),
     };
     let guid = users::create(&mut world, new)?;
-    let user = world.users.get(&guid).map(views::user);
+    let user = world.user(&guid).map(views::user);
     Ok(respond::json(StatusCode::OK, &json!({ "user": user })))
 }
 
@@ -51,7 +51,7 @@ pub(crate) async fn read(
     let Path(user) = path.map_err(path_error)?;
     let world = tenant.lock();
     let guid = world.user_guid(&user)?;
-    let user = world.users.get(&guid).map(views::user);
+    let user = world.user(&guid).map(views::user);
     Ok(respond::json(StatusCode::OK, &json!({ "user": user })))
 }
 

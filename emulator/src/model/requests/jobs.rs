@@ -48,7 +48,8 @@ pub(crate) fn start(
     now: DateTime<Utc>,
 ) -> Refused<(String, JobCall)> {
     let guid = world.member_guid(user, member)?;
-    let (member, cx) = world.member_with_ctx(&guid)?;
+    let (mut member, cx) = world.member_with_ctx(&guid)?;
+    let member = &mut *member;
     if callback_payload.is_some() {
         member.callback_payload = callback_payload;
     }

@@ -87,7 +87,7 @@ pub(crate) fn create(
     now: DateTime<Utc>,
 ) -> Refused<(String, Created)> {
     let user_guid = world.user_guid(user)?;
-    let user_id = world.users.get(&user_guid).and_then(|u| u.id.clone());
+    let user_id = world.user(&user_guid).and_then(|u| u.id.clone());
     let code = new
         .institution_code
         .ok_or_else(|| Refusal::Invalid("member.institution_code is required".to_owned()))?;
@@ -215,8 +215,7 @@ pub(crate) fn create(
 
 /// True when a member with the same user, institution and credential values exists.
 fn duplicate(world: &World, member: &Member) -> bool {
-    let key = ThrottleKey::of(member);
-    world.members.values().any(|m| ThrottleKey::of(m) == key)
+    world.roster.has_twin(member)
 }
 
 /// Queues the MEMBER webhook for `action` on `member`, when webhooks are on.
@@ -243,7 +242,8 @@ pub(crate) fn update(
     now: DateTime<Utc>,
 ) -> Refused<(String, AfterUpdate)> {
     let guid = world.member_guid(user, member)?;
-    let (member, cx) = world.member_with_ctx(&guid)?;
+    let (mut guard, cx) = world.member_with_ctx(&guid)?;
+    let member = &mut *guard;
     let institution = institutions::find(&member.institution_code)
         .ok_or(Refusal::NotFound("institution not found"))?;
     let new_credentials = if changes.credentials.is_empty() {
@@ -303,6 +303,7 @@ pub(crate) fn update(
         updated_credentials,
     );
     let snapshot = member.clone();
+    drop(guard);
     member_webhook(world, &snapshot, MemberAction::Updated, now);
     Ok((guid, after))
 }

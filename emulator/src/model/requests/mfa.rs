@@ -48,7 +48,8 @@ pub(crate) fn resume(
             "member.challenges holds no answer".to_owned(),
         ));
     }
-    let (member, cx) = world.member_with_ctx(guid)?;
+    let (mut member, cx) = world.member_with_ctx(guid)?;
+    let member = &mut *member;
     if let Some(unknown) = answers
         .iter()
         .find(|a| !member.challenges.iter().any(|c| c.guid == a.guid))

@@ -36,24 +36,17 @@ pub(crate) fn new_window(
 ) -> Refused<(String, String)> {
     let guid = world.member_guid(user, member)?;
     let token = world.cx.ids.token();
-    let World {
-        members,
-        index,
-        oauth_tokens,
-        ..
-    } = &mut *world;
-    let member = index
-        .get(&guid)
-        .and_then(|seq| members.get_mut(seq))
-        .ok_or(Refusal::NotFound("member not found"))?;
+    let (mut member, _) = world.member_with_ctx(&guid)?;
     if !member.is_oauth {
         return Err(Refusal::Invalid("the member does not use OAuth".to_owned()));
     }
-    if let Some(old) = member.oauth_token.replace(token.clone()) {
-        oauth_tokens.remove(&old);
-    }
-    oauth_tokens.insert(token.clone(), guid.clone());
+    let old = member.oauth_token.replace(token.clone());
     member.oauth_window = window;
+    drop(member);
+    if let Some(old) = old {
+        world.oauth_tokens.remove(&old);
+    }
+    world.oauth_tokens.insert(token.clone(), guid.clone());
     Ok((guid, token))
 }
 
@@ -69,7 +62,8 @@ pub(crate) fn authorize(
     let guid = world.oauth_tokens.remove(token).ok_or(Refusal::NotFound(
         "this OAuth window is unknown or was already used",
     ))?;
-    let (member, cx) = world.member_with_ctx(&guid)?;
+    let (mut member, cx) = world.member_with_ctx(&guid)?;
+    let member = &mut *member;
     member.oauth_token = None;
     let window = std::mem::take(&mut member.oauth_window);
     if member.job.is_some() {

@@ -16,7 +16,7 @@ pub(crate) struct NewUser {
 /// Creates a user and returns its GUID; a partner `id` names one user (409 otherwise).
 pub(crate) fn create(world: &mut World, new: NewUser) -> Refused<String> {
     if let Some(id) = &new.id
-        && world.users.values().any(|u| u.id.as_ref() == Some(id))
+        && world.roster.user_guid_by_id(id).is_some()
     {
         return Err(Refusal::Conflict(
             "a user with this id already exists".to_owned(),
@@ -30,22 +30,13 @@ pub(crate) fn create(world: &mut World, new: NewUser) -> Refused<String> {
         metadata: new.metadata,
         is_disabled: new.is_disabled,
     };
-    world.users.insert(guid.clone(), user);
+    world.roster.insert_user(user);
     Ok(guid)
 }
 
 /// Deletes the user `user` and its members.
 pub(crate) fn delete(world: &mut World, user: &str) -> Refused<()> {
     let guid = world.user_guid(user)?;
-    world.users.remove(&guid);
-    let members: Vec<String> = world
-        .members
-        .values()
-        .filter(|m| m.user_guid == guid)
-        .map(|m| m.guid.clone())
-        .collect();
-    for member in members {
-        world.remove_member(&member);
-    }
+    world.remove_user(&guid);
     Ok(())
 }

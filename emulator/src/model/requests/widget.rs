@@ -33,7 +33,7 @@ pub(crate) fn issue(
     if let Some(member) = &options.current_member_guid {
         options.current_member_guid = Some(world.member_guid(&user_guid, member)?);
     }
-    let user_id = world.users.get(&user_guid).and_then(|u| u.id.clone());
+    let user_id = world.user(&user_guid).and_then(|u| u.id.clone());
     let token = world.cx.ids.token();
     world.widgets.issue(token.clone(), user_guid, options, now);
     Ok((token, user_id))

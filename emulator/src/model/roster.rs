@@ -1,0 +1,319 @@
+//! A tenant's users and members with the indexes every request looks them up by, so no
+//! request walks the tenant: a user by GUID or partner `id`, a member by GUID, by partner
+//! `id` under its user, by its throttle key (the duplicate check), a user's members in
+//! creation order, and the members MX moves next, by time.
+//!
+//! The members are reachable only through this type: a member handed out for writing
+//! ([`MemberMut`]) leaves the indexes that depend on what it may change (its `id`, its
+//! credentials, its next move) and re-enters them when it is dropped, so the indexes
+//! cannot go stale.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::ops::{Deref, DerefMut};
+
+use chrono::{DateTime, Utc};
+
+use crate::model::member::{Member, User};
+use crate::model::moves;
+use crate::model::throttle::ThrottleKey;
+
+/// The users and members of one tenant, indexed.
+#[derive(Debug, Default)]
+pub(crate) struct Roster {
+    users: BTreeMap<String, User>,
+    /// A user's GUID by its partner `id` (MX keeps the `id` unique: 409 otherwise).
+    user_ids: HashMap<String, String>,
+    /// Members by creation order.
+    members: BTreeMap<u64, Member>,
+    by_guid: HashMap<String, u64>,
+    /// Each user's members, in creation order.
+    by_user: HashMap<String, BTreeSet<u64>>,
+    /// Members with a partner `id`, by (user GUID, `id`); MX does not keep the `id` unique,
+    /// the first created wins.
+    by_id: HashMap<(String, String), BTreeSet<u64>>,
+    /// Members by a hash of their throttle key; a match is confirmed on the member.
+    by_throttle: HashMap<u64, BTreeSet<u64>>,
+    /// (when MX may move the member next; member): [`moves::wake`], or the exact time
+    /// once [`Roster::delay_wake`] found it later.
+    wakes: BTreeSet<(DateTime<Utc>, u64)>,
+    /// Each member's entry in `wakes`.
+    wake_of: HashMap<u64, DateTime<Utc>>,
+    next_seq: u64,
+    /// Members read by the lookups, for the tests that pin them to the indexes.
+    #[cfg(test)]
+    pub(crate) visits: std::cell::Cell<u64>,
+}
+
+/// The indexes a writable member leaves while it is borrowed.
+#[derive(Debug)]
+struct Indexes<'r> {
+    by_id: &'r mut HashMap<(String, String), BTreeSet<u64>>,
+    by_throttle: &'r mut HashMap<u64, BTreeSet<u64>>,
+    wakes: &'r mut BTreeSet<(DateTime<Utc>, u64)>,
+    wake_of: &'r mut HashMap<u64, DateTime<Utc>>,
+}
+
+impl Indexes<'_> {
+    fn enter(&mut self, seq: u64, member: &Member) {
+        if let Some(id) = &member.id {
+            self.by_id
+                .entry((member.user_guid.clone(), id.clone()))
+                .or_default()
+                .insert(seq);
+        }
+        self.by_throttle
+            .entry(throttle_hash(member))
+            .or_default()
+            .insert(seq);
+        if let Some(at) = moves::wake(member) {
+            self.wakes.insert((at, seq));
+            self.wake_of.insert(seq, at);
+        }
+    }
+
+    fn leave(&mut self, seq: u64, member: &Member) {
+        if let Some(id) = &member.id {
+            let key = (member.user_guid.clone(), id.clone());
+            if let Some(set) = self.by_id.get_mut(&key) {
+                set.remove(&seq);
+                if set.is_empty() {
+                    self.by_id.remove(&key);
+                }
+            }
+        }
+        let hash = throttle_hash(member);
+        if let Some(set) = self.by_throttle.get_mut(&hash) {
+            set.remove(&seq);
+            if set.is_empty() {
+                self.by_throttle.remove(&hash);
+            }
+        }
+        if let Some(at) = self.wake_of.remove(&seq) {
+            self.wakes.remove(&(at, seq));
+        }
+    }
+}
+
+fn throttle_hash(member: &Member) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    ThrottleKey::of(member).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A member borrowed for writing: it reads and writes as a [`Member`], and re-enters the
+/// roster's indexes when dropped.
+#[derive(Debug)]
+pub(crate) struct MemberMut<'r> {
+    member: &'r mut Member,
+    seq: u64,
+    indexes: Indexes<'r>,
+}
+
+impl Deref for MemberMut<'_> {
+    type Target = Member;
+    fn deref(&self) -> &Member {
+        self.member
+    }
+}
+
+impl DerefMut for MemberMut<'_> {
+    fn deref_mut(&mut self) -> &mut Member {
+        self.member
+    }
+}
+
+impl Drop for MemberMut<'_> {
+    fn drop(&mut self) {
+        self.indexes.enter(self.seq, self.member);
+    }
+}
+
+impl Roster {
+    fn visit(&self, n: usize) {
+        #[cfg(test)]
+        self.visits
+            .set(self.visits.get() + u64::try_from(n).unwrap_or(u64::MAX));
+        #[cfg(not(test))]
+        let _ = n;
+    }
+
+    /// The user with GUID `guid`.
+    pub(crate) fn user(&self, guid: &str) -> Option<&User> {
+        self.users.get(guid)
+    }
+
+    /// The GUID of the user whose partner `id` is `id`.
+    pub(crate) fn user_guid_by_id(&self, id: &str) -> Option<&str> {
+        self.user_ids.get(id).map(String::as_str)
+    }
+
+    /// Adds `user`; its `id`, if any, must not name another user (the caller checks).
+    pub(crate) fn insert_user(&mut self, user: User) {
+        if let Some(id) = &user.id {
+            self.user_ids.insert(id.clone(), user.guid.clone());
+        }
+        self.users.insert(user.guid.clone(), user);
+    }
+
+    /// Removes the user with GUID `guid` and its members, and returns the members.
+    pub(crate) fn remove_user(&mut self, guid: &str) -> Vec<Member> {
+        if let Some(user) = self.users.remove(guid)
+            && let Some(id) = &user.id
+        {
+            self.user_ids.remove(id);
+        }
+        let seqs = self.by_user.remove(guid).unwrap_or_default();
+        seqs.into_iter()
+            .filter_map(|seq| self.remove_seq(seq))
+            .collect()
+    }
+
+    /// Adds `member`, last in creation order.
+    pub(crate) fn insert_member(&mut self, member: Member) {
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        self.by_guid.insert(member.guid.clone(), seq);
+        self.by_user
+            .entry(member.user_guid.clone())
+            .or_default()
+            .insert(seq);
+        self.indexes().enter(seq, &member);
+        self.members.insert(seq, member);
+    }
+
+    /// Removes the member with GUID `guid`.
+    pub(crate) fn remove_member(&mut self, guid: &str) -> Option<Member> {
+        let seq = *self.by_guid.get(guid)?;
+        if let Some(user) = self.members.get(&seq).map(|m| m.user_guid.clone())
+            && let Some(set) = self.by_user.get_mut(&user)
+        {
+            set.remove(&seq);
+            if set.is_empty() {
+                self.by_user.remove(&user);
+            }
+        }
+        self.remove_seq(seq)
+    }
+
+    /// Removes the member `seq` from every index but `by_user`.
+    fn remove_seq(&mut self, seq: u64) -> Option<Member> {
+        let member = self.members.remove(&seq)?;
+        self.by_guid.remove(&member.guid);
+        self.indexes().leave(seq, &member);
+        Some(member)
+    }
+
+    fn indexes(&mut self) -> Indexes<'_> {
+        Indexes {
+            by_id: &mut self.by_id,
+            by_throttle: &mut self.by_throttle,
+            wakes: &mut self.wakes,
+            wake_of: &mut self.wake_of,
+        }
+    }
+
+    /// The member with GUID `guid`.
+    pub(crate) fn member(&self, guid: &str) -> Option<&Member> {
+        let member = self.by_guid.get(guid).and_then(|seq| self.members.get(seq));
+        self.visit(usize::from(member.is_some()));
+        member
+    }
+
+    /// The member with GUID `guid`, for writing.
+    pub(crate) fn member_mut(&mut self, guid: &str) -> Option<MemberMut<'_>> {
+        let seq = *self.by_guid.get(guid)?;
+        self.seq_mut(seq)
+    }
+
+    fn seq_mut(&mut self, seq: u64) -> Option<MemberMut<'_>> {
+        self.visit(1);
+        let Self {
+            members,
+            by_id,
+            by_throttle,
+            wakes,
+            wake_of,
+            ..
+        } = self;
+        let member = members.get_mut(&seq)?;
+        let mut indexes = Indexes {
+            by_id,
+            by_throttle,
+            wakes,
+            wake_of,
+        };
+        indexes.leave(seq, member);
+        Some(MemberMut {
+            member,
+            seq,
+            indexes,
+        })
+    }
+
+    /// The first member (in creation order) of the user with GUID `user` whose partner
+    /// `id` is `id`.
+    pub(crate) fn member_by_id(&self, user: &str, id: &str) -> Option<&Member> {
+        let seq = self
+            .by_id
+            .get(&(user.to_owned(), id.to_owned()))
+            .and_then(|set| set.first())?;
+        self.visit(1);
+        self.members.get(seq)
+    }
+
+    /// The members of the user with GUID `user`, in creation order.
+    pub(crate) fn user_members(&self, user: &str) -> Vec<&Member> {
+        let members: Vec<&Member> = self
+            .by_user
+            .get(user)
+            .into_iter()
+            .flatten()
+            .filter_map(|seq| self.members.get(seq))
+            .collect();
+        self.visit(members.len());
+        members
+    }
+
+    /// True when a member other than `member` has its throttle key (the same user,
+    /// institution and credential values).
+    pub(crate) fn has_twin(&self, member: &Member) -> bool {
+        let key = ThrottleKey::of(member);
+        let candidates = self.by_throttle.get(&throttle_hash(member));
+        candidates
+            .into_iter()
+            .flatten()
+            .filter_map(|seq| self.members.get(seq))
+            .inspect(|_| self.visit(1))
+            .any(|m| m.guid != member.guid && ThrottleKey::of(m) == key)
+    }
+
+    /// The member MX may move first, at or before `t`: when, at the earliest, and its
+    /// GUID ([`moves::wake`]). The caller checks the exact time with [`moves::next_move`].
+    pub(crate) fn first_wake(&self, t: DateTime<Utc>) -> Option<(DateTime<Utc>, String)> {
+        let &(at, seq) = self.wakes.first().filter(|(at, _)| *at <= t)?;
+        self.visit(1);
+        self.members.get(&seq).map(|m| (at, m.guid.clone()))
+    }
+
+    /// Moves the wake of the member with GUID `guid` to `at`, the exact time of its next
+    /// move when that is later than its earliest (the throttle window delays a background
+    /// aggregation), or drops it when MX will not move the member.
+    pub(crate) fn delay_wake(&mut self, guid: &str, at: Option<DateTime<Utc>>) {
+        let Some(&seq) = self.by_guid.get(guid) else {
+            return;
+        };
+        if let Some(old) = self.wake_of.remove(&seq) {
+            self.wakes.remove(&(old, seq));
+        }
+        if let Some(at) = at {
+            self.wakes.insert((at, seq));
+            self.wake_of.insert(seq, at);
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "roster_tests.rs"]
+mod tests;
