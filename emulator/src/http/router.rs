@@ -147,6 +147,8 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             get(routes::control::read_clock).post(routes::control::clock),
         )
         .route("/emulator/requests", get(routes::control::requests))
+        .route("/emulator/ui", get(routes::dashboard::ui))
+        .route("/emulator/members", get(routes::dashboard::members))
         .route(
             "/emulator/members/{member}/connection_status",
             post(routes::forced::set),

@@ -10,5 +10,6 @@ mod common;
 mod harness;
 mod kit;
 
+mod dashboard;
 mod widget_events;
 mod widget_paths;

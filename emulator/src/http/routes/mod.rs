@@ -1,6 +1,7 @@
 //! The handlers, one file per group of MX endpoints, and the answer they share.
 
 pub(crate) mod control;
+pub(crate) mod dashboard;
 pub(crate) mod data;
 pub(crate) mod forced;
 pub(crate) mod institutions;
