@@ -9,7 +9,7 @@ use crate::config::{API_VERSION, MxConfig};
 use crate::endpoint::{Endpoint, MemberRef};
 use crate::error::MxError;
 use crate::reply::Reply;
-use crate::request_log::{LoggedRequest, RequestLog};
+use crate::request_log::{CallTally, LoggedRequest, RequestLog};
 use crate::types::{
     Challenge, ChallengeAnswer, CredentialField, Member, MemberCreate, MemberStatus, MemberUpdate,
     MembersPage, OauthWindow, User, UserCreate,
@@ -27,6 +27,7 @@ pub struct MxClient {
     http: reqwest::Client,
     config: MxConfig,
     log: Option<RequestLog>,
+    tally: Option<CallTally>,
 }
 
 impl MxClient {
@@ -48,7 +49,16 @@ impl MxClient {
             http,
             config,
             log: None,
+            tally: None,
         })
+    }
+
+    /// The same client, counting every call in `tally` (by name and status) and
+    /// keeping MX's latest `Retry-After` there.
+    #[must_use]
+    pub fn with_call_tally(mut self, tally: CallTally) -> Self {
+        self.tally = Some(tally);
+        self
     }
 
     /// The same client, recording every call in `log`.
@@ -125,6 +135,14 @@ impl MxClient {
                 tracing::debug!(status = reply.status, "MX answered");
             }
             Err(error) => tracing::warn!(%error, "no answer from MX"),
+        }
+        if let Some(tally) = &self.tally {
+            let answered = result.as_ref().ok();
+            tally.count(
+                endpoint.name(),
+                answered.map(|r| r.status),
+                answered.and_then(|r| r.retry_after.as_deref()),
+            );
         }
         if let Some(log) = &self.log {
             log.push(LoggedRequest {

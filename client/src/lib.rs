@@ -84,4 +84,4 @@ pub use endpoint::{DataList, Endpoint, MemberRef};
 pub use error::MxError;
 pub use query::{MAX_RECORDS_PER_PAGE, MIN_RECORDS_PER_PAGE, PageQuery, TransactionFilter};
 pub use reply::Reply;
-pub use request_log::{LoggedRequest, RequestLog};
+pub use request_log::{CallTally, LoggedRequest, RequestLog};

@@ -56,3 +56,60 @@ impl RequestLog {
             .collect()
     }
 }
+
+/// Counts of calls by name and HTTP status, and the `Retry-After` of MX's latest `429`:
+/// what a long-running service keeps for its metrics and its one global respect of
+/// MX's rate limit, in bounded memory (no bodies, no paths).
+///
+/// Opt in with [`MxClient::with_call_tally`](crate::MxClient::with_call_tally).
+/// Cloning shares the tally.
+#[derive(Debug, Clone, Default)]
+pub struct CallTally {
+    inner: Arc<Mutex<Tally>>,
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    counts: std::collections::BTreeMap<(&'static str, Option<u16>), u64>,
+    retry_after: Option<String>,
+}
+
+impl CallTally {
+    /// An empty tally.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Tally> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn count(
+        &self,
+        endpoint: &'static str,
+        status: Option<u16>,
+        retry_after: Option<&str>,
+    ) {
+        let mut tally = self.lock();
+        let entry = tally.counts.entry((endpoint, status)).or_insert(0);
+        *entry = entry.saturating_add(1);
+        if status == Some(429) {
+            tally.retry_after = Some(retry_after.unwrap_or_default().to_owned());
+        }
+    }
+
+    /// The calls so far: name, status (`None`: no answer came), count; by name.
+    pub fn counts(&self) -> Vec<(&'static str, Option<u16>, u64)> {
+        self.lock()
+            .counts
+            .iter()
+            .map(|(&(endpoint, status), &count)| (endpoint, status, count))
+            .collect()
+    }
+
+    /// The `Retry-After` value of the latest `429` (empty when MX sent none), once:
+    /// a second call returns `None` until the next `429`.
+    pub fn take_retry_after(&self) -> Option<String> {
+        self.lock().retry_after.take()
+    }
+}

@@ -29,6 +29,9 @@ pub struct MemberCreate {
     /// True to keep MX from aggregating the member in the background.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub background_aggregation_is_disabled: Option<bool>,
+    /// True to keep MX from starting the aggregation a create starts by itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_aggregation: Option<bool>,
 }
 
 /// The body of `PUT /users/{user}/members/{member}` (inside `{"member": …}`).

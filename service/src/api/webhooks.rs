@@ -1,0 +1,81 @@
+//! `POST /webhooks/mx`: MX's webhooks, `204` only once the body is committed; a body
+//! that is not JSON is `400`; a repeat within MX's 24-hour retry horizon changes
+//! nothing.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::state::{AppState, constant_time_eq};
+use crate::core::digest::canonical_digest;
+use crate::store::Received;
+
+/// The member and user a webhook is about: top-level for status, data and transaction
+/// webhooks, under `member` for MEMBER webhooks.
+fn owners(body: &Value) -> (Option<&str>, Option<&str>) {
+    let field = |key: &str| {
+        body.get(key).and_then(Value::as_str).or_else(|| {
+            body.get("member")
+                .and_then(|m| m.get(key))
+                .and_then(Value::as_str)
+        })
+    };
+    let member = body.get("member_guid").and_then(Value::as_str).or_else(|| {
+        body.get("member")
+            .and_then(|m| m.get("guid"))
+            .and_then(Value::as_str)
+    });
+    (member, field("user_guid"))
+}
+
+/// Basic auth as MX sends it, when the service was given `USER:PASS`.
+fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(expected) = state.webhook_basic_auth.as_deref() else {
+        return true;
+    };
+    let given = headers
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Basic "))
+        .and_then(|encoded| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded.trim())
+                .ok()
+        });
+    given.is_some_and(|given| constant_time_eq(&given, expected.as_bytes()))
+}
+
+/// Stores the webhook, then answers `204`.
+pub(super) async fn receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    if !authorized(&state, &headers) {
+        return Err(ApiError::unauthorized(
+            "the webhook's Basic auth is missing or wrong",
+        ));
+    }
+    let value: Value =
+        serde_json::from_slice(&body).map_err(|e| ApiError::body("POST /webhooks/mx", &e))?;
+    let (member, user) = owners(&value);
+    let now = match state.worker.now().await {
+        Ok(now) => now,
+        Err(error) => return Err(ApiError::unavailable(format!("the clock: {error}"))),
+    };
+    let text = value.to_string();
+    let received = state
+        .worker
+        .db()
+        .receive_webhook(&canonical_digest(&value), member, user, &text, now)
+        .await?;
+    match received {
+        Received::New => tracing::info!(member = ?member, "webhook stored"),
+        Received::Repeat => tracing::debug!(member = ?member, "webhook repeated"),
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,302 @@
+//! One drive of one member under a claim: load its row, fold the webhooks that came,
+//! run the client's driver (end user absent for scheduled drives, present for the end
+//! user's routes) while renewing the lease, and write the result back fenced by the
+//! claim's attempt number. Secrets (credentials, MFA answers) live in the [`Intent`]
+//! only, in memory, on their way to MX.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use mx_aggregation::{Answer, Call, EndUser, MemberState, NextStep, Observation, Policy};
+use mx_aggregation_client::sync::{MemberData, SyncOptions};
+use mx_aggregation_client::types::{ChallengeAnswer, MemberUpdate};
+use mx_aggregation_client::{CallTally, Clock, DriveError, Driver, MemberRef, Outcome};
+
+use crate::clock::ServiceClock;
+use crate::core::schedule::{self, Ended, RENEW_EVERY};
+use crate::core::verdict::Verdict;
+use crate::store::{Claimed, Db, DriveWrite, StoreError, Written};
+
+/// Why a drive runs.
+#[derive(Debug)]
+pub enum Intent {
+    /// The scheduler's: the end user is absent.
+    Scheduled,
+    /// The end user's MFA answers (sent to MX, never stored).
+    Mfa(Vec<ChallengeAnswer>),
+    /// The end user's new credentials (sent to MX, never stored).
+    Credentials(MemberUpdate),
+    /// The end user asks for fresh data now.
+    Aggregate,
+}
+
+/// What drives members: the database, a driver per end-user presence, the clock.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    db: Db,
+    absent: Driver<ServiceClock>,
+    present: Driver<ServiceClock>,
+    clock: ServiceClock,
+    policy: Policy,
+    owner: String,
+    tally: CallTally,
+}
+
+/// A drive that could not finish its write-back.
+#[derive(Debug, thiserror::Error)]
+pub enum DriveFailure {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The clock failed.
+    #[error("the clock failed: {0}")]
+    Clock(#[source] mx_aggregation_client::MxError),
+}
+
+impl Worker {
+    /// A worker named `owner` (its leases carry the name).
+    pub fn new(
+        db: Db,
+        absent: Driver<ServiceClock>,
+        present: Driver<ServiceClock>,
+        policy: Policy,
+        owner: String,
+        tally: CallTally,
+    ) -> Self {
+        let clock = absent.clock().clone();
+        Self {
+            db,
+            absent,
+            present,
+            clock,
+            policy,
+            owner,
+            tally,
+        }
+    }
+
+    /// The database.
+    pub const fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The name this worker's leases carry.
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
+
+    /// The driver the end user's routes use (the end user present).
+    pub const fn present(&self) -> &Driver<ServiceClock> {
+        &self.present
+    }
+
+    /// The calls counted so far.
+    pub const fn tally(&self) -> &CallTally {
+        &self.tally
+    }
+
+    /// The time now, by the service's clock.
+    ///
+    /// # Errors
+    /// The clock's (the emulator's clock is an HTTP call).
+    pub async fn now(&self) -> Result<DateTime<Utc>, DriveFailure> {
+        self.clock.now().await.map_err(DriveFailure::Clock)
+    }
+
+    /// Drives the member `claimed` names, as `intent` says, and writes the result back.
+    ///
+    /// # Errors
+    /// [`DriveFailure`] when the database or the clock fails.
+    pub async fn drive(&self, claimed: &Claimed, intent: Intent) -> Result<Written, DriveFailure> {
+        let Some(row) = self.db.member(&claimed.member_guid).await? else {
+            self.db.release(claimed).await?;
+            return Ok(Written::Fenced);
+        };
+        let mut state = row.state;
+        let mut data = MemberData {
+            checkpoint: row.checkpoint,
+            store: self.db.stored_data(&row.guid).await?.store,
+            due: row.data_due,
+        };
+        let unfolded = self.db.unfolded(&row.guid).await?;
+        for webhook in &unfolded {
+            if let Ok(observation) = Observation::from_json(&webhook.body) {
+                let _ = state.apply(&observation, webhook.received_at);
+            }
+            if let Ok(body) = serde_json::from_str(&webhook.body) {
+                let _ = data.fold_webhook(&body);
+            }
+        }
+        let folded: Vec<String> = unfolded.into_iter().map(|w| w.digest).collect();
+        let member = MemberRef::new(row.user_guid.clone(), row.guid.clone());
+        let end_user = match intent {
+            Intent::Scheduled => EndUser::Absent,
+            Intent::Mfa(_) | Intent::Credentials(_) | Intent::Aggregate => EndUser::Present,
+        };
+        let result = {
+            let work = self.run(&member, intent, &mut state, &mut data);
+            tokio::select! {
+                result = work => Some(result),
+                () = self.hold(claimed) => None,
+            }
+        };
+        let Some(result) = result else {
+            tracing::warn!(member = %member, "lease taken over: the drive stops without writing");
+            return Ok(Written::Fenced);
+        };
+        let now = self.now().await?;
+        self.note_retry_after(now).await;
+        let (verdict, outcome) = match &result {
+            Ok(outcome) => (Verdict::of(outcome), Some(outcome)),
+            Err(error) => {
+                tracing::warn!(member = %member, %error, "drive failed");
+                (error_verdict(), None)
+            }
+        };
+        let reason = verdict
+            .reason
+            .unwrap_or_else(|| state.decide(now, &self.policy, end_user).reason);
+        let action = reason.action();
+        let synced = matches!(
+            outcome,
+            Some(Outcome::Synced { .. } | Outcome::SyncFailed { .. })
+        );
+        let status = state
+            .snapshot()
+            .and_then(|snapshot| snapshot.connection_status)
+            .map(|status| status.as_str());
+        let challenges = verdict.challenges.as_ref().map(ToString::to_string);
+        let write = DriveWrite {
+            claimed,
+            state: &state,
+            connection_status: status,
+            action: Some(action.as_str()),
+            reason: Some(reason.code()),
+            requires_end_user: Some(action.requires_end_user()),
+            challenges,
+            oauth_window_uri: verdict.oauth_window_uri.as_deref(),
+            user_message: verdict.user_message.as_deref(),
+            synced_through: verdict.synced_through.map(|at| at.to_rfc3339()),
+            checkpoint: &data.checkpoint,
+            data_due: data.due,
+            data: synced.then_some(&data.store),
+            folded: &folded,
+            run_at: schedule::next_wakeup(verdict.ended, now),
+            now,
+        };
+        let written = self.db.write_drive(&write).await?;
+        tracing::info!(member = %member, action = action.as_str(), reason = reason.code(), ?written, "drive ended");
+        Ok(written)
+    }
+
+    /// Runs the driver as `intent` says, syncing whenever the crate says `read_data`.
+    async fn run(
+        &self,
+        member: &MemberRef,
+        intent: Intent,
+        state: &mut MemberState,
+        data: &mut MemberData,
+    ) -> Result<Outcome, DriveError> {
+        let options = SyncOptions::default();
+        let outcome = match intent {
+            Intent::Scheduled => {
+                return self
+                    .absent
+                    .drive_and_sync(member, state, data, &options)
+                    .await;
+            }
+            Intent::Aggregate => {
+                return self
+                    .present
+                    .drive_and_sync(member, state, data, &options)
+                    .await;
+            }
+            Intent::Mfa(answers) => {
+                self.present
+                    .answer_mfa_state(member, &answers, state)
+                    .await?
+            }
+            Intent::Credentials(update) => {
+                self.present
+                    .update_credentials(member, &update, state)
+                    .await?
+            }
+        };
+        let Outcome::ReadData {
+            member: current,
+            as_of,
+            reason,
+        } = outcome
+        else {
+            return Ok(outcome);
+        };
+        Ok(
+            match self.present.sync_data(member, data, &options).await? {
+                Ok(report) => Outcome::Synced {
+                    member: current,
+                    as_of,
+                    reason,
+                    report,
+                },
+                Err(error) => Outcome::SyncFailed {
+                    member: member.clone(),
+                    error,
+                },
+            },
+        )
+    }
+
+    /// Renews the lease every [`RENEW_EVERY`] while the drive runs; returns when another
+    /// claim took the member (the drive is then dropped, writing nothing).
+    async fn hold(&self, claimed: &Claimed) {
+        let every =
+            Duration::from_millis(u64::try_from(RENEW_EVERY.num_milliseconds()).unwrap_or(10_000));
+        loop {
+            tokio::time::sleep(every).await;
+            let Ok(now) = self.now().await else {
+                continue;
+            };
+            match self.db.renew(claimed, now).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(error) => tracing::warn!(%error, "renewing a lease failed"),
+            }
+        }
+    }
+
+    /// Sets the global gate when MX answered `429` since the last look: no scheduled
+    /// drive starts before MX's `Retry-After` (read by `Call::classify`, as the driver
+    /// reads it) has passed.
+    async fn note_retry_after(&self, now: DateTime<Utc>) {
+        let Some(value) = self.tally.take_retry_after() else {
+            return;
+        };
+        let answer = Answer::Response {
+            status: 429,
+            body: "",
+            retry_after: (!value.is_empty()).then_some(value.as_str()),
+        };
+        if let NextStep::Retry { after_secs } =
+            Call::Read.classify(&answer, 1, now, &self.policy).step
+        {
+            let held = self.db.gate().await.ok().flatten();
+            let until = schedule::retry_after(held, now, after_secs);
+            if let Err(error) = self.db.set_gate(until).await {
+                tracing::warn!(%error, "storing MX's Retry-After failed");
+            }
+        }
+    }
+}
+
+/// A drive that failed before an outcome: the state's own decision is shown, and the
+/// member is looked at again soon.
+const fn error_verdict() -> Verdict {
+    Verdict {
+        reason: None,
+        challenges: None,
+        oauth_window_uri: None,
+        user_message: None,
+        synced_through: None,
+        ended: Ended::Error,
+    }
+}

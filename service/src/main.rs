@@ -1,0 +1,24 @@
+//! `mx-aggregation-service`: the command line around [`mx_aggregation_service::app`].
+
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use mx_aggregation_service::config::Config;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    // Logs go to stderr: stdout's first line is the service's URL.
+    tracing_subscriber::fmt()
+        .with_target(false)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .init();
+    let config = Config::parse();
+    match mx_aggregation_service::app::run(config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("mx-aggregation-service: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Claims on the wake-ups: leases with a fencing attempt number, as
+//! `core::schedule` states them (its `is_claimable`, `claim` and `renew` are the
+//! reference for these queries).
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::db::{Db, Engine, StoreError, from_ms, ms, q};
+use crate::core::schedule::LEASE;
+
+/// A member this worker now holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimed {
+    /// The member's guid.
+    pub member_guid: String,
+    /// The fencing number its writes carry.
+    pub attempt: i64,
+}
+
+impl Db {
+    /// Claims up to `limit` due, unleased wake-ups for `owner` at `now`. The outer
+    /// `WHERE` repeats the inner one, so of two claimers racing for one row only one
+    /// updates it (PostgreSQL re-checks it on the newest row version; its inner select
+    /// also skips rows another claim holds locked).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn claim_due(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Claimed>, StoreError> {
+        let lock = match self.engine() {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE wakeups SET owner = $1, lease_until = $2, attempt = attempt + 1 \
+             WHERE member_guid IN (SELECT member_guid FROM wakeups \
+               WHERE run_at IS NOT NULL AND run_at <= $3 \
+               AND (lease_until IS NULL OR lease_until <= $3) \
+               ORDER BY run_at LIMIT $4{lock}) \
+             AND run_at IS NOT NULL AND run_at <= $3 \
+             AND (lease_until IS NULL OR lease_until <= $3) \
+             RETURNING member_guid, attempt"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(owner)
+            .bind(ms(now + LEASE))
+            .bind(ms(now))
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await
+            .map_err(q("claiming due members"))?;
+        Ok(rows
+            .iter()
+            .map(|row| Claimed {
+                member_guid: row.get(0),
+                attempt: row.get(1),
+            })
+            .collect())
+    }
+
+    /// Takes the member over for the end user, whoever holds it: the attempt number
+    /// rises, so a scheduled drive running on it can no longer write and stops at its
+    /// next renewal. `None` for an unknown member.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn take_over(
+        &self,
+        member_guid: &str,
+        owner: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Claimed>, StoreError> {
+        let row = sqlx::query(
+            "UPDATE wakeups SET owner = $1, lease_until = $2, attempt = attempt + 1 \
+             WHERE member_guid = $3 RETURNING member_guid, attempt",
+        )
+        .bind(owner)
+        .bind(ms(now + LEASE))
+        .bind(member_guid)
+        .fetch_optional(self.pool())
+        .await
+        .map_err(q("taking a member over"))?;
+        Ok(row.map(|row| Claimed {
+            member_guid: row.get(0),
+            attempt: row.get(1),
+        }))
+    }
+
+    /// Renews the lease of `claimed` at `now`; false when another claim took it (the
+    /// drive must stop writing).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn renew(&self, claimed: &Claimed, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE wakeups SET lease_until = $1 WHERE member_guid = $2 AND attempt = $3",
+        )
+        .bind(ms(now + LEASE))
+        .bind(&claimed.member_guid)
+        .bind(claimed.attempt)
+        .execute(self.pool())
+        .await
+        .map_err(q("renewing a lease"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives a claim back unfinished (shutdown): due at once, for any instance.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn release(&self, claimed: &Claimed) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE wakeups SET owner = NULL, lease_until = NULL WHERE member_guid = $1 AND attempt = $2",
+        )
+        .bind(&claimed.member_guid)
+        .bind(claimed.attempt)
+        .execute(self.pool())
+        .await
+        .map_err(q("releasing a lease"))?;
+        Ok(())
+    }
+
+    /// Releases every lease (a SQLite start: its predecessor, the only other process,
+    /// is gone). The attempt numbers stay, so nothing the predecessor left can write.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn release_all(&self) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE wakeups SET owner = NULL, lease_until = NULL WHERE lease_until IS NOT NULL",
+        )
+        .execute(self.pool())
+        .await
+        .map_err(q("releasing every lease"))?;
+        Ok(done.rows_affected())
+    }
+
+    /// The oldest due, unclaimed wake-up's `run_at`: the scheduler's lag is `now` less it.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn oldest_due(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let row = sqlx::query(
+            "SELECT MIN(run_at) FROM wakeups WHERE run_at IS NOT NULL AND run_at <= $1 \
+             AND (lease_until IS NULL OR lease_until <= $1)",
+        )
+        .bind(ms(now))
+        .fetch_one(self.pool())
+        .await
+        .map_err(q("reading the scheduler's lag"))?;
+        Ok(row.get::<Option<i64>, _>(0).map(from_ms))
+    }
+}

@@ -1,0 +1,139 @@
+//! The stored copy of each member's accounts and transactions.
+
+use mx_aggregation_client::sync::MemoryStore;
+use sqlx::Row;
+
+use super::db::{Db, StoreError, q};
+
+/// A member's stored data, as the sync core reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredData {
+    /// The accounts and transactions.
+    pub store: MemoryStore,
+}
+
+/// One page of a stored list, with MX's pagination numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The rows, as stored (JSON).
+    pub rows: Vec<serde_json::Value>,
+    /// The page asked for, from 1.
+    pub current_page: i64,
+    /// Rows per page.
+    pub per_page: i64,
+    /// Rows in all.
+    pub total_entries: i64,
+    /// Pages in all.
+    pub total_pages: i64,
+}
+
+/// Which list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum List {
+    /// `accounts`.
+    Accounts,
+    /// `transactions`.
+    Transactions,
+}
+
+impl List {
+    const fn table(self) -> &'static str {
+        match self {
+            Self::Accounts => "accounts",
+            Self::Transactions => "transactions",
+        }
+    }
+}
+
+impl Db {
+    /// The member's stored accounts and transactions.
+    ///
+    /// # Errors
+    /// [`StoreError`] when a query fails or a stored row does not read.
+    pub async fn stored_data(&self, member_guid: &str) -> Result<StoredData, StoreError> {
+        let mut data = StoredData::default();
+        for list in [List::Accounts, List::Transactions] {
+            let sql = format!(
+                "SELECT guid, body FROM {} WHERE member_guid = $1",
+                list.table()
+            );
+            let rows = sqlx::query(&sql)
+                .bind(member_guid)
+                .fetch_all(self.pool())
+                .await
+                .map_err(q("reading a member's stored data"))?;
+            for row in &rows {
+                let guid: String = row.get(0);
+                let body: String = row.get(1);
+                let corrupt = |source| StoreError::Corrupt {
+                    column: list.table(),
+                    key: guid.clone(),
+                    source,
+                };
+                match list {
+                    List::Accounts => {
+                        let account = serde_json::from_str(&body).map_err(corrupt)?;
+                        data.store.accounts.insert(guid.clone(), account);
+                    }
+                    List::Transactions => {
+                        let transaction = serde_json::from_str(&body).map_err(corrupt)?;
+                        data.store.transactions.insert(guid.clone(), transaction);
+                    }
+                }
+            }
+        }
+        Ok(data)
+    }
+
+    /// One page of the member's stored `list`, ordered by guid.
+    ///
+    /// # Errors
+    /// [`StoreError`] when a query fails or a stored row does not read.
+    pub async fn page(
+        &self,
+        member_guid: &str,
+        list: List,
+        page: i64,
+        per_page: i64,
+    ) -> Result<Page, StoreError> {
+        let count = format!(
+            "SELECT COUNT(*) FROM {} WHERE member_guid = $1",
+            list.table()
+        );
+        let total: i64 = sqlx::query(&count)
+            .bind(member_guid)
+            .fetch_one(self.pool())
+            .await
+            .map_err(q("counting a stored list"))?
+            .get(0);
+        let sql = format!(
+            "SELECT guid, body FROM {} WHERE member_guid = $1 ORDER BY guid LIMIT $2 OFFSET $3",
+            list.table()
+        );
+        let rows = sqlx::query(&sql)
+            .bind(member_guid)
+            .bind(per_page)
+            .bind(page.saturating_sub(1).saturating_mul(per_page))
+            .fetch_all(self.pool())
+            .await
+            .map_err(q("reading a stored list"))?;
+        let rows = rows
+            .iter()
+            .map(|row| {
+                let body: String = row.get(1);
+                serde_json::from_str(&body).map_err(|source| StoreError::Corrupt {
+                    column: list.table(),
+                    key: row.get(0),
+                    source,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Page {
+            rows,
+            current_page: page,
+            per_page,
+            total_entries: total,
+            total_pages: (total + per_page - 1) / per_page.max(1),
+        })
+    }
+}

@@ -1,0 +1,63 @@
+//! End users: MX's guid and the caller's `id`.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::db::{Db, StoreError, ms, q};
+
+impl Db {
+    /// The guid of the user with the caller's `id`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn user_by_id(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT guid FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("reading a user by id"))?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    /// True when the user is known.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn user_exists(&self, guid: &str) -> Result<bool, StoreError> {
+        let row = sqlx::query("SELECT guid FROM users WHERE guid = $1")
+            .bind(guid)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("reading a user"))?;
+        Ok(row.is_some())
+    }
+
+    /// Records the user MX created (or found) for `id`; a second record of the same
+    /// user changes nothing. Returns the guid stored for `id`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn insert_user(
+        &self,
+        guid: &str,
+        id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        sqlx::query(
+            "INSERT INTO users (guid, id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(guid)
+        .bind(id)
+        .bind(ms(now))
+        .execute(self.pool())
+        .await
+        .map_err(q("recording a user"))?;
+        match id {
+            Some(id) => Ok(self
+                .user_by_id(id)
+                .await?
+                .unwrap_or_else(|| guid.to_owned())),
+            None => Ok(guid.to_owned()),
+        }
+    }
+}

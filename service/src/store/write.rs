@@ -1,0 +1,194 @@
+//! A drive's write-back: the member's state, decision, data and next wake-up in one
+//! transaction, fenced by the claim's attempt number.
+
+use chrono::{DateTime, Utc};
+use mx_aggregation::MemberState;
+use mx_aggregation_client::sync::{Checkpoint, DataDue, MemoryStore};
+use sqlx::Row;
+
+use super::claims::Claimed;
+use super::db::{Db, StoreError, ms, q};
+
+/// What a drive leaves.
+#[derive(Debug)]
+pub struct DriveWrite<'a> {
+    /// The claim the drive ran under.
+    pub claimed: &'a Claimed,
+    /// The folded state.
+    pub state: &'a MemberState,
+    /// MX's connection status as last known.
+    pub connection_status: Option<&'a str>,
+    /// The decision's action (`ActionKind`'s name).
+    pub action: Option<&'a str>,
+    /// The decision's reason code.
+    pub reason: Option<&'a str>,
+    /// Whether the action needs the end user.
+    pub requires_end_user: Option<bool>,
+    /// The open challenges (JSON), when the action is `answer_mfa`.
+    pub challenges: Option<String>,
+    /// The OAuth window, when the action is `authorize_oauth`.
+    pub oauth_window_uri: Option<&'a str>,
+    /// MX's text for the end user.
+    pub user_message: Option<&'a str>,
+    /// The `as_of` of a sync that completed now (RFC 3339); `None` keeps the stored one.
+    pub synced_through: Option<String>,
+    /// The sync checkpoint.
+    pub checkpoint: &'a Checkpoint,
+    /// What the data webhooks since the last sync said.
+    pub data_due: Option<DataDue>,
+    /// The member's data after a sync that read it; `None` keeps the stored copy.
+    pub data: Option<&'a MemoryStore>,
+    /// The digests of the webhooks folded into `state`.
+    pub folded: &'a [String],
+    /// The next wake-up.
+    pub run_at: Option<DateTime<Utc>>,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// Whether the write-back happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Stored, and the lease released.
+    Stored,
+    /// Another claim took the member since: nothing was written.
+    Fenced,
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+impl Db {
+    /// Writes a drive's result back, unless its claim was taken over since.
+    ///
+    /// # Errors
+    /// [`StoreError`] when a query fails.
+    pub async fn write_drive(&self, write: &DriveWrite<'_>) -> Result<Written, StoreError> {
+        let guid = write.claimed.member_guid.as_str();
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .map_err(q("beginning a write-back"))?;
+        let fenced = sqlx::query(
+            "UPDATE wakeups SET run_at = $1, owner = NULL, lease_until = NULL \
+             WHERE member_guid = $2 AND attempt = $3",
+        )
+        .bind(write.run_at.map(ms))
+        .bind(guid)
+        .bind(write.claimed.attempt)
+        .execute(&mut *tx)
+        .await
+        .map_err(q("writing a wake-up"))?;
+        if fenced.rows_affected() != 1 {
+            tx.rollback()
+                .await
+                .map_err(q("rolling a fenced write back"))?;
+            return Ok(Written::Fenced);
+        }
+        for digest in write.folded {
+            sqlx::query("UPDATE webhooks SET folded = 1 WHERE digest = $1")
+                .bind(digest)
+                .execute(&mut *tx)
+                .await
+                .map_err(q("marking a webhook folded"))?;
+        }
+        // A webhook that came during the drive was not folded: look again at once.
+        let waiting: i64 =
+            sqlx::query("SELECT COUNT(*) FROM webhooks WHERE member_guid = $1 AND folded = 0")
+                .bind(guid)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(q("counting unfolded webhooks"))?
+                .get(0);
+        if waiting > 0 {
+            sqlx::query("UPDATE wakeups SET run_at = $1 WHERE member_guid = $2")
+                .bind(ms(write.now))
+                .bind(guid)
+                .execute(&mut *tx)
+                .await
+                .map_err(q("pulling a wake-up forward"))?;
+        }
+        sqlx::query(
+            "UPDATE members SET state = $1, connection_status = COALESCE($2, connection_status), \
+               action = $3, reason = $4, requires_end_user = $5, challenges = $6, \
+               oauth_window_uri = $7, user_message = $8, \
+               synced_through = COALESCE($9, synced_through), checkpoint = $10, data_due = $11, \
+               syncs = syncs + $12, updated_at = $13 \
+             WHERE guid = $14",
+        )
+        .bind(to_json(write.state))
+        .bind(write.connection_status)
+        .bind(write.action)
+        .bind(write.reason)
+        .bind(write.requires_end_user.map(i64::from))
+        .bind(write.challenges.as_deref())
+        .bind(write.oauth_window_uri)
+        .bind(write.user_message)
+        .bind(write.synced_through.as_deref())
+        .bind(to_json(write.checkpoint))
+        .bind(write.data_due.map(|due| to_json(&due)))
+        .bind(i64::from(write.data.is_some()))
+        .bind(ms(write.now))
+        .bind(guid)
+        .execute(&mut *tx)
+        .await
+        .map_err(q("writing a member"))?;
+        if let Some(store) = write.data {
+            for table in ["accounts", "transactions"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE member_guid = $1"))
+                    .bind(guid)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(q("replacing a member's data"))?;
+            }
+            for (row_guid, account) in &store.accounts {
+                insert_row(&mut tx, "accounts", guid, row_guid, &to_json(account)).await?;
+            }
+            for (row_guid, transaction) in &store.transactions {
+                insert_row(
+                    &mut tx,
+                    "transactions",
+                    guid,
+                    row_guid,
+                    &to_json(transaction),
+                )
+                .await?;
+            }
+        }
+        tx.commit().await.map_err(q("committing a write-back"))?;
+        Ok(Written::Stored)
+    }
+
+    /// Completed syncs, for `/metrics`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn sync_count(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT CAST(COALESCE(SUM(syncs), 0) AS BIGINT) FROM members")
+            .fetch_one(self.pool())
+            .await
+            .map_err(q("counting syncs"))?;
+        Ok(row.get(0))
+    }
+}
+
+async fn insert_row(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    member_guid: &str,
+    guid: &str,
+    body: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(&format!(
+        "INSERT INTO {table} (member_guid, guid, body) VALUES ($1, $2, $3)"
+    ))
+    .bind(member_guid)
+    .bind(guid)
+    .bind(body)
+    .execute(&mut *conn)
+    .await
+    .map_err(q("storing a member's data"))?;
+    Ok(())
+}
