@@ -61,6 +61,19 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             addr: config.listen.clone(),
             source,
         })?;
+    serve(config, listener, terminated()).await
+}
+
+/// Runs the service on `listener` until `shutdown` completes (tests bind the listener
+/// first, so the emulator can deliver webhooks to it).
+///
+/// # Errors
+/// [`StartError`] when it cannot start.
+pub async fn serve(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), StartError> {
     let addr = listener.local_addr().map_err(|source| StartError::Listen {
         addr: config.listen.clone(),
         source,
@@ -129,7 +142,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             .with_graceful_shutdown(shutdown)
             .await
     });
-    terminated().await;
+    shutdown.await;
     tracing::info!("stopping: no more claims");
     let _ = stop.send(true);
     let _ = scheduler.await;
