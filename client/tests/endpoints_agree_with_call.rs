@@ -155,6 +155,8 @@ fn every_call_the_client_needs_is_an_endpoint() {
             Call::ReadMemberAccount,
             Call::ListUserAccountTransactions,
             Call::ReadTransaction,
+            Call::DownloadStatementPdf,
+            Call::ReadStatement,
         ]
     );
 }

@@ -271,6 +271,28 @@ async fn exchanges(mx: &Mx) -> Vec<(&'static str, String, u16, Value)> {
         format!("/users/{user}/members/{plain}/identify"),
         None
     );
+    mx.advance(1).await;
+    for job in ["check_balance", "extend_history", "fetch_statements"] {
+        call!("POST", format!("/users/{user}/members/{plain}/{job}"), None);
+        mx.advance(1).await;
+    }
+    let statements = call!(
+        "GET",
+        format!("/users/{user}/members/{plain}/statements"),
+        None
+    );
+    let statement = statements.body["statements"][0]["guid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call!(
+        "GET",
+        format!("/users/{user}/members/{plain}/statements/{statement}"),
+        None
+    );
+    for list in ["account_numbers", "account_owners"] {
+        call!("GET", format!("/users/{user}/members/{plain}/{list}"), None);
+    }
     for password in ["options", "image"] {
         let created = call!(
             "POST",

@@ -142,6 +142,13 @@ calls! {
     ///
     /// Reads one transaction (SPEC25 `readTransaction`).
     ReadTransaction "read_transaction", "GET /users/{user}/transactions/{transaction}", Idempotent;
+    ///
+    /// A statement's PDF (SPEC25 `downloadStatementPDF`), before the statement read, whose
+    /// path it extends.
+    DownloadStatementPdf "download_statement_pdf", "GET /users/{user}/members/{member}/statements/{statement}.pdf", Idempotent;
+    ///
+    /// Reads one statement of a member (SPEC25 `readStatementByMember`).
+    ReadStatement "read_statement", "GET /users/{user}/members/{member}/statements/{statement}", Idempotent;
 }
 
 /// What repeating a call risks: the column of the table that decides timeouts, `5xx`,

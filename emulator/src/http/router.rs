@@ -91,6 +91,22 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             &format!("{member}/transactions"),
             get(routes::data::member_transactions),
         )
+        .route(
+            &format!("{member}/statements"),
+            get(routes::premium::statements),
+        )
+        .route(
+            &format!("{member}/statements/{{statement}}"),
+            get(routes::premium::statement),
+        )
+        .route(
+            &format!("{member}/account_numbers"),
+            get(routes::premium::account_numbers),
+        )
+        .route(
+            &format!("{member}/account_owners"),
+            get(routes::premium::account_owners),
+        )
         .route("/users/{user}/accounts", get(routes::data::user_accounts))
         .route(
             "/users/{user}/accounts/{account}",

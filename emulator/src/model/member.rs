@@ -107,6 +107,11 @@ impl PremiumRuns {
     pub(crate) const fn last_start(&self, kind: JobKind) -> Option<i64> {
         self.started[kind.index()]
     }
+
+    /// When a job of `kind` last succeeded.
+    pub(crate) const fn last_success(&self, kind: JobKind) -> Option<i64> {
+        self.succeeded[kind.index()]
+    }
 }
 
 /// Where a running job is.

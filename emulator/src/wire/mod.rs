@@ -6,6 +6,7 @@
 pub(crate) mod data;
 pub(crate) mod journal;
 pub(crate) mod outbox;
+pub(crate) mod premium;
 pub(crate) mod trace;
 pub(crate) mod views;
 pub(crate) mod webhooks;

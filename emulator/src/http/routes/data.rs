@@ -46,7 +46,7 @@ fn user_and_members<'w>(
 }
 
 /// The member the path names under its user.
-fn member_of<'w>(
+pub(crate) fn member_of<'w>(
     world: &'w World,
     user: &str,
     member: &str,
@@ -61,7 +61,7 @@ fn member_of<'w>(
     Ok((user, member))
 }
 
-fn owner<'a>(user: &'a User, member: &'a Member) -> Owner<'a> {
+pub(crate) fn owner<'a>(user: &'a User, member: &'a Member) -> Owner<'a> {
     Owner {
         user_guid: &user.guid,
         user_id: user.id.as_deref(),
@@ -71,12 +71,12 @@ fn owner<'a>(user: &'a User, member: &'a Member) -> Owner<'a> {
     }
 }
 
-fn key(world: &World, member: &Member) -> MemberKey {
+pub(crate) fn key(world: &World, member: &Member) -> MemberKey {
     MemberKey::new(world.cx.rules.seed, &member.guid)
 }
 
 /// A page of `items` under `name`, with MX's `pagination`.
-fn listing(name: &str, page: Page, items: &[Value]) -> Answer {
+pub(crate) fn listing(name: &str, page: Page, items: &[Value]) -> Answer {
     let shown = page.slice(items);
     Ok(respond::json(
         StatusCode::OK,

@@ -9,6 +9,7 @@ pub(crate) mod jobs;
 pub(crate) mod members;
 pub(crate) mod mfa;
 pub(crate) mod oauth;
+pub(crate) mod premium;
 pub(crate) mod users;
 pub(crate) mod widget;
 

@@ -8,6 +8,7 @@
 pub(crate) mod accounts;
 pub(crate) mod catalog;
 pub(crate) mod ledger;
+pub(crate) mod premium;
 pub(crate) mod query;
 
 use ledger::{Ledger, MemberKey, Transaction};

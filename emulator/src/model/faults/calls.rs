@@ -64,9 +64,19 @@ fn request_matches(request: &str, method: &str, path: &str) -> bool {
     loop {
         match (want.next(), have.next()) {
             (None, None) => return true,
-            (Some(w), Some(h)) if (w.starts_with('{') && !h.is_empty()) || w == h => {}
+            (Some(w), Some(h)) if segment_matches(w, h) => {}
             _ => return false,
         }
+    }
+}
+
+/// True when the path segment `have` fits the pattern segment `want`: equal, or a hole
+/// `{…}` standing for a non-empty segment, followed by whatever suffix the pattern gives
+/// (`{statement}.pdf`).
+fn segment_matches(want: &str, have: &str) -> bool {
+    match want.strip_prefix('{').and_then(|rest| rest.split_once('}')) {
+        Some((_, suffix)) => have.len() > suffix.len() && have.ends_with(suffix),
+        None => want == have,
     }
 }
 
