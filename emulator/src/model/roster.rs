@@ -263,6 +263,13 @@ impl Roster {
         self.members.get(seq)
     }
 
+    /// Every member, in creation order: the dashboard's list (`GET /emulator/members`, the
+    /// control plane), which shows the whole tenant by design.
+    pub(crate) fn all_members(&self) -> impl Iterator<Item = &Member> {
+        self.visit(self.members.len());
+        self.members.values()
+    }
+
     /// The members of the user with GUID `user`, in creation order.
     pub(crate) fn user_members(&self, user: &str) -> Vec<&Member> {
         let members: Vec<&Member> = self

@@ -61,8 +61,8 @@ pub(crate) async fn members(Tenant(tenant): Tenant) -> Answer {
     world.tick();
     let base = world.cx.base_url.clone();
     let list: Vec<_> = world
-        .members
-        .values()
+        .roster
+        .all_members()
         .map(|m| {
             let mut view = views::member(m, &base);
             view["created_at"] = json!(views::rfc3339(m.created_at));
