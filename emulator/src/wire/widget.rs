@@ -59,8 +59,9 @@ pub(crate) fn institution(i: &Institution) -> Value {
 }
 
 /// The member as the page follows it: its status with MX's meaning, the step the widget
-/// shows, the open challenges, and where its OAuth authorization stands.
-pub(crate) fn member(m: &Member) -> Value {
+/// shows, the open challenges, and where its OAuth authorization stands (with the open
+/// window's URI, the one `oauth-continue` opens).
+pub(crate) fn member(m: &Member, base_url: &str) -> Value {
     let step = Step::of(m);
     let oauth = m.is_oauth.then(|| {
         if m.oauth_authorized {
@@ -84,5 +85,6 @@ pub(crate) fn member(m: &Member) -> Value {
         "step": step.as_str(),
         "challenges": m.challenges.iter().map(views::challenge).collect::<Vec<_>>(),
         "oauth": oauth,
+        "oauth_window_uri": m.oauth_token.as_deref().map(|t| views::oauth_uri(base_url, t)),
     })
 }

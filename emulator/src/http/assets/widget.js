@@ -212,16 +212,26 @@
   }
 
   // ---- OAuth --------------------------------------------------------------------------
-  // Each click asks for a fresh single-use window URI (an earlier one may have been used
-  // or replaced) and opens it in a new window; the window is opened first, while the
-  // click still counts as the user's, and pointed at the URI once it arrives.
+  // The member's open window URI is opened as it is; when there is none (used, refused),
+  // a fresh one is asked for: the window is opened first, while the click still counts
+  // as the user's, and pointed at the URI once it arrives.
   oauthContinue.addEventListener("click", () => {
+    const requested = (url) => {
+      emit("mx/connect/oauthRequested", { url: url, member_guid: member.guid });
+      setStatus(member.connection_status, "Waiting for your authorization in the new window…");
+    };
+    if (member.oauth_window_uri) {
+      const url = member.oauth_window_uri;
+      member.oauth_window_uri = null;
+      window.open(url, "_blank");
+      requested(url);
+      return;
+    }
     const opened = window.open("about:blank", "_blank");
     call("POST", "/members/" + member.guid + "/oauth_window").then((w) => {
       const url = w.oauth_window_uri;
       if (opened) opened.location.href = url; else window.open(url, "_blank");
-      emit("mx/connect/oauthRequested", { url: url, member_guid: member.guid });
-      setStatus(member.connection_status, "Waiting for your authorization in the new window…");
+      requested(url);
     }).catch((error) => {
       if (opened) opened.close();
       fail(error);

@@ -277,7 +277,7 @@ fn member_view(
     let member = world
         .member(guid)
         .ok_or_else(|| ApiError::not_found("member not found"))?;
-    let mut body = json!({ "member": wire::member(member) });
+    let mut body = json!({ "member": wire::member(member, &world.cx.base_url) });
     if let Some((key, value)) = extra {
         body[key] = value;
     }
