@@ -97,6 +97,28 @@ impl Api {
         None
     }
 
+    /// Sends `text` as the body, as it is (a webhook's exact bytes, or not JSON at all).
+    pub async fn send_text(&self, method: &str, path: &str, text: &str) -> Option<Answer> {
+        for base in self.rotation() {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+            let sent = self
+                .http
+                .request(method, format!("{base}{path}"))
+                .header("Content-Type", "application/json")
+                .body(text.to_owned())
+                .send()
+                .await;
+            let Ok(response) = sent else {
+                continue;
+            };
+            let status = response.status().as_u16();
+            let bytes = response.bytes().await.ok()?;
+            let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            return Some(Answer { status, body });
+        }
+        None
+    }
+
     /// GET `path`.
     pub async fn get(&self, path: &str) -> Option<Answer> {
         self.send("GET", path, None, &[]).await

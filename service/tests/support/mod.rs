@@ -10,6 +10,7 @@ pub mod api;
 pub mod balancer;
 pub mod db;
 pub mod fleet;
+pub mod harness;
 pub mod mx;
 pub mod process;
 pub mod rng;
