@@ -174,6 +174,19 @@ impl MxClient {
             .envelope("user")
     }
 
+    /// `GET /users/{user}`: the user `user` names, its guid or the caller's `id` (how a
+    /// create whose answer was lost is found: MX answers the repeat 409).
+    ///
+    /// # Errors
+    /// Transport, a non-2xx answer (`404`: no such user), or a body that is not
+    /// `{"user": …}`.
+    pub async fn read_user(&self, user: &str) -> Result<User, MxError> {
+        let endpoint = Endpoint::ReadUser {
+            user: user.to_owned(),
+        };
+        self.call::<()>(&endpoint, None).await?.envelope("user")
+    }
+
     /// `GET /institutions/{code}/credentials`: the login fields to show.
     ///
     /// # Errors

@@ -40,6 +40,11 @@ impl fmt::Display for MemberRef {
 pub enum Endpoint {
     /// `POST /users`.
     CreateUser,
+    /// `GET /users/{user}`: MX reads `user` as the user's guid or the caller's `id`.
+    ReadUser {
+        /// The user's guid or `id`.
+        user: String,
+    },
     /// `GET /institutions/{code}/credentials`.
     Credentials {
         /// The institution's code.
@@ -192,6 +197,7 @@ impl Endpoint {
     pub const fn mx_call(&self) -> Option<Call> {
         Some(match self {
             Self::CreateUser => Call::CreateUser,
+            Self::ReadUser { .. } => Call::ReadUser,
             Self::Credentials { .. } => Call::Credentials,
             Self::CreateMember { .. } => Call::Create,
             Self::ListMembers { .. } => Call::ListMembers,
@@ -232,6 +238,7 @@ impl Endpoint {
     pub const fn call(&self) -> Option<Call> {
         match self {
             Self::CreateUser
+            | Self::ReadUser { .. }
             | Self::Credentials { .. }
             | Self::ListMembers { .. }
             | Self::DeleteMember(_)
@@ -263,6 +270,7 @@ impl Endpoint {
             | Self::OauthWindowUri(m) => Some(m),
             Self::Data { list, .. } => list.member(),
             Self::CreateUser
+            | Self::ReadUser { .. }
             | Self::Credentials { .. }
             | Self::CreateMember { .. }
             | Self::ListMembers { .. }
@@ -286,7 +294,9 @@ impl Endpoint {
                 (Some(user), member, None)
             }
             Self::Credentials { institution } => (None, None, Some(institution.as_str())),
-            Self::CreateMember { user } | Self::ListMembers { user, .. } => {
+            Self::CreateMember { user }
+            | Self::ListMembers { user, .. }
+            | Self::ReadUser { user } => {
                 (Some(user.as_str()), None, None)
             }
             Self::ReadMember(m)
@@ -323,6 +333,7 @@ impl Endpoint {
                 }
             }
             Self::CreateUser
+            | Self::ReadUser { .. }
             | Self::Credentials { .. }
             | Self::CreateMember { .. }
             | Self::ReadMember(_)

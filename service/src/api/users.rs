@@ -55,13 +55,15 @@ pub(super) async fn create(
         id: Some(id.clone()),
         ..UserCreate::default()
     };
-    let user = state
-        .worker
-        .present()
-        .client()
-        .create_user(&request)
-        .await
-        .map_err(|e| ApiError::unavailable(format!("MX did not create the user: {e}")))?;
+    let client = state.worker.present().client();
+    // MX answers 409 to a second create with the same `id`: the first one took effect
+    // and its answer was lost (the service died before recording it), so the user is
+    // read by that `id` instead.
+    let user = match client.create_user(&request).await {
+        Err(error) if error.status() == Some(409) => client.read_user(&id).await,
+        other => other,
+    }
+    .map_err(|e| ApiError::unavailable(format!("MX did not create the user: {e}")))?;
     let Some(guid) = user.guid else {
         return Err(ApiError::unavailable("MX answered a user without a guid"));
     };
