@@ -296,9 +296,7 @@ impl Endpoint {
             Self::Credentials { institution } => (None, None, Some(institution.as_str())),
             Self::CreateMember { user }
             | Self::ListMembers { user, .. }
-            | Self::ReadUser { user } => {
-                (Some(user.as_str()), None, None)
-            }
+            | Self::ReadUser { user } => (Some(user.as_str()), None, None),
             Self::ReadMember(m)
             | Self::UpdateMember(m)
             | Self::DeleteMember(m)
