@@ -30,7 +30,7 @@ cd "$REPO"
 TARGET=${CARGO_TARGET_DIR:-$REPO/target}
 DIR=$TARGET/$([[ $PROFILE == dev ]] && echo debug || echo "$PROFILE")
 ARGS=(--members "$N" --naive-members "$NAIVE_N" --days "$DAYS")
-if [[ -d service ]]; then
+if [[ -f service/Cargo.toml ]]; then
     echo "building mx-fleet and mx-aggregation-service ($PROFILE)..." >&2
     cargo build --quiet --profile "$PROFILE" -p mx-fleet -p mx-aggregation-service
     ARGS+=(--service-bin "$DIR/mx-aggregation-service")
@@ -41,7 +41,7 @@ else
 fi
 [[ -n ${DATABASE:-} ]] && ARGS+=(--database "$DATABASE")
 if [[ $CHECK == 1 ]]; then
-    if [[ -d service ]]; then
+    if [[ -f service/Cargo.toml ]]; then
         ARGS+=(--check)
     else
         echo "no service package: nothing to cross-check; the naive side's figures only" >&2
@@ -56,7 +56,7 @@ fleet "${ARGS[@]}" "$@"
 
 # With a PostgreSQL server (MX_TEST_POSTGRES_URL, e.g. from .ci/postgres.sh), the service
 # again on a fresh database of it, as two instances sharing it.
-if [[ -n ${MX_TEST_POSTGRES_URL:-} && -d service && -z ${DATABASE:-} ]]; then
+if [[ -n ${MX_TEST_POSTGRES_URL:-} && -f service/Cargo.toml && -z ${DATABASE:-} ]]; then
     DB=fleet_$$_$RANDOM
     psql "$MX_TEST_POSTGRES_URL" -qc "CREATE DATABASE $DB"
     trap 'psql "$MX_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $DB" || true' EXIT

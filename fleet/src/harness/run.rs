@@ -288,6 +288,7 @@ async fn drive(
         .map_err(|e| e.to_string())?;
     let start = options.start_at;
     let limit = options.concurrency;
+    let wall = Instant::now();
     let mut naive_members = map_concurrent((0..options.naive_members).collect(), limit, |index| {
         naive::create(naive_mx.clone(), index, Persona::of(index))
     })
@@ -361,6 +362,14 @@ async fn drive(
                 .await
                 .map_err(|e| e.to_string())?,
         );
+        if (now - start).num_days() > (previous - start).num_days() {
+            eprintln!(
+                "mx-fleet: virtual day {} of {} done, {:.0} s",
+                (now - start).num_days(),
+                options.days,
+                wall.elapsed().as_secs_f64()
+            );
+        }
         previous = now;
     }
     // A last few minutes with nobody acting, so that jobs started at the last step end
