@@ -49,6 +49,9 @@ struct Args {
     /// Members the harness acts on at once.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
+    /// Write both tenants' request journals here (`naive.jsonl`, `service.jsonl`).
+    #[arg(long)]
+    journal_out: Option<PathBuf>,
     /// The service's --concurrency.
     #[arg(long)]
     service_concurrency: Option<usize>,
@@ -103,6 +106,7 @@ fn main() -> ExitCode {
         database: args.database.clone(),
         work_dir: work_dir.clone(),
         concurrency: args.concurrency,
+        journal_out: args.journal_out.clone(),
         service_concurrency: args.service_concurrency,
         instances: args.instances,
         settle_ms: args.settle_ms,

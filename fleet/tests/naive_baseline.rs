@@ -19,6 +19,7 @@ fn the_naive_baseline_runs_a_day_and_its_waste_shows() {
         database: None,
         work_dir: std::env::temp_dir().join(format!("mx-fleet-test-{}", std::process::id())),
         concurrency: 8,
+        journal_out: None,
         service_concurrency: None,
         instances: 1,
         settle_ms: 100,

@@ -1,5 +1,5 @@
 //! The durable service as a child process: started with `--clock emulator` on its
-//! database, its base URL read from its first stdout line, stopped with SIGTERM (through
+//! database, its logs in a file, its base URL read from its first stdout line, stopped with SIGTERM (through
 //! `kill(1)`: the package forbids unsafe code, so no `libc` call).
 
 use std::io::{BufRead as _, BufReader};
@@ -33,6 +33,8 @@ pub struct ServiceArgs<'a> {
     pub concurrency: Option<usize>,
     /// The working directory (where a default database would go).
     pub dir: &'a Path,
+    /// Where its standard error goes (its logs).
+    pub log: &'a Path,
 }
 
 impl ServiceProcess {
@@ -42,6 +44,8 @@ impl ServiceProcess {
     ///
     /// A message when it cannot start or prints no URL.
     pub fn start(args: &ServiceArgs<'_>) -> Result<Self, String> {
+        let log = std::fs::File::create(args.log)
+            .map_err(|error| format!("{}: {error}", args.log.display()))?;
         let mut command = Command::new(args.binary);
         command
             .args(["--listen", "127.0.0.1:0", "--database", args.database])
@@ -52,7 +56,7 @@ impl ServiceProcess {
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(log);
         if let Some(concurrency) = args.concurrency {
             command.args(["--concurrency", &concurrency.to_string()]);
         }

@@ -57,6 +57,8 @@ pub struct Options {
     pub work_dir: PathBuf,
     /// Members the harness acts on at once.
     pub concurrency: usize,
+    /// Write both journals here as JSON Lines (`naive.jsonl`, `service.jsonl`).
+    pub journal_out: Option<PathBuf>,
     /// The service's `--concurrency`, when given.
     pub service_concurrency: Option<usize>,
     /// Service processes on the one database (more than one needs PostgreSQL).
@@ -125,6 +127,12 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     };
     std::fs::create_dir_all(&options.work_dir)
         .map_err(|e| format!("{}: {e}", options.work_dir.display()))?;
+    if options.database.is_none() {
+        // A fresh database each run: the default file left by an earlier run goes.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(options.work_dir.join(format!("fleet.db{suffix}")));
+        }
+    }
     let database = options
         .database
         .clone()
@@ -132,8 +140,10 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     let mut processes = Vec::new();
     if let Some(binary) = &options.service_bin {
         // One after the other: the first creates the schema, the next find it.
-        for _ in 0..options.instances.max(1) {
+        for instance in 0..options.instances.max(1) {
+            let log = options.work_dir.join(format!("service-{instance}.log"));
             processes.push(ServiceProcess::start(&ServiceArgs {
+                log: &log,
                 binary,
                 database: &database,
                 mx_base_url: &base,
@@ -385,6 +395,10 @@ async fn drive(
         let settled = settle(&service_mx, service, service_journal.last, settle_for).await?;
         service_journal.extend(settled);
     }
+    if let Some(dir) = &options.journal_out {
+        write_journal(&dir.join("naive.jsonl"), &naive_journal.entries)?;
+        write_journal(&dir.join("service.jsonl"), &service_journal.entries)?;
+    }
     // The journals are read; what follows reads MX's truth, unfaulted.
     naive_mx.clear_faults().await.map_err(|e| e.to_string())?;
     service_mx.clear_faults().await.map_err(|e| e.to_string())?;
@@ -413,6 +427,16 @@ async fn drive(
         steps,
         errors,
     })
+}
+
+/// Writes journal entries as JSON Lines.
+fn write_journal(path: &std::path::Path, entries: &[JournalEntry]) -> Result<(), String> {
+    let mut text = String::new();
+    for entry in entries {
+        text.push_str(&serde_json::to_string(entry).map_err(|e| e.to_string())?);
+        text.push('\n');
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// A tenant's journal, read step by step.

@@ -80,7 +80,7 @@ pub fn member_of<'a>(
     })
 }
 
-/// One read of a member's list: its member, call and virtual time (its pages share them).
+/// A member's call at a virtual time (the pages of one read share them).
 type ReadKey<'a> = (&'a str, Call, DateTime<Utc>);
 
 /// Classifies every wasted call. `new_data` holds, per member guid, the virtual times at
@@ -94,11 +94,21 @@ pub fn waste(
     let mut users_with_a_member: HashMap<&str, ()> = HashMap::new();
     // (member, call) → the virtual time of the previous read of that list.
     let mut previous_read: HashMap<(&str, Call), DateTime<Utc>> = HashMap::new();
-    // The read whose pages are being counted, and whether it is wasted.
-    let mut current_read: Option<(ReadKey<'_>, bool)> = None;
+    // Per member, its latest entry's call and time, and whether that entry was a wasted
+    // read: the pages of one read follow each other among the member's own entries.
+    let mut latest: HashMap<&str, (ReadKey<'_>, bool)> = HashMap::new();
     for entry in entries {
         let route = route(&entry.method, &entry.path);
         let member = member_of(entry, members_of_users);
+        let continues = match (route.call, member) {
+            (Some(call), Some(member)) => {
+                let key = (member, call, entry.at);
+                let previous = latest.get(member).copied();
+                latest.insert(member, (key, false));
+                previous.filter(|(latest, _)| *latest == key)
+            }
+            _ => None,
+        };
         if entry.status == 429 {
             waste.rate_limited += 1;
             continue;
@@ -137,10 +147,9 @@ pub fn waste(
         if !reads_data(call) || !(200..300).contains(&entry.status) {
             continue;
         }
-        let key = (member, call, entry.at);
-        let wasted = match &current_read {
-            Some((current, wasted)) if *current == key => *wasted,
-            _ => {
+        let wasted = match continues {
+            Some((_, wasted)) => wasted,
+            None => {
                 let wasted = previous_read.get(&(member, call)).is_some_and(|previous| {
                     !new_data.get(member).is_some_and(|times| {
                         times
@@ -149,10 +158,10 @@ pub fn waste(
                     })
                 });
                 previous_read.insert((member, call), entry.at);
-                current_read = Some((key, wasted));
                 wasted
             }
         };
+        latest.insert(member, ((member, call, entry.at), wasted));
         if wasted {
             waste.unchanged_reads += 1;
         }
@@ -245,5 +254,27 @@ mod tests {
         let new_data = HashMap::from([("M".to_owned(), vec![at(5)])]);
         let users = HashMap::from([("U".to_owned(), "M".to_owned())]);
         assert_eq!(waste(&entries, &users, &new_data).unchanged_reads, 3);
+    }
+
+    #[test]
+    fn pages_among_other_members_calls_are_one_read_and_a_second_read_at_once_is_wasted() {
+        let path = "/users/U/members/M/transactions";
+        let other = "/users/V/members/N/transactions";
+        let entries = [
+            entry(1, 10, "GET", path, 200),
+            entry(2, 10, "GET", other, 200),
+            entry(3, 10, "GET", path, 200),
+            entry(4, 10, "GET", other, 200),
+            // The same member read again at the same virtual time, after another call.
+            entry(5, 10, "GET", "/users/U/members/M/accounts", 200),
+            entry(6, 10, "GET", path, 200),
+            entry(7, 10, "GET", path, 200),
+        ];
+        let new_data =
+            HashMap::from([("M".to_owned(), vec![at(5)]), ("N".to_owned(), vec![at(5)])]);
+        assert_eq!(
+            waste(&entries, &HashMap::new(), &new_data).unchanged_reads,
+            2
+        );
     }
 }

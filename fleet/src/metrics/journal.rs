@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::Call;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One answered request of a tenant, as the journal lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct JournalEntry {
     /// The entry's number in the tenant's journal.
     pub seq: u64,
@@ -57,7 +57,11 @@ pub fn route<'a>(method: &str, path: &'a str) -> Route<'a> {
             match *part {
                 "{user}" => user = Some(*segment),
                 "{member}" => member = Some(*segment),
-                other if other.starts_with('{') => {}
+                // `{statement}.pdf`: any segment with that ending.
+                other if other.starts_with('{') => {
+                    let suffix = other.split_once('}').map_or("", |(_, suffix)| suffix);
+                    return segment.len() > suffix.len() && segment.ends_with(suffix);
+                }
                 other => return other == *segment,
             }
             true
@@ -107,6 +111,8 @@ pub const fn reads_data(call: Call) -> bool {
         | Call::ListAccountOwners
         | Call::ListHoldings
         | Call::ListStatements
+        | Call::ReadStatement
+        | Call::DownloadStatementPdf
         | Call::CreateUser
         | Call::ReadUser
         | Call::DeleteUser
@@ -146,6 +152,8 @@ pub const fn reads_transactions(call: Call) -> bool {
         | Call::ListAccountOwners
         | Call::ListHoldings
         | Call::ListStatements
+        | Call::ReadStatement
+        | Call::DownloadStatementPdf
         | Call::CreateUser
         | Call::ReadUser
         | Call::DeleteUser
@@ -177,6 +185,14 @@ mod tests {
             super::route("GET", "/users/USR-1/members/MBR-2/transactions").call,
             Some(Call::ListTransactions)
         );
+    }
+
+    #[test]
+    fn a_segment_pattern_with_an_ending_needs_it() {
+        let path = "/users/U/members/M/statements/STM-1";
+        assert_eq!(route("GET", path).call, Some(Call::ReadStatement));
+        let pdf = "/users/U/members/M/statements/STM-1.pdf";
+        assert_eq!(route("GET", pdf).call, Some(Call::DownloadStatementPdf));
     }
 
     #[test]
