@@ -18,6 +18,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Besides MX's API it serves MX's Connect widget (`POST /users/{u}/widget_urls` hands out
+//! a single-use page that creates members through the same flows) and a dashboard of a
+//! tenant's state (`GET /emulator/ui`).
+//!
 //! As a test kit it adds deterministic runs (`Config::seed`, `Config::real_time = false`),
 //! isolated tenants (`Config::tenants`, `POST /emulator/reset`), fault plans
 //! ([`FaultPlan`], `POST /emulator/faults`), webhook faults and an outbox

@@ -371,6 +371,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever the loads and their times, one at most opens a session: the first,
+        /// when it comes within ten minutes; every other answers why not.
+        #[test]
+        fn a_url_opens_at_most_once(mut loads in proptest::collection::vec(0_i64..1_500, 1..8)) {
+            loads.sort_unstable();
+            let mut widgets = Widgets::default();
+            widgets.issue("tok".into(), "USR-1".into(), options(), t0());
+            let answers: Vec<_> = loads
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| {
+                    widgets
+                        .open("tok", format!("SES-{i}"), t0() + TimeDelta::seconds(s))
+                        .map(|session| session.guid.clone())
+                })
+                .collect();
+            let first_in_time = loads[0] < URL_LIFETIME.num_seconds();
+            proptest::prop_assert_eq!(answers[0].is_ok(), first_in_time);
+            for answer in &answers[1..] {
+                let expected = if first_in_time { Unusable::Used } else { Unusable::Expired };
+                proptest::prop_assert_eq!(answer.clone().err(), Some(expected));
+            }
+        }
+    }
+
     #[test]
     fn verification_turns_background_off_unless_asked_not_to() {
         let mut o = options();
