@@ -7,6 +7,10 @@
 //! ([`MemberMut`]) leaves the indexes that depend on what it may change (its `id`, its
 //! credentials, its next move) and re-enters them when it is dropped, so the indexes
 //! cannot go stale.
+//!
+//! Memory: a member costs its `Member` (boxed, so the B-tree's nodes hold pointers) and,
+//! in the indexes, its GUID once more, three hash-map slots holding one sequence number
+//! each without a heap allocation ([`Slots`]) and its wake in a B-tree.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -26,15 +30,15 @@ pub(crate) struct Roster {
     /// A user's GUID by its partner `id` (MX keeps the `id` unique: 409 otherwise).
     user_ids: HashMap<String, String>,
     /// Members by creation order.
-    members: BTreeMap<u64, Member>,
+    members: BTreeMap<u64, Box<Member>>,
     by_guid: HashMap<String, u64>,
     /// Each user's members, in creation order.
-    by_user: HashMap<String, BTreeSet<u64>>,
-    /// Members with a partner `id`, by (user GUID, `id`); MX does not keep the `id` unique,
-    /// the first created wins.
-    by_id: HashMap<(String, String), BTreeSet<u64>>,
+    by_user: HashMap<String, Slots>,
+    /// Members with a partner `id`, by a hash of (user GUID, `id`); a match is confirmed
+    /// on the member. MX does not keep the `id` unique: the first created wins.
+    by_id: HashMap<u64, Slots>,
     /// Members by a hash of their throttle key; a match is confirmed on the member.
-    by_throttle: HashMap<u64, BTreeSet<u64>>,
+    by_throttle: HashMap<u64, Slots>,
     /// (when MX may move the member next; member): [`moves::wake`], or the exact time
     /// once [`Roster::delay_wake`] found it later.
     wakes: BTreeSet<(DateTime<Utc>, u64)>,
@@ -49,8 +53,8 @@ pub(crate) struct Roster {
 /// The indexes a writable member leaves while it is borrowed.
 #[derive(Debug)]
 struct Indexes<'r> {
-    by_id: &'r mut HashMap<(String, String), BTreeSet<u64>>,
-    by_throttle: &'r mut HashMap<u64, BTreeSet<u64>>,
+    by_id: &'r mut HashMap<u64, Slots>,
+    by_throttle: &'r mut HashMap<u64, Slots>,
     wakes: &'r mut BTreeSet<(DateTime<Utc>, u64)>,
     wake_of: &'r mut HashMap<u64, DateTime<Utc>>,
 }
@@ -58,15 +62,9 @@ struct Indexes<'r> {
 impl Indexes<'_> {
     fn enter(&mut self, seq: u64, member: &Member) {
         if let Some(id) = &member.id {
-            self.by_id
-                .entry((member.user_guid.clone(), id.clone()))
-                .or_default()
-                .insert(seq);
+            add(self.by_id, id_hash(&member.user_guid, id), seq);
         }
-        self.by_throttle
-            .entry(throttle_hash(member))
-            .or_default()
-            .insert(seq);
+        add(self.by_throttle, throttle_hash(member), seq);
         if let Some(at) = moves::wake(member) {
             self.wakes.insert((at, seq));
             self.wake_of.insert(seq, at);
@@ -75,25 +73,82 @@ impl Indexes<'_> {
 
     fn leave(&mut self, seq: u64, member: &Member) {
         if let Some(id) = &member.id {
-            let key = (member.user_guid.clone(), id.clone());
-            if let Some(set) = self.by_id.get_mut(&key) {
-                set.remove(&seq);
-                if set.is_empty() {
-                    self.by_id.remove(&key);
-                }
-            }
+            drop_slot(self.by_id, &id_hash(&member.user_guid, id), seq);
         }
-        let hash = throttle_hash(member);
-        if let Some(set) = self.by_throttle.get_mut(&hash) {
-            set.remove(&seq);
-            if set.is_empty() {
-                self.by_throttle.remove(&hash);
-            }
-        }
+        drop_slot(self.by_throttle, &throttle_hash(member), seq);
         if let Some(at) = self.wake_of.remove(&seq) {
             self.wakes.remove(&(at, seq));
         }
     }
+}
+
+/// Members' sequence numbers under one key, ascending: one inline, more on the heap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Slots {
+    One(u64),
+    Many(Vec<u64>),
+}
+
+impl Slots {
+    fn as_slice(&self) -> &[u64] {
+        match self {
+            Self::One(seq) => std::slice::from_ref(seq),
+            Self::Many(seqs) => seqs,
+        }
+    }
+
+    fn insert(&mut self, seq: u64) {
+        let mut seqs = self.as_slice().to_vec();
+        if let Err(at) = seqs.binary_search(&seq) {
+            seqs.insert(at, seq);
+        }
+        *self = Self::Many(seqs);
+    }
+
+    /// Removes `seq`; false when none is left.
+    fn remove(&mut self, seq: u64) -> bool {
+        match self {
+            Self::One(only) => *only != seq,
+            Self::Many(seqs) => {
+                seqs.retain(|s| *s != seq);
+                match seqs.as_slice() {
+                    [] => false,
+                    [only] => {
+                        *self = Self::One(*only);
+                        true
+                    }
+                    _ => true,
+                }
+            }
+        }
+    }
+}
+
+fn add<K: Hash + Eq>(index: &mut HashMap<K, Slots>, key: K, seq: u64) {
+    match index.get_mut(&key) {
+        Some(slots) => slots.insert(seq),
+        None => {
+            index.insert(key, Slots::One(seq));
+        }
+    }
+}
+
+fn drop_slot<K, Q>(index: &mut HashMap<K, Slots>, key: &Q, seq: u64)
+where
+    K: Hash + Eq + std::borrow::Borrow<Q>,
+    Q: Hash + Eq + ?Sized,
+{
+    if let Some(slots) = index.get_mut(key)
+        && !slots.remove(seq)
+    {
+        index.remove(key);
+    }
+}
+
+fn id_hash(user_guid: &str, id: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (user_guid, id).hash(&mut hasher);
+    hasher.finish()
 }
 
 fn throttle_hash(member: &Member) -> u64 {
@@ -164,9 +219,10 @@ impl Roster {
         {
             self.user_ids.remove(id);
         }
-        let seqs = self.by_user.remove(guid).unwrap_or_default();
-        seqs.into_iter()
-            .filter_map(|seq| self.remove_seq(seq))
+        let seqs = self.by_user.remove(guid);
+        let seqs = seqs.as_ref().map_or(&[][..], Slots::as_slice);
+        seqs.iter()
+            .filter_map(|seq| self.remove_seq(*seq))
             .collect()
     }
 
@@ -175,24 +231,16 @@ impl Roster {
         self.next_seq += 1;
         let seq = self.next_seq;
         self.by_guid.insert(member.guid.clone(), seq);
-        self.by_user
-            .entry(member.user_guid.clone())
-            .or_default()
-            .insert(seq);
+        add(&mut self.by_user, member.user_guid.clone(), seq);
         self.indexes().enter(seq, &member);
-        self.members.insert(seq, member);
+        self.members.insert(seq, Box::new(member));
     }
 
     /// Removes the member with GUID `guid`.
     pub(crate) fn remove_member(&mut self, guid: &str) -> Option<Member> {
         let seq = *self.by_guid.get(guid)?;
-        if let Some(user) = self.members.get(&seq).map(|m| m.user_guid.clone())
-            && let Some(set) = self.by_user.get_mut(&user)
-        {
-            set.remove(&seq);
-            if set.is_empty() {
-                self.by_user.remove(&user);
-            }
+        if let Some(user) = self.members.get(&seq).map(|m| m.user_guid.clone()) {
+            drop_slot(&mut self.by_user, user.as_str(), seq);
         }
         self.remove_seq(seq)
     }
@@ -202,7 +250,7 @@ impl Roster {
         let member = self.members.remove(&seq)?;
         self.by_guid.remove(&member.guid);
         self.indexes().leave(seq, &member);
-        Some(member)
+        Some(*member)
     }
 
     fn indexes(&mut self) -> Indexes<'_> {
@@ -216,7 +264,11 @@ impl Roster {
 
     /// The member with GUID `guid`.
     pub(crate) fn member(&self, guid: &str) -> Option<&Member> {
-        let member = self.by_guid.get(guid).and_then(|seq| self.members.get(seq));
+        let member = self
+            .by_guid
+            .get(guid)
+            .and_then(|seq| self.members.get(seq))
+            .map(|m| &**m);
         self.visit(usize::from(member.is_some()));
         member
     }
@@ -237,7 +289,7 @@ impl Roster {
             wake_of,
             ..
         } = self;
-        let member = members.get_mut(&seq)?;
+        let member: &mut Member = members.get_mut(&seq)?;
         let mut indexes = Indexes {
             by_id,
             by_throttle,
@@ -255,12 +307,13 @@ impl Roster {
     /// The first member (in creation order) of the user with GUID `user` whose partner
     /// `id` is `id`.
     pub(crate) fn member_by_id(&self, user: &str, id: &str) -> Option<&Member> {
-        let seq = self
-            .by_id
-            .get(&(user.to_owned(), id.to_owned()))
-            .and_then(|set| set.first())?;
-        self.visit(1);
-        self.members.get(seq)
+        let seqs = self.by_id.get(&id_hash(user, id))?;
+        seqs.as_slice()
+            .iter()
+            .filter_map(|seq| self.members.get(seq))
+            .inspect(|_| self.visit(1))
+            .map(|m| &**m)
+            .find(|m| m.user_guid == user && m.id.as_deref() == Some(id))
     }
 
     /// Every member, in creation order: the dashboard's list (`GET /emulator/members`, the
@@ -275,9 +328,10 @@ impl Roster {
         let members: Vec<&Member> = self
             .by_user
             .get(user)
-            .into_iter()
-            .flatten()
+            .map_or(&[][..], Slots::as_slice)
+            .iter()
             .filter_map(|seq| self.members.get(seq))
+            .map(|m| &**m)
             .collect();
         self.visit(members.len());
         members
@@ -289,8 +343,8 @@ impl Roster {
         let key = ThrottleKey::of(member);
         let candidates = self.by_throttle.get(&throttle_hash(member));
         candidates
-            .into_iter()
-            .flatten()
+            .map_or(&[][..], Slots::as_slice)
+            .iter()
             .filter_map(|seq| self.members.get(seq))
             .inspect(|_| self.visit(1))
             .any(|m| m.guid != member.guid && ThrottleKey::of(m) == key)
