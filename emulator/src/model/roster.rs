@@ -320,7 +320,7 @@ impl Roster {
     /// control plane), which shows the whole tenant by design.
     pub(crate) fn all_members(&self) -> impl Iterator<Item = &Member> {
         self.visit(self.members.len());
-        self.members.values()
+        self.members.values().map(|m| &**m)
     }
 
     /// The members of the user with GUID `user`, in creation order.

@@ -176,15 +176,17 @@ pub(crate) async fn user_account(
     account_answer(&found, owner(user, member))
 }
 
-/// The transactions of `members` that pass `filter` (of one account when `account` is
-/// set), newest first, as views.
-fn transaction_views(
+/// The page `page` of the transactions of `members` that pass `filter` (of one account
+/// when `account` is set), newest first. Every record is generated and sorted, but only
+/// the page's records become JSON.
+fn transaction_listing(
     world: &World,
     user: &User,
     members: &[&Member],
     filter: &TransactionFilter,
     account: Option<&Account>,
-) -> Vec<Value> {
+    page: Page,
+) -> Answer {
     let mut all: Vec<(Transaction, &Member, MemberKey)> = Vec::new();
     for member in members {
         let key = key(world, member);
@@ -195,11 +197,17 @@ fn transaction_views(
         }
     }
     all.sort_by(|(a, ..), (b, ..)| data::listing_order(a, b));
-    all.iter()
+    let shown: Vec<Value> = page
+        .slice(&all)
+        .iter()
         .map(|(t, member, key)| {
             data_wire::transaction(t, &accounts::guid(*key, t.account()), owner(user, member))
         })
-        .collect()
+        .collect();
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "transactions": shown, "pagination": views::pagination(page.pagination(all.len())) }),
+    ))
 }
 
 /// `GET /users/{u}/members/{m}/transactions`.
@@ -213,8 +221,7 @@ pub(crate) async fn member_transactions(
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::WithTimestamp)?;
     let (user, member) = member_of(&world, &user, &member)?;
-    let all = transaction_views(&world, user, &[member], &filter, None);
-    listing("transactions", page, &all)
+    transaction_listing(&world, user, &[member], &filter, None, page)
 }
 
 /// `GET /users/{u}/transactions`.
@@ -229,8 +236,7 @@ pub(crate) async fn user_transactions(
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::Standard)?;
     let (user, members) = user_and_members(&world, &user)?;
-    let all = transaction_views(&world, user, &members, &filter, None);
-    listing("transactions", page, &all)
+    transaction_listing(&world, user, &members, &filter, None, page)
 }
 
 /// `GET /users/{u}/accounts/{a}/transactions`.
@@ -245,8 +251,7 @@ pub(crate) async fn account_transactions(
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::Standard)?;
     let (user, member, found) = find_account(&world, &user, &account)?;
-    let all = transaction_views(&world, user, &[member], &filter, Some(&found));
-    listing("transactions", page, &all)
+    transaction_listing(&world, user, &[member], &filter, Some(&found), page)
 }
 
 /// `GET /users/{u}/members/{m}/accounts/{a}/transactions`.
@@ -263,8 +268,7 @@ pub(crate) async fn member_account_transactions(
     let (user, member) = member_of(&world, &user, &member)?;
     let found = accounts::find(key(&world, member), &member.ledger, &account)
         .ok_or_else(|| ApiError::not_found("account not found"))?;
-    let all = transaction_views(&world, user, &[member], &filter, Some(&found));
-    listing("transactions", page, &all)
+    transaction_listing(&world, user, &[member], &filter, Some(&found), page)
 }
 
 /// `GET /users/{u}/transactions/{t}`: `{"transaction": …}`, as MX's SDKs read it.
