@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mx_emulator::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
 use serde_json::{Value, json};
@@ -114,7 +114,14 @@ pub struct Fleet {
     browser: reqwest::Client,
     /// Virtual seconds the clock moved in jumps, and how many jumps.
     pub jumped: (u64, u64),
+    /// When the clock last moved a second: it moves at most a second per
+    /// [`SECOND_AT_MOST_EVERY`] of real time, so that a slow machine's service keeps up
+    /// (an MFA challenge stays open 10 virtual minutes).
+    ticked: Option<Instant>,
 }
+
+/// The real time a virtual second takes at least, outside jumps.
+pub const SECOND_AT_MOST_EVERY: Duration = Duration::from_millis(400);
 
 impl Fleet {
     /// An empty fleet whose users and members are named `PREFIX-N`.
@@ -128,6 +135,7 @@ impl Fleet {
                 .build()
                 .expect("a client"),
             jumped: (0, 0),
+            ticked: None,
         }
     }
 
@@ -213,6 +221,16 @@ impl Fleet {
                         member.sent_at = Some(pass);
                     }
                 }
+                // An MFA left unanswered expired (the service was down): the end user asks
+                // for a new aggregation, whose challenge is answered on a later pass.
+                "aggregate" if resend && view["requires_end_user"] == true => {
+                    let sent = api
+                        .send("POST", &format!("/members/{guid}/aggregate"), None, &[])
+                        .await;
+                    if sent.is_some_and(|a| a.status == 202) {
+                        member.sent_at = Some(pass);
+                    }
+                }
                 "authorize_oauth" => {
                     if let Some(uri) = view["oauth_window_uri"].as_str()
                         && member.opened.insert(uri.to_owned())
@@ -258,19 +276,40 @@ impl Fleet {
         if move_clock {
             let now = mx.now();
             let earliest = wakes.iter().min().copied();
+            // A jump skips what a real clock would have let the service see on the way (an
+            // MFA challenge expires in 10 minutes): only when MX, too, has nothing running.
+            let far =
+                earliest.is_some_and(|at| all_wait && at > now + chrono::Duration::seconds(30));
+            let idle = far && self.idle_at_mx(mx).await;
             match earliest {
-                Some(at) if all_wait && at > now + chrono::Duration::seconds(30) => {
+                Some(at) if far && idle => {
                     let by = u64::try_from((at - now).num_seconds()).unwrap_or(1) + 1;
                     mx.advance(by);
                     self.jumped.0 += by;
                     self.jumped.1 += 1;
                 }
-                _ => {
+                _ if self
+                    .ticked
+                    .is_none_or(|at| at.elapsed() >= SECOND_AT_MOST_EVERY) =>
+                {
                     mx.advance(1);
+                    self.ticked = Some(Instant::now());
                 }
+                _ => {}
             }
         }
         Pass::Moving
+    }
+
+    /// True when no unsettled member has a job running or a challenge open at MX.
+    async fn idle_at_mx(&self, mx: &Mx) -> bool {
+        for member in self.members.iter().filter(|m| !m.settled) {
+            let at_mx = mx.member(&member.user, &member.guid).await;
+            if at_mx["is_being_aggregated"] == true || at_mx["connection_status"] == "CHALLENGED" {
+                return false;
+            }
+        }
+        true
     }
 
     /// Passes (100 ms apart) until every member is settled in one pass, then one more
@@ -342,7 +381,8 @@ async fn create(api: &Api, prefix: &str, n: usize, scenario: Scenario) -> Tracke
 /// - no aggregation was asked for that MX did not run (inside the window, during a job:
 ///   202 without a job started, or 409), from the request journal;
 /// - each member's webhooks answered 204 are counted in its `webhooks_received`;
-/// - each synced member's stored transactions equal MX's.
+/// - each synced member's stored transactions equal MX's (those dated inside MX's
+///   120-day horizon at the end: [`Mx::compared_dates`]).
 pub async fn broken_promises(api: &Api, mx: &Mx, fleet: &Fleet) -> Vec<String> {
     let mut problems = Vec::new();
     let journal = mx.journal().await;
@@ -441,6 +481,11 @@ pub async fn broken_promises(api: &Api, mx: &Mx, fleet: &Fleet) -> Vec<String> {
                 return problems;
             };
             let at_mx = mx.transactions(&member.user, &member.guid).await;
+            let (from, to) = mx.compared_dates();
+            let stored: Vec<Value> = stored
+                .into_iter()
+                .filter(|t| t["date"].as_str().is_some_and(|d| *d >= *from && *d <= *to))
+                .collect();
             let stored = by_guid(&stored);
             let expected = by_guid(&at_mx);
             if stored != expected {
@@ -452,10 +497,17 @@ pub async fn broken_promises(api: &Api, mx: &Mx, fleet: &Fleet) -> Vec<String> {
                     .map(|(g, t)| format!("{g}: MX {t:?}, stored {:?}", stored[g]))
                     .take(3)
                     .collect::<Vec<_>>();
+                let first_missing = at_mx
+                    .iter()
+                    .filter(|t| !stored.contains_key(t["guid"].as_str().unwrap_or("")))
+                    .take(3)
+                    .map(Value::to_string)
+                    .collect::<Vec<_>>();
                 problems.push(format!(
-                    "{label}: stored {} transactions, MX {}: {missing} missing, {extra} extra, differing {changed:?}",
+                    "{label}: stored {} transactions, MX {}: {missing} missing {first_missing:?}, {extra} extra, differing {changed:?}; MX's member {}",
                     stored.len(),
-                    expected.len()
+                    expected.len(),
+                    mx.member(&member.user, &member.guid).await
                 ));
             }
         }

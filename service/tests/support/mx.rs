@@ -78,6 +78,24 @@ impl Mx {
         (status, body)
     }
 
+    /// POST `body` to `path` on MX's API, as another client of MX would: (status, body).
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base_url()))
+            .basic_auth(CLIENT_ID, Some(API_KEY))
+            .header("Accept", "application/json")
+            .header("Accept-Version", "v20250224")
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("POST {path} on the emulator: {error}"));
+        let status = response.status().as_u16();
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body)
+    }
+
     /// MX's member `member` of `user`.
     pub async fn member(&self, user: &str, member: &str) -> Value {
         let (status, body) = self.get(&format!("/users/{user}/members/{member}")).await;
@@ -90,10 +108,19 @@ impl Mx {
         self.all(&format!("/users/{user}/members"), "members").await
     }
 
-    /// Every transaction MX holds for the member, whatever its dates.
+    /// The window of dates every transaction comparison uses: MX answers 120 days back
+    /// by default (SPEC25 `fromDateUnix`) and a service reads no further, so what aged out
+    /// of it during a run (the virtual clock moves days) is compared by neither side. One
+    /// day inside MX's horizon, to 5 days ahead (MX's default `to_date`).
+    pub fn compared_dates(&self) -> (String, String) {
+        let from = (self.now() - chrono::Duration::days(119)).format("%Y-%m-%d");
+        let to = (self.now() + chrono::Duration::days(5)).format("%Y-%m-%d");
+        (from.to_string(), to.to_string())
+    }
+
+    /// Every transaction MX holds for the member dated in [`Mx::compared_dates`].
     pub async fn transactions(&self, user: &str, member: &str) -> Vec<Value> {
-        let from = (self.now() - chrono::Duration::days(3_650)).format("%Y-%m-%d");
-        let to = (self.now() + chrono::Duration::days(365)).format("%Y-%m-%d");
+        let (from, to) = self.compared_dates();
         self.all(
             &format!("/users/{user}/members/{member}/transactions?from_date={from}&to_date={to}"),
             "transactions",
