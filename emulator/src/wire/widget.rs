@@ -47,7 +47,8 @@ pub(crate) fn page_config(session: &Session, current: Option<&Member>) -> Value 
 }
 
 /// An institution as the search lists it (the fields of MX's `selectedInstitution`
-/// event, with whether it connects through OAuth).
+/// event, with whether it connects through OAuth). MX's `url` is the institution's
+/// website; the emulator's test institutions have none, so it is empty.
 pub(crate) fn institution(i: &Institution) -> Value {
     json!({
         "code": i.code,
