@@ -16,7 +16,6 @@
 //!   the crate's `Call::classify`. [`Driver::drive_and_sync`] goes on past `read_data`.
 //! - [`sync`]: the sans-IO sync of a member's accounts and transactions (`added`,
 //!   `modified`, `removed`, a checkpoint committed after the last page).
-//! - [`service`]: the reference service's axum routes (webhooks in, decisions out).
 //!
 //! The library `mx-aggregation` never depends on this package.
 //!
@@ -71,7 +70,6 @@ mod error;
 mod query;
 mod reply;
 mod request_log;
-pub mod service;
 pub mod sync;
 pub mod types;
 

@@ -2,7 +2,7 @@
 //! that go one way, from the service down to MX's vocabulary:
 //!
 //! ```text
-//! lib.rs ─▶ service ─▶ driver/ ─▶ data ─▶ clock ─▶ client ─▶ reply, request log ─▶ error (HTTP)
+//! lib.rs ─▶ driver/ ─▶ data ─▶ clock ─▶ client ─▶ reply, request log ─▶ error (HTTP)
 //!        ─▶ sync/ (sans-IO) ─▶ endpoint ─▶ types/, query, config (MX's vocabulary)
 //! ```
 
@@ -27,8 +27,6 @@ const LAYERS: &[&[&str]] = &[
     &["data.rs"],
     // The driver: does what mx_aggregation decides, with the client and a clock.
     &["driver/"],
-    // The reference service around the driver.
-    &["service.rs"],
     &["lib.rs"],
 ];
 

@@ -103,8 +103,10 @@ pub async fn serve(
         ClockKind::Emulator => ServiceClock::Emulator(EmulatorClock::new(client.clone())),
     };
     let policy = Policy::default();
+    // The driver sleeps through waits up to its default 5 minutes (a poll, a short
+    // delay; on the emulator's clock, at once) and hands longer ones (MX's 3-hour
+    // window) back to the scheduler.
     let limits = |end_user| Limits {
-        max_wait: Duration::ZERO,
         end_user,
         ..Limits::default()
     };

@@ -1,15 +1,14 @@
 //! One drive of one member under a claim: load its row, fold the webhooks that came,
 //! run the client's driver (end user absent for scheduled drives, present for the end
 //! user's routes) while renewing the lease, and write the result back fenced by the
-//! claim's attempt number. Secrets (credentials, MFA answers) live in the [`Intent`]
-//! only, in memory, on their way to MX.
+//! claim's attempt number. Secrets never come here: the end user's routes send them to
+//! MX before the drive starts.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::{Answer, Call, EndUser, MemberState, NextStep, Observation, Policy};
 use mx_aggregation_client::sync::{MemberData, SyncOptions};
-use mx_aggregation_client::types::{ChallengeAnswer, MemberUpdate};
 use mx_aggregation_client::{CallTally, Clock, DriveError, Driver, MemberRef, Outcome};
 
 use crate::clock::ServiceClock;
@@ -18,16 +17,13 @@ use crate::core::verdict::Verdict;
 use crate::store::{Claimed, Db, DriveWrite, StoreError, Written};
 
 /// Why a drive runs.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
     /// The scheduler's: the end user is absent.
     Scheduled,
-    /// The end user's MFA answers (sent to MX, never stored).
-    Mfa(Vec<ChallengeAnswer>),
-    /// The end user's new credentials (sent to MX, never stored).
-    Credentials(MemberUpdate),
-    /// The end user asks for fresh data now.
-    Aggregate,
+    /// The end user's app: they are present (they answered MFA, sent new credentials,
+    /// came back from the OAuth window, or ask for fresh data).
+    Present,
 }
 
 /// What drives members: the database, a driver per end-user presence, the clock.
@@ -131,7 +127,7 @@ impl Worker {
         let member = MemberRef::new(row.user_guid.clone(), row.guid.clone());
         let end_user = match intent {
             Intent::Scheduled => EndUser::Absent,
-            Intent::Mfa(_) | Intent::Credentials(_) | Intent::Aggregate => EndUser::Present,
+            Intent::Present => EndUser::Present,
         };
         let result = {
             let work = self.run(&member, intent, &mut state, &mut data);
@@ -197,53 +193,13 @@ impl Worker {
         state: &mut MemberState,
         data: &mut MemberData,
     ) -> Result<Outcome, DriveError> {
-        let options = SyncOptions::default();
-        let outcome = match intent {
-            Intent::Scheduled => {
-                return self
-                    .absent
-                    .drive_and_sync(member, state, data, &options)
-                    .await;
-            }
-            Intent::Aggregate => {
-                return self
-                    .present
-                    .drive_and_sync(member, state, data, &options)
-                    .await;
-            }
-            Intent::Mfa(answers) => {
-                self.present
-                    .answer_mfa_state(member, &answers, state)
-                    .await?
-            }
-            Intent::Credentials(update) => {
-                self.present
-                    .update_credentials(member, &update, state)
-                    .await?
-            }
+        let driver = match intent {
+            Intent::Scheduled => &self.absent,
+            Intent::Present => &self.present,
         };
-        let Outcome::ReadData {
-            member: current,
-            as_of,
-            reason,
-        } = outcome
-        else {
-            return Ok(outcome);
-        };
-        Ok(
-            match self.present.sync_data(member, data, &options).await? {
-                Ok(report) => Outcome::Synced {
-                    member: current,
-                    as_of,
-                    reason,
-                    report,
-                },
-                Err(error) => Outcome::SyncFailed {
-                    member: member.clone(),
-                    error,
-                },
-            },
-        )
+        driver
+            .drive_and_sync(member, state, data, &SyncOptions::default())
+            .await
     }
 
     /// Renews the lease every [`RENEW_EVERY`] while the drive runs; returns when another

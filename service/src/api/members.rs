@@ -8,8 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mx_aggregation::{Call, NextStep};
-use mx_aggregation_client::Outcome;
 use mx_aggregation_client::types::{ChallengeAnswer, CredentialValue, MemberCreate, MemberUpdate};
+use mx_aggregation_client::{MemberRef, Outcome};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -268,16 +268,25 @@ struct CredentialsBody {
     credentials: Vec<CredentialValue>,
 }
 
-/// Takes the member over for the end user and drives it in the background.
-async fn end_user_drive(
-    state: &AppState,
-    member: &str,
-    intent: Intent,
-) -> Result<Response, ApiError> {
+/// What the end user sends to MX before their drive.
+enum Sent {
+    /// MFA answers (`PUT …/resume`).
+    Answers(Vec<ChallengeAnswer>),
+    /// New credentials (`PUT /users/{user}/members/{member}`).
+    Credentials(MemberUpdate),
+    /// Nothing: the end user asks for fresh data.
+    Nothing,
+}
+
+/// Takes the member over for the end user, sends what they gave to MX (the `202` means
+/// MX has it: a service that dies before sending answers no `202`, and the app sends it
+/// again), then drives the member in the background with the end user present. What
+/// was sent lives in memory only, on its way to MX.
+async fn end_user_drive(state: &AppState, member: &str, sent: Sent) -> Result<Response, ApiError> {
     let db = state.worker.db();
-    if db.member(member).await?.is_none() {
+    let Some(row) = db.member(member).await? else {
         return Err(ApiError::not_found(format!("unknown member {member:?}")));
-    }
+    };
     let now = state
         .worker
         .now()
@@ -287,7 +296,31 @@ async fn end_user_drive(
         .take_over(member, state.worker.owner(), now)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("unknown member {member:?}")))?;
-    state.running.spawn(&state.worker, claimed, intent, None);
+    let mx_member = MemberRef::new(row.user_guid, row.guid);
+    let client = state.worker.present().client();
+    let result = match &sent {
+        Sent::Answers(answers) => client.resume(&mx_member, answers).await.map(drop),
+        Sent::Credentials(update) => client.update_member(&mx_member, update).await.map(drop),
+        Sent::Nothing => Ok(()),
+    };
+    drop(sent);
+    match result {
+        Ok(()) => {}
+        // MX already acts on what was sent before (the same answers or credentials
+        // again): `405` (no longer challenged) or `409` (its job runs).
+        Err(error) if matches!(error.status(), Some(405 | 409)) => {}
+        Err(error) => {
+            db.release(&claimed).await?;
+            let message = format!("MX did not take it: {error}");
+            return Err(match error.status() {
+                Some(status) if (400..500).contains(&status) => ApiError::refused(message),
+                Some(_) | None => ApiError::unavailable(message),
+            });
+        }
+    }
+    state
+        .running
+        .spawn(&state.worker, claimed, Intent::Present, None);
     Ok(accepted(member))
 }
 
@@ -302,7 +335,7 @@ pub(super) async fn mfa(
     if body.answers.is_empty() {
         return Err(ApiError::bad_request("answers is empty"));
     }
-    end_user_drive(&state, &member, Intent::Mfa(body.answers)).await
+    end_user_drive(&state, &member, Sent::Answers(body.answers)).await
 }
 
 /// `PUT /members/{member}/credentials`.
@@ -320,7 +353,7 @@ pub(super) async fn credentials(
         credentials: body.credentials,
         ..MemberUpdate::default()
     };
-    end_user_drive(&state, &member, Intent::Credentials(update)).await
+    end_user_drive(&state, &member, Sent::Credentials(update)).await
 }
 
 /// `POST /members/{member}/aggregate`.
@@ -328,5 +361,5 @@ pub(super) async fn aggregate(
     State(state): State<AppState>,
     Path(member): Path<String>,
 ) -> Result<Response, ApiError> {
-    end_user_drive(&state, &member, Intent::Aggregate).await
+    end_user_drive(&state, &member, Sent::Nothing).await
 }
