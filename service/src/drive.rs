@@ -197,9 +197,13 @@ impl Worker {
             Intent::Scheduled => &self.absent,
             Intent::Present => &self.present,
         };
-        driver
-            .drive_and_sync(member, state, data, &SyncOptions::default())
-            .await
+        // MX's largest page (records_per_page up to 1000, SPEC25): a member's 120 days of
+        // MX Bank history is one page instead of six or seven at the default 100.
+        let options = SyncOptions {
+            records_per_page: 1000,
+            ..SyncOptions::default()
+        };
+        driver.drive_and_sync(member, state, data, &options).await
     }
 
     /// Renews the lease every [`RENEW_EVERY`] while the drive runs; returns when another
