@@ -14,8 +14,9 @@ use std::time::Duration;
 
 use support::Scratch;
 use support::api::Api;
+use support::checks::broken_promises;
 use support::db::Database;
-use support::fleet::{Fleet, Scenario, broken_promises};
+use support::fleet::{Fleet, Scenario};
 use support::mx::Mx;
 use support::process::{Instance, Launch, log_tail};
 use support::rng::{Rng, seed_from_env};

@@ -9,8 +9,9 @@ mod support;
 use std::time::Duration;
 
 use support::Scratch;
+use support::checks::broken_promises;
 use support::db::Database;
-use support::fleet::{Fleet, Scenario, broken_promises};
+use support::fleet::{Fleet, Scenario};
 use support::harness::Harness;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

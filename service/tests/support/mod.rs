@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod balancer;
+pub mod checks;
 pub mod db;
 pub mod fleet;
 pub mod harness;
