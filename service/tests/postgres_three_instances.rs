@@ -84,7 +84,7 @@ async fn three_instances_one_killed_every_member_settles() {
     fleet.add_all(&api, second, 8).await;
     let created = began.elapsed();
     if let Err(unsettled) = fleet
-        .settle(&api, &mx, Duration::from_secs(180 + members as u64 / 2))
+        .settle(&api, &mx, Duration::from_secs(300 + members as u64))
         .await
     {
         panic!("{unsettled}\n{}", logs());
