@@ -158,6 +158,8 @@ fn every_call_the_client_needs_is_an_endpoint() {
             Call::ReadMemberAccount,
             Call::ListUserAccountTransactions,
             Call::ReadTransaction,
+            Call::ListInstitutions,
+            Call::ReadInstitution,
             Call::DownloadStatementPdf,
             Call::ReadStatement,
         ]

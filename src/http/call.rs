@@ -143,6 +143,13 @@ calls! {
     /// Reads one transaction (SPEC25 `readTransaction`).
     ReadTransaction "read_transaction", "GET /users/{user}/transactions/{transaction}", Idempotent;
     ///
+    /// One page of the institutions (SPEC25 `listInstitutions`), filtered by name and
+    /// supported products.
+    ListInstitutions "list_institutions", "GET /institutions", Idempotent;
+    ///
+    /// Reads one institution (SPEC25 `readInstitution`).
+    ReadInstitution "read_institution", "GET /institutions/{institution}", Idempotent;
+    ///
     /// A statement's PDF (SPEC25 `downloadStatementPDF`), before the statement read, whose
     /// path it extends.
     DownloadStatementPdf "download_statement_pdf", "GET /users/{user}/members/{member}/statements/{statement}.pdf", Idempotent;

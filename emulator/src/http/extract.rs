@@ -110,6 +110,30 @@ pub(crate) fn query_value(query: Option<&str>, key: &str) -> Result<Option<Strin
     Ok(None)
 }
 
+/// Every value of `key` in a query string (also spelled `key[]`, as arrays are sent),
+/// each split at commas and percent-decoded; 400 naming the key when one is not valid
+/// percent-encoded UTF-8.
+pub(crate) fn query_values(query: Option<&str>, key: &str) -> Result<Vec<String>, ApiError> {
+    let mut values = Vec::new();
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = percent_decode(name).unwrap_or_default();
+        if name == key || name.strip_suffix("[]") == Some(key) {
+            let value = percent_decode(value).ok_or_else(|| {
+                ApiError::bad_request(format!("{key} is not valid percent-encoded UTF-8"))
+            })?;
+            values.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+    }
+    Ok(values)
+}
+
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

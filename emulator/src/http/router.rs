@@ -153,6 +153,8 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             "/widget/{session}/members/{member}/oauth_window",
             post(routes::widget::oauth_window),
         )
+        .route("/institutions", get(routes::institutions::list))
+        .route("/institutions/{code}", get(routes::institutions::read))
         .route(
             "/institutions/{code}/credentials",
             get(routes::institutions::credentials),

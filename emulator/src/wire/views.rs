@@ -8,7 +8,7 @@ use mx_aggregation::ConnectionStatus;
 use serde_json::{Value, json};
 
 use crate::model::data::query::Pagination;
-use crate::model::institutions::{self, CredentialField};
+use crate::model::institutions::{self, CredentialField, Institution};
 use crate::model::member::{Challenge, Member, User};
 use crate::model::mxbank::{ChallengeKind, OPTION_VALUES};
 
@@ -120,6 +120,33 @@ pub(crate) fn user(u: &User) -> Value {
 }
 
 /// A `CredentialResponse`.
+/// An `InstitutionResponse` (v20250224).
+pub(crate) fn institution(i: &Institution) -> Value {
+    json!({
+        "code": i.code,
+        "created_at": INSTITUTIONS_CREATED_AT,
+        "forgot_password_url": Value::Null,
+        "forgot_username_url": Value::Null,
+        "guid": i.guid,
+        "instructional_text": Value::Null,
+        "instructional_text_steps": Value::Null,
+        "is_disabled_by_client": false,
+        "is_hidden": false,
+        "iso_country_code": "US",
+        "medium_logo_url": Value::Null,
+        "name": i.name,
+        "small_logo_url": Value::Null,
+        "supported_products": i.products.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+        "supports_oauth": i.supports_oauth,
+        "supports_tax_document": false,
+        "trouble_signing_in_url": Value::Null,
+        "url": i.url,
+    })
+}
+
+/// When the emulator's institutions were created: a fixed time, the same in every run.
+const INSTITUTIONS_CREATED_AT: &str = "2020-01-01T00:00:00Z";
+
 pub(crate) fn credential(f: &CredentialField) -> Value {
     json!({
         "display_order": f.display_order,

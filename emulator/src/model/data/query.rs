@@ -58,9 +58,12 @@ pub(crate) fn pairs(query: Option<&str>) -> impl Iterator<Item = (&str, &str)> {
         .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
 }
 
-/// The most records a page may hold (`recordsPerPageMax1000`; institutions, which the
-/// emulator does not list, take at most 100).
+/// The most records a page may hold (`recordsPerPageMax1000`).
 pub(crate) const MAX_PER_PAGE: u64 = 1000;
+/// The most institutions a page may hold (`recordsPerPage` of `listInstitutions`: "The
+/// valid range is from `10` to `100`. If the value exceeds `100`, the default value of
+/// `25` will be used instead").
+pub(crate) const MAX_INSTITUTIONS_PER_PAGE: u64 = 100;
 
 /// The records a page shows by default, and the fallback above the limit.
 pub(crate) const DEFAULT_PER_PAGE: usize = 25;
@@ -90,6 +93,15 @@ impl Page {
     /// # Errors
     /// When either is not a whole number, or `page` is 0.
     pub(crate) fn of(query: Option<&str>) -> Result<Self, QueryError> {
+        Self::at_most(query, MAX_PER_PAGE)
+    }
+
+    /// `page` and `records_per_page` from a query string, at most `max` records a page
+    /// (above it, the default).
+    ///
+    /// # Errors
+    /// When either is not a whole number, or `page` is 0.
+    pub(crate) fn at_most(query: Option<&str>, max: u64) -> Result<Self, QueryError> {
         let mut page = Self {
             number: 1,
             per_page: DEFAULT_PER_PAGE,
@@ -103,7 +115,7 @@ impl Page {
                         .filter(|n| *n >= 1)
                         .ok_or_else(|| QueryError::new("page", value, "a whole number >= 1"))?;
                 }
-                "records_per_page" => page.per_page = per_page(value)?,
+                "records_per_page" => page.per_page = per_page(value, max)?,
                 _ => {}
             }
         }
@@ -134,13 +146,13 @@ impl Page {
 }
 
 /// `records_per_page`: a whole number, brought into the spec's range.
-fn per_page(value: &str) -> Result<usize, QueryError> {
+fn per_page(value: &str, max: u64) -> Result<usize, QueryError> {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(QueryError::new("records_per_page", value, "a whole number"));
     }
     // Digits too many for u64 are over the limit too.
     let n = value.parse::<u64>().unwrap_or(u64::MAX);
-    Ok(if n > MAX_PER_PAGE {
+    Ok(if n > max {
         DEFAULT_PER_PAGE
     } else {
         usize::try_from(n).map_or(DEFAULT_PER_PAGE, |n| n.max(MIN_PER_PAGE))
