@@ -118,7 +118,9 @@ pub const fn reads_data(call: Call) -> bool {
         | Call::DeleteUser
         | Call::ListMembers
         | Call::DeleteMember
-        | Call::Credentials => false,
+        | Call::Credentials
+        | Call::ListInstitutions
+        | Call::ReadInstitution => false,
     }
 }
 
@@ -159,7 +161,9 @@ pub const fn reads_transactions(call: Call) -> bool {
         | Call::DeleteUser
         | Call::ListMembers
         | Call::DeleteMember
-        | Call::Credentials => false,
+        | Call::Credentials
+        | Call::ListInstitutions
+        | Call::ReadInstitution => false,
     }
 }
 
