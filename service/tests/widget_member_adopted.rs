@@ -81,12 +81,12 @@ async fn a_widget_member_is_adopted_and_synced_on_each_database() {
         // MX's own aggregation to the data; the clock moves a second at a time.
         let mut view = Value::Null;
         for _ in 0..240 {
-            if let Some(answer) = h.api.get(&format!("/members/{guid}")).await {
-                if answer.status == 200 {
-                    view = answer.body["member"].clone();
-                    if !view["synced_through"].is_null() {
-                        break;
-                    }
+            if let Some(answer) = h.api.get(&format!("/members/{guid}")).await
+                && answer.status == 200
+            {
+                view = answer.body["member"].clone();
+                if !view["synced_through"].is_null() {
+                    break;
                 }
             }
             h.mx.advance(1);
