@@ -236,10 +236,20 @@ impl Fleet {
                         && member.opened.insert(uri.to_owned())
                     {
                         let opened = self.browser.get(uri).send().await;
-                        assert!(
-                            opened.as_ref().is_ok_and(|r| r.status().is_success()),
-                            "opening {uri}: {opened:?}"
-                        );
+                        let status = opened.as_ref().map(reqwest::Response::status);
+                        // A window MX no longer knows (a newer one replaced it, e.g. read
+                        // by another instance after a takeover) is what a real end user
+                        // meets too: they go back to the app and open what it shows on a
+                        // later pass. A member left on a dead window never settles, and
+                        // `settle` says so.
+                        if status.is_ok_and(|s| s == reqwest::StatusCode::NOT_FOUND) {
+                            member.opened.remove(uri);
+                        } else {
+                            assert!(
+                                status.is_ok_and(|s| s.is_success()),
+                                "opening {uri}: {opened:?}"
+                            );
+                        }
                     }
                 }
                 _ => {}
