@@ -250,6 +250,19 @@ impl Mx {
     }
 }
 
+/// The end user at MX's OAuth window: loads `uri`, which authorizes, or with
+/// `outcome=deny` refuses (as the emulator's window takes it). False when the page could
+/// not be reached.
+pub async fn open_oauth_window(uri: &str, refuse: bool) -> bool {
+    let uri = if refuse {
+        let joiner = if uri.contains('?') { '&' } else { '?' };
+        format!("{uri}{joiner}outcome=deny")
+    } else {
+        uri.to_owned()
+    };
+    reqwest::get(&uri).await.is_ok()
+}
+
 /// The `guid` of every object of a list envelope (`{"transactions": [...]}`).
 pub fn guids_of(body: &Value, key: &str) -> Vec<String> {
     body.get(key)

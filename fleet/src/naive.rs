@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 
 use crate::concurrent::map_concurrent;
 use crate::metrics::prompts::Prompt;
-use crate::mx::{Mx, guids_of, total_pages};
+use crate::mx::{Mx, guids_of, open_oauth_window, total_pages};
 use crate::persona::{Ask, MFA_ANSWER, Persona, Reply, good_credentials, reply};
 use crate::schedule::{daily_between, returns_between};
 
@@ -255,16 +255,8 @@ async fn act(mx: &Mx, member: &mut NaiveMember, base: &str, action: Reply) {
             .await
             .unwrap_or(Value::Null);
             let uri = string_at(&window, "/member/oauth_window_uri");
-            if !uri.is_empty() {
-                let uri = if action == Reply::RefuseOauth {
-                    let joiner = if uri.contains('?') { '&' } else { '?' };
-                    format!("{uri}{joiner}outcome=deny")
-                } else {
-                    uri
-                };
-                if reqwest::get(&uri).await.is_err() {
-                    member.errors += 1;
-                }
+            if !uri.is_empty() && !open_oauth_window(&uri, action == Reply::RefuseOauth).await {
+                member.errors += 1;
             }
         }
         Reply::Aggregate => {

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::concurrent::map_concurrent;
 use crate::metrics::prompts::Prompt;
-use crate::mx::{HttpError, guids_of, total_pages};
+use crate::mx::{HttpError, guids_of, open_oauth_window, total_pages};
 use crate::naive::Tick;
 use crate::persona::{Ask, MFA_ANSWER, Persona, Reply, good_credentials, reply};
 use crate::schedule::{daily_between, returns_between};
@@ -383,16 +383,8 @@ async fn act(service: &Service, member: &mut ServiceMember, path: &str, action: 
                 .await
                 .unwrap_or(Value::Null);
             let uri = string_at(&view, "/member/oauth_window_uri");
-            if !uri.is_empty() {
-                let uri = if action == Reply::RefuseOauth {
-                    let joiner = if uri.contains('?') { '&' } else { '?' };
-                    format!("{uri}{joiner}outcome=deny")
-                } else {
-                    uri
-                };
-                if reqwest::get(&uri).await.is_err() {
-                    member.errors += 1;
-                }
+            if !uri.is_empty() && !open_oauth_window(&uri, action == Reply::RefuseOauth).await {
+                member.errors += 1;
             }
         }
         Reply::Aggregate => {
