@@ -95,7 +95,11 @@ async fn the_copy_equals_the_emulators_listing_after_every_sync() {
             .flat_map(|p| p.accounts)
             .map(|a| (a.guid.clone().unwrap(), a))
             .collect();
-        assert_eq!(accounts.len(), 3, "checking, savings, credit card");
+        assert_eq!(
+            accounts.len(),
+            4,
+            "checking, savings, credit card, investment"
+        );
         assert!(data.store.accounts == accounts, "day {day}: the accounts");
         // A day passes: MX Bank's background aggregation runs.
         h.advance(Duration::from_secs(86_400 + 600));

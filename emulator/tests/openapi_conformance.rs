@@ -386,6 +386,35 @@ async fn exchanges(mx: &Mx) -> Vec<(&'static str, String, u16, Value)> {
         format!("/users/{user}/members/{plain}/accounts/{account}/transactions"),
         None
     );
+    // The investment account's holdings on every path.
+    let investment = accounts.body["accounts"][3]["guid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let holdings = call!(
+        "GET",
+        format!("/users/{user}/members/{plain}/investment_holdings"),
+        None
+    );
+    let holding = holdings.body["investment_holdings"][0]["guid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call!(
+        "GET",
+        format!("/users/{user}/investment_holdings?records_per_page=10"),
+        None
+    );
+    call!(
+        "GET",
+        format!("/users/{user}/investment_holdings/{holding}"),
+        None
+    );
+    call!(
+        "GET",
+        format!("/users/{user}/accounts/{investment}/investment_holdings"),
+        None
+    );
     call!(
         "GET",
         "/institutions/mxbank/credentials?records_per_page=10".into(),

@@ -107,6 +107,22 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             &format!("{member}/account_owners"),
             get(routes::premium::account_owners),
         )
+        .route(
+            &format!("{member}/investment_holdings"),
+            get(routes::holdings::by_member),
+        )
+        .route(
+            "/users/{user}/investment_holdings",
+            get(routes::holdings::by_user),
+        )
+        .route(
+            "/users/{user}/investment_holdings/{holding}",
+            get(routes::holdings::read),
+        )
+        .route(
+            "/users/{user}/accounts/{account}/investment_holdings",
+            get(routes::holdings::by_account),
+        )
         .route("/users/{user}/accounts", get(routes::data::user_accounts))
         .route(
             "/users/{user}/accounts/{account}",

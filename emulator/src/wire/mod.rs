@@ -4,6 +4,7 @@
 //! Pure functions from model values to `serde_json::Value`; no HTTP here.
 
 pub(crate) mod data;
+pub(crate) mod holdings;
 pub(crate) mod journal;
 pub(crate) mod outbox;
 pub(crate) mod premium;

@@ -33,7 +33,7 @@ fn filter_of(uri: &Uri, now: DateTime<Utc>, set: FilterSet) -> Result<Transactio
 }
 
 /// The user the path names, and its members in creation order.
-fn user_and_members<'w>(
+pub(crate) fn user_and_members<'w>(
     world: &'w World,
     user: &str,
 ) -> Result<(&'w User, Vec<&'w Member>), ApiError> {
@@ -152,7 +152,7 @@ pub(crate) async fn member_account(
 }
 
 /// The member of `user` holding the account with `guid`, and the account.
-fn find_account<'w>(
+pub(crate) fn find_account<'w>(
     world: &'w World,
     user: &str,
     guid: &str,

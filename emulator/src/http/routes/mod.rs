@@ -4,6 +4,7 @@ pub(crate) mod control;
 pub(crate) mod dashboard;
 pub(crate) mod data;
 pub(crate) mod forced;
+pub(crate) mod holdings;
 pub(crate) mod institutions;
 pub(crate) mod jobs;
 pub(crate) mod members;

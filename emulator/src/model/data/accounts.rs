@@ -1,7 +1,9 @@
 //! A member's accounts: one of each [`AccountKind`] from its first successful
-//! aggregation on, their balances following the transactions.
+//! aggregation on, their balances following the transactions (the investment account's,
+//! its holdings' value).
 
 use super::catalog::AccountKind;
+use super::holdings;
 use super::ledger::{self, Ledger, MemberKey, Status, Transaction};
 
 /// A credit card's limit, in cents.
@@ -29,12 +31,14 @@ pub(crate) fn guid(key: MemberKey, kind: AccountKind) -> String {
     key.guid("ACT", &[0xAC, u64::from(kind.index())])
 }
 
-/// The balance before the history began, in cents.
+/// The balance before the history began, in cents (none for the investment account,
+/// which keeps no running balance).
 fn opening_cents(key: MemberKey, kind: AccountKind) -> i64 {
     let (low, span) = match kind {
         AccountKind::Checking => (200_000, 400_000),
         AccountKind::Savings => (500_000, 1_500_000),
         AccountKind::CreditCard => (30_000, 120_000),
+        AccountKind::Investment => return 0,
     };
     low + (key.draw(&[0x0B, u64::from(kind.index())]) % span) as i64
 }
@@ -49,7 +53,7 @@ pub(crate) fn accounts(key: MemberKey, ledger: &Ledger) -> Vec<Account> {
     let records = ledger::all_records(key, ledger);
     AccountKind::ALL
         .into_iter()
-        .map(|kind| account(key, kind, &records, first, last))
+        .map(|kind| account(key, ledger, kind, &records, (first, last)))
         .collect()
 }
 
@@ -63,20 +67,46 @@ pub(crate) fn find(key: MemberKey, ledger: &Ledger, guid: &str) -> Option<Accoun
     let (first, last) = (ledger.first()?, ledger.last()?);
     Some(account(
         key,
+        ledger,
         kind,
         &ledger::all_records(key, ledger),
-        first,
-        last,
+        (first, last),
     ))
 }
 
+/// The account of `kind`, created at the first job and updated at the last.
 fn account(
+    key: MemberKey,
+    ledger: &Ledger,
+    kind: AccountKind,
+    records: &[Transaction],
+    (first, last): (i64, i64),
+) -> Account {
+    let (balance, available, credit_limit) = if kind.carries_transactions() {
+        running_balance(key, kind, records)
+    } else {
+        let value = holdings::market_value_cents(key, ledger);
+        (value, value, None)
+    };
+    Account {
+        guid: guid(key, kind),
+        kind,
+        number: format!("{:04}", key.draw(&[0x4E, u64::from(kind.index())]) % 10_000),
+        balance_cents: balance,
+        available_cents: available,
+        credit_limit_cents: credit_limit,
+        created_at: first,
+        updated_at: last,
+    }
+}
+
+/// The balance, the available balance and the credit limit of the account of `kind`,
+/// from its live transactions among `records`.
+fn running_balance(
     key: MemberKey,
     kind: AccountKind,
     records: &[Transaction],
-    first: i64,
-    last: i64,
-) -> Account {
+) -> (i64, i64, Option<i64>) {
     let live = || {
         records
             .iter()
@@ -91,23 +121,14 @@ fn account(
         .filter(|t| t.status == Status::Pending)
         .map(Transaction::balance_effect)
         .sum();
-    let (available, credit_limit) = if kind.is_liability() {
+    if kind.is_liability() {
         (
+            balance,
             CREDIT_LIMIT_CENTS - balance - pending,
             Some(CREDIT_LIMIT_CENTS),
         )
     } else {
-        (balance + pending, None)
-    };
-    Account {
-        guid: guid(key, kind),
-        kind,
-        number: format!("{:04}", key.draw(&[0x4E, u64::from(kind.index())]) % 10_000),
-        balance_cents: balance,
-        available_cents: available,
-        credit_limit_cents: credit_limit,
-        created_at: first,
-        updated_at: last,
+        (balance, balance + pending, None)
     }
 }
 
@@ -124,13 +145,13 @@ mod tests {
     }
 
     #[test]
-    fn a_checking_a_savings_and_a_credit_card_with_distinct_guids() {
+    fn a_checking_a_savings_a_credit_card_and_an_investment_account_with_distinct_guids() {
         let key = MemberKey::new(7, "MBR-1");
         let mut ledger = Ledger::default();
         ledger.record(START);
         let all = accounts(key, &ledger);
         let types: Vec<&str> = all.iter().map(|a| a.kind.mx_type()).collect();
-        assert_eq!(types, ["CHECKING", "SAVINGS", "CREDIT_CARD"]);
+        assert_eq!(types, ["CHECKING", "SAVINGS", "CREDIT_CARD", "INVESTMENT"]);
         assert!(all.iter().all(|a| a.guid.starts_with("ACT-")));
         assert_ne!(all[0].guid, all[1].guid);
         assert_eq!(find(key, &ledger, &all[2].guid), Some(all[2].clone()));
@@ -145,6 +166,13 @@ mod tests {
         ledger.record(START);
         let records = ledger::all_records(key, &ledger);
         for account in accounts(key, &ledger) {
+            if !account.kind.carries_transactions() {
+                assert_eq!(
+                    account.balance_cents,
+                    holdings::market_value_cents(key, &ledger)
+                );
+                continue;
+            }
             let posted: i64 = records
                 .iter()
                 .filter(|t| t.is_live() && t.account() == account.kind)

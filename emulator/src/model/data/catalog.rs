@@ -3,9 +3,12 @@
 //! MX's "Testing with MX Bank" page (<https://docs.mx.com/resources/test-platform/mxbank/>)
 //! says only that "connecting to this institution generates test data for accounts and
 //! transactions"; it lists no accounts. The emulator gives every member one account of
-//! each of the three kinds a personal-finance service meets first: a checking account, a
-//! savings account and a credit card (MX's account `type` values `CHECKING`, `SAVINGS`,
-//! `CREDIT_CARD`, MX's OpenAPI v20250224 `AccountResponse`). The merchants, categories
+//! each of the four kinds a personal-finance service meets first: a checking account, a
+//! savings account, a credit card and an investment account (MX's account `type` values
+//! `CHECKING`, `SAVINGS`, `CREDIT_CARD`, `INVESTMENT`, MX's OpenAPI v20250224
+//! `AccountResponse`). Every member, not some: MX Bank's test members are alike, and a
+//! client meets every kind with any member. The investment account carries holdings
+//! (`super::holdings`), not transactions: its balance is their value. The merchants, categories
 //! and amounts are the emulator's own, in the shape of MX's transaction examples
 //! (`description` "MX Technologies Payroll", `category` "Paycheck", `top_level_category`
 //! "Income" in v20250224's `TransactionResponse`).
@@ -19,11 +22,18 @@ pub(crate) enum AccountKind {
     Savings,
     /// A credit card (`CREDIT_CARD`): its balance is what the member owes.
     CreditCard,
+    /// An investment account (`INVESTMENT`): its balance is what its holdings are worth.
+    Investment,
 }
 
 impl AccountKind {
     /// Every kind, in the order a member's accounts are listed.
-    pub(crate) const ALL: [Self; 3] = [Self::Checking, Self::Savings, Self::CreditCard];
+    pub(crate) const ALL: [Self; 4] = [
+        Self::Checking,
+        Self::Savings,
+        Self::CreditCard,
+        Self::Investment,
+    ];
 
     /// MX's account `type`.
     pub(crate) const fn mx_type(self) -> &'static str {
@@ -31,6 +41,7 @@ impl AccountKind {
             Self::Checking => "CHECKING",
             Self::Savings => "SAVINGS",
             Self::CreditCard => "CREDIT_CARD",
+            Self::Investment => "INVESTMENT",
         }
     }
 
@@ -40,6 +51,7 @@ impl AccountKind {
             Self::Checking => "MX Bank Checking",
             Self::Savings => "MX Bank Savings",
             Self::CreditCard => "MX Bank Credit Card",
+            Self::Investment => "MX Bank Investment",
         }
     }
 
@@ -49,14 +61,24 @@ impl AccountKind {
             Self::Checking => 0,
             Self::Savings => 1,
             Self::CreditCard => 2,
+            Self::Investment => 3,
         }
     }
 
     /// True for an account whose balance is a debt (a credit card): a debit raises it.
     pub(crate) const fn is_liability(self) -> bool {
         match self {
-            Self::Checking | Self::Savings => false,
+            Self::Checking | Self::Savings | Self::Investment => false,
             Self::CreditCard => true,
+        }
+    }
+
+    /// True for an account whose balance is a running sum of its transactions; false for
+    /// the investment account, whose balance is its holdings' value.
+    pub(crate) const fn carries_transactions(self) -> bool {
+        match self {
+            Self::Checking | Self::Savings | Self::CreditCard => true,
+            Self::Investment => false,
         }
     }
 }
@@ -203,9 +225,13 @@ mod tests {
     }
 
     #[test]
-    fn every_account_kind_has_transactions() {
+    fn exactly_the_kinds_that_carry_transactions_have_entries() {
         for kind in AccountKind::ALL {
-            assert!(ENTRIES.iter().any(|e| e.account == kind), "{kind:?}");
+            assert_eq!(
+                ENTRIES.iter().any(|e| e.account == kind),
+                kind.carries_transactions(),
+                "{kind:?}"
+            );
         }
     }
 

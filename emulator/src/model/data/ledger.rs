@@ -53,6 +53,15 @@ impl MemberKey {
         Self { seed, member }
     }
 
+    /// The key of what every member under this key's seed shares (a security's price on
+    /// a day): its draws depend on the seed alone.
+    pub(crate) const fn market(self) -> Self {
+        Self {
+            seed: self.seed,
+            member: 0,
+        }
+    }
+
     /// A draw from the seed, the member and `parts`.
     pub(crate) fn draw(self, parts: &[u64]) -> u64 {
         parts.iter().fold(

@@ -7,6 +7,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod catalog;
+pub(crate) mod holdings;
 pub(crate) mod ledger;
 pub(crate) mod premium;
 pub(crate) mod query;

@@ -293,7 +293,7 @@ mod tests {
         for n in &numbers {
             assert!(n.account_number.ends_with(&n.account.number));
         }
-        assert_eq!(account_owners(key, &ledger(), true).len(), 3);
+        assert_eq!(account_owners(key, &ledger(), true).len(), 4);
     }
 
     #[test]
@@ -301,7 +301,7 @@ mod tests {
         let key = MemberKey::new(7, "MBR-1");
         assert!(statements(key, &ledger(), None).is_empty());
         let all = statements(key, &ledger(), Some(START));
-        assert_eq!(all.len(), 18);
+        assert_eq!(all.len(), 24);
         assert_eq!(all[0].month, NaiveDate::from_ymd_opt(2026, 2, 1).unwrap());
         assert_eq!(
             all[0].last_day(),
