@@ -173,3 +173,30 @@ impl Db {
         Ok(())
     }
 }
+
+/// Locks the member's wake-up row for the rest of the transaction `conn` runs
+/// (PostgreSQL; SQLite's single writer needs no lock and has no `FOR UPDATE`). Every
+/// transaction that writes more than one of a member's rows takes this lock first, as
+/// a drive's write-back does by updating the wake-up first: two of them then never wait
+/// on each other in opposite orders. Without it a write-back (wake-up, then member) and
+/// a webhook or a repeated create (member, then wake-up) deadlocked on PostgreSQL.
+///
+/// # Errors
+/// [`StoreError`] when the query fails.
+pub(super) async fn lock_wakeup(
+    conn: &mut sqlx::AnyConnection,
+    engine: Engine,
+    member_guid: &str,
+) -> Result<(), StoreError> {
+    match engine {
+        Engine::Sqlite => Ok(()),
+        Engine::Postgres => {
+            sqlx::query("SELECT member_guid FROM wakeups WHERE member_guid = $1 FOR UPDATE")
+                .bind(member_guid)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(q("locking a member's wake-up"))?;
+            Ok(())
+        }
+    }
+}

@@ -7,7 +7,7 @@ use mx_aggregation_client::sync::{Checkpoint, DataDue};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::db::{Db, StoreError, from_ms, ms, q};
+use super::db::{Db, Engine, StoreError, from_ms, lock_wakeup, ms, q};
 
 /// What a drive starts from.
 #[derive(Debug, Clone)]
@@ -86,11 +86,13 @@ fn member_row(row: &AnyRow) -> Result<MemberRow, StoreError> {
 /// [`Db::insert_member`] inside a transaction (the webhook inbox adopts members too).
 pub(super) async fn insert_member_in(
     conn: &mut AnyConnection,
+    engine: Engine,
     guid: &str,
     user_guid: &str,
     member_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    lock_wakeup(conn, engine, guid).await?;
     let state = serde_json::to_string(&MemberState::default()).unwrap_or_default();
     let checkpoint = serde_json::to_string(&Checkpoint::default()).unwrap_or_default();
     sqlx::query(
@@ -136,7 +138,7 @@ impl Db {
             .begin()
             .await
             .map_err(q("beginning a member record"))?;
-        insert_member_in(&mut tx, guid, user_guid, member_id, now).await?;
+        insert_member_in(&mut tx, self.engine(), guid, user_guid, member_id, now).await?;
         tx.commit().await.map_err(q("committing a member record"))?;
         Ok(())
     }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::db::{Db, StoreError, from_ms, ms, q};
+use super::db::{Db, StoreError, from_ms, lock_wakeup, ms, q};
 use super::members::insert_member_in;
 use crate::core::digest::REPEAT_HORIZON;
 
@@ -50,6 +50,9 @@ impl Db {
             .begin()
             .await
             .map_err(q("beginning a webhook"))?;
+        if let Some(member) = member_guid {
+            lock_wakeup(&mut tx, self.engine(), member).await?;
+        }
         let held = sqlx::query("SELECT received_at FROM webhooks WHERE digest = $1")
             .bind(digest)
             .fetch_optional(&mut *tx)
@@ -102,7 +105,7 @@ impl Db {
                         .await
                         .map_err(q("reading a webhook's user"))?;
                     if known.is_some() {
-                        insert_member_in(&mut tx, member, user, None, now).await?;
+                        insert_member_in(&mut tx, self.engine(), member, user, None, now).await?;
                     }
                 }
                 if let Some(member) = member_guid {
