@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use tokio::sync::Notify;
+
 use chrono::{DateTime, Utc};
 use mx_aggregation::{Answer, Call, EndUser, MemberState, NextStep, Observation, Policy};
 use mx_aggregation_client::sync::{MemberData, SyncOptions};
@@ -99,11 +101,18 @@ impl Worker {
         self.clock.now().await.map_err(DriveFailure::Clock)
     }
 
-    /// Drives the member `claimed` names, as `intent` says, and writes the result back.
+    /// Drives the member `claimed` names, as `intent` says, and writes the result back;
+    /// gives up without writing when `stop` is notified (a newer drive in this process
+    /// took the member over) or the lease is lost.
     ///
     /// # Errors
     /// [`DriveFailure`] when the database or the clock fails.
-    pub async fn drive(&self, claimed: &Claimed, intent: Intent) -> Result<Written, DriveFailure> {
+    pub async fn drive(
+        &self,
+        claimed: &Claimed,
+        intent: Intent,
+        stop: &Notify,
+    ) -> Result<Written, DriveFailure> {
         let Some(row) = self.db.member(&claimed.member_guid).await? else {
             self.db.release(claimed).await?;
             return Ok(Written::Fenced);
@@ -134,6 +143,7 @@ impl Worker {
             tokio::select! {
                 result = work => Some(result),
                 () = self.hold(claimed) => None,
+                () = stop.notified() => None,
             }
         };
         let Some(result) = result else {

@@ -8,24 +8,38 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 
+use crate::core::schedule::RENEW_EVERY;
 use crate::drive::{Intent, Worker};
-use crate::store::Claimed;
+use crate::store::{Claimed, TakenOver};
 
 /// How often the scheduler looks for due members.
 const TICK: Duration = Duration::from_millis(200);
 
+/// One drive running in this process.
+#[derive(Debug)]
+struct Entry {
+    claimed: Claimed,
+    /// Tells the drive that a newer one took its member over: it stops at once.
+    stop: Arc<Notify>,
+    /// Turns true (or closes) when the drive has ended.
+    ended: watch::Receiver<bool>,
+}
+
 /// The drives running in this process, by a local number, with their claims: what
-/// shutdown waits for and gives back.
+/// shutdown waits for and gives back. At most one drive per member runs at a time: a
+/// drive started on a member another drive here still runs on (the end user took it
+/// over) stops the older one and starts once it has ended, so the newer drive reads
+/// MX after everything the older one sent.
 #[derive(Debug, Clone, Default)]
 pub struct Running {
-    drives: Arc<Mutex<HashMap<u64, Claimed>>>,
+    drives: Arc<Mutex<HashMap<u64, Entry>>>,
     next: Arc<AtomicU64>,
 }
 
 impl Running {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Claimed>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry>> {
         self.drives.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -37,16 +51,77 @@ impl Running {
         intent: Intent,
         permit: Option<tokio::sync::OwnedSemaphorePermit>,
     ) {
+        self.start(worker, claimed, intent, permit, Duration::ZERO);
+    }
+
+    /// Runs the end user's drive on a member just taken over. A drive on it in this
+    /// process is stopped and waited for; a live lease another instance held is
+    /// waited out for one renewal period, by which its drive has found its lease gone
+    /// and stopped (`Worker::drive` renews every [`RENEW_EVERY`]).
+    pub fn spawn_taken_over(&self, worker: &Worker, taken: TakenOver) {
+        let elsewhere = taken
+            .held_by
+            .as_deref()
+            .is_some_and(|holder| holder != worker.owner());
+        let delay = if elsewhere {
+            Duration::from_millis(
+                u64::try_from(RENEW_EVERY.num_milliseconds()).unwrap_or(10_000) + 500,
+            )
+        } else {
+            Duration::ZERO
+        };
+        self.start(worker, taken.claimed, Intent::Present, None, delay);
+    }
+
+    fn start(
+        &self,
+        worker: &Worker,
+        claimed: Claimed,
+        intent: Intent,
+        permit: Option<tokio::sync::OwnedSemaphorePermit>,
+        delay: Duration,
+    ) {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        self.lock().insert(id, claimed.clone());
+        let stop = Arc::new(Notify::new());
+        let (ended_tx, ended) = watch::channel(false);
+        let older: Vec<watch::Receiver<bool>> = {
+            let mut drives = self.lock();
+            let older = drives
+                .values()
+                .filter(|entry| entry.claimed.member_guid == claimed.member_guid)
+                .map(|entry| {
+                    // A stored permit: the older drive stops even if it is not yet
+                    // waiting on it.
+                    entry.stop.notify_one();
+                    entry.ended.clone()
+                })
+                .collect();
+            drives.insert(
+                id,
+                Entry {
+                    claimed: claimed.clone(),
+                    stop: Arc::clone(&stop),
+                    ended,
+                },
+            );
+            older
+        };
         let running = self.clone();
         let worker = worker.clone();
         tokio::spawn(async move {
-            if let Err(error) = worker.drive(&claimed, intent).await {
+            for mut ended in older {
+                // An error means the older drive's task is gone: ended all the same.
+                let _ = ended.wait_for(|ended| *ended).await;
+            }
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            if let Err(error) = worker.drive(&claimed, intent, &stop).await {
                 tracing::warn!(member = %claimed.member_guid, %error, "drive failed before its write-back");
                 let _ = worker.db().release(&claimed).await;
             }
             running.lock().remove(&id);
+            let _ = ended_tx.send(true);
             drop(permit);
         });
     }
@@ -68,7 +143,11 @@ impl Running {
         while !self.is_empty() && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let left: Vec<Claimed> = self.lock().values().cloned().collect();
+        let left: Vec<Claimed> = self
+            .lock()
+            .values()
+            .map(|entry| entry.claimed.clone())
+            .collect();
         for claimed in left {
             if let Err(error) = worker.db().release(&claimed).await {
                 tracing::warn!(member = %claimed.member_guid, %error, "releasing at shutdown failed");

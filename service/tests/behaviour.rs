@@ -420,6 +420,77 @@ mod window {
         })
         .await;
     }
+
+    /// The end user asks for fresh data just as the scheduled look at the window's end
+    /// comes due: one drive runs at a time per member, so MX sees one aggregate per
+    /// member, not one from each drive. Several members make the race likely.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_end_user_asking_as_the_scheduled_look_comes_due_aggregates_once() {
+        each_database("race", |env| async move {
+            let created_at = env.mx.now();
+            let mut guids = Vec::new();
+            // One user each: MX refuses a second member with the same credentials on
+            // one institution for one user.
+            for n in 0..10 {
+                let user = env.api.user(&format!("u-race-{n}")).await;
+                guids.push(
+                    env.mxbank(&user, &format!("k-race-{n}"), "BAD_REQUEST")
+                        .await,
+                );
+            }
+            for guid in &guids {
+                env.member_until(guid, "FAILED", |m| m["connection_status"] == "FAILED")
+                    .await;
+            }
+            env.mx.advance(3_600);
+            let window_end = created_at + chrono::Duration::hours(3);
+            for guid in &guids {
+                let path = format!("/members/{guid}/aggregate");
+                assert_eq!(env.send("POST", &path, &json!({})).await.0, 202);
+            }
+            for guid in &guids {
+                env.member_until(guid, "waiting for the window's end", |m| {
+                    support::mx::time_of(&m["next_look_at"]).is_some_and(|at| at >= window_end)
+                        && m["action"] == "wait"
+                })
+                .await;
+            }
+            // Past the window every member's scheduled look is due; each end user asks
+            // at the same moment.
+            // The end users ask spread over one scheduler tick (200 ms), so some ask
+            // before the scheduler claims their member, some while its drive reads MX,
+            // some after it aggregated.
+            env.mx.advance(2 * 3_600 + 60);
+            for guid in &guids {
+                let path = format!("/members/{guid}/aggregate");
+                assert_eq!(env.send("POST", &path, &json!({})).await.0, 202);
+                tokio::time::sleep(Duration::from_millis(25)).await;
+            }
+            let next_window = window_end + chrono::Duration::hours(3);
+            for guid in &guids {
+                // Settled: the drive that aggregated has written the next window's wait.
+                env.member_until(guid, "waiting for the next window", |m| {
+                    support::mx::time_of(&m["next_look_at"]).is_some_and(|at| at >= next_window)
+                        && m["action"] == "wait"
+                })
+                .await;
+            }
+            let aggregates = env.calls("POST", "/aggregate").await;
+            for guid in &guids {
+                let mine: Vec<&Value> = aggregates
+                    .iter()
+                    .filter(|e| {
+                        e["path"]
+                            .as_str()
+                            .is_some_and(|p| p.contains(guid.as_str()))
+                    })
+                    .collect();
+                assert_eq!(mine.len(), 1, "{guid}: {mine:?}");
+                assert_eq!(mine[0]["job_started"], true, "{guid}: {mine:?}");
+            }
+        })
+        .await;
+    }
 }
 
 mod secrets {

@@ -16,7 +16,6 @@ use serde_json::{Value, json};
 use super::error::ApiError;
 use super::state::AppState;
 use crate::core::digest::canonical_digest;
-use crate::drive::Intent;
 use crate::store::{Journaled, MemberView};
 
 /// The longest `Idempotency-Key` or member `id` taken.
@@ -292,7 +291,7 @@ async fn end_user_drive(state: &AppState, member: &str, sent: Sent) -> Result<Re
         .now()
         .await
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    let claimed = db
+    let taken = db
         .take_over(member, state.worker.owner(), now)
         .await?
         .ok_or_else(|| ApiError::not_found(format!("unknown member {member:?}")))?;
@@ -310,7 +309,7 @@ async fn end_user_drive(state: &AppState, member: &str, sent: Sent) -> Result<Re
         // again): `405` (no longer challenged) or `409` (its job runs).
         Err(error) if matches!(error.status(), Some(405 | 409)) => {}
         Err(error) => {
-            db.release(&claimed).await?;
+            db.release(&taken.claimed).await?;
             let message = format!("MX did not take it: {error}");
             return Err(match error.status() {
                 Some(status) if (400..500).contains(&status) => ApiError::refused(message),
@@ -318,9 +317,7 @@ async fn end_user_drive(state: &AppState, member: &str, sent: Sent) -> Result<Re
             });
         }
     }
-    state
-        .running
-        .spawn(&state.worker, claimed, Intent::Present, None);
+    state.running.spawn_taken_over(&state.worker, taken);
     Ok(accepted(member))
 }
 

@@ -8,6 +8,16 @@ use sqlx::Row;
 use super::db::{Db, Engine, StoreError, from_ms, ms, q};
 use crate::core::schedule::LEASE;
 
+/// A member taken over for the end user, and who held a live lease on it before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakenOver {
+    /// The new claim.
+    pub claimed: Claimed,
+    /// The owner whose lease was live when it was taken over, if any (possibly this
+    /// very worker).
+    pub held_by: Option<String>,
+}
+
 /// A member this worker now holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claimed {
@@ -63,17 +73,32 @@ impl Db {
     }
 
     /// Takes the member over for the end user, whoever holds it: the attempt number
-    /// rises, so a scheduled drive running on it can no longer write and stops at its
-    /// next renewal. `None` for an unknown member.
+    /// rises, so a drive running on it can no longer write and stops at its next
+    /// renewal. Says who held a live lease before, so the end user's drive can wait
+    /// for that drive to stop instead of running beside it (two drives that both read
+    /// the member before either acts would both ask MX to aggregate). `None` for an
+    /// unknown member.
     ///
     /// # Errors
-    /// [`StoreError`] when the query fails.
+    /// [`StoreError`] when a query fails.
     pub async fn take_over(
         &self,
         member_guid: &str,
         owner: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<Claimed>, StoreError> {
+    ) -> Result<Option<TakenOver>, StoreError> {
+        // Read before the update: the holder only tells whether to wait, and a claim
+        // that slips in between is fenced by the attempt number all the same.
+        let before = sqlx::query("SELECT owner, lease_until FROM wakeups WHERE member_guid = $1")
+            .bind(member_guid)
+            .fetch_optional(self.pool())
+            .await
+            .map_err(q("reading a member's lease"))?;
+        let held_by = before.and_then(|row| {
+            let owner: Option<String> = row.get(0);
+            let until: Option<i64> = row.get(1);
+            owner.filter(|_| until.is_some_and(|until| from_ms(until) > now))
+        });
         let row = sqlx::query(
             "UPDATE wakeups SET owner = $1, lease_until = $2, attempt = attempt + 1 \
              WHERE member_guid = $3 RETURNING member_guid, attempt",
@@ -84,9 +109,12 @@ impl Db {
         .fetch_optional(self.pool())
         .await
         .map_err(q("taking a member over"))?;
-        Ok(row.map(|row| Claimed {
-            member_guid: row.get(0),
-            attempt: row.get(1),
+        Ok(row.map(|row| TakenOver {
+            claimed: Claimed {
+                member_guid: row.get(0),
+                attempt: row.get(1),
+            },
+            held_by,
         }))
     }
 

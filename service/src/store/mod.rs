@@ -16,7 +16,7 @@ mod users;
 mod webhooks;
 mod write;
 
-pub use claims::Claimed;
+pub use claims::{Claimed, TakenOver};
 pub use data::{List, Page, StoredData};
 pub use db::{DEFAULT_DATABASE, Db, Engine, StoreError, from_ms, ms};
 pub use journal::{InDoubt, Journaled};
