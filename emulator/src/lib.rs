@@ -59,7 +59,7 @@ mod wire;
 
 pub use model::{faults, institutions, mxbank};
 
-pub use http::version;
+pub use http::{unserved, version};
 
 pub use handle::{Emulator, TenantHandle};
 pub use http::error::ApiError;

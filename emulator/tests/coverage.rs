@@ -1,10 +1,12 @@
 //! The coverage table `docs/emulator-coverage.md`, generated from MX's OpenAPI v20250224
 //! (read from `../shared/mx-openapi/` as `openapi_conformance` reads it) and the
 //! emulator's router: every operation under `/users/{u}/members`, `/users/{u}/accounts`,
-//! `/users/{u}/transactions` and `/institutions`, served or not, with the reason. The
-//! test fails when the committed table, the router and the spec disagree, or when an
-//! operation the router does not serve has no reason (or a served one has one), and when
-//! the README's count of served operations is not the table's.
+//! `/users/{u}/transactions` and `/institutions`, served or not, with the reason the
+//! emulator's own table (`mx_emulator::unserved::UNSERVED`) gives and answers with. The
+//! test fails when the committed table, the router and the spec disagree, when an
+//! operation the router does not serve has no reason (or a served one has one), when an
+//! unserved operation does not answer `501` with its reason, and when the README's count of
+//! served operations is not the table's.
 //! `UPDATE_DOCS=1` writes the table.
 
 use std::path::PathBuf;
@@ -12,97 +14,10 @@ use std::path::PathBuf;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;
+use mx_emulator::unserved::UNSERVED;
 use mx_emulator::{Config, router};
 use serde_json::Value;
 use tower::ServiceExt as _;
-
-/// Why the emulator does not serve an operation, by `operationId`.
-const NOT_SERVED: &[(&str, &str)] = &[
-    (
-        "listFavoriteInstitutions",
-        "a client's favorites are set up with MX; the emulator has no client configuration",
-    ),
-    (
-        "createManualAccount",
-        "manual accounts are entered by the end user, not aggregated",
-    ),
-    (
-        "deleteManualAccount",
-        "manual accounts are entered by the end user, not aggregated",
-    ),
-    (
-        "listAccountNumbersByAccount",
-        "not emulated yet; the member's list (`listAccountNumbersByMember`) is served",
-    ),
-    (
-        "listInsightsByAccount",
-        "insights are MX's analytics product, outside aggregation",
-    ),
-    (
-        "mergeAccounts",
-        "merging accounts edits MX's data; the emulator derives it from the seed",
-    ),
-    (
-        "createManualTransaction",
-        "manual transactions are entered by the end user, not aggregated",
-    ),
-    (
-        "updateAccountByMember",
-        "account edits are not emulated: the accounts are derived from the seed",
-    ),
-    (
-        "listMemberCredentials",
-        "not emulated; the institution's fields (`listInstitutionCredentials`) are served",
-    ),
-    (
-        "updateTransaction",
-        "transaction edits are not emulated: the transactions are derived from the seed",
-    ),
-    (
-        "deleteManualTransactions",
-        "manual transactions are entered by the end user, not aggregated",
-    ),
-    (
-        "readTransactionByAccount",
-        "not emulated yet; `readTransaction` is served",
-    ),
-    (
-        "updateTransactionByAccount",
-        "transaction edits are not emulated: the transactions are derived from the seed",
-    ),
-    (
-        "listInsightsByTransaction",
-        "insights are MX's analytics product, outside aggregation",
-    ),
-    (
-        "deleteSplitTransactions",
-        "splitting transactions edits MX's data; the emulator derives it from the seed",
-    ),
-    (
-        "createSplitTransactions",
-        "splitting transactions edits MX's data; the emulator derives it from the seed",
-    ),
-    (
-        "deleteSplitTransactionByAccount",
-        "splitting transactions edits MX's data; the emulator derives it from the seed",
-    ),
-    (
-        "createSplitTransactionsByAccount",
-        "splitting transactions edits MX's data; the emulator derives it from the seed",
-    ),
-    (
-        "fetchRewards",
-        "rewards are not emulated (MX Bank's rewards product)",
-    ),
-    (
-        "listRewards",
-        "rewards are not emulated (MX Bank's rewards product)",
-    ),
-    (
-        "readRewards",
-        "rewards are not emulated (MX Bank's rewards product)",
-    ),
-];
 
 fn spec() -> Option<Value> {
     let shared = std::env::var_os("SHARED").map_or_else(
@@ -153,7 +68,17 @@ fn concrete(path: &str) -> String {
         .join("/")
 }
 
-async fn routed(app: &axum::Router, method: &str, path: &str) -> bool {
+/// How the emulator answers a request for an operation.
+enum Answered {
+    /// A route serves it.
+    Served,
+    /// `501` with this `error.message`.
+    Unserved(String),
+    /// `404 no such route`, `405`, or `404` for a path without holes: nothing answers it.
+    Unrouted,
+}
+
+async fn routed(app: &axum::Router, method: &str, path: &str) -> Answered {
     let auth = base64::engine::general_purpose::STANDARD.encode("id:key");
     let request = Request::builder()
         .method(method)
@@ -168,12 +93,16 @@ async fn routed(app: &axum::Router, method: &str, path: &str) -> bool {
     let status = response.status();
     let bytes = to_bytes(response.into_body(), 1 << 20).await.unwrap();
     let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    // A path without holes answered 404 names nothing the emulator has (`/institutions/
-    // favorites` reaches the institution read, which finds no institution `favorites`).
+    let message = body["error"]["message"].as_str().unwrap_or("").to_owned();
+    // A path without holes answered 404 names nothing the emulator has.
     let unknown = status == StatusCode::NOT_FOUND && !path.contains("/X");
-    !(unknown
-        || status == StatusCode::METHOD_NOT_ALLOWED
-        || body["error"]["message"] == "no such route")
+    if status == StatusCode::NOT_IMPLEMENTED {
+        Answered::Unserved(message)
+    } else if unknown || status == StatusCode::METHOD_NOT_ALLOWED || message == "no such route" {
+        Answered::Unrouted
+    } else {
+        Answered::Served
+    }
 }
 
 #[tokio::test]
@@ -196,16 +125,36 @@ async fn the_coverage_table_matches_the_router_and_the_spec() {
             }
             let id = op["operationId"].as_str().unwrap_or("");
             let upper = method.to_uppercase();
-            let served = routed(&app, &upper, &concrete(path)).await;
-            let reason = NOT_SERVED.iter().find(|(name, _)| *name == id).map(|r| r.1);
+            let answered = routed(&app, &upper, &concrete(path)).await;
+            let entry = UNSERVED.iter().find(|op| op.operation_id == id);
+            let reason = entry.map(|op| op.reason);
             let deprecated = op["deprecated"].as_bool() == Some(true);
-            match (served, reason) {
-                (true, Some(_)) => errors.push(format!("{id} is served but has a reason")),
-                (false, None) => errors.push(format!(
+            if let Some(entry) = entry {
+                reasons_used.push(id.to_owned());
+                if (entry.method, entry.path) != (upper.as_str(), path.as_str()) {
+                    errors.push(format!(
+                        "{id}: the emulator's table says {} {}, the spec {upper} {path}",
+                        entry.method, entry.path
+                    ));
+                }
+            }
+            let served = matches!(answered, Answered::Served);
+            match (&answered, reason) {
+                (Answered::Served, Some(_)) => {
+                    errors.push(format!("{id} is served but has a reason"))
+                }
+                (Answered::Served, None) => {}
+                (Answered::Unserved(message), Some(reason)) => {
+                    if !message.ends_with(reason) {
+                        errors.push(format!("{id} answers {message:?}, not its reason"));
+                    }
+                }
+                (Answered::Unrouted, Some(_)) => {
+                    errors.push(format!("{id} ({upper} {path}) answers no reason"));
+                }
+                (Answered::Unserved(_) | Answered::Unrouted, None) => errors.push(format!(
                     "{id} ({upper} {path}) is not served and has no reason"
                 )),
-                (_, Some(_)) => reasons_used.push(id.to_owned()),
-                (true, None) => {}
             }
             let cell = match (served, reason) {
                 (true, _) => "served".to_owned(),
@@ -216,9 +165,12 @@ async fn the_coverage_table_matches_the_router_and_the_spec() {
             rows.push(format!("| `{upper} {path}` | `{id}` | {cell} |"));
         }
     }
-    for (id, _) in NOT_SERVED {
-        if !reasons_used.iter().any(|used| used == id) {
-            errors.push(format!("{id} has a reason but is no operation in scope"));
+    for op in UNSERVED {
+        if !reasons_used.iter().any(|used| used == op.operation_id) {
+            errors.push(format!(
+                "{} has a reason but is no operation in scope",
+                op.operation_id
+            ));
         }
     }
     rows.sort();
@@ -229,7 +181,8 @@ async fn the_coverage_table_matches_the_router_and_the_spec() {
          emulator's router (`UPDATE_DOCS=1 cargo test -p mx-emulator --test coverage`): every \
          operation under `/users/{{user}}/members`, `/users/{{user}}/accounts`, \
          `/users/{{user}}/transactions` and `/institutions`. {served} of {} are served; the \
-         others answer `404` (`no such route`) or `405`, for the reason given.\n\n\
+         others answer `501 Not Implemented` with the reason given in `error.message` (from \
+         `mx_emulator::unserved::UNSERVED`).\n\n\
          | operation | operationId | emulator |\n|---|---|---|\n{}\n",
         rows.len(),
         rows.join("\n")

@@ -66,6 +66,10 @@ fn load(dir: &Path, file: &str) -> Value {
             words.next().unwrap(),
             words.next().unwrap(),
         );
+        if listed(&overlay, "newer_than", file, &method.to_uppercase(), path) {
+            // The version lacks the operation: nothing to fix.
+            continue;
+        }
         let response = &mut spec["paths"][path][method]["responses"][status];
         assert!(
             !response.is_null(),
@@ -384,6 +388,34 @@ async fn exchanges(mx: &Mx) -> Vec<(&'static str, String, u16, Value)> {
     call!(
         "GET",
         format!("/users/{user}/members/{plain}/accounts/{account}/transactions"),
+        None
+    );
+    // One transaction through its account, an account's numbers, the member's credential
+    // fields.
+    let checking = accounts.body["accounts"][0]["guid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let of_checking = listed.body["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["account_guid"] == checking.as_str())
+        .expect("a checking transaction");
+    let transaction = of_checking["guid"].as_str().unwrap();
+    call!(
+        "GET",
+        format!("/users/{user}/members/{plain}/accounts/{checking}/transactions/{transaction}"),
+        None
+    );
+    call!(
+        "GET",
+        format!("/users/{user}/accounts/{checking}/account_numbers"),
+        None
+    );
+    call!(
+        "GET",
+        format!("/users/{user}/members/{plain}/credentials"),
         None
     );
     // The investment account's holdings on every path.

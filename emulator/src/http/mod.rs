@@ -13,4 +13,5 @@ pub(crate) mod gate;
 pub(crate) mod respond;
 pub(crate) mod router;
 pub(crate) mod routes;
+pub mod unserved;
 pub mod version;

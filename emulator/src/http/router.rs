@@ -4,14 +4,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post, put};
 
-use crate::http::error::ApiError;
 use crate::http::extract::AllTenants;
 use crate::http::gate::gate;
 use crate::http::routes;
+use crate::http::unserved;
 use crate::model::config::Config;
 use crate::tenant::tenants::Tenants;
 
@@ -88,8 +87,16 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             get(routes::data::member_account_transactions),
         )
         .route(
+            &format!("{member}/accounts/{{account}}/transactions/{{transaction}}"),
+            get(routes::data::member_account_transaction),
+        )
+        .route(
             &format!("{member}/transactions"),
             get(routes::data::member_transactions),
+        )
+        .route(
+            &format!("{member}/credentials"),
+            get(routes::institutions::member_credentials),
         )
         .route(
             &format!("{member}/statements"),
@@ -118,6 +125,10 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
         .route(
             "/users/{user}/investment_holdings/{holding}",
             get(routes::holdings::read),
+        )
+        .route(
+            "/users/{user}/accounts/{account}/account_numbers",
+            get(routes::premium::account_numbers_by_account),
         )
         .route(
             "/users/{user}/accounts/{account}/investment_holdings",
@@ -204,13 +215,9 @@ pub(crate) fn build(tenants: AllTenants, max_body_bytes: usize) -> Router {
             "/emulator/members/{member}/trace",
             get(routes::control::trace),
         )
-        .fallback(|| async { ApiError::not_found("no such route") })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method not allowed on this route",
-            )
-        })
+        .route("/institutions/favorites", get(unserved::no_route))
+        .fallback(unserved::no_route)
+        .method_not_allowed_fallback(unserved::no_method)
         .layer(middleware::from_fn_with_state(tenants.clone(), gate))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(tenants)

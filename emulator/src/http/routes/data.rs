@@ -2,7 +2,7 @@
 //! MX's paths (MX's OpenAPI v20250224: `listMemberAccounts`, `readAccountByMember`,
 //! `listUserAccounts`, `readAccount`, `listTransactionsByMember`,
 //! `listTransactionsByAccount`, `listTransactionsByAccountPerMember`, `listTransactions`,
-//! `readTransaction`). The data is derived on each read from the member's successful
+//! `readTransaction`, `readTransactionByAccount`). The data is derived on each read from the member's successful
 //! aggregations (`model::data`); a member that never succeeded has none.
 
 use axum::extract::Path;
@@ -292,6 +292,29 @@ pub(crate) async fn user_transaction(
         &accounts::guid(key, found.account()),
         owner(user, member),
     );
+    Ok(respond::json(
+        StatusCode::OK,
+        &json!({ "transaction": view }),
+    ))
+}
+
+/// `GET /users/{u}/members/{m}/accounts/{a}/transactions/{t}`: `{"transaction": …}`, as
+/// the user-level read answers; 404 when the account or the member does not have it.
+pub(crate) async fn member_account_transaction(
+    Tenant(app): Tenant,
+    path: Result<Path<(String, String, String, String)>, PathRejection>,
+) -> Answer {
+    let Path((user, member, account, guid)) = path.map_err(path_error)?;
+    let mut world = app.lock();
+    world.tick();
+    let (user, member) = member_of(&world, &user, &member)?;
+    let key = key(&world, member);
+    let account = accounts::find(key, &member.ledger, &account)
+        .ok_or_else(|| ApiError::not_found("account not found"))?;
+    let found = ledger::find(key, &member.ledger, &guid)
+        .filter(|t| t.account() == account.kind)
+        .ok_or_else(|| ApiError::not_found("transaction not found"))?;
+    let view = data_wire::transaction(&found, &account.guid, owner(user, member));
     Ok(respond::json(
         StatusCode::OK,
         &json!({ "transaction": view }),

@@ -1,6 +1,7 @@
-//! `GET /institutions`, `GET /institutions/{code}` and `GET /institutions/{code}/credentials`
-//! (MX's OpenAPI v20250224: `listInstitutions`, `readInstitution`,
-//! `listInstitutionCredentials`).
+//! `GET /institutions`, `GET /institutions/{code}`, `GET /institutions/{code}/credentials`
+//! and a member's credential fields `GET /users/{u}/members/{m}/credentials` (MX's OpenAPI
+//! v20250224: `listInstitutions`, `readInstitution`, `listInstitutionCredentials`,
+//! `listMemberCredentials`).
 
 use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
@@ -8,9 +9,10 @@ use axum::http::{StatusCode, Uri};
 use serde_json::{Value, json};
 
 use crate::http::error::ApiError;
-use crate::http::extract::{page_of, path_error, query_value, query_values};
+use crate::http::extract::{MemberPath, Tenant, page_of, path_error, query_value, query_values};
 use crate::http::respond;
 use crate::http::routes::Answer;
+use crate::http::routes::data::member_of;
 use crate::model::data::query::{MAX_INSTITUTIONS_PER_PAGE, Page};
 use crate::model::institutions::{self, Product};
 use crate::wire::views;
@@ -66,9 +68,32 @@ pub(crate) async fn read(path: Result<Path<String>, PathRejection>) -> Answer {
 /// The credential fields an institution's login form asks for.
 pub(crate) async fn credentials(path: Result<Path<String>, PathRejection>, uri: Uri) -> Answer {
     let Path(code) = path.map_err(path_error)?;
+    fields_of(&code, &uri)
+}
+
+/// `GET /users/{u}/members/{m}/credentials` (`listMemberCredentials`): the credential
+/// fields of the member's institution, as `listInstitutionCredentials` lists them. A
+/// credential field carries no value (`CredentialResponse` has none): what the member
+/// entered is never answered.
+pub(crate) async fn member_credentials(
+    Tenant(app): Tenant,
+    MemberPath { user, member }: MemberPath,
+    uri: Uri,
+) -> Answer {
+    let code = {
+        let mut world = app.lock();
+        world.tick();
+        let (_, member) = member_of(&world, &user, &member)?;
+        member.institution_code.clone()
+    };
+    fields_of(&code, &uri)
+}
+
+/// A page of the credential fields of the institution `code`.
+fn fields_of(code: &str, uri: &Uri) -> Answer {
     let page = page_of(uri.query())?;
     let institution =
-        institutions::find(&code).ok_or_else(|| ApiError::not_found("institution not found"))?;
+        institutions::find(code).ok_or_else(|| ApiError::not_found("institution not found"))?;
     let fields: Vec<_> = page
         .slice(institution.credentials)
         .iter()

@@ -1,7 +1,8 @@
 //! What the premium jobs read: `GET …/members/{m}/statements`, `…/statements/{s}`, the
 //! statement's PDF `…/statements/{s}.pdf`, `…/account_numbers` and `…/account_owners`
 //! (MX's OpenAPI v20250224: `listStatementsByMember`, `readStatementByMember`,
-//! `downloadStatementPDF`, `listAccountNumbersByMember`, `listAccountOwnersByMember`).
+//! `downloadStatementPDF`, `listAccountNumbersByMember`, `listAccountNumbersByAccount`,
+//! `listAccountOwnersByMember`).
 //! Each list is empty until the job that reads it has succeeded (a statement fetch, a
 //! verification, an identification), as MX has nothing to show before.
 
@@ -13,7 +14,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::Answer;
-use super::data::{key, listing, member_of, owner};
+use super::data::{find_account, key, listing, member_of, owner};
 use crate::http::error::ApiError;
 use crate::http::extract::{MemberPath, Tenant, page_of, path_error};
 use crate::http::respond;
@@ -83,6 +84,28 @@ pub(crate) async fn account_numbers(
     let verified = member.premium.last_success(JobKind::Verification).is_some();
     let all: Vec<Value> = premium::account_numbers(key(&world, member), &member.ledger, verified)
         .iter()
+        .map(|n| wire::account_number(n, owner(user, member)))
+        .collect();
+    listing("account_numbers", page, &all)
+}
+
+/// `GET /users/{u}/accounts/{a}/account_numbers`: the account's numbers once a
+/// verification of its member has succeeded (none for a card or an investment account);
+/// 404 for an account the user does not have.
+pub(crate) async fn account_numbers_by_account(
+    Tenant(app): Tenant,
+    path: Result<Path<(String, String)>, PathRejection>,
+    uri: Uri,
+) -> Answer {
+    let Path((user, account)) = path.map_err(path_error)?;
+    let page = page_of(uri.query())?;
+    let mut world = app.lock();
+    world.tick();
+    let (user, member, found) = find_account(&world, &user, &account)?;
+    let verified = member.premium.last_success(JobKind::Verification).is_some();
+    let all: Vec<Value> = premium::account_numbers(key(&world, member), &member.ledger, verified)
+        .iter()
+        .filter(|n| n.account.guid == found.guid)
         .map(|n| wire::account_number(n, owner(user, member)))
         .collect();
     listing("account_numbers", page, &all)
