@@ -212,7 +212,10 @@ fn fold_line(
             error: "a time is outside the years 0000-9999".to_owned(),
             guid: Some(guid.to_owned()),
         }),
-        _ => {
+        mx_aggregation::Applied::Changed
+        | mx_aggregation::Applied::Unchanged
+        | mx_aggregation::Applied::Stale
+        | mx_aggregation::Applied::OtherMember => {
             members.by_guid.entry(guid.to_owned()).or_insert(slot);
             Ok(())
         }

@@ -249,7 +249,33 @@ impl Explanation<'_> {
             Reason::AggregationStarting => {
                 Some(("a job is taken as stalled after", policy.transient_stall))
             }
-            _ => None,
+            Reason::MxThrottled
+            | Reason::MemberGone
+            | Reason::ClientConfiguration
+            | Reason::OtherJobRunning
+            | Reason::AnswerNeedsRead
+            | Reason::StatusWebhook
+            | Reason::DataWebhook
+            | Reason::MemberReference
+            | Reason::ManualMember
+            | Reason::TerminalStatus
+            | Reason::MfaChallenge
+            | Reason::AggregationInProgress
+            | Reason::NoCredentials
+            | Reason::OauthReauthorization
+            | Reason::NeedsUpdatedCredentials
+            | Reason::CredentialsRequired
+            | Reason::CredentialsError
+            | Reason::OauthPending
+            | Reason::PendingCredentials
+            | Reason::OauthUnknown
+            | Reason::InstitutionActionRequired
+            | Reason::TimeOutOfRange
+            | Reason::BackgroundUnknown
+            | Reason::AggregationFailed
+            | Reason::MfaFailed
+            | Reason::ForegroundRequired
+            | Reason::AggregationStalled => None,
         }
     }
 

@@ -76,12 +76,12 @@ impl MemberState {
             return decision(NextAction::ReadMember, Reason::MemberReference);
         };
         let decided = decide_with(&snapshot, now, policy, end_user);
-        match (decided.action, self.throttled_until) {
-            (NextAction::Aggregate, Some(until)) if until > now => {
-                decision(NextAction::Wait { until }, Reason::MxThrottled)
-            }
-            _ => decided,
+        if let (NextAction::Aggregate, Some(until)) = (decided.action, self.throttled_until)
+            && until > now
+        {
+            return decision(NextAction::Wait { until }, Reason::MxThrottled);
         }
+        decided
     }
 }
 

@@ -418,7 +418,17 @@ fn times_writable(observation: &Observation<'_>, received_at: DateTime<Utc>) -> 
         .answer()
         .and_then(|(_, outcome)| match outcome.step {
             NextStep::Throttled { until } => Some(until),
-            _ => None,
+            NextStep::Done
+            | NextStep::PollJob { .. }
+            | NextStep::OtherJobRunning { .. }
+            | NextStep::Retry { .. }
+            | NextStep::CheckBeforeRetry { .. }
+            | NextStep::ReadMember
+            | NextStep::AlreadyExists
+            | NextStep::NotSupported
+            | NextStep::MemberGone
+            | NextStep::FixClient
+            | NextStep::GiveUp => None,
         });
     writable(received_at) && snapshot_times.chain([until]).flatten().all(writable)
 }
