@@ -170,3 +170,51 @@ fn the_checkpoint_round_trips_through_json() {
         checkpoint
     );
 }
+
+#[test]
+fn a_later_sync_whose_history_fits_one_page_reads_it_once() {
+    let checkpoint = Checkpoint {
+        updated_through: Some(now() - TimeDelta::days(1)),
+        history_from: Some(now().date_naive() - TimeDelta::days(120)),
+        ..Checkpoint::default()
+    };
+    let mut store = MemoryStore::default();
+    let row = |guid: &str, status: &str| {
+        serde_json::from_value(serde_json::json!(
+            {"guid": guid, "status": status, "date": "2026-02-28"}
+        ))
+        .unwrap()
+    };
+    store
+        .transactions
+        .insert("TRN-P".to_owned(), row("TRN-P", "PENDING"));
+    for n in 0..70 {
+        let guid = format!("TRN-{n}");
+        store
+            .transactions
+            .insert(guid.clone(), row(&guid, "POSTED"));
+    }
+    // 71 held, a quarter of the page free: one read of the whole history.
+    let sync = TransactionSync::start(&checkpoint, now(), &SyncOptions::default(), &store);
+    let reads = sync.reads();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert_eq!(reads[0].kind, ReadKind::Pending);
+    assert_eq!(
+        reads[0].filter.from_date,
+        Utc.with_ymd_and_hms(2025, 11, 2, 0, 0, 0).unwrap()
+    );
+    assert_eq!(reads[0].filter.from_updated_at, None);
+    check_ranges(&sync);
+
+    // 81 held: the updated read and the PENDING window.
+    for n in 70..80 {
+        let guid = format!("TRN-{n}");
+        store
+            .transactions
+            .insert(guid.clone(), row(&guid, "POSTED"));
+    }
+    let sync = TransactionSync::start(&checkpoint, now(), &SyncOptions::default(), &store);
+    let kinds: Vec<ReadKind> = sync.reads().iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, [ReadKind::Updated, ReadKind::Pending]);
+    check_ranges(&sync);
+}

@@ -14,6 +14,7 @@ use mx_aggregation_client::sync::{MemberData, SyncOptions};
 use mx_aggregation_client::{CallTally, Clock, DriveError, Driver, MemberRef, Outcome};
 
 use crate::clock::ServiceClock;
+use crate::core::data_changes::DataChanges;
 use crate::core::schedule::{self, Ended, RENEW_EVERY};
 use crate::core::verdict::Verdict;
 use crate::store::{Claimed, Db, DriveWrite, StoreError, Written};
@@ -118,9 +119,10 @@ impl Worker {
             return Ok(Written::Fenced);
         };
         let mut state = row.state;
+        let stored = self.db.stored_data(&row.guid).await?.store;
         let mut data = MemberData {
             checkpoint: row.checkpoint,
-            store: self.db.stored_data(&row.guid).await?.store,
+            store: stored.clone(),
             due: row.data_due,
         };
         let unfolded = self.db.unfolded(&row.guid).await?;
@@ -171,6 +173,7 @@ impl Worker {
             .snapshot()
             .and_then(|snapshot| snapshot.connection_status)
             .map(|status| status.as_str());
+        let changes = synced.then(|| DataChanges::between(&stored, &data.store));
         let challenges = verdict.challenges.as_ref().map(ToString::to_string);
         let write = DriveWrite {
             claimed,
@@ -185,7 +188,7 @@ impl Worker {
             synced_through: verdict.synced_through.map(|at| at.to_rfc3339()),
             checkpoint: &data.checkpoint,
             data_due: data.due,
-            data: synced.then_some(&data.store),
+            data: changes.as_ref(),
             folded: &folded,
             run_at: schedule::next_wakeup(verdict.ended, now),
             now,

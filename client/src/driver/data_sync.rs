@@ -1,7 +1,7 @@
 //! Past `read_data`: the member's accounts listed in full, its transactions synced
 //! incrementally by the sans-IO core, every page through `Call::classify` and its retries.
 
-use mx_aggregation::{HttpOutcome, MemberState, NextStep};
+use mx_aggregation::{EndUser, HttpOutcome, MemberState, NextStep};
 
 use super::Driver;
 use super::exchange::unanswered;
@@ -11,7 +11,7 @@ use crate::endpoint::{DataList, Endpoint, MemberRef};
 use crate::query::PageQuery;
 use crate::reply::Reply;
 use crate::sync::{AccountChanges, MemberData, SyncError, SyncOptions, TransactionSync};
-use crate::types::{Account, AccountsPage, TransactionsPage};
+use crate::types::{Account, AccountsPage, Member, TransactionsPage};
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -32,6 +32,20 @@ impl<C: Clock> Driver<C> {
     /// then: a member mid-aggregation is polled, not read), [`sync_data`](Self::sync_data):
     /// [`Outcome::Synced`], or [`Outcome::SyncFailed`] naming the page that failed.
     ///
+    /// Two rules spare MX calls that would bring nothing:
+    /// - with the end user absent and the member last known `CONNECTED`, the state folded
+    ///   so far is decided on first: when it says `read_data` for data newer than the copy
+    ///   holds
+    ///   ([`MemberData::unread_data`]), the data is read without reading the member (the
+    ///   outcome's member then carries only its guids);
+    /// - when the copy already holds MX's data as of the decision's moment
+    ///   ([`Checkpoint::holds`](crate::sync::Checkpoint::holds)), nothing is listed: the
+    ///   outcome is `Synced` with a report that read nothing, after the deletions the
+    ///   webhooks announced ([`MemberData::settle_held`]).
+    ///
+    /// A complete sync notes its moment in the checkpoint
+    /// ([`Checkpoint::note_synced`](crate::sync::Checkpoint::note_synced)).
+    ///
     /// # Errors
     /// As [`drive`](Self::drive), and a body that is not the list asked for.
     pub async fn drive_and_sync(
@@ -41,7 +55,31 @@ impl<C: Clock> Driver<C> {
         data: &mut MemberData,
         options: &SyncOptions,
     ) -> Result<Outcome, DriveError> {
-        let outcome = self.drive_state(member, state).await?;
+        let unread = if self.limits.end_user == EndUser::Absent {
+            let decision = state.decide(self.now().await?, &self.policy, EndUser::Absent);
+            let status = state
+                .snapshot()
+                .and_then(|snapshot| snapshot.connection_status);
+            data.unread_data(&decision, status)
+                .map(|as_of| (as_of, decision.reason))
+        } else {
+            None
+        };
+        let outcome = match unread {
+            Some((as_of, reason)) => {
+                tracing::info!(%as_of, reason = reason.code(), "new data known: no member read");
+                Outcome::ReadData {
+                    member: Member {
+                        guid: Some(member.member.clone()),
+                        user_guid: Some(member.user.clone()),
+                        ..Member::default()
+                    },
+                    as_of,
+                    reason,
+                }
+            }
+            None => self.drive_state(member, state).await?,
+        };
         let Outcome::ReadData {
             member: current,
             as_of,
@@ -50,13 +88,34 @@ impl<C: Clock> Driver<C> {
         else {
             return Ok(outcome);
         };
-        Ok(match self.sync_data(member, data, options).await? {
-            Ok(report) => Outcome::Synced {
+        if data.checkpoint.holds(as_of) {
+            tracing::info!(%as_of, "the copy holds MX's data as of then: nothing listed");
+            let removed = data.settle_held();
+            let report = SyncReport {
+                accounts: AccountCounts::default(),
+                transactions: None,
+                removed,
+                skipped: Vec::new(),
+                checkpoint: data.checkpoint.clone(),
+            };
+            return Ok(Outcome::Synced {
                 member: current,
                 as_of,
                 reason,
                 report,
-            },
+            });
+        }
+        Ok(match self.sync_data(member, data, options).await? {
+            Ok(mut report) => {
+                data.checkpoint.note_synced(as_of);
+                report.checkpoint = data.checkpoint.clone();
+                Outcome::Synced {
+                    member: current,
+                    as_of,
+                    reason,
+                    report,
+                }
+            }
             Err(error) => Outcome::SyncFailed {
                 member: member.clone(),
                 error,

@@ -26,6 +26,11 @@ pub struct Checkpoint {
     /// Deletions that transaction webhooks announced (MX's only signal for deleting a
     /// posted transaction, WH-T), reported in the next sync's `removed`.
     pub deleted: BTreeSet<String>,
+    /// MX's time of the newest data a complete sync read: the member's
+    /// `successfully_aggregated_at`, or a `member_data_updated` webhook's `completed_at`,
+    /// that the sync was started for. `None` before the first such sync.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<DateTime<Utc>>,
 }
 
 impl Checkpoint {
@@ -37,6 +42,22 @@ impl Checkpoint {
     /// True once a sync has completed.
     pub const fn is_synced(&self) -> bool {
         self.updated_through.is_some()
+    }
+
+    /// True when the copy already holds what MX had at `as_of`: a complete sync was made
+    /// for data at least that new. MX's data changes when an aggregation completes — the
+    /// `member_data_updated` webhook fires "only after a completed aggregation", background
+    /// ones included, with that moment as `completed_at` (WH-A), the moment the member's
+    /// `successfully_aggregated_at` shows (FIELDS) — so reading the lists again for the same
+    /// moment returns what the copy holds: a read of unchanged data.
+    pub fn holds(&self, as_of: DateTime<Utc>) -> bool {
+        self.is_synced() && self.as_of.is_some_and(|held| held >= as_of)
+    }
+
+    /// Notes that a complete sync read MX's data as of `as_of` (the later of the two
+    /// when one was noted).
+    pub fn note_synced(&mut self, as_of: DateTime<Utc>) {
+        self.as_of = Some(self.as_of.map_or(as_of, |held| held.max(as_of)));
     }
 }
 

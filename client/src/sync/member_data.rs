@@ -1,6 +1,8 @@
 //! [`MemberData`]: what a service keeps to sync one member's data, and the webhooks that
 //! say new data is there.
 
+use chrono::{DateTime, Utc};
+use mx_aggregation::{ConnectionStatus, Decision, NextAction};
 use serde::{Deserialize, Serialize};
 
 use super::checkpoint::Checkpoint;
@@ -109,6 +111,52 @@ impl MemberData {
             self.due = Some(self.due.map_or(due, |held| held.and(due)));
         }
         webhook
+    }
+
+    /// The moment of MX's new data when `decision` — made on the folded state before any
+    /// call — is `read_data` for data newer than the copy holds: the member can be synced
+    /// without reading it first. The decision already stands on the newest knowledge (a
+    /// `member_data_updated` webhook fires only after a completed aggregation, background
+    /// ones included, WH-A; a member webhook carries the member's fields, WH-M); a
+    /// connection-status webhook or an answer newer than it would have made it
+    /// `read_member` instead (`MemberState::decide`). Only for a member last known
+    /// `CONNECTED` (`status`): a completed aggregation leaves it so, and what the service
+    /// shows of it stays true; a member last known in another status (a first
+    /// aggregation, a reconnection) is read, so that what is shown follows MX. `None` for
+    /// any other decision, and when the copy already holds that data
+    /// ([`Checkpoint::holds`]): then the member is read, as on any look without news.
+    pub fn unread_data(
+        &self,
+        decision: &Decision,
+        status: Option<ConnectionStatus>,
+    ) -> Option<DateTime<Utc>> {
+        if status != Some(ConnectionStatus::Connected) {
+            return None;
+        }
+        match decision.action {
+            NextAction::ReadData { as_of } => (!self.checkpoint.holds(as_of)).then_some(as_of),
+            NextAction::Poll { .. }
+            | NextAction::Wait { .. }
+            | NextAction::AnswerMfa
+            | NextAction::UpdateCredentials
+            | NextAction::AuthorizeOauth
+            | NextAction::ReadMember
+            | NextAction::ResolveAtInstitution
+            | NextAction::Aggregate
+            | NextAction::Stop => None,
+        }
+    }
+
+    /// Applies what the data webhooks said when the copy already holds MX's data as of
+    /// the sync's moment: the deletions they announced (MX's only signal for a deleted
+    /// posted transaction, WH-T) leave the copy, and nothing else is due. No call.
+    pub fn settle_held(&mut self) -> Vec<String> {
+        let deleted: Vec<String> = std::mem::take(&mut self.checkpoint.deleted)
+            .into_iter()
+            .filter(|guid| self.store.transactions.remove(guid).is_some())
+            .collect();
+        self.due = None;
+        deleted
     }
 
     /// True when the next sync reads transactions: always, unless the only data webhooks

@@ -19,8 +19,15 @@
 //! - `PENDING` transactions are mostly deleted and replaced by a posted one with a new
 //!   guid, and all are deleted after 14 days (SPEC25 `TransactionResponse.status`): a
 //!   trailing window from the oldest `PENDING` transaction held is read in full, and a
-//!   held `PENDING` guid that did not come back is removed. Posted transactions are deleted only as transaction webhooks announce
+//!   held `PENDING` guid that did not come back is removed. When the copy fits in
+//!   three quarters of a page, that window starts at the history's first day and is the
+//!   later sync's only read: one call (MX's pages hold up to 1,000 records, SPEC25)
+//!   instead of an updated read and the window. Posted transactions are deleted only as transaction webhooks announce
 //!   ([`Checkpoint::note_deleted`]).
+//! - A sync is for MX's data as of a moment (`successfully_aggregated_at`, or a
+//!   `member_data_updated` webhook's `completed_at`), noted in the checkpoint: MX's data
+//!   changes when an aggregation completes (WH-A), so a copy already synced for that
+//!   moment is not read again ([`Checkpoint::holds`]).
 //! - Accounts have no incremental filter (`listMemberAccounts` takes only paging): every
 //!   sync lists them all ([`AccountChanges`]).
 

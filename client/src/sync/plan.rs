@@ -17,7 +17,9 @@ pub enum ReadKind {
     Updated,
     /// Every transaction dated from the oldest `PENDING` one held on: the `PENDING` ones
     /// that do not come back were deleted (MX replaces most of them by a posted one with a new guid,
-    /// SPEC25 `TransactionResponse.status`).
+    /// SPEC25 `TransactionResponse.status`). When the member's whole history fits in one
+    /// page, the window starts at the history's first day instead and is the sync's only
+    /// read (when its copy leaves a quarter of the page free).
     Pending,
 }
 
@@ -73,6 +75,19 @@ fn split(from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime
     }
 }
 
+/// True when one read of every transaction dated in the member's history (no
+/// `updated_at` filter) fits in one page of `records_per_page`, with a quarter of the page
+/// left for what MX added since the last sync: that read is then a superset of both the
+/// `Updated` reads and the `PENDING` window, in one call instead of at least two. MX's
+/// lists are numbered pages of at most 1,000 records (SPEC25 `records_per_page`), so a
+/// member whose 120 days hold a few hundred transactions is one page either way; the
+/// larger answer costs bytes, not a call. A guess that falls short only costs a second
+/// page, what the two reads would have cost.
+pub(super) const fn fits_one_page(held: usize, records_per_page: u32) -> bool {
+    let page = records_per_page as usize;
+    held.saturating_add(held / 3) <= page
+}
+
 /// The plan of one sync, with the upper bound fixed at `now`.
 pub(super) struct Plan {
     pub(super) reads: Vec<Read>,
@@ -80,12 +95,13 @@ pub(super) struct Plan {
 }
 
 /// The reads for `checkpoint` at `now`, given the days of the `PENDING` transactions the
-/// service holds.
+/// service holds and how many transactions it holds.
 pub(super) fn plan(
     checkpoint: &Checkpoint,
     now: DateTime<Utc>,
     options: &SyncOptions,
     pending_days: &[NaiveDate],
+    held: usize,
 ) -> Plan {
     let upper = now;
     let ahead = (now + AHEAD)
@@ -98,6 +114,28 @@ pub(super) fn plan(
         .history_from
         .map_or(wanted, |held| held.min(wanted));
     let mut reads = Vec::new();
+    // A later sync holding PENDING transactions, whose history fits one page: one read of
+    // every transaction dated in it replaces the updated reads and the PENDING window.
+    let oldest_pending = pending_days.iter().copied().min();
+    if let (Some(_), Some(held_from), Some(oldest)) = (
+        checkpoint.updated_through,
+        checkpoint.history_from,
+        oldest_pending,
+    ) && wanted >= held_from
+        && oldest >= held_from
+        && fits_one_page(held, options.records_per_page)
+    {
+        for (from_date, to_date) in split(midnight(held_from), to_date) {
+            reads.push(Read {
+                kind: ReadKind::Pending,
+                filter: TransactionFilter::dated(from_date, to_date),
+            });
+        }
+        return Plan {
+            reads,
+            history_from,
+        };
+    }
     let full = |from: NaiveDate, to: DateTime<Utc>, reads: &mut Vec<Read>| {
         for (from_date, to_date) in split(midnight(from), to) {
             let mut filter = TransactionFilter::dated(from_date, to_date);
@@ -136,8 +174,9 @@ pub(super) fn plan(
     }
     // The window starts at the oldest PENDING transaction held: every one held is in it,
     // so one that does not come back was deleted. None held, nothing to check.
-    let window = pending_days.iter().copied().min();
-    for (from_date, to_date) in window.map_or_else(Vec::new, |day| split(midnight(day), to_date)) {
+    for (from_date, to_date) in
+        oldest_pending.map_or_else(Vec::new, |day| split(midnight(day), to_date))
+    {
         reads.push(Read {
             kind: ReadKind::Pending,
             filter: TransactionFilter::dated(from_date, to_date),

@@ -159,6 +159,7 @@ pub struct TransactionSync {
     upper: DateTime<Utc>,
     history_from: NaiveDate,
     deleted: BTreeSet<String>,
+    as_of: Option<DateTime<Utc>>,
     pending: Vec<String>,
     seen: BTreeSet<String>,
     counts: SyncCounts,
@@ -176,7 +177,7 @@ impl TransactionSync {
     ) -> Self {
         let held = store.pending();
         let days: Vec<NaiveDate> = held.iter().filter_map(|(_, day)| *day).collect();
-        let planned = plan(checkpoint, now, options, &days);
+        let planned = plan(checkpoint, now, options, &days, store.count());
         let cursor = if planned.reads.is_empty() {
             Cursor::Done
         } else {
@@ -194,6 +195,7 @@ impl TransactionSync {
             upper: now,
             history_from: planned.history_from,
             deleted: checkpoint.deleted.clone(),
+            as_of: checkpoint.as_of,
             pending: held
                 .into_iter()
                 .filter(|(_, day)| day.is_some())
@@ -366,6 +368,7 @@ impl TransactionSync {
                 updated_through: Some(self.upper),
                 history_from: Some(self.history_from),
                 deleted: BTreeSet::new(),
+                as_of: self.as_of,
             },
             counts,
         })

@@ -20,6 +20,10 @@ pub trait TransactionStore {
     /// The guids and days of the stored `PENDING` transactions (the day `None` when the
     /// stored `date` does not read as one).
     fn pending(&self) -> Vec<(String, Option<NaiveDate>)>;
+
+    /// How many transactions are stored: the sync reads the whole history in one page
+    /// when they fit in one.
+    fn count(&self) -> usize;
 }
 
 /// A member's accounts and transactions in memory, keyed by guid: the reference store of
@@ -43,5 +47,9 @@ impl TransactionStore for MemoryStore {
             .filter(|(_, transaction)| transaction.is_pending())
             .map(|(guid, transaction)| (guid.clone(), transaction.day()))
             .collect()
+    }
+
+    fn count(&self) -> usize {
+        self.transactions.len()
     }
 }

@@ -1,6 +1,8 @@
 //! The service's pure rules, sans IO: the scheduler's claims and wake-ups, the webhook
-//! inbox's dedup key, and what a drive's outcome leaves in the member's row.
+//! inbox's dedup key, what a drive's outcome leaves in the member's row, and the rows of
+//! the member's copy it changed.
 
+pub mod data_changes;
 pub mod digest;
 pub mod schedule;
 pub mod verdict;

@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::MemberState;
-use mx_aggregation_client::sync::{Checkpoint, DataDue, MemoryStore};
+use mx_aggregation_client::sync::{Checkpoint, DataDue};
 use sqlx::Row;
 
 use super::claims::Claimed;
 use super::db::{Db, StoreError, ms, q};
+use crate::core::data_changes::DataChanges;
 
 /// What a drive leaves.
 #[derive(Debug)]
@@ -36,8 +37,8 @@ pub struct DriveWrite<'a> {
     pub checkpoint: &'a Checkpoint,
     /// What the data webhooks since the last sync said.
     pub data_due: Option<DataDue>,
-    /// The member's data after a sync that read it; `None` keeps the stored copy.
-    pub data: Option<&'a MemoryStore>,
+    /// The rows of the member's copy a sync changed; `None` when no sync completed.
+    pub data: Option<&'a DataChanges>,
     /// The digests of the webhooks folded into `state`.
     pub folded: &'a [String],
     /// The next wake-up.
@@ -135,26 +136,24 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(q("writing a member"))?;
-        if let Some(store) = write.data {
-            for table in ["accounts", "transactions"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE member_guid = $1"))
+        if let Some(changes) = write.data {
+            for (table, rows) in [
+                ("accounts", &changes.accounts),
+                ("transactions", &changes.transactions),
+            ] {
+                for row_guid in &rows.delete {
+                    sqlx::query(&format!(
+                        "DELETE FROM {table} WHERE member_guid = $1 AND guid = $2"
+                    ))
                     .bind(guid)
+                    .bind(row_guid)
                     .execute(&mut *tx)
                     .await
-                    .map_err(q("replacing a member's data"))?;
-            }
-            for (row_guid, account) in &store.accounts {
-                insert_row(&mut tx, "accounts", guid, row_guid, &to_json(account)).await?;
-            }
-            for (row_guid, transaction) in &store.transactions {
-                insert_row(
-                    &mut tx,
-                    "transactions",
-                    guid,
-                    row_guid,
-                    &to_json(transaction),
-                )
-                .await?;
+                    .map_err(q("deleting a row of a member's data"))?;
+                }
+                for (row_guid, body) in &rows.upsert {
+                    upsert_row(&mut tx, table, guid, row_guid, body).await?;
+                }
             }
         }
         tx.commit().await.map_err(q("committing a write-back"))?;
@@ -174,7 +173,7 @@ impl Db {
     }
 }
 
-async fn insert_row(
+async fn upsert_row(
     conn: &mut sqlx::AnyConnection,
     table: &'static str,
     member_guid: &str,
@@ -182,7 +181,8 @@ async fn insert_row(
     body: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(&format!(
-        "INSERT INTO {table} (member_guid, guid, body) VALUES ($1, $2, $3)"
+        "INSERT INTO {table} (member_guid, guid, body) VALUES ($1, $2, $3) \
+         ON CONFLICT (member_guid, guid) DO UPDATE SET body = excluded.body"
     ))
     .bind(member_guid)
     .bind(guid)
