@@ -15,6 +15,9 @@ use crate::types::{
     MembersPage, OauthWindow, User, UserCreate,
 };
 
+/// The media type of a statement's PDF (SPEC25 `downloadStatementPDF`).
+const PDF_MEDIA_TYPE: &str = "application/vnd.mx.api.v1+pdf";
+
 /// An MX client: base URL, Basic auth, `Accept: application/json` and
 /// `Accept-Version: v20250224` on every request, the configured timeouts.
 ///
@@ -89,14 +92,37 @@ impl MxClient {
             path = %endpoint.path(),
             status = tracing::field::Empty,
         );
-        self.send_inner(endpoint, body).instrument(span).await
+        self.send_inner(endpoint, body)
+            .instrument(span)
+            .await
+            .map(|(reply, _)| reply)
+    }
+
+    /// Makes the call and returns MX's answer with the body's bytes when it succeeded and
+    /// `endpoint` answers bytes rather than JSON (a statement's PDF): then the reply's
+    /// `body` is empty. Any other answer carries its body as text, the bytes empty.
+    ///
+    /// # Errors
+    /// [`MxError::Transport`] when no answer came (including a timeout).
+    pub(crate) async fn send_for_bytes(
+        &self,
+        endpoint: &Endpoint,
+    ) -> Result<(Reply, Vec<u8>), MxError> {
+        let span = tracing::info_span!(
+            "mx.call",
+            endpoint = endpoint.name(),
+            method = endpoint.method(),
+            path = %endpoint.path(),
+            status = tracing::field::Empty,
+        );
+        self.send_inner::<()>(endpoint, None).instrument(span).await
     }
 
     async fn send_inner<B: Serialize + ?Sized>(
         &self,
         endpoint: &Endpoint,
         body: Option<&B>,
-    ) -> Result<Reply, MxError> {
+    ) -> Result<(Reply, Vec<u8>), MxError> {
         let url = format!("{}{}", self.config.base_url, endpoint.path());
         let method = match endpoint.method() {
             "POST" => reqwest::Method::POST,
@@ -111,6 +137,11 @@ impl MxClient {
         if let Some(body) = body {
             request = request.json(body);
         }
+        let binary = endpoint.answers_bytes();
+        if binary {
+            // SPEC25 `downloadStatementPDF` answers `application/vnd.mx.api.v1+pdf`.
+            request = request.header(ACCEPT, PDF_MEDIA_TYPE);
+        }
         let result = async {
             let response = request.send().await?;
             let status = response.status().as_u16();
@@ -119,25 +150,33 @@ impl MxClient {
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let body = response.text().await?;
-            Ok::<_, reqwest::Error>(Reply {
-                endpoint: endpoint.name(),
-                status,
-                body,
-                retry_after,
-            })
+            let bytes = response.bytes().await?.to_vec();
+            let (body, bytes) = if binary && (200..300).contains(&status) {
+                (String::new(), bytes)
+            } else {
+                (String::from_utf8_lossy(&bytes).into_owned(), Vec::new())
+            };
+            Ok::<_, reqwest::Error>((
+                Reply {
+                    endpoint: endpoint.name(),
+                    status,
+                    body,
+                    retry_after,
+                },
+                bytes,
+            ))
         }
         .await;
         let span = tracing::Span::current();
         match &result {
-            Ok(reply) => {
+            Ok((reply, _)) => {
                 span.record("status", reply.status);
                 tracing::debug!(status = reply.status, "MX answered");
             }
             Err(error) => tracing::warn!(%error, "no answer from MX"),
         }
         if let Some(tally) = &self.tally {
-            let answered = result.as_ref().ok();
+            let answered = result.as_ref().ok().map(|(reply, _)| reply);
             tally.count(
                 endpoint.name(),
                 answered.map(|r| r.status),
@@ -149,8 +188,11 @@ impl MxClient {
                 endpoint: endpoint.name(),
                 method: endpoint.method(),
                 path: endpoint.path(),
-                status: result.as_ref().ok().map(|r| r.status),
-                body: result.as_ref().map(|r| r.body.clone()).unwrap_or_default(),
+                status: result.as_ref().ok().map(|(r, _)| r.status),
+                body: result
+                    .as_ref()
+                    .map(|(r, _)| r.body.clone())
+                    .unwrap_or_default(),
             });
         }
         result.map_err(|source| MxError::transport(endpoint, source))

@@ -82,6 +82,41 @@ pub enum Endpoint {
     Verify(MemberRef),
     /// `GET /users/{user}/members/{member}/oauth_window_uri`.
     OauthWindowUri(MemberRef),
+    /// `GET /users/{user}/members/{member}/statements/{statement}`.
+    ReadStatement {
+        /// The member.
+        member: MemberRef,
+        /// The statement's guid, `STA-…`.
+        statement: String,
+    },
+    /// `GET /users/{user}/members/{member}/statements/{statement}.pdf`: the PDF's bytes.
+    StatementPdf {
+        /// The member.
+        member: MemberRef,
+        /// The statement's guid, `STA-…`.
+        statement: String,
+    },
+    /// `GET /users/{user}/investment_holdings/{holding}`.
+    ReadHolding {
+        /// The user's guid.
+        user: String,
+        /// The holding's guid, `HOL-…`.
+        holding: String,
+    },
+    /// `GET /institutions?name=…&page=…&records_per_page=…`.
+    ListInstitutions {
+        /// Only institutions whose name contains this (MX: case-insensitive).
+        name: Option<String>,
+        /// The page, from 1.
+        page: u32,
+        /// Records per page (MX: 10 to 100).
+        per_page: u32,
+    },
+    /// `GET /institutions/{code}`.
+    ReadInstitution {
+        /// The institution's code.
+        institution: String,
+    },
     /// One page of a member's (or user's) data: accounts, transactions, ….
     Data {
         /// Which list.
@@ -122,6 +157,22 @@ pub enum DataList {
     Holdings(MemberRef),
     /// The member's statements (SPEC25 `listStatementsByMember`).
     Statements(MemberRef),
+    /// One account's full account numbers (SPEC25 `listAccountNumbersByAccount`).
+    AccountNumbersByAccount {
+        /// The user's guid.
+        user: String,
+        /// The account's guid, `ACT-…`.
+        account: String,
+    },
+    /// The user's investment holdings, every member's (SPEC25 `listHoldings`).
+    UserHoldings(String),
+    /// One account's investment holdings (SPEC25 `listHoldingsByAccount`).
+    AccountHoldings {
+        /// The user's guid.
+        user: String,
+        /// The account's guid, `ACT-…`.
+        account: String,
+    },
 }
 
 impl DataList {
@@ -137,6 +188,9 @@ impl DataList {
             Self::AccountOwners(_) => Call::ListAccountOwners,
             Self::Holdings(_) => Call::ListHoldings,
             Self::Statements(_) => Call::ListStatements,
+            Self::AccountNumbersByAccount { .. } => Call::ListAccountNumbersByAccount,
+            Self::UserHoldings(_) => Call::ListUserHoldings,
+            Self::AccountHoldings { .. } => Call::ListAccountHoldings,
         }
     }
 
@@ -150,7 +204,11 @@ impl DataList {
             | Self::AccountOwners(m)
             | Self::Holdings(m)
             | Self::Statements(m) => Some(m),
-            Self::UserAccounts(_) | Self::UserTransactions(..) => None,
+            Self::UserAccounts(_)
+            | Self::UserTransactions(..)
+            | Self::AccountNumbersByAccount { .. }
+            | Self::UserHoldings(_)
+            | Self::AccountHoldings { .. } => None,
         }
     }
 
@@ -165,14 +223,21 @@ impl DataList {
             | Self::AccountNumbers(_)
             | Self::AccountOwners(_)
             | Self::Holdings(_)
-            | Self::Statements(_) => None,
+            | Self::Statements(_)
+            | Self::AccountNumbersByAccount { .. }
+            | Self::UserHoldings(_)
+            | Self::AccountHoldings { .. } => None,
         }
     }
 
     /// The guids of the path's holes: user, member, account.
     fn holes(&self) -> (&str, Option<&str>, Option<&str>) {
         match self {
-            Self::UserAccounts(user) | Self::UserTransactions(user, _) => (user, None, None),
+            Self::UserAccounts(user)
+            | Self::UserTransactions(user, _)
+            | Self::UserHoldings(user) => (user, None, None),
+            Self::AccountNumbersByAccount { user, account }
+            | Self::AccountHoldings { user, account } => (user, None, Some(account)),
             Self::AccountTransactions {
                 member, account, ..
             } => (&member.user, Some(&member.member), Some(account)),
@@ -210,9 +275,19 @@ impl Endpoint {
             Self::Aggregate(_) => Call::Aggregate,
             Self::Verify(_) => Call::Verify,
             Self::OauthWindowUri(_) => Call::OauthWindowUri,
+            Self::ReadStatement { .. } => Call::ReadStatement,
+            Self::StatementPdf { .. } => Call::DownloadStatementPdf,
+            Self::ReadHolding { .. } => Call::ReadHolding,
+            Self::ListInstitutions { .. } => Call::ListInstitutions,
+            Self::ReadInstitution { .. } => Call::ReadInstitution,
             Self::Data { list, .. } => list.call(),
             Self::EmulatorClock => return None,
         })
+    }
+
+    /// True when a success answers bytes rather than JSON: a statement's PDF.
+    pub const fn answers_bytes(&self) -> bool {
+        matches!(self, Self::StatementPdf { .. })
     }
 
     /// The HTTP method: [`Call::request`]'s.
@@ -233,8 +308,9 @@ impl Endpoint {
 
     /// The member call whose answers the driver classifies (`Call::classify`) and folds
     /// into the member's state; `None` for the calls that are not about one member's
-    /// connection (users, institutions, the member list, deleting a member) and the
-    /// emulator's clock, which are made once and must succeed.
+    /// connection (users, institutions, the member list, deleting a member, single reads
+    /// of a statement or a holding) and the emulator's clock, which are made once and must
+    /// succeed.
     pub const fn call(&self) -> Option<Call> {
         match self {
             Self::CreateUser
@@ -242,6 +318,11 @@ impl Endpoint {
             | Self::Credentials { .. }
             | Self::ListMembers { .. }
             | Self::DeleteMember(_)
+            | Self::ReadStatement { .. }
+            | Self::StatementPdf { .. }
+            | Self::ReadHolding { .. }
+            | Self::ListInstitutions { .. }
+            | Self::ReadInstitution { .. }
             | Self::EmulatorClock => None,
             Self::CreateMember { .. }
             | Self::ReadMember(_)
@@ -267,13 +348,18 @@ impl Endpoint {
             | Self::Resume(m)
             | Self::Aggregate(m)
             | Self::Verify(m)
-            | Self::OauthWindowUri(m) => Some(m),
+            | Self::OauthWindowUri(m)
+            | Self::ReadStatement { member: m, .. }
+            | Self::StatementPdf { member: m, .. } => Some(m),
             Self::Data { list, .. } => list.member(),
             Self::CreateUser
             | Self::ReadUser { .. }
             | Self::Credentials { .. }
             | Self::CreateMember { .. }
             | Self::ListMembers { .. }
+            | Self::ReadHolding { .. }
+            | Self::ListInstitutions { .. }
+            | Self::ReadInstitution { .. }
             | Self::EmulatorClock => None,
         }
     }
@@ -286,8 +372,25 @@ impl Endpoint {
             None => EMULATOR_CLOCK.2,
         };
         let mut account = None;
+        let mut item = None;
         let (user, member, institution) = match self {
-            Self::CreateUser | Self::EmulatorClock => (None, None, None),
+            Self::CreateUser | Self::ListInstitutions { .. } | Self::EmulatorClock => {
+                (None, None, None)
+            }
+            Self::ReadInstitution { institution } => (None, None, Some(institution.as_str())),
+            Self::ReadStatement { member, statement }
+            | Self::StatementPdf { member, statement } => {
+                item = Some(("{statement}", statement.as_str()));
+                (
+                    Some(member.user.as_str()),
+                    Some(member.member.as_str()),
+                    None,
+                )
+            }
+            Self::ReadHolding { user, holding } => {
+                item = Some(("{holding}", holding.as_str()));
+                (Some(user.as_str()), None, None)
+            }
             Self::Data { list, .. } => {
                 let (user, member, of) = list.holes();
                 account = of;
@@ -313,6 +416,7 @@ impl Endpoint {
             ("{member}", member),
             ("{institution}", institution),
             ("{account}", account),
+            item.map_or(("{statement}", None), |(hole, value)| (hole, Some(value))),
         ] {
             if let Some(value) = value {
                 path = path.replace(hole, value);
@@ -321,6 +425,18 @@ impl Endpoint {
         match self {
             Self::ListMembers { page, per_page, .. } => {
                 path.push_str(&format!("?page={page}&records_per_page={per_page}"));
+            }
+            Self::ListInstitutions {
+                name,
+                page,
+                per_page,
+            } => {
+                if let Some(name) = name {
+                    path.push_str(&format!("?name={}&", percent_encode(name)));
+                } else {
+                    path.push('?');
+                }
+                path.push_str(&format!("page={page}&records_per_page={per_page}"));
             }
             Self::Data { list, page } => {
                 path.push('?');
@@ -343,10 +459,28 @@ impl Endpoint {
             | Self::Aggregate(_)
             | Self::Verify(_)
             | Self::OauthWindowUri(_)
+            | Self::ReadStatement { .. }
+            | Self::StatementPdf { .. }
+            | Self::ReadHolding { .. }
+            | Self::ReadInstitution { .. }
             | Self::EmulatorClock => {}
         }
         path
     }
+}
+
+/// `value` percent-encoded for a query string: every byte but the unreserved ones
+/// (RFC 3986 §2.3: letters, digits, `-`, `.`, `_`, `~`).
+fn percent_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// `"POST /users/{user}/members"` as `("POST", "/users/{user}/members")`: the method and

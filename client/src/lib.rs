@@ -68,6 +68,7 @@ mod driver;
 mod endpoint;
 mod error;
 mod query;
+mod reads;
 mod reply;
 mod request_log;
 pub mod sync;
@@ -81,5 +82,6 @@ pub use driver::{AccountCounts, DriveError, Driver, Limits, Outcome, SyncReport,
 pub use endpoint::{DataList, Endpoint, MemberRef};
 pub use error::MxError;
 pub use query::{MAX_RECORDS_PER_PAGE, MIN_RECORDS_PER_PAGE, PageQuery, TransactionFilter};
+pub use reads::{MAX_INSTITUTIONS_PER_PAGE, MIN_INSTITUTIONS_PER_PAGE};
 pub use reply::Reply;
 pub use request_log::{CallTally, LoggedRequest, RequestLog};

@@ -30,6 +30,15 @@ fn every_list(member: &MemberRef) -> Vec<DataList> {
         DataList::AccountOwners(member.clone()),
         DataList::Holdings(member.clone()),
         DataList::Statements(member.clone()),
+        DataList::AccountNumbersByAccount {
+            user: member.user.clone(),
+            account: "{account}".to_owned(),
+        },
+        DataList::UserHoldings(member.user.clone()),
+        DataList::AccountHoldings {
+            user: member.user.clone(),
+            account: "{account}".to_owned(),
+        },
     ]
 }
 
@@ -44,7 +53,10 @@ const fn listed_list(list: &DataList) {
         | DataList::AccountNumbers(_)
         | DataList::AccountOwners(_)
         | DataList::Holdings(_)
-        | DataList::Statements(_) => {}
+        | DataList::Statements(_)
+        | DataList::AccountNumbersByAccount { .. }
+        | DataList::UserHoldings(_)
+        | DataList::AccountHoldings { .. } => {}
     }
 }
 
@@ -83,7 +95,27 @@ fn every_endpoint() -> Vec<Endpoint> {
         Endpoint::Resume(member.clone()),
         Endpoint::Aggregate(member.clone()),
         Endpoint::Verify(member.clone()),
-        Endpoint::OauthWindowUri(member),
+        Endpoint::OauthWindowUri(member.clone()),
+        Endpoint::ReadStatement {
+            member: member.clone(),
+            statement: "{statement}".to_owned(),
+        },
+        Endpoint::StatementPdf {
+            member,
+            statement: "{statement}".to_owned(),
+        },
+        Endpoint::ReadHolding {
+            user: "{user}".to_owned(),
+            holding: "{holding}".to_owned(),
+        },
+        Endpoint::ListInstitutions {
+            name: None,
+            page: 1,
+            per_page: 25,
+        },
+        Endpoint::ReadInstitution {
+            institution: "{institution}".to_owned(),
+        },
         Endpoint::EmulatorClock,
     ];
     endpoints.extend(data);
@@ -107,6 +139,11 @@ const fn listed(endpoint: &Endpoint) {
         | Endpoint::Aggregate(_)
         | Endpoint::Verify(_)
         | Endpoint::OauthWindowUri(_)
+        | Endpoint::ReadStatement { .. }
+        | Endpoint::StatementPdf { .. }
+        | Endpoint::ReadHolding { .. }
+        | Endpoint::ListInstitutions { .. }
+        | Endpoint::ReadInstitution { .. }
         | Endpoint::Data { .. }
         | Endpoint::EmulatorClock => {}
     }
@@ -144,8 +181,9 @@ fn every_call_the_client_needs_is_an_endpoint() {
         .into_iter()
         .filter(|call| !made.contains(call))
         .collect();
-    // The client never starts an identification or another premium job, deletes a user, or reads a single
-    // account or transaction (it reads a user only to find one whose create answer was lost).
+    // The client never starts an identification or another premium job, deletes a user, or
+    // reads a single account or transaction (it reads a user only to find one whose create
+    // answer was lost).
     assert_eq!(
         missing,
         [
@@ -158,10 +196,6 @@ fn every_call_the_client_needs_is_an_endpoint() {
             Call::ReadMemberAccount,
             Call::ListUserAccountTransactions,
             Call::ReadTransaction,
-            Call::ListInstitutions,
-            Call::ReadInstitution,
-            Call::DownloadStatementPdf,
-            Call::ReadStatement,
         ]
     );
 }
@@ -229,6 +263,38 @@ fn paths_carry_the_guids() {
             },
             "GET /users/USR-1/members/MBR-2/accounts/ACT-3/transactions?page=2&records_per_page=1000\
              &from_date=1767225600&to_date=1772323200&from_updated_at=1769947200",
+        ),
+        (
+            Endpoint::StatementPdf {
+                member: MemberRef::new("USR-1", "MBR-2"),
+                statement: "STA-3".to_owned(),
+            },
+            "GET /users/USR-1/members/MBR-2/statements/STA-3.pdf",
+        ),
+        (
+            Endpoint::ReadHolding {
+                user: "USR-1".to_owned(),
+                holding: "HOL-4".to_owned(),
+            },
+            "GET /users/USR-1/investment_holdings/HOL-4",
+        ),
+        (
+            Endpoint::ListInstitutions {
+                name: Some("MX Bank (OAuth)&x".to_owned()),
+                page: 2,
+                per_page: 10,
+            },
+            "GET /institutions?name=MX%20Bank%20%28OAuth%29%26x&page=2&records_per_page=10",
+        ),
+        (
+            Endpoint::Data {
+                list: DataList::AccountHoldings {
+                    user: "USR-1".to_owned(),
+                    account: "ACT-3".to_owned(),
+                },
+                page: PageQuery::new(1, 10),
+            },
+            "GET /users/USR-1/accounts/ACT-3/investment_holdings?page=1&records_per_page=10",
         ),
         (Endpoint::EmulatorClock, "POST /emulator/clock"),
     ];

@@ -2,7 +2,7 @@
 //! that go one way, from the service down to MX's vocabulary:
 //!
 //! ```text
-//! lib.rs ─▶ driver/ ─▶ data ─▶ clock ─▶ client ─▶ reply, request log ─▶ error (HTTP)
+//! lib.rs ─▶ driver/ ─▶ data, reads ─▶ clock ─▶ client ─▶ reply, request log ─▶ error (HTTP)
 //!        ─▶ sync/ (sans-IO) ─▶ endpoint ─▶ types/, query, config (MX's vocabulary)
 //! ```
 
@@ -23,8 +23,8 @@ const LAYERS: &[&[&str]] = &[
     &["reply.rs", "request_log.rs"],
     &["client.rs"],
     &["clock.rs"],
-    // The member's data, read page after page.
-    &["data.rs"],
+    // The member's data, read page after page, and the single reads beside the lists.
+    &["data.rs", "reads.rs"],
     // The driver: does what mx_aggregation decides, with the client and a clock.
     &["driver/"],
     &["lib.rs"],

@@ -156,6 +156,18 @@ calls! {
     ///
     /// Reads one statement of a member (SPEC25 `readStatementByMember`).
     ReadStatement "read_statement", "GET /users/{user}/members/{member}/statements/{statement}", Idempotent;
+    ///
+    /// One account's full account and routing numbers (SPEC25 `listAccountNumbersByAccount`).
+    ListAccountNumbersByAccount "list_account_numbers_by_account", "GET /users/{user}/accounts/{account}/account_numbers", Idempotent;
+    ///
+    /// The user's investment holdings, every member's (SPEC25 `listHoldings`).
+    ListUserHoldings "list_user_holdings", "GET /users/{user}/investment_holdings", Idempotent;
+    ///
+    /// Reads one investment holding (SPEC25 `readHolding`).
+    ReadHolding "read_holding", "GET /users/{user}/investment_holdings/{holding}", Idempotent;
+    ///
+    /// One account's investment holdings (SPEC25 `listHoldingsByAccount`).
+    ListAccountHoldings "list_account_holdings", "GET /users/{user}/accounts/{account}/investment_holdings", Idempotent;
 }
 
 /// What repeating a call risks: the column of the table that decides timeouts, `5xx`,

@@ -3,7 +3,8 @@
 //! `ChallengeResponse`, `CredentialResponse`, `OAuthWindowResponse`, and the request
 //! bodies of create, update and resume), the data a member holds (`AccountResponse`,
 //! `TransactionResponse`, `AccountNumberResponse`, `AccountOwnerResponse`,
-//! `InvestmentHoldingResponse`, `StatementResponse`) and `PaginationResponse`.
+//! `InvestmentHoldingResponse`, `StatementResponse`), `InstitutionResponse` and
+//! `PaginationResponse`.
 //!
 //! Every response field MX marks nullable is an `Option`, and unknown fields are ignored:
 //! MX adds fields without a version bump, and a client that rejected them would break on
@@ -13,6 +14,7 @@ mod account;
 mod challenge;
 mod credential;
 mod holding;
+mod institution;
 mod member;
 mod pagination;
 mod transaction;
@@ -24,6 +26,7 @@ pub use account::{
 pub use challenge::{Challenge, ChallengeAnswer, ChallengeKind, ChallengeOption, ImageOption};
 pub use credential::{CredentialField, CredentialValue};
 pub use holding::{Holding, HoldingsPage, Statement, StatementsPage};
+pub use institution::{Institution, InstitutionsPage};
 pub use member::{Member, MemberCreate, MemberStatus, MemberUpdate, MembersPage, OauthWindow};
 pub use pagination::Pagination;
 pub use transaction::{Transaction, TransactionStatus, TransactionsPage};

@@ -147,3 +147,36 @@ pub fn assert_no_forbidden_aggregate(log: &RequestLog) {
         );
     }
 }
+
+/// Starts the premium job `job` (`identify`, `fetch_statements`, …) on `member` with a
+/// plain request (the client starts no premium job but a verification), and lets the
+/// emulator run it.
+pub async fn run_premium_job(h: &Harness, member: &MemberRef, job: &str) {
+    let url = format!(
+        "{}/users/{}/members/{}/{job}",
+        h.emulator.base_url(),
+        member.user,
+        member.member
+    );
+    let answer = reqwest::Client::new()
+        .post(url)
+        .basic_auth(CLIENT_ID, Some(API_KEY))
+        .header("Accept", "application/json")
+        .header("Accept-Version", "v20250224")
+        .send()
+        .await
+        .expect("the emulator answers");
+    assert!(answer.status().is_success(), "{job}: {}", answer.status());
+    h.advance(Duration::from_secs(5));
+}
+
+/// A user with one MX Bank member that aggregated successfully: (user, member).
+pub async fn connected_member(h: &Harness) -> (String, MemberRef) {
+    let user = h.user().await;
+    let request = h.mxbank("password", "m-1").await;
+    let member = h.create(&user, &request).await;
+    h.advance(Duration::from_secs(5));
+    let read = h.client.read_member(&member).await.expect("member read");
+    assert_eq!(read.connection_status.as_deref(), Some("CONNECTED"));
+    (user, member)
+}

@@ -120,7 +120,11 @@ pub const fn reads_data(call: Call) -> bool {
         | Call::DeleteMember
         | Call::Credentials
         | Call::ListInstitutions
-        | Call::ReadInstitution => false,
+        | Call::ReadInstitution
+        | Call::ListAccountNumbersByAccount
+        | Call::ListUserHoldings
+        | Call::ReadHolding
+        | Call::ListAccountHoldings => false,
     }
 }
 
@@ -163,7 +167,11 @@ pub const fn reads_transactions(call: Call) -> bool {
         | Call::DeleteMember
         | Call::Credentials
         | Call::ListInstitutions
-        | Call::ReadInstitution => false,
+        | Call::ReadInstitution
+        | Call::ListAccountNumbersByAccount
+        | Call::ListUserHoldings
+        | Call::ReadHolding
+        | Call::ListAccountHoldings => false,
     }
 }
 
