@@ -87,6 +87,15 @@ impl TenantHandle {
         self.0.lock().cx.faults.load(plan);
     }
 
+    /// How many of the tenant's webhooks are due by its clock's now and not yet answered:
+    /// waiting for the delivery task or being sent. 0 means every webhook MX would have
+    /// sent by now was answered (a harness waits for it before moving the clock on).
+    pub fn webhooks_due(&self) -> usize {
+        let mut world = self.0.lock();
+        let now = world.tick();
+        world.cx.outbox.due_count(now)
+    }
+
     /// The tenant's outbox: every webhook queued and each attempt's outcome, as
     /// `GET /emulator/webhooks` lists them (`{"id", "type", "member_guid", "state",
     /// "attempts": [{"at", "outcome", "status", "error"}], "body"}`).

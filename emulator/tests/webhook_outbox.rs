@@ -203,3 +203,33 @@ async fn the_binary_takes_webhook_fault_flags() {
         .unwrap();
     assert!(!bad.status.success());
 }
+
+#[tokio::test]
+async fn webhooks_due_counts_what_is_owed_until_answered() {
+    // A receiver that takes the connection and never answers: the attempt stays in
+    // flight until the emulator's 5 s timeout.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut config = frozen_config();
+    config.webhook_url = Some(format!("http://{}/hooks", silent.local_addr().unwrap()));
+    let mx = Mx::start(config).await;
+    let tenant = mx
+        .emulator
+        .as_ref()
+        .and_then(|emulator| emulator.tenant(&mx.client_id))
+        .expect("the emulator's tenant");
+    assert_eq!(tenant.webhooks_due(), 0, "nothing queued");
+    let user = mx.user().await;
+    mx.member_guid(&user, "any").await;
+    assert_eq!(
+        tenant.webhooks_due(),
+        1,
+        "the MEMBER created webhook is owed"
+    );
+
+    // Answered (with a failure): the retry is due 20 s later on the virtual clock, so
+    // nothing is owed meanwhile.
+    let list = outbox_when(&mx, |l| l.len() == 1 && outcomes(&l[0]).len() == 1).await;
+    assert_eq!(list[0]["state"], "pending", "{list:?}");
+    assert_eq!(tenant.webhooks_due(), 0, "the retry is not due yet");
+    drop(silent);
+}

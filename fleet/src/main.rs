@@ -58,9 +58,10 @@ struct Args {
     /// Service processes on the one database (more than one needs PostgreSQL).
     #[arg(long, default_value_t = 1)]
     instances: usize,
-    /// Wall milliseconds without a new MX call from the service (and, where its metrics
-    /// say so, nothing due and no drive running) after which a step ends.
-    #[arg(long, default_value_t = 300)]
+    /// Wall milliseconds without a new MX call from the service after which a step ends,
+    /// once the emulator owes the service no webhook and (where its metrics say so)
+    /// nothing is due and no drive runs.
+    #[arg(long, default_value_t = 40)]
     settle_ms: u64,
     /// The emulator's MFA timeout in virtual minutes (MX's is 10; a 15-minute step needs
     /// more for an end user to answer at the next step).

@@ -140,7 +140,8 @@ impl Service {
 
 impl Service {
     /// Whether every instance is idle, from its `GET /metrics`: no member due
-    /// (`mx_service_scheduler_lag_seconds` 0) and no drive running
+    /// (`mx_service_members_due` 0, or, from a service without it,
+    /// `mx_service_scheduler_lag_seconds` 0) and no drive running
     /// (`mx_service_drives_running` 0). `None` when the metrics do not say.
     pub async fn idle(&self) -> Option<bool> {
         for base in self.bases.iter() {
@@ -149,6 +150,18 @@ impl Service {
             }
         }
         Some(true)
+    }
+
+    /// The service's completed syncs (`mx_service_syncs_total`, one count for the whole
+    /// database); `None` when the metrics do not say.
+    pub async fn syncs_total(&self) -> Option<u64> {
+        let base = self.bases.first()?;
+        let response = self.http.get(format!("{base}/metrics")).send().await.ok()?;
+        let text = response.text().await.ok()?;
+        text.lines().find_map(|line| {
+            line.strip_prefix("mx_service_syncs_total ")
+                .and_then(|value| value.trim().parse().ok())
+        })
     }
 
     /// Whether one instance is idle (see [`Service::idle`]).
@@ -162,9 +175,10 @@ impl Service {
                     .and_then(|value| value.trim().parse::<f64>().ok())
             })
         };
-        let lag = gauge("mx_service_scheduler_lag_seconds")?;
+        let due = gauge("mx_service_members_due")
+            .or_else(|| gauge("mx_service_scheduler_lag_seconds"))?;
         let running = gauge("mx_service_drives_running")?;
-        Some(lag <= 0.0 && running <= 0.0)
+        Some(due <= 0.0 && running <= 0.0)
     }
 }
 

@@ -14,7 +14,8 @@ use crate::core::schedule::RENEW_EVERY;
 use crate::drive::{Intent, Worker};
 use crate::store::{Claimed, TakenOver};
 
-/// How often the scheduler looks for due members.
+/// How often the scheduler looks for due members when nothing wakes it sooner (a
+/// wake-up whose time came, another instance's webhook).
 const TICK: Duration = Duration::from_millis(200);
 
 /// One drive running in this process.
@@ -31,11 +32,14 @@ struct Entry {
 /// shutdown waits for and gives back. At most one drive per member runs at a time: a
 /// drive started on a member another drive here still runs on (the end user took it
 /// over) stops the older one and starts once it has ended, so the newer drive reads
-/// MX after everything the older one sent.
+/// MX after everything the older one sent. It also holds the scheduler's wake-up call,
+/// rung when a drive ends (a slot is free) or a webhook made a member due, so that the
+/// next claim comes at once rather than at the next tick.
 #[derive(Debug, Clone, Default)]
 pub struct Running {
     drives: Arc<Mutex<HashMap<u64, Entry>>>,
     next: Arc<AtomicU64>,
+    wake: Arc<Notify>,
 }
 
 impl Running {
@@ -123,7 +127,14 @@ impl Running {
             running.lock().remove(&id);
             let _ = ended_tx.send(true);
             drop(permit);
+            running.wake();
         });
+    }
+
+    /// Asks the scheduler to look for due members now (a slot freed, a member became
+    /// due); a call while it is busy is kept for its next wait.
+    pub fn wake(&self) {
+        self.wake.notify_one();
     }
 
     /// How many drives run.
@@ -173,6 +184,7 @@ pub async fn run(
         }
         tokio::select! {
             () = tokio::time::sleep(TICK) => {}
+            () = running.wake.notified() => {}
             _ = stop.changed() => {}
         }
     }

@@ -326,6 +326,18 @@ impl Outbox {
         self.trim();
     }
 
+    /// The deliveries due by `now` and not yet answered: pending and due, or in flight.
+    pub(crate) fn due_count(&self, now: DateTime<Utc>) -> usize {
+        self.deliveries
+            .iter()
+            .filter(|d| match d.state {
+                DeliveryState::Pending { next_attempt_at } => next_attempt_at <= now,
+                DeliveryState::InFlight { .. } => true,
+                DeliveryState::Delivered | DeliveryState::Dropped | DeliveryState::GivenUp => false,
+            })
+            .count()
+    }
+
     /// The delivery with `id`.
     pub(crate) fn get(&self, id: u64) -> Option<&Delivery> {
         self.deliveries.iter().find(|d| d.id == id)

@@ -63,7 +63,8 @@ pub struct Options {
     pub service_concurrency: Option<usize>,
     /// Service processes on the one database (more than one needs PostgreSQL).
     pub instances: usize,
-    /// Wall milliseconds without a new MX call after which the service counts as idle.
+    /// Wall milliseconds without a new MX call after which the service counts as idle
+    /// (when the emulator owes it no webhook and its metrics show nothing due or running).
     pub settle_ms: u64,
     /// The emulator's MFA timeout, virtual minutes.
     pub mfa_timeout_minutes: u64,
@@ -289,6 +290,10 @@ async fn drive(
     routes: &Routes,
     service_urls: &[String],
 ) -> Result<Sides, String> {
+    let service_tenant = clocks
+        .tenants
+        .get(1)
+        .ok_or_else(|| "the emulator lacks the service's tenant".to_owned())?;
     let naive_mx = Mx::new(base, NAIVE_TENANT.0, NAIVE_TENANT.1).map_err(|e| e.to_string())?;
     let service_mx =
         Mx::new(base, SERVICE_TENANT.0, SERVICE_TENANT.1).map_err(|e| e.to_string())?;
@@ -322,6 +327,13 @@ async fn drive(
         }
         None => Vec::new(),
     };
+    if service.is_some() {
+        eprintln!(
+            "mx-fleet: {} members created through the service, {:.1} s",
+            service_members.len(),
+            wall.elapsed().as_secs_f64()
+        );
+    }
     let mut naive_journal = Journal::default();
     let mut service_journal = Journal::default();
     let step = Duration::minutes(i64::from(options.step_minutes.max(1)));
@@ -334,8 +346,25 @@ async fn drive(
         let now = clocks.advance(step).await?;
         steps += 1;
         if let Some(service) = &service {
-            let settled = settle(&service_mx, service, service_journal.last, settle_for).await?;
+            let settled = settle(
+                &service_mx,
+                service,
+                service_tenant,
+                service_journal.last,
+                settle_for,
+            )
+            .await?;
             service_journal.extend(settled);
+            // The onboarding's pace: members through create, CONNECTED and a first sync
+            // (the service's completed syncs) in the first virtual hour.
+            if now <= start + Duration::hours(1) {
+                eprintln!(
+                    "mx-fleet: {} virtual minutes, {} syncs completed, {:.1} s",
+                    (now - start).num_minutes(),
+                    service.syncs_total().await.unwrap_or(0),
+                    wall.elapsed().as_secs_f64()
+                );
+            }
         }
         if !faults_loaded && now >= start + Duration::days(1) {
             faults_loaded = true;
@@ -361,8 +390,14 @@ async fn drive(
             // What the end users asked for is done at this virtual time, before the
             // clock moves on.
             if service_members.iter().any(|m| m.last_acted == Some(now)) {
-                let settled =
-                    settle(&service_mx, service, service_journal.last, settle_for).await?;
+                let settled = settle(
+                    &service_mx,
+                    service,
+                    service_tenant,
+                    service_journal.last,
+                    settle_for,
+                )
+                .await?;
                 service_journal.extend(settled);
             }
         }
@@ -392,7 +427,14 @@ async fn drive(
             .map_err(|e| e.to_string())?,
     );
     if let Some(service) = &service {
-        let settled = settle(&service_mx, service, service_journal.last, settle_for).await?;
+        let settled = settle(
+            &service_mx,
+            service,
+            service_tenant,
+            service_journal.last,
+            settle_for,
+        )
+        .await?;
         service_journal.extend(settled);
     }
     if let Some(dir) = &options.journal_out {

@@ -1,10 +1,12 @@
 //! Waiting for the service to finish what a step gave it. The service's tenant journal
-//! is read until no new MX call has arrived for a quiet period of wall time and, when the
-//! service's `/metrics` say so, no member is due and no drive runs (webhooks the
-//! emulator sends after a clock move reach the service through the relay, which the
-//! quiet period covers). The entries read are returned, so the journal is read once.
+//! is read until no new MX call has arrived for a quiet period of wall time, every
+//! webhook the emulator owes by its clock has been answered (the relay answers once the
+//! service stored it), and, when the service's `/metrics` say so, no member is due and
+//! no drive runs. The entries read are returned, so the journal is read once.
 
 use std::time::{Duration, Instant};
+
+use mx_emulator::TenantHandle;
 
 use crate::metrics::journal::JournalEntry;
 use crate::mx::Mx;
@@ -13,8 +15,8 @@ use crate::service_side::Service;
 /// The longest a settle waits, whatever the service does.
 const LONGEST: Duration = Duration::from_secs(300);
 
-/// Reads the journal after `since` until it stays unchanged for `quiet` and the service
-/// is idle.
+/// Reads the journal after `since` until it stays unchanged for `quiet`, `tenant` owes
+/// no webhook and the service is idle.
 ///
 /// # Errors
 ///
@@ -22,6 +24,7 @@ const LONGEST: Duration = Duration::from_secs(300);
 pub async fn settle(
     mx: &Mx,
     service: &Service,
+    tenant: &TenantHandle,
     since: u64,
     quiet: Duration,
 ) -> Result<Vec<JournalEntry>, String> {
@@ -29,7 +32,7 @@ pub async fn settle(
     let mut last_change = Instant::now();
     let mut since = since;
     let mut entries = Vec::new();
-    let poll = (quiet / 5).max(Duration::from_millis(10));
+    let poll = (quiet / 3).max(Duration::from_millis(5));
     loop {
         tokio::time::sleep(poll).await;
         let page = mx.journal_since(since).await.map_err(|e| e.to_string())?;
@@ -42,7 +45,10 @@ pub async fn settle(
         if started.elapsed() >= LONGEST {
             return Ok(entries);
         }
-        if last_change.elapsed() >= quiet && service.idle().await != Some(false) {
+        if last_change.elapsed() >= quiet
+            && tenant.webhooks_due() == 0
+            && service.idle().await != Some(false)
+        {
             return Ok(entries);
         }
     }

@@ -85,6 +85,12 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
     let _ = writeln!(out, "mx_service_scheduler_lag_seconds {lag}");
     let _ = writeln!(
         out,
+        "# HELP mx_service_members_due Members due for a drive and not claimed."
+    );
+    let _ = writeln!(out, "# TYPE mx_service_members_due gauge");
+    let _ = writeln!(out, "mx_service_members_due {}", db.due_count(now).await?);
+    let _ = writeln!(
+        out,
         "# HELP mx_service_syncs_total Completed syncs of members' data."
     );
     let _ = writeln!(out, "# TYPE mx_service_syncs_total counter");

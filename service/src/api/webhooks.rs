@@ -74,7 +74,10 @@ pub(super) async fn receive(
         .receive_webhook(&canonical_digest(&value), member, user, &text, now)
         .await?;
     match received {
-        Received::New => tracing::info!(member = ?member, "webhook stored"),
+        Received::New => {
+            tracing::info!(member = ?member, "webhook stored");
+            state.running.wake();
+        }
         Received::Repeat => tracing::debug!(member = ?member, "webhook repeated"),
     }
     Ok(StatusCode::NO_CONTENT)

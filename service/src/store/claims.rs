@@ -167,6 +167,24 @@ impl Db {
         Ok(done.rows_affected())
     }
 
+    /// How many wake-ups are due and unclaimed at `now` (the same rule as
+    /// [`oldest_due`](Self::oldest_due)): with a frozen clock a member made due by a
+    /// webhook has no lag yet, but counts here.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails.
+    pub async fn due_count(&self, now: DateTime<Utc>) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) FROM wakeups WHERE run_at IS NOT NULL AND run_at <= $1 \
+             AND (lease_until IS NULL OR lease_until <= $1)",
+        )
+        .bind(ms(now))
+        .fetch_one(self.pool())
+        .await
+        .map_err(q("counting due wake-ups"))?;
+        Ok(row.get(0))
+    }
+
     /// The oldest due, unclaimed wake-up's `run_at`: the scheduler's lag is `now` less it.
     ///
     /// # Errors
