@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration as WallDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
-use mx_emulator::{Config, Emulator, TenantHandle};
+use mx_emulator::{Config, Emulator, FaultPlan, TenantHandle};
 use serde_json::json;
 
 use crate::concurrent::map_concurrent;
@@ -290,10 +290,9 @@ async fn drive(
     routes: &Routes,
     service_urls: &[String],
 ) -> Result<Sides, String> {
-    let service_tenant = clocks
-        .tenants
-        .get(1)
-        .ok_or_else(|| "the emulator lacks the service's tenant".to_owned())?;
+    let [naive_tenant, service_tenant] = clocks.tenants.as_slice() else {
+        return Err("the emulator lacks a tenant".to_owned());
+    };
     let naive_mx = Mx::new(base, NAIVE_TENANT.0, NAIVE_TENANT.1).map_err(|e| e.to_string())?;
     let service_mx =
         Mx::new(base, SERVICE_TENANT.0, SERVICE_TENANT.1).map_err(|e| e.to_string())?;
@@ -369,15 +368,13 @@ async fn drive(
         if !faults_loaded && now >= start + Duration::days(1) {
             faults_loaded = true;
             load_institution_faults(
-                &naive_mx,
+                naive_tenant,
                 naive_members.iter().map(|m| (m.persona, &m.member)),
-            )
-            .await?;
+            )?;
             load_institution_faults(
-                &service_mx,
+                service_tenant,
                 service_members.iter().map(|m| (m.persona, &m.member)),
-            )
-            .await?;
+            )?;
         }
         let tick = Tick {
             start,
@@ -498,9 +495,10 @@ impl Journal {
 }
 
 /// The institution-down personas' fault plan: each member's next four calls answer
-/// 503, as MX does while an institution's connection is down.
-async fn load_institution_faults<'a>(
-    mx: &Mx,
+/// 503, as MX does while an institution's connection is down. Loaded through the
+/// tenant's handle (in process): a fleet's plan outgrows the HTTP route's body limit.
+fn load_institution_faults<'a>(
+    tenant: &TenantHandle,
     members: impl Iterator<Item = (Persona, &'a String)>,
 ) -> Result<(), String> {
     let rules: Vec<serde_json::Value> = members
@@ -513,9 +511,10 @@ async fn load_institution_faults<'a>(
     if rules.is_empty() {
         return Ok(());
     }
-    mx.load_faults(&json!({ "rules": rules }))
-        .await
-        .map_err(|e| e.to_string())
+    let plan = FaultPlan::from_json(&json!({ "rules": rules }).to_string())
+        .map_err(|e| format!("the institution fault plan: {e}"))?;
+    tenant.load_faults(plan);
+    Ok(())
 }
 
 /// The dates (`YYYY-MM-DD`) wide enough for every transaction MX holds for the run.
