@@ -1,7 +1,8 @@
 //! What a process or a group of threads cost, from Linux's `/proc`: CPU time
 //! (`utime` + `stime` of `/proc/PID/stat`, in clock ticks of 1/100 s, Linux's
 //! `USER_HZ` on every architecture it exports to user space) and peak resident memory
-//! (`VmHWM` of `/proc/PID/status`). Anything unreadable counts as zero.
+//! (`VmHWM` of `/proc/PID/status`). Anything unreadable counts as zero. And what the
+//! service's database takes on disk.
 
 use std::path::Path;
 
@@ -55,6 +56,27 @@ pub fn max_rss_kib(pid: u32) -> u64 {
             })
         })
         .unwrap_or(0)
+}
+
+/// The database's bytes: a SQLite file with its write-ahead log and shared memory, or
+/// PostgreSQL's `pg_database_size` through `psql` (`None` when it cannot be asked).
+pub fn database_bytes(database: &str) -> Option<u64> {
+    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
+        let output = std::process::Command::new("psql")
+            .args([
+                database,
+                "-Atc",
+                "select pg_database_size(current_database())",
+            ])
+            .output()
+            .ok()?;
+        return String::from_utf8_lossy(&output.stdout).trim().parse().ok();
+    }
+    let path = database.strip_prefix("sqlite://")?;
+    let path = path.split('?').next().unwrap_or(path);
+    let size =
+        |suffix: &str| std::fs::metadata(format!("{path}{suffix}")).map_or(0, |meta| meta.len());
+    Some(size("") + size("-wal") + size("-shm"))
 }
 
 #[cfg(test)]

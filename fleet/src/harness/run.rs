@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::concurrent::map_concurrent;
 use crate::harness::process::{ServiceArgs, ServiceProcess};
-use crate::harness::procstat::{max_rss_kib, process_cpu_secs, threads_cpu_secs};
+use crate::harness::procstat::{database_bytes, max_rss_kib, process_cpu_secs, threads_cpu_secs};
 use crate::harness::relay::{self, Routes};
 use crate::harness::settle::settle;
 use crate::metrics::copy::{CopyCheck, compare};
@@ -217,27 +217,6 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
         steps: sides.steps,
         errors: sides.errors,
     })
-}
-
-/// The database's bytes: a SQLite file with its write-ahead log and shared memory, or
-/// PostgreSQL's `pg_database_size` through `psql` (`None` when it cannot be asked).
-fn database_bytes(database: &str) -> Option<u64> {
-    if database.starts_with("postgres://") || database.starts_with("postgresql://") {
-        let output = std::process::Command::new("psql")
-            .args([
-                database,
-                "-Atc",
-                "select pg_database_size(current_database())",
-            ])
-            .output()
-            .ok()?;
-        return String::from_utf8_lossy(&output.stdout).trim().parse().ok();
-    }
-    let path = database.strip_prefix("sqlite://")?;
-    let path = path.split('?').next().unwrap_or(path);
-    let size =
-        |suffix: &str| std::fs::metadata(format!("{path}{suffix}")).map_or(0, |meta| meta.len());
-    Some(size("") + size("-wal") + size("-shm"))
 }
 
 /// The tenants' clocks, advanced on the emulator's own threads (so that what the
