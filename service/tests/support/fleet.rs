@@ -238,12 +238,22 @@ impl Fleet {
                         let opened = self.browser.get(uri).send().await;
                         let status = opened.as_ref().map(reqwest::Response::status);
                         // A window MX no longer knows (a newer one replaced it, e.g. read
-                        // by another instance after a takeover) is what a real end user
-                        // meets too: they go back to the app and open what it shows on a
-                        // later pass. A member left on a dead window never settles, and
-                        // `settle` says so.
+                        // by another instance's drive whose lease the virtual clock had
+                        // run out) is what a real end user meets too: they go back to the
+                        // app, which asks the service again with the end user present
+                        // (`POST …/aggregate`); the new drive fetches a fresh window, opened
+                        // on a later pass. A member left on a dead window never settles,
+                        // and `settle` says so.
                         if status.is_ok_and(|s| s == reqwest::StatusCode::NOT_FOUND) {
                             member.opened.remove(uri);
+                            if resend {
+                                let sent = api
+                                    .send("POST", &format!("/members/{guid}/aggregate"), None, &[])
+                                    .await;
+                                if sent.is_some_and(|a| a.status == 202) {
+                                    member.sent_at = Some(pass);
+                                }
+                            }
                         } else {
                             assert!(
                                 status.is_ok_and(|s| s.is_success()),
