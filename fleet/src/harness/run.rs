@@ -17,7 +17,7 @@ use crate::concurrent::map_concurrent;
 use crate::harness::process::{ServiceArgs, ServiceProcess};
 use crate::harness::procstat::{database_bytes, max_rss_kib, process_cpu_secs, threads_cpu_secs};
 use crate::harness::relay::{self, Routes};
-use crate::harness::settle::settle;
+use crate::harness::settle::Journal;
 use crate::metrics::copy::{CopyCheck, compare};
 use crate::metrics::figures::{Figures, Resources, RunInput, figures, table};
 use crate::metrics::journal::JournalEntry;
@@ -324,15 +324,9 @@ async fn drive(
         let now = clocks.advance(step).await?;
         steps += 1;
         if let Some(service) = &service {
-            let settled = settle(
-                &service_mx,
-                service,
-                service_tenant,
-                service_journal.last,
-                settle_for,
-            )
-            .await?;
-            service_journal.extend(settled);
+            service_journal
+                .settle(&service_mx, service, service_tenant, settle_for)
+                .await?;
             // The onboarding's pace: members through create, CONNECTED and a first sync
             // (the service's completed syncs) in the first virtual hour.
             if now <= start + Duration::hours(1) {
@@ -366,15 +360,9 @@ async fn drive(
             // What the end users asked for is done at this virtual time, before the
             // clock moves on.
             if service_members.iter().any(|m| m.last_acted == Some(now)) {
-                let settled = settle(
-                    &service_mx,
-                    service,
-                    service_tenant,
-                    service_journal.last,
-                    settle_for,
-                )
-                .await?;
-                service_journal.extend(settled);
+                service_journal
+                    .settle(&service_mx, service, service_tenant, settle_for)
+                    .await?;
             }
         }
         naive_journal.extend(
@@ -403,15 +391,9 @@ async fn drive(
             .map_err(|e| e.to_string())?,
     );
     if let Some(service) = &service {
-        let settled = settle(
-            &service_mx,
-            service,
-            service_tenant,
-            service_journal.last,
-            settle_for,
-        )
-        .await?;
-        service_journal.extend(settled);
+        service_journal
+            .settle(&service_mx, service, service_tenant, settle_for)
+            .await?;
     }
     if let Some(dir) = &options.journal_out {
         write_journal(&dir.join("naive.jsonl"), &naive_journal.entries)?;
@@ -455,22 +437,6 @@ fn write_journal(path: &std::path::Path, entries: &[JournalEntry]) -> Result<(),
         text.push('\n');
     }
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// A tenant's journal, read step by step.
-#[derive(Default)]
-struct Journal {
-    entries: Vec<JournalEntry>,
-    last: u64,
-}
-
-impl Journal {
-    fn extend(&mut self, entries: Vec<JournalEntry>) {
-        if let Some(last) = entries.last() {
-            self.last = last.seq;
-        }
-        self.entries.extend(entries);
-    }
 }
 
 /// The institution-down personas' fault plan: each member's next four calls answer

@@ -53,3 +53,36 @@ pub async fn settle(
         }
     }
 }
+
+/// A tenant's journal, read step by step.
+#[derive(Debug, Default)]
+pub struct Journal {
+    /// The entries read so far.
+    pub entries: Vec<JournalEntry>,
+    /// The sequence number of the last entry read.
+    pub last: u64,
+}
+
+impl Journal {
+    /// Appends `entries`.
+    pub fn extend(&mut self, entries: Vec<JournalEntry>) {
+        if let Some(last) = entries.last() {
+            self.last = last.seq;
+        }
+        self.entries.extend(entries);
+    }
+
+    /// Waits until the service is quiet ([`settle`]) and appends what MX journaled since
+    /// the last entry read.
+    pub async fn settle(
+        &mut self,
+        mx: &Mx,
+        service: &Service,
+        tenant: &TenantHandle,
+        quiet: Duration,
+    ) -> Result<(), String> {
+        let settled = settle(mx, service, tenant, self.last, quiet).await?;
+        self.extend(settled);
+        Ok(())
+    }
+}
