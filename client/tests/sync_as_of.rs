@@ -2,7 +2,7 @@
 //! complete sync's; a `read_data` decision for a moment it holds needs no read, one for a
 //! newer moment needs no member read first when the member was last known `CONNECTED`;
 //! deletions the webhooks announced leave the
-//! copy without a call.
+//! copy without a call; a data webhook announcing only what the copy holds needs no call.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use mx_aggregation::{ConnectionStatus, Decision, NextAction, Reason};
@@ -65,6 +65,35 @@ fn only_newer_data_is_read_without_a_member_read() {
 }
 
 #[test]
+fn a_data_webhook_for_held_data_needs_no_member_read() {
+    let mut data = MemberData {
+        checkpoint: synced(Some(at(10))),
+        ..MemberData::default()
+    };
+    let connected = Some(ConnectionStatus::Connected);
+    // No data webhook since the last sync: a look without news reads the member.
+    assert_eq!(data.announced_held(&read_data(at(10)), connected), None);
+    data.due = Some(DataDue::Everything);
+    assert_eq!(
+        data.announced_held(&read_data(at(10)), connected),
+        Some(at(10))
+    );
+    assert_eq!(
+        data.announced_held(&read_data(at(9)), connected),
+        Some(at(9))
+    );
+    // Newer than the copy: that is `unread_data`'s, not this rule's.
+    assert_eq!(data.announced_held(&read_data(at(11)), connected), None);
+    let created = Some(ConnectionStatus::Created);
+    assert_eq!(data.announced_held(&read_data(at(10)), created), None);
+    let member = Decision {
+        action: NextAction::ReadMember,
+        reason: Reason::StatusWebhook,
+    };
+    assert_eq!(data.announced_held(&member, connected), None);
+}
+
+#[test]
 fn announced_deletions_leave_the_copy_without_a_call() {
     let mut data = MemberData::default();
     data.store.transactions.insert(
@@ -81,6 +110,30 @@ fn announced_deletions_leave_the_copy_without_a_call() {
 }
 
 proptest! {
+    /// The two rules never both apply, and a member read is spared only for a `CONNECTED`
+    /// member whose decision is `read_data`: for newer data always, for held data only
+    /// when a data webhook came since the last sync.
+    #[test]
+    fn a_member_read_is_spared_only_for_news(
+        held in proptest::option::of(0i64..100),
+        asked in 0i64..100,
+        connected: bool,
+        webhook: bool,
+    ) {
+        let data = MemberData {
+            checkpoint: synced(held.map(at)),
+            due: webhook.then_some(DataDue::Everything),
+            ..MemberData::default()
+        };
+        let status = Some(if connected { ConnectionStatus::Connected } else { ConnectionStatus::Denied });
+        let decision = read_data(at(asked));
+        let unread = data.unread_data(&decision, status);
+        let echo = data.announced_held(&decision, status);
+        let newer = held.is_none_or(|held| asked > held);
+        prop_assert_eq!(unread, (connected && newer).then(|| at(asked)));
+        prop_assert_eq!(echo, (connected && !newer && webhook).then(|| at(asked)));
+    }
+
     /// Whatever moments were noted, the copy holds exactly those up to the newest.
     #[test]
     fn holds_is_up_to_the_newest_noted(

@@ -92,6 +92,31 @@ async fn a_data_webhook_is_synced_without_a_member_read_and_only_once() {
     assert_eq!(report.accounts.pages, 0);
     assert_eq!(report.transactions, None);
     assert_eq!(before("list_accounts") + before("list_transactions"), lists);
+
+    // The webhook again, after the copy holds what it announces (MX's webhook arriving
+    // after the drive that read the completed member): no call at all.
+    let mx_calls = || {
+        let entries = h.log.entries();
+        entries
+            .iter()
+            .filter(|e| !e.endpoint.starts_with("emulator_"))
+            .count()
+    };
+    let calls = mx_calls();
+    let _ = state.apply(&Observation::from_json(&body).unwrap(), completed);
+    let _ = data.fold_webhook(&webhook);
+    let Outcome::Synced { as_of, report, .. } = h
+        .driver
+        .drive_and_sync(&member, &mut state, &mut data, &options)
+        .await
+        .unwrap()
+    else {
+        panic!("synced");
+    };
+    assert_eq!(as_of, completed);
+    assert_eq!(mx_calls(), calls, "no MX call for an echo");
+    assert_eq!(report.transactions, None);
+    assert_eq!(data.due, None, "settled");
 }
 
 /// MX's transactions dated in the copy's history, read directly.

@@ -37,7 +37,9 @@ impl<C: Clock> Driver<C> {
     ///   so far is decided on first: when it says `read_data` for data newer than the copy
     ///   holds
     ///   ([`MemberData::unread_data`]), the data is read without reading the member (the
-    ///   outcome's member then carries only its guids);
+    ///   outcome's member then carries only its guids); when data webhooks since the last
+    ///   sync announced only data the copy holds ([`MemberData::announced_held`]), the
+    ///   member is not read either;
     /// - when the copy already holds MX's data as of the decision's moment
     ///   ([`Checkpoint::holds`](crate::sync::Checkpoint::holds)), nothing is listed: the
     ///   outcome is `Synced` with a report that read nothing, after the deletions the
@@ -61,13 +63,14 @@ impl<C: Clock> Driver<C> {
                 .snapshot()
                 .and_then(|snapshot| snapshot.connection_status);
             data.unread_data(&decision, status)
+                .or_else(|| data.announced_held(&decision, status))
                 .map(|as_of| (as_of, decision.reason))
         } else {
             None
         };
         let outcome = match unread {
             Some((as_of, reason)) => {
-                tracing::info!(%as_of, reason = reason.code(), "new data known: no member read");
+                tracing::info!(%as_of, reason = reason.code(), "the data webhooks said it: no member read");
                 Outcome::ReadData {
                     member: Member {
                         guid: Some(member.member.clone()),

@@ -124,7 +124,7 @@ impl MemberData {
     /// shows of it stays true; a member last known in another status (a first
     /// aggregation, a reconnection) is read, so that what is shown follows MX. `None` for
     /// any other decision, and when the copy already holds that data
-    /// ([`Checkpoint::holds`]): then the member is read, as on any look without news.
+    /// ([`Checkpoint::holds`]): see [`announced_held`](Self::announced_held) for that.
     pub fn unread_data(
         &self,
         decision: &Decision,
@@ -133,18 +133,28 @@ impl MemberData {
         if status != Some(ConnectionStatus::Connected) {
             return None;
         }
-        match decision.action {
-            NextAction::ReadData { as_of } => (!self.checkpoint.holds(as_of)).then_some(as_of),
-            NextAction::Poll { .. }
-            | NextAction::Wait { .. }
-            | NextAction::AnswerMfa
-            | NextAction::UpdateCredentials
-            | NextAction::AuthorizeOauth
-            | NextAction::ReadMember
-            | NextAction::ResolveAtInstitution
-            | NextAction::Aggregate
-            | NextAction::Stop => None,
+        read_data_as_of(decision).filter(|as_of| !self.checkpoint.holds(*as_of))
+    }
+
+    /// The moment of MX's data when the data webhooks since the last sync ([`due`](Self::due)
+    /// is set) announced only what the copy already holds: `decision`, made on the folded
+    /// state, is `read_data` for a moment [`Checkpoint::holds`], for a member last known
+    /// `CONNECTED`. Such a webhook is the echo of an aggregation a drive already synced
+    /// (MX sends `member_data_updated` after the aggregation completes, WH-A, and it can
+    /// arrive after the drive that read the completed member); reading the member would
+    /// only find what the folded state says. The caller settles it without a call
+    /// ([`settle_held`](Self::settle_held)). `None` when no data webhook came since the
+    /// last sync: a look without news (a scheduled one) reads the member, so that a
+    /// change MX sent no webhook for is still found.
+    pub fn announced_held(
+        &self,
+        decision: &Decision,
+        status: Option<ConnectionStatus>,
+    ) -> Option<DateTime<Utc>> {
+        if status != Some(ConnectionStatus::Connected) || self.due.is_none() {
+            return None;
         }
+        read_data_as_of(decision).filter(|as_of| self.checkpoint.holds(*as_of))
     }
 
     /// Applies what the data webhooks said when the copy already holds MX's data as of
@@ -163,5 +173,21 @@ impl MemberData {
     /// since the last complete sync counted no transaction created or updated.
     pub fn reads_transactions(&self) -> bool {
         !self.checkpoint.is_synced() || self.due != Some(DataDue::AccountsOnly)
+    }
+}
+
+/// The moment MX's data is as of when `decision` is `read_data`; `None` for any other.
+const fn read_data_as_of(decision: &Decision) -> Option<DateTime<Utc>> {
+    match decision.action {
+        NextAction::ReadData { as_of } => Some(as_of),
+        NextAction::Poll { .. }
+        | NextAction::Wait { .. }
+        | NextAction::AnswerMfa
+        | NextAction::UpdateCredentials
+        | NextAction::AuthorizeOauth
+        | NextAction::ReadMember
+        | NextAction::ResolveAtInstitution
+        | NextAction::Aggregate
+        | NextAction::Stop => None,
     }
 }
