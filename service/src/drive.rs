@@ -161,9 +161,22 @@ impl Worker {
                 (error_verdict(), None)
             }
         };
-        let reason = verdict
+        let mut reason = verdict
             .reason
             .unwrap_or_else(|| state.decide(now, &self.policy, end_user).reason);
+        // A scheduled drive's wait that ends with the end user: no look at its end; the
+        // row shows what the end user will be asked then.
+        let ended = match (intent, verdict.ended) {
+            (Intent::Scheduled, Ended::WaitUntil { until }) => {
+                let then = state.decide(until, &self.policy, EndUser::Absent);
+                let ended = schedule::unattended_wait(verdict.ended, then.action);
+                if ended == Ended::EndUser {
+                    reason = then.reason;
+                }
+                ended
+            }
+            (Intent::Scheduled | Intent::Present, ended) => ended,
+        };
         let action = reason.action();
         let synced = matches!(
             outcome,
@@ -190,7 +203,7 @@ impl Worker {
             data_due: data.due,
             data: changes.as_ref(),
             folded: &folded,
-            run_at: schedule::next_wakeup(verdict.ended, now),
+            run_at: schedule::next_wakeup(ended, now),
             now,
         };
         let written = self.db.write_drive(&write).await?;

@@ -4,6 +4,7 @@
 //! look at a member again.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use mx_aggregation::NextAction;
 
 /// How long a lease lasts: at most 30 s of the service's clock, so a worker that died
 /// loses its members to the others within that time.
@@ -24,8 +25,14 @@ pub const RETRY_AFTER_ERROR: TimeDelta = TimeDelta::minutes(1);
 pub const NEXT_DATA: TimeDelta = TimeDelta::hours(24);
 
 /// When a member that waits for its end user is looked at again if no webhook and no
-/// end user comes first: a day, so a member never drops out of the schedule.
-pub const END_USER_RECHECK: TimeDelta = TimeDelta::hours(24);
+/// end user comes first: a week. Such a member changes only through its end user, who
+/// comes through the service's routes (each starts a drive), or through MX, which says
+/// so: a connection-status webhook for every status the end user must resolve (WH-CS)
+/// and `member_data_updated` after every completed aggregation, background ones
+/// included (WH-A). The look is the net under a lost webhook, so that a member never
+/// drops out of the schedule; a daily one read every waiting member each day to find it
+/// unchanged.
+pub const END_USER_RECHECK: TimeDelta = TimeDelta::days(7);
 
 /// When a failed page, a failed call or a failing institution is tried again.
 pub const RETRY_LATER: TimeDelta = TimeDelta::minutes(15);
@@ -122,6 +129,33 @@ pub enum Ended {
     Stopped,
     /// The drive could not decide (clock, body): soon again.
     Error,
+}
+
+/// What a drive with the end user absent that ended in a wait comes to, when the
+/// decision at the wait's end — on what is known now, the end user still absent — is
+/// `then`: a wait whose end hands the member to the end user (an MFA answer, new
+/// credentials, OAuth, an action at the institution, or an aggregation, which a drive
+/// without the end user never starts) is a wait for the end user ([`Ended::EndUser`]).
+/// Looking at the member when the wait ends would read it only to hand it back; what
+/// changes it before then comes through the end user or an MX webhook (see
+/// [`END_USER_RECHECK`]). Any other decision (a poll, another wait, data to read, a read
+/// of the member, stop) leaves the wait as it is, and so does any other ending.
+pub const fn unattended_wait(ended: Ended, then: NextAction) -> Ended {
+    let Ended::WaitUntil { .. } = ended else {
+        return ended;
+    };
+    match then {
+        NextAction::AnswerMfa
+        | NextAction::UpdateCredentials
+        | NextAction::AuthorizeOauth
+        | NextAction::ResolveAtInstitution
+        | NextAction::Aggregate => Ended::EndUser,
+        NextAction::Poll { .. }
+        | NextAction::Wait { .. }
+        | NextAction::ReadData { .. }
+        | NextAction::ReadMember
+        | NextAction::Stop => ended,
+    }
 }
 
 /// When to look at the member next after a drive that ended at `now` as `ended`;
@@ -223,5 +257,35 @@ mod tests {
             next_wakeup(Ended::Synced { as_of: now }, now),
             Some(now + NEXT_DATA)
         );
+    }
+
+    #[test]
+    fn a_wait_that_ends_with_the_end_user_is_a_wait_for_the_end_user() {
+        let now = at(1_800_000_000_000);
+        let wait = Ended::WaitUntil {
+            until: now + TimeDelta::hours(2),
+        };
+        for then in [
+            NextAction::AnswerMfa,
+            NextAction::UpdateCredentials,
+            NextAction::AuthorizeOauth,
+            NextAction::ResolveAtInstitution,
+            NextAction::Aggregate,
+        ] {
+            assert_eq!(unattended_wait(wait, then), Ended::EndUser, "{then:?}");
+        }
+        for then in [
+            NextAction::Poll { after_secs: 5 },
+            NextAction::Wait { until: now },
+            NextAction::ReadData { as_of: now },
+            NextAction::ReadMember,
+            NextAction::Stop,
+        ] {
+            assert_eq!(unattended_wait(wait, then), wait, "{then:?}");
+        }
+        // Only a wait is changed.
+        for ended in [Ended::Synced { as_of: now }, Ended::Failed, Ended::Stopped] {
+            assert_eq!(unattended_wait(ended, NextAction::AnswerMfa), ended);
+        }
     }
 }
