@@ -137,6 +137,14 @@ impl Running {
         self.wake.notify_one();
     }
 
+    /// The members the drives here run on.
+    pub fn members(&self) -> Vec<String> {
+        self.lock()
+            .values()
+            .map(|entry| entry.claimed.member_guid.clone())
+            .collect()
+    }
+
     /// How many drives run.
     pub fn len(&self) -> usize {
         self.lock().len()
@@ -204,7 +212,12 @@ async fn tick(
         return Ok(());
     }
     let limit = i64::try_from(free).unwrap_or(i64::MAX);
-    for claimed in worker.db().claim_due(worker.owner(), now, limit).await? {
+    let driving = running.members();
+    for claimed in worker
+        .db()
+        .claim_due(worker.owner(), now, limit, &driving)
+        .await?
+    {
         let Ok(permit) = Arc::clone(slots).try_acquire_owned() else {
             worker.db().release(&claimed).await?;
             continue;

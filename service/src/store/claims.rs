@@ -28,10 +28,14 @@ pub struct Claimed {
 }
 
 impl Db {
-    /// Claims up to `limit` due, unleased wake-ups for `owner` at `now`. The outer
-    /// `WHERE` repeats the inner one, so of two claimers racing for one row only one
-    /// updates it (PostgreSQL re-checks it on the newest row version; its inner select
-    /// also skips rows another claim holds locked).
+    /// Claims up to `limit` due, unleased wake-ups for `owner` at `now`, none of the
+    /// members in `running` (those this process drives now: a lease of one can have
+    /// run out while its drive still runs, when the clock is the emulator's and other
+    /// drives' polls move it; claiming it would fence a drive that is about to write
+    /// what it read, and drive the member twice). The outer `WHERE` repeats the inner
+    /// one, so of two claimers racing for one row only one updates it (PostgreSQL
+    /// re-checks it on the newest row version; its inner select also skips rows
+    /// another claim holds locked).
     ///
     /// # Errors
     /// [`StoreError`] when the query fails.
@@ -40,26 +44,37 @@ impl Db {
         owner: &str,
         now: DateTime<Utc>,
         limit: i64,
+        running: &[String],
     ) -> Result<Vec<Claimed>, StoreError> {
         let lock = match self.engine() {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
         };
+        let not_running = if running.is_empty() {
+            String::new()
+        } else {
+            let marks: Vec<String> = (0..running.len()).map(|i| format!("${}", i + 5)).collect();
+            format!(" AND member_guid NOT IN ({})", marks.join(", "))
+        };
         let sql = format!(
             "UPDATE wakeups SET owner = $1, lease_until = $2, attempt = attempt + 1 \
              WHERE member_guid IN (SELECT member_guid FROM wakeups \
                WHERE run_at IS NOT NULL AND run_at <= $3 \
-               AND (lease_until IS NULL OR lease_until <= $3) \
+               AND (lease_until IS NULL OR lease_until <= $3){not_running} \
                ORDER BY run_at LIMIT $4{lock}) \
              AND run_at IS NOT NULL AND run_at <= $3 \
              AND (lease_until IS NULL OR lease_until <= $3) \
              RETURNING member_guid, attempt"
         );
-        let rows = sqlx::query(&sql)
+        let mut query = sqlx::query(&sql)
             .bind(owner)
             .bind(ms(now + LEASE))
             .bind(ms(now))
-            .bind(limit)
+            .bind(limit);
+        for guid in running {
+            query = query.bind(guid.as_str());
+        }
+        let rows = query
             .fetch_all(self.pool())
             .await
             .map_err(q("claiming due members"))?;
