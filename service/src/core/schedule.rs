@@ -18,11 +18,15 @@ pub const RENEW_EVERY: TimeDelta = TimeDelta::seconds(10);
 /// body failed): soon, but not in a loop.
 pub const RETRY_AFTER_ERROR: TimeDelta = TimeDelta::minutes(1);
 
-/// When a member whose data was just read is looked at again: MX aggregates each
-/// member in the background about once a day (MX: "Members are aggregated automatically
-/// every 24 hours", `background_aggregation`), and its `member_data_updated` webhook
-/// pulls the look forward when the data comes earlier.
-pub const NEXT_DATA: TimeDelta = TimeDelta::hours(24);
+/// When a member whose data was just read is looked at again if no webhook comes first:
+/// a day and two hours. MX aggregates each member in the background about once a day
+/// (MX: "Members are aggregated automatically every 24 hours", `background_aggregation`)
+/// and sends `member_data_updated` once it completes, background aggregations included
+/// (WH-A); that webhook pulls the look forward. The look is the net under an
+/// aggregation MX did not run or a webhook that was lost, so it comes after the day by
+/// more than an aggregation and its webhook's delivery take, instead of racing them: a
+/// look at the day itself read the member minutes before the webhook said the same.
+pub const NEXT_DATA: TimeDelta = TimeDelta::hours(26);
 
 /// When a member that waits for its end user is looked at again if no webhook and no
 /// end user comes first: a week. Such a member changes only through its end user, who
