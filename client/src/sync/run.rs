@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{Checkpoint, SyncOptions};
 use super::plan::{Read, plan};
@@ -304,7 +304,8 @@ impl TransactionSync {
         let mut changes = Changes::default();
         for row in &page.transactions {
             let guid = row.get("guid").and_then(serde_json::Value::as_str);
-            let transaction = match serde_json::from_value::<Transaction>(row.clone()) {
+            // Read from the borrowed row: a clone of its map would cost more than the read.
+            let transaction = match Transaction::deserialize(row) {
                 Ok(transaction) if transaction.guid.is_some() => transaction,
                 Ok(_) => {
                     changes.skipped.push(Skipped {
