@@ -22,6 +22,8 @@ pub struct CallCounts {
     pub by_call: BTreeMap<&'static str, u64>,
     /// Every call.
     pub total: u64,
+    /// The calls that read the member's data ([`reads_data`]: accounts, transactions).
+    pub data: u64,
 }
 
 /// The wasted calls, by kind; a call counts in one kind only.
@@ -61,6 +63,7 @@ pub fn count_calls(entries: &[JournalEntry]) -> CallCounts {
         if let Some(call) = route(&entry.method, &entry.path).call {
             *counts.by_call.entry(call.name()).or_default() += 1;
             counts.total += 1;
+            counts.data += u64::from(reads_data(call));
         }
     }
     counts
