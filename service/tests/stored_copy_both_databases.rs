@@ -1,0 +1,146 @@
+//! A member's stored copy reads back as it was written, on SQLite and on PostgreSQL
+//! alike: the accounts and transactions a drive's write-back stored (guids with quotes
+//! and backslashes included), the rows a later write-back deleted gone, nothing of
+//! another member's; an empty copy reads as empty; and a stored row that no longer reads
+//! is an error naming that row.
+
+mod support;
+
+use chrono::{TimeZone, Utc};
+use mx_aggregation::MemberState;
+use mx_aggregation_client::sync::{Checkpoint, MemoryStore};
+use mx_aggregation_client::types::{Account, Transaction};
+use mx_aggregation_service::core::data_changes::DataChanges;
+use mx_aggregation_service::store::{Db, DriveWrite, StoreError, Written};
+use serde_json::json;
+use sqlx::Connection;
+use support::Scratch;
+use support::db::Database;
+
+fn transaction(guid: &str, amount: f64, status: &str) -> Transaction {
+    serde_json::from_value(json!({
+        "guid": guid, "amount": amount, "status": status, "date": "2026-03-01",
+        "description": "Caf\u{e9} \"Zoë\" \\ line\nbreak", "account_guid": "ACT-1",
+    }))
+    .expect("a transaction")
+}
+
+fn account(guid: &str, balance: f64) -> Account {
+    serde_json::from_value(json!({"guid": guid, "balance": balance, "name": "Checking"}))
+        .expect("an account")
+}
+
+fn copy(accounts: &[Account], transactions: &[Transaction]) -> MemoryStore {
+    MemoryStore {
+        accounts: accounts
+            .iter()
+            .map(|a| (a.guid.clone().unwrap_or_default(), a.clone()))
+            .collect(),
+        transactions: transactions
+            .iter()
+            .map(|t| (t.guid.clone().unwrap_or_default(), t.clone()))
+            .collect(),
+    }
+}
+
+/// Writes `after` over `before` as a drive of `guid` does.
+async fn write(db: &Db, guid: &str, before: &MemoryStore, after: &MemoryStore) {
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+    let claimed = db
+        .take_over(guid, "test", now)
+        .await
+        .expect("a take-over")
+        .expect("the member is known")
+        .claimed;
+    let changes = DataChanges::between(before, after);
+    let state = MemberState::default();
+    let checkpoint = Checkpoint::default();
+    let written = db
+        .write_drive(&DriveWrite {
+            claimed: &claimed,
+            state: &state,
+            connection_status: None,
+            action: None,
+            reason: None,
+            requires_end_user: None,
+            challenges: None,
+            oauth_window_uri: None,
+            user_message: None,
+            synced_through: None,
+            checkpoint: &checkpoint,
+            data_due: None,
+            data: Some(&changes),
+            folded: &[],
+            run_at: None,
+            now,
+        })
+        .await
+        .expect("a write-back");
+    assert_eq!(written, Written::Stored);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stored_copy_reads_back_on_each_database() {
+    let scratch = Scratch::new("stored-copy");
+    for database in Database::all(&scratch.path, "stored_copy_both_databases").await {
+        let kind = database.kind();
+        let db = Db::open(database.url()).await.expect("the database opens");
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+        for member in ["MBR-1", "MBR-2"] {
+            db.insert_member(member, "USR-1", None, now)
+                .await
+                .expect("a member");
+        }
+        let empty = db.stored_data("MBR-1").await.expect("an empty copy reads");
+        assert_eq!(empty.store, MemoryStore::default(), "{kind}: empty");
+
+        let first = copy(
+            &[account("ACT-1", 10.5), account("ACT-\"2\\", -3.25)],
+            &[
+                transaction("TRN-1", 1.5, "POSTED"),
+                transaction("TRN-\"quoted\"\\", -2.0, "PENDING"),
+                transaction("TRN-3", 0.1, "POSTED"),
+            ],
+        );
+        write(&db, "MBR-1", &MemoryStore::default(), &first).await;
+        let other = copy(
+            &[account("ACT-9", 1.0)],
+            &[transaction("TRN-9", 9.0, "POSTED")],
+        );
+        write(&db, "MBR-2", &MemoryStore::default(), &other).await;
+        let read = db.stored_data("MBR-1").await.expect("the copy reads");
+        assert_eq!(read.store, first, "{kind}: as written");
+
+        let second = copy(
+            &[account("ACT-1", 11.0)],
+            &[
+                transaction("TRN-1", 1.5, "POSTED"),
+                transaction("TRN-4", 4.0, "POSTED"),
+            ],
+        );
+        write(&db, "MBR-1", &first, &second).await;
+        let read = db.stored_data("MBR-1").await.expect("the copy reads");
+        assert_eq!(read.store, second, "{kind}: after a second write-back");
+        let read = db.stored_data("MBR-2").await.expect("the other copy reads");
+        assert_eq!(read.store, other, "{kind}: the other member's copy");
+
+        let mut conn = sqlx::AnyConnection::connect(database.url())
+            .await
+            .expect("a second connection");
+        sqlx::query("UPDATE transactions SET body = $1 WHERE guid = $2")
+            .bind("{\"guid\": 7")
+            .bind("TRN-4")
+            .execute(&mut conn)
+            .await
+            .expect("a row broken by hand");
+        let _ = conn.close().await;
+        match db.stored_data("MBR-1").await {
+            Err(StoreError::Corrupt { column, key, .. }) => {
+                assert_eq!((column, key.as_str()), ("transactions", "TRN-4"), "{kind}");
+            }
+            other => panic!("{kind}: a broken row must be named, got {other:?}"),
+        }
+        db.close().await;
+        database.drop_database().await;
+    }
+}
