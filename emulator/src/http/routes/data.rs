@@ -9,6 +9,7 @@ use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
 use axum::http::{StatusCode, Uri};
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Answer;
@@ -21,7 +22,7 @@ use crate::model::data::query::{AccountFilter, FilterSet, Page, QueryError, Tran
 use crate::model::data::{self as data};
 use crate::model::member::{Member, User};
 use crate::model::world::World;
-use crate::wire::data::{self as data_wire, Owner};
+use crate::wire::data::{self as data_wire, Owner, TransactionView};
 use crate::wire::views;
 
 fn bad_query(error: QueryError) -> ApiError {
@@ -197,17 +198,27 @@ fn transaction_listing(
         }
     }
     all.sort_by(|(a, ..), (b, ..)| data::listing_order(a, b));
-    let shown: Vec<Value> = page
+    let transactions: Vec<TransactionView<'_>> = page
         .slice(&all)
         .iter()
         .map(|(t, member, key)| {
-            data_wire::transaction(t, &accounts::guid(*key, t.account()), owner(user, member))
+            TransactionView::of(t, accounts::guid(*key, t.account()), owner(user, member))
         })
         .collect();
     Ok(respond::json(
         StatusCode::OK,
-        &json!({ "transactions": shown, "pagination": views::pagination(page.pagination(all.len())) }),
+        &TransactionsPage {
+            pagination: views::pagination(page.pagination(all.len())),
+            transactions,
+        },
     ))
+}
+
+/// A page of transactions, its keys in the order a JSON object prints them (sorted).
+#[derive(Serialize)]
+struct TransactionsPage<'a> {
+    pagination: Value,
+    transactions: Vec<TransactionView<'a>>,
 }
 
 /// `GET /users/{u}/members/{m}/transactions`.
