@@ -14,7 +14,7 @@ use mx_aggregation_client::{
 use tokio::sync::watch;
 
 use crate::api::{AppState, router};
-use crate::clock::ServiceClock;
+use crate::clock::{FollowClock, ServiceClock};
 use crate::config::{ClockKind, Config};
 use crate::core::digest::canonical_digest;
 use crate::drive::Worker;
@@ -101,6 +101,9 @@ pub async fn serve(
     let clock = match config.clock {
         ClockKind::System => ServiceClock::System(SystemClock),
         ClockKind::Emulator => ServiceClock::Emulator(EmulatorClock::new(client.clone())),
+        ClockKind::EmulatorFollow => {
+            ServiceClock::Follow(FollowClock::new(EmulatorClock::new(client.clone())))
+        }
     };
     let policy = Policy::default();
     // The driver sleeps through waits up to its default 5 minutes (a poll, a short

@@ -1,10 +1,18 @@
-//! The service's clock: the system's, or the emulator's virtual one (`--clock
-//! emulator`), for tests that jump MX's time past its 3-hour window.
+//! The service's clock: the system's, or the emulator's virtual one, moved by the
+//! service's own waits (`--clock emulator`, for tests that jump MX's time past its
+//! 3-hour window) or followed as whoever runs the emulator moves it (`--clock
+//! emulator-follow`, for a simulation that advances one clock for many members).
 
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation_client::{Clock, EmulatorClock, MxError, SystemClock};
+use tokio::sync::{Notify, watch};
+
+/// How often the clock is read while a drive waits for it to move.
+const FOLLOW_EVERY: Duration = Duration::from_millis(20);
 
 /// Which clock `--clock` names.
 #[derive(Debug, Clone)]
@@ -13,6 +21,8 @@ pub enum ServiceClock {
     System(SystemClock),
     /// The emulator's clock: reading it is an HTTP call, sleeping moves it.
     Emulator(EmulatorClock),
+    /// The emulator's clock, followed: sleeping waits until it has moved.
+    Follow(FollowClock),
 }
 
 impl Clock for ServiceClock {
@@ -20,6 +30,7 @@ impl Clock for ServiceClock {
         match self {
             Self::System(clock) => clock.now().await,
             Self::Emulator(clock) => clock.now().await,
+            Self::Follow(clock) => clock.now().await,
         }
     }
 
@@ -27,6 +38,141 @@ impl Clock for ServiceClock {
         match self {
             Self::System(clock) => clock.sleep(duration).await,
             Self::Emulator(clock) => clock.sleep(duration).await,
+            Self::Follow(clock) => clock.sleep(duration).await,
+        }
+    }
+}
+
+impl ServiceClock {
+    /// The waits in progress on a followed clock: how many, and the earliest moment one
+    /// waits for; `(0, None)` on the other clocks, whose waits end by themselves.
+    pub fn waits(&self) -> (usize, Option<DateTime<Utc>>) {
+        match self {
+            Self::System(_) | Self::Emulator(_) => (0, None),
+            Self::Follow(clock) => clock.waits(),
+        }
+    }
+}
+
+/// The emulator's clock, followed rather than moved. A wait (a poll's few seconds, a
+/// short delay) ends once whoever runs the emulator has moved its clock past the wait's
+/// end; the service never moves it. On a clock one harness advances for a whole fleet,
+/// a clock each drive moved ran ahead of the harness by the sum of every drive's waits
+/// (hours at 10,000 members), ran leases out in the middle of drives and stretched
+/// measured staleness. [`waits`](Self::waits) tells the harness what the drives wait
+/// for, so that it can move the clock to the earliest end.
+#[derive(Debug, Clone)]
+pub struct FollowClock {
+    clock: EmulatorClock,
+    /// The ends of the waits in progress, each with its count.
+    waits: Arc<Mutex<BTreeMap<DateTime<Utc>, usize>>>,
+    /// The newest reading, while any wait is in progress.
+    latest: watch::Receiver<Option<DateTime<Utc>>>,
+    /// Rings the reader when a wait begins.
+    begun: Arc<Notify>,
+}
+
+impl FollowClock {
+    /// Follows `clock`: one task reads it every 20 ms while any wait is in progress (one
+    /// reader for every waiting drive), and sleeps otherwise.
+    pub fn new(clock: EmulatorClock) -> Self {
+        let (sender, latest) = watch::channel(None);
+        let waits: Arc<Mutex<BTreeMap<DateTime<Utc>, usize>>> = Arc::default();
+        let begun = Arc::new(Notify::new());
+        let reader = (clock.clone(), Arc::clone(&waits), Arc::clone(&begun));
+        tokio::spawn(async move {
+            let (clock, waits, begun) = reader;
+            loop {
+                let idle = waits
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .is_empty();
+                if idle {
+                    begun.notified().await;
+                    continue;
+                }
+                match clock.now().await {
+                    Ok(now) => {
+                        if sender.send(Some(now)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "reading the emulator's clock failed"),
+                }
+                tokio::time::sleep(FOLLOW_EVERY).await;
+            }
+        });
+        Self {
+            clock,
+            waits,
+            latest,
+            begun,
+        }
+    }
+
+    /// How many waits are in progress, and the earliest moment one waits for.
+    pub fn waits(&self) -> (usize, Option<DateTime<Utc>>) {
+        let waits = self.waits.lock().unwrap_or_else(PoisonError::into_inner);
+        (waits.values().sum(), waits.keys().next().copied())
+    }
+
+    async fn now(&self) -> Result<DateTime<Utc>, MxError> {
+        self.clock.now().await
+    }
+
+    /// Waits until the clock reads at least `duration` (whole seconds, rounded up) past
+    /// its reading now; returns that reading.
+    async fn sleep(&self, duration: Duration) -> Result<DateTime<Utc>, MxError> {
+        let start = self.clock.now().await?;
+        let seconds = duration
+            .as_secs()
+            .saturating_add(u64::from(duration.subsec_nanos() > 0));
+        let step = TimeDelta::try_seconds(i64::try_from(seconds).unwrap_or(i64::MAX))
+            .unwrap_or(TimeDelta::MAX);
+        let Some(until) = start.checked_add_signed(step) else {
+            return Ok(start);
+        };
+        let _wait = Wait::begin(&self.waits, until);
+        self.begun.notify_one();
+        let mut latest = self.latest.clone();
+        let reached = latest
+            .wait_for(|now| now.is_some_and(|now| now >= until))
+            .await
+            .map(|now| now.unwrap_or(until));
+        match reached {
+            Ok(now) => Ok(now),
+            // The reader is gone (the runtime shuts down): read once more.
+            Err(_) => self.clock.now().await,
+        }
+    }
+}
+
+/// One wait in progress, counted until it ends or is dropped (a drive stopped while it
+/// waited).
+struct Wait<'a> {
+    waits: &'a Mutex<BTreeMap<DateTime<Utc>, usize>>,
+    until: DateTime<Utc>,
+}
+
+impl<'a> Wait<'a> {
+    fn begin(waits: &'a Mutex<BTreeMap<DateTime<Utc>, usize>>, until: DateTime<Utc>) -> Self {
+        *waits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(until)
+            .or_default() += 1;
+        Self { waits, until }
+    }
+}
+
+impl Drop for Wait<'_> {
+    fn drop(&mut self) {
+        let mut waits = self.waits.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = waits.get_mut(&self.until) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                waits.remove(&self.until);
+            }
         }
     }
 }

@@ -10,8 +10,12 @@ pub enum ClockKind {
     /// The system clock.
     System,
     /// The emulator's virtual clock (`GET /emulator/clock`), for tests that jump MX's
-    /// time.
+    /// time; the service's waits move it.
     Emulator,
+    /// The emulator's virtual clock, followed: the service's waits end once whoever runs
+    /// the emulator has moved it (a fleet simulation's harness); `/metrics` says what
+    /// the drives wait for.
+    EmulatorFollow,
 }
 
 /// `mx-aggregation-service`: keeps a fleet of MX members fresh, durably.

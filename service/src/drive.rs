@@ -94,6 +94,12 @@ impl Worker {
         &self.tally
     }
 
+    /// The waits in progress on a followed clock (`--clock emulator-follow`): how
+    /// many, and the earliest moment one waits for.
+    pub fn clock_waits(&self) -> (usize, Option<DateTime<Utc>>) {
+        self.clock.waits()
+    }
+
     /// The time now, by the service's clock.
     ///
     /// # Errors

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::{Notify, Semaphore, watch};
@@ -38,6 +38,8 @@ struct Entry {
 #[derive(Debug, Clone, Default)]
 pub struct Running {
     drives: Arc<Mutex<HashMap<u64, Entry>>>,
+    /// The scheduler's slots (`--concurrency`), once it runs.
+    slots: Arc<OnceLock<Arc<Semaphore>>>,
     next: Arc<AtomicU64>,
     wake: Arc<Notify>,
 }
@@ -137,6 +139,11 @@ impl Running {
         self.wake.notify_one();
     }
 
+    /// The scheduler's slots free for its drives; `None` before it runs.
+    pub fn free_slots(&self) -> Option<usize> {
+        self.slots.get().map(|slots| slots.available_permits())
+    }
+
     /// The members the drives here run on.
     pub fn members(&self) -> Vec<String> {
         self.lock()
@@ -183,6 +190,7 @@ pub async fn run(
     mut stop: watch::Receiver<bool>,
 ) {
     let slots = Arc::new(Semaphore::new(concurrency.max(1)));
+    let _ = running.slots.set(Arc::clone(&slots));
     loop {
         if *stop.borrow() {
             return;

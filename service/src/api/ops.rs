@@ -88,7 +88,8 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
         "# HELP mx_service_members_due Members due for a drive and not claimed."
     );
     let _ = writeln!(out, "# TYPE mx_service_members_due gauge");
-    let _ = writeln!(out, "mx_service_members_due {}", db.due_count(now).await?);
+    let due = db.due_count(now, &state.running.members()).await?;
+    let _ = writeln!(out, "mx_service_members_due {due}");
     let _ = writeln!(
         out,
         "# HELP mx_service_syncs_total Completed syncs of members' data."
@@ -101,5 +102,32 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
     );
     let _ = writeln!(out, "# TYPE mx_service_drives_running gauge");
     let _ = writeln!(out, "mx_service_drives_running {}", state.running.len());
+    if let Some(free) = state.running.free_slots() {
+        let _ = writeln!(
+            out,
+            "# HELP mx_service_drive_slots_free Slots (--concurrency) free for scheduled drives."
+        );
+        let _ = writeln!(out, "# TYPE mx_service_drive_slots_free gauge");
+        let _ = writeln!(out, "mx_service_drive_slots_free {free}");
+    }
+    let (waits, earliest) = state.worker.clock_waits();
+    let _ = writeln!(
+        out,
+        "# HELP mx_service_clock_waits Drives waiting for a followed clock to move (--clock emulator-follow)."
+    );
+    let _ = writeln!(out, "# TYPE mx_service_clock_waits gauge");
+    let _ = writeln!(out, "mx_service_clock_waits {waits}");
+    if let Some(earliest) = earliest {
+        let _ = writeln!(
+            out,
+            "# HELP mx_service_clock_wait_until_seconds The earliest moment (Unix seconds) a drive waits for."
+        );
+        let _ = writeln!(out, "# TYPE mx_service_clock_wait_until_seconds gauge");
+        let _ = writeln!(
+            out,
+            "mx_service_clock_wait_until_seconds {}",
+            earliest.timestamp()
+        );
+    }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
 }

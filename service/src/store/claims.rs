@@ -50,12 +50,7 @@ impl Db {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
         };
-        let not_running = if running.is_empty() {
-            String::new()
-        } else {
-            let marks: Vec<String> = (0..running.len()).map(|i| format!("${}", i + 5)).collect();
-            format!(" AND member_guid NOT IN ({})", marks.join(", "))
-        };
+        let not_running = not_running(running, 5);
         let sql = format!(
             "UPDATE wakeups SET owner = $1, lease_until = $2, attempt = attempt + 1 \
              WHERE member_guid IN (SELECT member_guid FROM wakeups \
@@ -183,20 +178,30 @@ impl Db {
     }
 
     /// How many wake-ups are due and unclaimed at `now` (the same rule as
-    /// [`oldest_due`](Self::oldest_due)): with a frozen clock a member made due by a
-    /// webhook has no lag yet, but counts here.
+    /// [`oldest_due`](Self::oldest_due)), none of the members in `running` (driven here,
+    /// so not claimable here; [`claim_due`](Self::claim_due)): with a frozen clock a
+    /// member made due by a webhook has no lag yet, but counts here.
     ///
     /// # Errors
     /// [`StoreError`] when the query fails.
-    pub async fn due_count(&self, now: DateTime<Utc>) -> Result<i64, StoreError> {
-        let row = sqlx::query(
+    pub async fn due_count(
+        &self,
+        now: DateTime<Utc>,
+        running: &[String],
+    ) -> Result<i64, StoreError> {
+        let sql = format!(
             "SELECT COUNT(*) FROM wakeups WHERE run_at IS NOT NULL AND run_at <= $1 \
-             AND (lease_until IS NULL OR lease_until <= $1)",
-        )
-        .bind(ms(now))
-        .fetch_one(self.pool())
-        .await
-        .map_err(q("counting due wake-ups"))?;
+             AND (lease_until IS NULL OR lease_until <= $1){}",
+            not_running(running, 2)
+        );
+        let mut query = sqlx::query(&sql).bind(ms(now));
+        for guid in running {
+            query = query.bind(guid.as_str());
+        }
+        let row = query
+            .fetch_one(self.pool())
+            .await
+            .map_err(q("counting due wake-ups"))?;
         Ok(row.get(0))
     }
 
@@ -218,4 +223,16 @@ impl Db {
         .map_err(q("reading the scheduler's lag"))?;
         Ok(row.get::<Option<i64>, _>(0).map(from_ms))
     }
+}
+
+/// ` AND member_guid NOT IN ($first, …)` for the members in `running`, numbered from
+/// `first`; empty when none runs.
+fn not_running(running: &[String], first: usize) -> String {
+    if running.is_empty() {
+        return String::new();
+    }
+    let marks: Vec<String> = (0..running.len())
+        .map(|i| format!("${}", i + first))
+        .collect();
+    format!(" AND member_guid NOT IN ({})", marks.join(", "))
 }

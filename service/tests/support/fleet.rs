@@ -42,7 +42,7 @@ impl Scenario {
     ];
 
     /// The member's create body (inside `{"member": …}`).
-    fn member(self, id: &str) -> Value {
+    pub fn member(self, id: &str) -> Value {
         match self {
             Self::Success => mxbank(id, "password"),
             Self::Mfa => mxbank(id, "challenge"),

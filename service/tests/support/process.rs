@@ -34,6 +34,8 @@ pub struct Launch {
     pub name: String,
     /// More flags (`--concurrency 8`…).
     pub extra: Vec<String>,
+    /// `--clock`: `emulator` (the service's waits move it) unless a test follows it.
+    pub clock: &'static str,
 }
 
 impl Launch {
@@ -47,6 +49,7 @@ impl Launch {
             dir: dir.to_owned(),
             name: name.to_owned(),
             extra: Vec::new(),
+            clock: "emulator",
         }
     }
 
@@ -131,7 +134,7 @@ impl Instance {
             .args(["--database", &launch.database_url])
             .args(["--mx-base-url", &launch.mx_base_url])
             .args(["--client-id", CLIENT_ID, "--api-key", API_KEY])
-            .args(["--clock", "emulator"])
+            .args(["--clock", launch.clock])
             .args(&launch.extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -1,0 +1,102 @@
+//! On `--clock emulator-follow` the service never moves MX's clock: a drive's poll waits
+//! until whoever runs the emulator moves it, and `/metrics` says how many drives wait and
+//! for when (`mx_service_clock_waits`, `mx_service_clock_wait_until_seconds`), so a
+//! harness can move the clock to the earliest wait's end.
+
+mod support;
+
+use std::time::Duration;
+
+use support::Scratch;
+use support::api::Api;
+use support::db::Database;
+use support::fleet::Scenario;
+use support::mx::Mx;
+use support::process::{Instance, Launch};
+
+/// The value of `name` in the instance's `/metrics`.
+async fn gauge(http: &reqwest::Client, base: &str, name: &str) -> Option<i64> {
+    let text = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines().find_map(|line| {
+        line.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .and_then(|value| value.trim().parse().ok())
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_followed_clock_moves_only_when_its_owner_moves_it() {
+    let scratch = Scratch::new("followed-clock");
+    let database = Database::sqlite(&scratch.path);
+    let mut launch = Launch::new("followed", &scratch.path, database.url(), "");
+    let mx = Mx::start(&launch.webhook_url(), 11).await;
+    launch.mx_base_url = mx.base_url().to_owned();
+    launch.clock = "emulator-follow";
+    let mut instance = Instance::start_async(&launch).await;
+    let base = instance.base_url.clone();
+    let api = Api::new(vec![base.clone()]);
+    let http = reqwest::Client::new();
+    let start = mx.now();
+
+    let user = api.user("u-follow").await;
+    let member = api
+        .create_member(&user, "k-follow", &Scenario::Success.member("m-follow"))
+        .await;
+
+    // MX's job runs; the drive polls it and waits for the clock, which nobody moves.
+    let mut until = None;
+    for _ in 0..600 {
+        if gauge(&http, &base, "mx_service_clock_waits").await > Some(0) {
+            until = gauge(&http, &base, "mx_service_clock_wait_until_seconds").await;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let until = until.expect("a drive waits for the clock");
+    assert!(until > start.timestamp(), "it waits for a later moment");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(mx.now(), start, "the service did not move MX's clock");
+
+    // Moving the clock to each wait's end lets the drive go on, until the data is read.
+    let mut moved = 0;
+    let mut synced = false;
+    for _ in 0..400 {
+        let view = api.get(&format!("/members/{member}")).await;
+        if view.is_some_and(|v| !v.body["member"]["synced_through"].is_null()) {
+            synced = true;
+            break;
+        }
+        if let Some(until) = gauge(&http, &base, "mx_service_clock_wait_until_seconds").await {
+            let by = until - mx.now().timestamp();
+            if by > 0 {
+                mx.advance(u64::try_from(by).unwrap_or(0));
+                moved += by;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        synced,
+        "the member was synced\n{}",
+        support::process::log_tail(&launch.log_path(), 40)
+    );
+    assert!(moved > 0, "the clock had to be moved");
+    assert_eq!(
+        (mx.now() - start).num_seconds(),
+        moved,
+        "only this test moved the clock"
+    );
+    assert_eq!(
+        gauge(&http, &base, "mx_service_clock_waits").await,
+        Some(0),
+        "no wait is left"
+    );
+    instance.kill();
+}
