@@ -52,9 +52,11 @@ struct Args {
     /// Write both tenants' request journals here (`naive.jsonl`, `service.jsonl`).
     #[arg(long)]
     journal_out: Option<PathBuf>,
-    /// The service's --concurrency.
-    #[arg(long)]
-    service_concurrency: Option<usize>,
+    /// The service's --concurrency. A drive waiting for the clock (a poll's seconds, on
+    /// the followed clock the harness moves) holds its slot, as it would in real time:
+    /// the service's default of 4 would let four onboarding members through at a time.
+    #[arg(long, default_value_t = 64)]
+    service_concurrency: usize,
     /// Service processes on the one database (more than one needs PostgreSQL).
     #[arg(long, default_value_t = 1)]
     instances: usize,
@@ -108,7 +110,7 @@ fn main() -> ExitCode {
         work_dir: work_dir.clone(),
         concurrency: args.concurrency,
         journal_out: args.journal_out.clone(),
-        service_concurrency: args.service_concurrency,
+        service_concurrency: Some(args.service_concurrency),
         instances: args.instances,
         settle_ms: args.settle_ms,
         mfa_timeout_minutes: args.mfa_timeout_minutes,

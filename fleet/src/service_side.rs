@@ -142,7 +142,8 @@ impl Service {
     /// Whether every instance is idle, from its `GET /metrics`: no member due
     /// (`mx_service_members_due` 0, or, from a service without it,
     /// `mx_service_scheduler_lag_seconds` 0) and no drive running
-    /// (`mx_service_drives_running` 0). `None` when the metrics do not say.
+    /// (`mx_service_drives_running` 0) but those that wait for the harness to move the
+    /// clock (`mx_service_clock_waits`). `None` when the metrics do not say.
     pub async fn idle(&self) -> Option<bool> {
         for base in self.bases.iter() {
             if !self.instance_idle(base).await? {
@@ -164,6 +165,30 @@ impl Service {
         })
     }
 
+    /// The earliest moment a drive of any instance waits for the clock to reach
+    /// (`mx_service_clock_wait_until_seconds`); `None` when no drive waits.
+    pub async fn earliest_wait(&self) -> Option<DateTime<Utc>> {
+        let mut earliest: Option<DateTime<Utc>> = None;
+        for base in self.bases.iter() {
+            let Ok(response) = self.http.get(format!("{base}/metrics")).send().await else {
+                continue;
+            };
+            let Ok(text) = response.text().await else {
+                continue;
+            };
+            let until = text.lines().find_map(|line| {
+                line.strip_prefix("mx_service_clock_wait_until_seconds ")
+                    .and_then(|value| value.trim().parse::<i64>().ok())
+                    .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            });
+            earliest = match (earliest, until) {
+                (Some(held), Some(until)) => Some(held.min(until)),
+                (held, until) => held.or(until),
+            };
+        }
+        earliest
+    }
+
     /// Whether one instance is idle (see [`Service::idle`]).
     async fn instance_idle(&self, base: &str) -> Option<bool> {
         let response = self.http.get(format!("{base}/metrics")).send().await.ok()?;
@@ -178,7 +203,11 @@ impl Service {
         let due = gauge("mx_service_members_due")
             .or_else(|| gauge("mx_service_scheduler_lag_seconds"))?;
         let running = gauge("mx_service_drives_running")?;
-        Some(due <= 0.0 && running <= 0.0)
+        // A drive waiting for the followed clock waits for the harness, and so does a
+        // due member while every slot is taken: idle.
+        let waiting = gauge("mx_service_clock_waits").unwrap_or(0.0);
+        let no_slot = gauge("mx_service_drive_slots_free").is_some_and(|free| free <= 0.0);
+        Some((due <= 0.0 || no_slot) && running - waiting <= 0.0)
     }
 }
 

@@ -2,6 +2,7 @@
 //! integrator, the service as a child process, the webhook relay between them, the
 //! step loop, and what `/proc` says the processes cost.
 
+pub mod clocks;
 pub mod process;
 pub mod procstat;
 pub mod relay;

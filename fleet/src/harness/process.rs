@@ -1,4 +1,5 @@
-//! The durable service as a child process: started with `--clock emulator` on its
+//! The durable service as a child process: started with `--clock emulator-follow` (its
+//! waits end when the harness moves the emulator's clock; it never moves it) on its
 //! database, its logs in a file, its base URL read from its first stdout line, stopped with SIGTERM (through
 //! `kill(1)`: the package forbids unsafe code, so no `libc` call).
 
@@ -51,7 +52,7 @@ impl ServiceProcess {
             .args(["--listen", "127.0.0.1:0", "--database", args.database])
             .args(["--mx-base-url", args.mx_base_url])
             .args(["--client-id", args.client_id, "--api-key", args.api_key])
-            .args(["--clock", "emulator"])
+            .args(["--clock", "emulator-follow"])
             .current_dir(args.dir)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())

@@ -14,6 +14,7 @@ use mx_emulator::{Config, Emulator, FaultPlan, TenantHandle};
 use serde_json::json;
 
 use crate::concurrent::map_concurrent;
+use crate::harness::clocks::Clocks;
 use crate::harness::process::{ServiceArgs, ServiceProcess};
 use crate::harness::procstat::{database_bytes, max_rss_kib, process_cpu_secs, threads_cpu_secs};
 use crate::harness::relay::{self, Routes};
@@ -219,30 +220,6 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     })
 }
 
-/// The tenants' clocks, advanced on the emulator's own threads (so that what the
-/// emulator plays counts as its CPU time).
-struct Clocks {
-    runtime: tokio::runtime::Handle,
-    tenants: Vec<TenantHandle>,
-}
-
-impl Clocks {
-    async fn advance(&self, by: Duration) -> Result<DateTime<Utc>, String> {
-        let by = by.to_std().map_err(|e| format!("step: {e}"))?;
-        let mut now = None;
-        for tenant in &self.tenants {
-            let tenant = tenant.clone();
-            let moved = self
-                .runtime
-                .spawn(async move { tenant.advance_clock(by) })
-                .await
-                .map_err(|e| format!("advancing the clock: {e}"))?;
-            now = Some(moved.ok_or("the virtual clock left the years 0000-9999")?);
-        }
-        now.ok_or_else(|| "no tenant".to_owned())
-    }
-}
-
 /// What one side observed.
 struct Side {
     entries: Vec<JournalEntry>,
@@ -321,7 +298,22 @@ async fn drive(
     let mut faults_loaded = false;
     let settle_for = WallDuration::from_millis(options.settle_ms);
     while previous < end {
-        let now = clocks.advance(step).await?;
+        let target = previous + step;
+        let mut at = previous;
+        if let Some(service) = &service {
+            // The service's drives wait on the clock (a poll, a short delay): move it to
+            // each wait's end inside the step, as time would pass for them.
+            at = service_journal
+                .through_waits(
+                    clocks,
+                    (&service_mx, service, service_tenant),
+                    at,
+                    target,
+                    settle_for,
+                )
+                .await?;
+        }
+        let now = clocks.advance(target - at).await?;
         steps += 1;
         if let Some(service) = &service {
             service_journal

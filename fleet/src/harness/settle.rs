@@ -6,14 +6,20 @@
 
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
+
 use mx_emulator::TenantHandle;
 
+use crate::harness::clocks::Clocks;
 use crate::metrics::journal::JournalEntry;
 use crate::mx::Mx;
 use crate::service_side::Service;
 
 /// The longest a settle waits, whatever the service does.
 const LONGEST: Duration = Duration::from_secs(300);
+
+/// The most clock moves to the ends of the service's waits in one step.
+const MOST_WAITS: usize = 200;
 
 /// Reads the journal after `since` until it stays unchanged for `quiet`, `tenant` owes
 /// no webhook and the service is idle.
@@ -70,6 +76,35 @@ impl Journal {
             self.last = last.seq;
         }
         self.entries.extend(entries);
+    }
+
+    /// Moves the clock from `at` through the ends of the waits the service's drives are
+    /// in (`mx_service_clock_wait_until_seconds`) that fall before `target`, settling
+    /// after each; returns where the clock is. A wait whose end has passed is given a
+    /// settle to wake; at most `MOST_WAITS` (200) moves a step, then the step's own advance
+    /// ends them all.
+    pub async fn through_waits(
+        &mut self,
+        clocks: &Clocks,
+        (mx, service, tenant): (&Mx, &Service, &TenantHandle),
+        at: DateTime<Utc>,
+        target: DateTime<Utc>,
+        quiet: Duration,
+    ) -> Result<DateTime<Utc>, String> {
+        let mut at = at;
+        for _ in 0..MOST_WAITS {
+            self.settle(mx, service, tenant, quiet).await?;
+            let Some(until) = service.earliest_wait().await else {
+                break;
+            };
+            if until >= target {
+                break;
+            }
+            if until > at {
+                at = clocks.advance(until - at).await?;
+            }
+        }
+        Ok(at)
     }
 
     /// Waits until the service is quiet ([`settle`]) and appends what MX journaled since
