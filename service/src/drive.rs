@@ -245,10 +245,8 @@ impl Worker {
             Duration::from_millis(u64::try_from(RENEW_EVERY.num_milliseconds()).unwrap_or(10_000));
         loop {
             tokio::time::sleep(every).await;
-            let Ok(now) = self.now().await else {
-                continue;
-            };
-            match self.db.renew(claimed, now).await {
+            // Leases run on wall time (`schedule::LEASE`), whatever clock decides.
+            match self.db.renew(claimed, Utc::now()).await {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(error) => tracing::warn!(%error, "renewing a lease failed"),

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
+use chrono::Utc;
 use tokio::sync::{Notify, Semaphore, watch};
 
 use crate::core::schedule::RENEW_EVERY;
@@ -223,7 +224,7 @@ async fn tick(
     let driving = running.members();
     for claimed in worker
         .db()
-        .claim_due(worker.owner(), now, limit, &driving)
+        .claim_due(worker.owner(), (now, Utc::now()), limit, &driving)
         .await?
     {
         let Ok(permit) = Arc::clone(slots).try_acquire_owned() else {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 
 use super::error::ApiError;
 use super::state::AppState;
@@ -74,9 +75,12 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
         .now()
         .await
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    let lag = db.oldest_due(now).await?.map_or(0.0, |oldest| {
-        (now - oldest).num_milliseconds().max(0) as f64 / 1000.0
-    });
+    let lag = db
+        .oldest_due((now, Utc::now()))
+        .await?
+        .map_or(0.0, |oldest| {
+            (now - oldest).num_milliseconds().max(0) as f64 / 1000.0
+        });
     let _ = writeln!(
         out,
         "# HELP mx_service_scheduler_lag_seconds How long the oldest due member has waited for a drive."
@@ -88,7 +92,9 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
         "# HELP mx_service_members_due Members due for a drive and not claimed."
     );
     let _ = writeln!(out, "# TYPE mx_service_members_due gauge");
-    let due = db.due_count(now, &state.running.members()).await?;
+    let due = db
+        .due_count((now, Utc::now()), &state.running.members())
+        .await?;
     let _ = writeln!(out, "mx_service_members_due {due}");
     let _ = writeln!(
         out,

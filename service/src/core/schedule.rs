@@ -6,8 +6,11 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::NextAction;
 
-/// How long a lease lasts: at most 30 s of the service's clock, so a worker that died
-/// loses its members to the others within that time.
+/// How long a lease lasts: 30 s of wall time, so a worker that died loses its members to
+/// the others within that time. Wall time whatever clock decisions use: a lease says
+/// whether its holder is alive, and a process lives in wall time; on the emulator's
+/// virtual clock, which a test or a fleet harness moves by hours at once, a lease ran out
+/// in the middle of a drive and another instance drove the member beside it.
 pub const LEASE: TimeDelta = TimeDelta::seconds(30);
 
 /// How often a running drive renews its lease: a third of [`LEASE`], so two renewals may
@@ -63,34 +66,35 @@ pub struct Lease {
     pub until: DateTime<Utc>,
 }
 
-/// True when a scheduler may claim the wake-up at `now`: it is due, nobody holds a
-/// lease on it that runs past `now` (an expired lease is taken over at once), and MX's
-/// global `Retry-After` (`not_before`) has passed.
+/// True when a scheduler may claim the wake-up at `now` (the service's clock) and wall
+/// time `wall` ([`LEASE`]): it is due, nobody holds a lease on it that runs past `wall`
+/// (an expired lease is taken over at once), and MX's global `Retry-After`
+/// (`not_before`) has passed.
 pub fn is_claimable(
     wakeup: &Wakeup,
-    now: DateTime<Utc>,
+    (now, wall): (DateTime<Utc>, DateTime<Utc>),
     not_before: Option<DateTime<Utc>>,
 ) -> bool {
     let due = wakeup.run_at.is_some_and(|at| at <= now);
-    let free = wakeup.lease_until.is_none_or(|until| until <= now);
+    let free = wakeup.lease_until.is_none_or(|until| until <= wall);
     let allowed = not_before.is_none_or(|gate| gate <= now);
     due && free && allowed
 }
 
-/// The lease a claim at `now` takes: the next attempt number, [`LEASE`] long.
-pub fn claim(wakeup: &Wakeup, now: DateTime<Utc>) -> Lease {
+/// The lease a claim at wall time `wall` takes: the next attempt number, [`LEASE`] long.
+pub fn claim(wakeup: &Wakeup, wall: DateTime<Utc>) -> Lease {
     Lease {
         attempt: wakeup.attempt.saturating_add(1),
-        until: now + LEASE,
+        until: wall + LEASE,
     }
 }
 
-/// The lease renewed at `now` by the worker holding `attempt`; `None` when the wake-up
-/// was claimed since (a higher attempt): that worker must stop writing.
-pub fn renew(wakeup: &Wakeup, attempt: i64, now: DateTime<Utc>) -> Option<Lease> {
+/// The lease renewed at wall time `wall` by the worker holding `attempt`; `None` when
+/// the wake-up was claimed since (a higher attempt): that worker must stop writing.
+pub fn renew(wakeup: &Wakeup, attempt: i64, wall: DateTime<Utc>) -> Option<Lease> {
     (wakeup.attempt == attempt).then_some(Lease {
         attempt,
-        until: now + LEASE,
+        until: wall + LEASE,
     })
 }
 
@@ -203,34 +207,43 @@ mod tests {
 
     proptest! {
         #[test]
-        fn a_held_lease_is_never_claimed(w in wakeup(), now in time()) {
-            if w.lease_until.is_some_and(|until| until > now) {
-                prop_assert!(!is_claimable(&w, now, None));
+        fn a_held_lease_is_never_claimed(w in wakeup(), now in time(), wall in time()) {
+            if w.lease_until.is_some_and(|until| until > wall) {
+                prop_assert!(!is_claimable(&w, (now, wall), None));
             }
         }
 
         #[test]
-        fn a_due_free_wakeup_is_claimed_and_fences_the_old_holder(w in wakeup(), now in time()) {
+        fn a_due_free_wakeup_is_claimed_and_fences_the_old_holder(w in wakeup(), now in time(), wall in time()) {
             let freed = Wakeup { lease_until: None, run_at: Some(now), ..w };
-            prop_assert!(is_claimable(&freed, now, None));
-            let lease = claim(&freed, now);
+            prop_assert!(is_claimable(&freed, (now, wall), None));
+            let lease = claim(&freed, wall);
             prop_assert!(lease.attempt > w.attempt);
-            prop_assert!(lease.until - now <= LEASE);
+            prop_assert!(lease.until - wall <= LEASE);
             let taken = Wakeup { attempt: lease.attempt, lease_until: Some(lease.until), ..freed };
-            prop_assert_eq!(renew(&taken, w.attempt, now), None);
-            prop_assert!(renew(&taken, lease.attempt, now).is_some());
+            prop_assert_eq!(renew(&taken, w.attempt, wall), None);
+            prop_assert!(renew(&taken, lease.attempt, wall).is_some());
         }
 
         #[test]
-        fn an_expired_lease_is_taken_over_at_once(w in wakeup(), now in time()) {
-            let expired = Wakeup { lease_until: Some(now), run_at: Some(now), ..w };
-            prop_assert!(is_claimable(&expired, now, None));
+        fn an_expired_lease_is_taken_over_at_once(w in wakeup(), now in time(), wall in time()) {
+            let expired = Wakeup { lease_until: Some(wall), run_at: Some(now), ..w };
+            prop_assert!(is_claimable(&expired, (now, wall), None));
+        }
+
+        /// The service's clock jumping (the emulator's, moved by hours) frees no lease:
+        /// only wall time does.
+        #[test]
+        fn a_jump_of_the_service_clock_frees_no_lease(w in wakeup(), now in time(), wall in time(), hours in 0_i64..10_000) {
+            let held = Wakeup { lease_until: Some(claim(&w, wall).until), run_at: Some(now), ..w };
+            prop_assert!(!is_claimable(&held, (now + TimeDelta::hours(hours), wall), None));
+            prop_assert!(is_claimable(&held, (now, wall + LEASE), None));
         }
 
         #[test]
         fn nothing_is_claimed_before_the_retry_after_gate(w in wakeup(), now in time(), secs in 1_u64..10_000) {
             let gate = retry_after(None, now, secs);
-            prop_assert!(!is_claimable(&w, now, Some(gate)));
+            prop_assert!(!is_claimable(&w, (now, now), Some(gate)));
             prop_assert!(retry_after(Some(gate), now, 0) >= gate);
         }
 

@@ -1,6 +1,7 @@
 //! Claims on the wake-ups: leases with a fencing attempt number, as
 //! `core::schedule` states them (its `is_claimable`, `claim` and `renew` are the
-//! reference for these queries).
+//! reference for these queries). Wake-ups fall due by the service's clock; leases run
+//! on wall time.
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -28,11 +29,11 @@ pub struct Claimed {
 }
 
 impl Db {
-    /// Claims up to `limit` due, unleased wake-ups for `owner` at `now`, none of the
-    /// members in `running` (those this process drives now: a lease of one can have
-    /// run out while its drive still runs, when the clock is the emulator's and other
-    /// drives' polls move it; claiming it would fence a drive that is about to write
-    /// what it read, and drive the member twice). The outer `WHERE` repeats the inner
+    /// Claims up to `limit` wake-ups due at `now` (the service's clock) whose lease has
+    /// run out at `wall` (wall time: see `core::schedule::LEASE`) for `owner`, none of
+    /// the members in `running` (those this process drives now: should a lease of one
+    /// run out while its drive still runs, claiming it would fence a drive about to
+    /// write what it read, and drive the member twice). The outer `WHERE` repeats the inner
     /// one, so of two claimers racing for one row only one updates it (PostgreSQL
     /// re-checks it on the newest row version; its inner select also skips rows
     /// another claim holds locked).
@@ -42,7 +43,7 @@ impl Db {
     pub async fn claim_due(
         &self,
         owner: &str,
-        now: DateTime<Utc>,
+        (now, wall): (DateTime<Utc>, DateTime<Utc>),
         limit: i64,
         running: &[String],
     ) -> Result<Vec<Claimed>, StoreError> {
@@ -50,22 +51,23 @@ impl Db {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
         };
-        let not_running = not_running(running, 5);
+        let not_running = not_running(running, 6);
         let sql = format!(
             "UPDATE wakeups SET owner = $1, lease_until = $2, attempt = attempt + 1 \
              WHERE member_guid IN (SELECT member_guid FROM wakeups \
                WHERE run_at IS NOT NULL AND run_at <= $3 \
-               AND (lease_until IS NULL OR lease_until <= $3){not_running} \
+               AND (lease_until IS NULL OR lease_until <= $5){not_running} \
                ORDER BY run_at LIMIT $4{lock}) \
              AND run_at IS NOT NULL AND run_at <= $3 \
-             AND (lease_until IS NULL OR lease_until <= $3) \
+             AND (lease_until IS NULL OR lease_until <= $5) \
              RETURNING member_guid, attempt"
         );
         let mut query = sqlx::query(&sql)
             .bind(owner)
-            .bind(ms(now + LEASE))
+            .bind(ms(wall + LEASE))
             .bind(ms(now))
-            .bind(limit);
+            .bind(limit)
+            .bind(ms(wall));
         for guid in running {
             query = query.bind(guid.as_str());
         }
@@ -95,7 +97,7 @@ impl Db {
         &self,
         member_guid: &str,
         owner: &str,
-        now: DateTime<Utc>,
+        wall: DateTime<Utc>,
     ) -> Result<Option<TakenOver>, StoreError> {
         // Read before the update: the holder only tells whether to wait, and a claim
         // that slips in between is fenced by the attempt number all the same.
@@ -107,14 +109,14 @@ impl Db {
         let held_by = before.and_then(|row| {
             let owner: Option<String> = row.get(0);
             let until: Option<i64> = row.get(1);
-            owner.filter(|_| until.is_some_and(|until| from_ms(until) > now))
+            owner.filter(|_| until.is_some_and(|until| from_ms(until) > wall))
         });
         let row = sqlx::query(
             "UPDATE wakeups SET owner = $1, lease_until = $2, attempt = attempt + 1 \
              WHERE member_guid = $3 RETURNING member_guid, attempt",
         )
         .bind(owner)
-        .bind(ms(now + LEASE))
+        .bind(ms(wall + LEASE))
         .bind(member_guid)
         .fetch_optional(self.pool())
         .await
@@ -128,16 +130,16 @@ impl Db {
         }))
     }
 
-    /// Renews the lease of `claimed` at `now`; false when another claim took it (the
-    /// drive must stop writing).
+    /// Renews the lease of `claimed` at wall time `wall`; false when another claim took
+    /// it (the drive must stop writing).
     ///
     /// # Errors
     /// [`StoreError`] when the query fails.
-    pub async fn renew(&self, claimed: &Claimed, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    pub async fn renew(&self, claimed: &Claimed, wall: DateTime<Utc>) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE wakeups SET lease_until = $1 WHERE member_guid = $2 AND attempt = $3",
         )
-        .bind(ms(now + LEASE))
+        .bind(ms(wall + LEASE))
         .bind(&claimed.member_guid)
         .bind(claimed.attempt)
         .execute(self.pool())
@@ -186,15 +188,15 @@ impl Db {
     /// [`StoreError`] when the query fails.
     pub async fn due_count(
         &self,
-        now: DateTime<Utc>,
+        (now, wall): (DateTime<Utc>, DateTime<Utc>),
         running: &[String],
     ) -> Result<i64, StoreError> {
         let sql = format!(
             "SELECT COUNT(*) FROM wakeups WHERE run_at IS NOT NULL AND run_at <= $1 \
-             AND (lease_until IS NULL OR lease_until <= $1){}",
-            not_running(running, 2)
+             AND (lease_until IS NULL OR lease_until <= $2){}",
+            not_running(running, 3)
         );
-        let mut query = sqlx::query(&sql).bind(ms(now));
+        let mut query = sqlx::query(&sql).bind(ms(now)).bind(ms(wall));
         for guid in running {
             query = query.bind(guid.as_str());
         }
@@ -211,13 +213,14 @@ impl Db {
     /// [`StoreError`] when the query fails.
     pub async fn oldest_due(
         &self,
-        now: DateTime<Utc>,
+        (now, wall): (DateTime<Utc>, DateTime<Utc>),
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let row = sqlx::query(
             "SELECT MIN(run_at) FROM wakeups WHERE run_at IS NOT NULL AND run_at <= $1 \
-             AND (lease_until IS NULL OR lease_until <= $1)",
+             AND (lease_until IS NULL OR lease_until <= $2)",
         )
         .bind(ms(now))
+        .bind(ms(wall))
         .fetch_one(self.pool())
         .await
         .map_err(q("reading the scheduler's lag"))?;
