@@ -56,10 +56,9 @@ impl ServiceClock {
 
 /// The emulator's clock, followed rather than moved. A wait (a poll's few seconds, a
 /// short delay) ends once whoever runs the emulator has moved its clock past the wait's
-/// end; the service never moves it. On a clock one harness advances for a whole fleet,
-/// a clock each drive moved ran ahead of the harness by the sum of every drive's waits
-/// (hours at 10,000 members), ran leases out in the middle of drives and stretched
-/// measured staleness. [`waits`](Self::waits) tells the harness what the drives wait
+/// end; the service never moves it. On a clock one harness advances for a whole fleet, a
+/// clock each drive moved would run ahead of the harness by the sum of every drive's
+/// waits (hours at 10,000 members), and every member's data would look older than it is. [`waits`](Self::waits) tells the harness what the drives wait
 /// for, so that it can move the clock to the earliest end.
 #[derive(Debug, Clone)]
 pub struct FollowClock {
