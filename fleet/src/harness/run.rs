@@ -374,19 +374,31 @@ async fn drive(
         previous = now;
     }
     // A last few minutes with nobody acting, so that jobs started at the last step end
-    // and the service syncs what they brought.
-    let end = clocks.advance(Duration::minutes(5)).await?;
+    // and the service syncs what they brought: the clock moves through its drives'
+    // waits for up to an hour more (a drive waiting on the followed clock ends only
+    // when the clock moves).
+    let mut end = clocks.advance(Duration::minutes(5)).await?;
+    if let Some(service) = &service {
+        let service_side = (&service_mx, service, service_tenant);
+        end = service_journal
+            .through_waits(
+                clocks,
+                service_side,
+                end,
+                end + Duration::hours(1),
+                settle_for,
+            )
+            .await?;
+        service_journal
+            .settle(&service_mx, service, service_tenant, settle_for)
+            .await?;
+    }
     naive_journal.extend(
         naive_mx
             .journal_since(naive_journal.last)
             .await
             .map_err(|e| e.to_string())?,
     );
-    if let Some(service) = &service {
-        service_journal
-            .settle(&service_mx, service, service_tenant, settle_for)
-            .await?;
-    }
     if let Some(dir) = &options.journal_out {
         write_journal(&dir.join("naive.jsonl"), &naive_journal.entries)?;
         write_journal(&dir.join("service.jsonl"), &service_journal.entries)?;
