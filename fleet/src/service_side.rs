@@ -203,9 +203,11 @@ impl Service {
         let due = gauge("mx_service_members_due")
             .or_else(|| gauge("mx_service_scheduler_lag_seconds"))?;
         let running = gauge("mx_service_drives_running")?;
-        // A drive waiting for the followed clock waits for the harness, and so does a
-        // due member while every slot is taken: idle.
-        let waiting = gauge("mx_service_clock_waits").unwrap_or(0.0);
+        // A drive waiting for the followed clock waits for the harness, and so do an end
+        // user's drive queued for a slot and a due member while every slot is taken:
+        // idle.
+        let waiting = gauge("mx_service_clock_waits").unwrap_or(0.0)
+            + gauge("mx_service_drives_queued").unwrap_or(0.0);
         let no_slot = gauge("mx_service_drive_slots_free").is_some_and(|free| free <= 0.0);
         Some((due <= 0.0 || no_slot) && running - waiting <= 0.0)
     }

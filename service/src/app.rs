@@ -123,7 +123,7 @@ pub async fn serve(
     }))[..16]
         .to_owned();
     let worker = Worker::new(db.clone(), absent, present, policy, owner, tally);
-    let running = Running::default();
+    let running = Running::default().with_end_user_slots(config.end_user_concurrency);
     let state = AppState {
         worker: worker.clone(),
         running: running.clone(),

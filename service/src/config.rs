@@ -44,6 +44,10 @@ pub struct Config {
     /// At most this many drives at once.
     #[arg(long, env = "MX_SERVICE_CONCURRENCY", default_value_t = 4)]
     pub concurrency: usize,
+    /// At most this many end users' drives at once (after an MFA answer, new
+    /// credentials, a request for fresh data); more wait their turn.
+    #[arg(long, env = "MX_SERVICE_END_USER_CONCURRENCY", default_value_t = 64)]
+    pub end_user_concurrency: usize,
     /// The bearer token every route but `/webhooks/mx`, `/healthz` and `/metrics` needs.
     #[arg(long, env = "MX_SERVICE_API_TOKEN", hide_env_values = true)]
     pub api_token: Option<String>,

@@ -4,7 +4,7 @@
 //! for a grace period and give the rest back.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -41,11 +41,30 @@ pub struct Running {
     drives: Arc<Mutex<HashMap<u64, Entry>>>,
     /// The scheduler's slots (`--concurrency`), once it runs.
     slots: Arc<OnceLock<Arc<Semaphore>>>,
+    /// The end users' drives' slots (`--end-user-concurrency`); unbounded when unset.
+    end_user_slots: Option<Arc<Semaphore>>,
+    /// End users' drives waiting for one of those slots.
+    queued: Arc<AtomicUsize>,
     next: Arc<AtomicU64>,
     wake: Arc<Notify>,
 }
 
 impl Running {
+    /// At most `slots` end users' drives at once (the others wait their turn): each
+    /// holds its member's state and, once it syncs, a page of up to 1,000 transactions,
+    /// and a burst of end users (10,000 members created at once, each drive waiting for
+    /// MX's first job) held them all at once.
+    #[must_use]
+    pub fn with_end_user_slots(mut self, slots: usize) -> Self {
+        self.end_user_slots = Some(Arc::new(Semaphore::new(slots.max(1))));
+        self
+    }
+
+    /// End users' drives waiting for a slot.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Relaxed)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Entry>> {
         self.drives.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -123,6 +142,16 @@ impl Running {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
+            // An end user's drive (no scheduler slot) waits for an end-user slot.
+            let end_user_permit = match (&permit, &running.end_user_slots) {
+                (None, Some(slots)) => {
+                    running.queued.fetch_add(1, Ordering::Relaxed);
+                    let acquired = Arc::clone(slots).acquire_owned().await.ok();
+                    running.queued.fetch_sub(1, Ordering::Relaxed);
+                    acquired
+                }
+                (Some(_), _) | (None, None) => None,
+            };
             if let Err(error) = worker.drive(&claimed, intent, &stop).await {
                 tracing::warn!(member = %claimed.member_guid, %error, "drive failed before its write-back");
                 let _ = worker.db().release(&claimed).await;
@@ -130,6 +159,7 @@ impl Running {
             running.lock().remove(&id);
             let _ = ended_tx.send(true);
             drop(permit);
+            drop(end_user_permit);
             running.wake();
         });
     }

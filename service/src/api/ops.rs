@@ -116,6 +116,12 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
         let _ = writeln!(out, "# TYPE mx_service_drive_slots_free gauge");
         let _ = writeln!(out, "mx_service_drive_slots_free {free}");
     }
+    let _ = writeln!(
+        out,
+        "# HELP mx_service_drives_queued End users' drives waiting for a slot (--end-user-concurrency)."
+    );
+    let _ = writeln!(out, "# TYPE mx_service_drives_queued gauge");
+    let _ = writeln!(out, "mx_service_drives_queued {}", state.running.queued());
     let (waits, earliest) = state.worker.clock_waits();
     let _ = writeln!(
         out,

@@ -1,0 +1,151 @@
+//! `--end-user-concurrency` bounds the end users' drives: with one slot, a second end
+//! user's drive waits its turn (`mx_service_drives_queued`) while the first waits for
+//! MX's job, and both finish once they may. On the followed clock, so that the first
+//! drive's wait lasts until this test moves the clock.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use support::Scratch;
+use support::api::Api;
+use support::db::Database;
+use support::fleet::Scenario;
+use support::mx::Mx;
+use support::process::{Instance, Launch};
+
+/// The value of `name` in the instance's `/metrics`.
+async fn gauge(http: &reqwest::Client, base: &str, name: &str) -> Option<i64> {
+    let text = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    text.lines().find_map(|line| {
+        line.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .and_then(|value| value.trim().parse().ok())
+    })
+}
+
+/// Moves MX's clock to the earliest end of a wait of the service's drives.
+async fn move_to_next_wait(http: &reqwest::Client, base: &str, mx: &Mx) {
+    if let Some(until) = gauge(http, base, "mx_service_clock_wait_until_seconds").await {
+        let by = until - mx.now().timestamp();
+        if by > 0 {
+            mx.advance(u64::try_from(by).unwrap_or(0));
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+/// The member's view in the service.
+async fn view(api: &Api, member: &str) -> Value {
+    api.get(&format!("/members/{member}"))
+        .await
+        .map(|answer| answer.body["member"].clone())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_end_users_drive_waits_for_the_one_slot() {
+    let scratch = Scratch::new("end-user-slots");
+    let database = Database::sqlite(&scratch.path);
+    let mut launch = Launch::new("slots", &scratch.path, database.url(), "");
+    let mx = Mx::start(&launch.webhook_url(), 11).await;
+    launch.mx_base_url = mx.base_url().to_owned();
+    launch.clock = "emulator-follow";
+    launch.extra = vec!["--end-user-concurrency".to_owned(), "1".to_owned()];
+    let mut instance = Instance::start_async(&launch).await;
+    let base = instance.base_url.clone();
+    let api = Api::new(vec![base.clone()]);
+    let http = reqwest::Client::new();
+    let log = || support::process::log_tail(&launch.log_path(), 40);
+
+    // Two end users (MX refuses a second member of one user at one institution).
+    let mut members = Vec::new();
+    for n in 0..2 {
+        let user = api.user(&format!("u-slots-{n}")).await;
+        let body = Scenario::Mfa.member(&format!("m-slots-{n}"));
+        members.push(
+            api.create_member(&user, &format!("k-slots-{n}"), &body)
+                .await,
+        );
+    }
+    // Both reach MX's challenge (the scheduler's drives, the clock moved to their waits).
+    let mut challenged = Vec::new();
+    for _ in 0..400 {
+        challenged.clear();
+        for member in &members {
+            let view = view(&api, member).await;
+            if view["action"] == "answer_mfa" && view["challenges"].is_array() {
+                challenged.push(view);
+            }
+        }
+        if challenged.len() == members.len() {
+            break;
+        }
+        move_to_next_wait(&http, &base, &mx).await;
+    }
+    assert_eq!(challenged.len(), 2, "both challenged\n{}", log());
+
+    // Both end users answer: one drive runs (and waits for MX's job), one is queued.
+    for (member, view) in members.iter().zip(&challenged) {
+        let answers: Vec<Value> = view["challenges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| json!({"guid": c["guid"], "value": "correct"}))
+            .collect();
+        let answered = api
+            .send(
+                "POST",
+                &format!("/members/{member}/mfa"),
+                Some(&json!({ "answers": answers })),
+                &[],
+            )
+            .await;
+        assert_eq!(answered.map(|a| a.status), Some(202), "{}", log());
+    }
+    let mut queued = None;
+    for _ in 0..200 {
+        queued = gauge(&http, &base, "mx_service_drives_queued").await;
+        let waits = gauge(&http, &base, "mx_service_clock_waits").await;
+        if queued == Some(1) && waits == Some(1) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        queued,
+        Some(1),
+        "one end user's drive waits for the slot\n{}",
+        log()
+    );
+
+    // Moving the clock lets the first finish and the second take the slot.
+    let mut connected = 0;
+    for _ in 0..400 {
+        let mut synced = 0;
+        for member in &members {
+            if !view(&api, member).await["synced_through"].is_null() {
+                synced += 1;
+            }
+        }
+        connected = synced;
+        if connected == members.len() {
+            break;
+        }
+        move_to_next_wait(&http, &base, &mx).await;
+    }
+    assert_eq!(connected, 2, "both synced\n{}", log());
+    assert_eq!(
+        gauge(&http, &base, "mx_service_drives_queued").await,
+        Some(0)
+    );
+    instance.kill();
+}
