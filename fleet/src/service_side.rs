@@ -156,13 +156,8 @@ impl Service {
     /// The service's completed syncs (`mx_service_syncs_total`, one count for the whole
     /// database); `None` when the metrics do not say.
     pub async fn syncs_total(&self) -> Option<u64> {
-        let base = self.bases.first()?;
-        let response = self.http.get(format!("{base}/metrics")).send().await.ok()?;
-        let text = response.text().await.ok()?;
-        text.lines().find_map(|line| {
-            line.strip_prefix("mx_service_syncs_total ")
-                .and_then(|value| value.trim().parse().ok())
-        })
+        let text = self.metrics(self.bases.first()?).await?;
+        gauge(&text, "mx_service_syncs_total").map(|count| count as u64)
     }
 
     /// The earliest moment a drive of any instance waits for the clock to reach
@@ -170,17 +165,11 @@ impl Service {
     pub async fn earliest_wait(&self) -> Option<DateTime<Utc>> {
         let mut earliest: Option<DateTime<Utc>> = None;
         for base in self.bases.iter() {
-            let Ok(response) = self.http.get(format!("{base}/metrics")).send().await else {
-                continue;
-            };
-            let Ok(text) = response.text().await else {
-                continue;
-            };
-            let until = text.lines().find_map(|line| {
-                line.strip_prefix("mx_service_clock_wait_until_seconds ")
-                    .and_then(|value| value.trim().parse::<i64>().ok())
-                    .and_then(|secs| DateTime::from_timestamp(secs, 0))
-            });
+            let until = self
+                .metrics(base)
+                .await
+                .and_then(|text| gauge(&text, "mx_service_clock_wait_until_seconds"))
+                .and_then(|secs| DateTime::from_timestamp(secs as i64, 0));
             earliest = match (earliest, until) {
                 (Some(held), Some(until)) => Some(held.min(until)),
                 (held, until) => held.or(until),
@@ -189,17 +178,16 @@ impl Service {
         earliest
     }
 
+    /// One instance's `GET /metrics` text; `None` when it does not answer.
+    async fn metrics(&self, base: &str) -> Option<String> {
+        let response = self.http.get(format!("{base}/metrics")).send().await.ok()?;
+        response.text().await.ok()
+    }
+
     /// Whether one instance is idle (see [`Service::idle`]).
     async fn instance_idle(&self, base: &str) -> Option<bool> {
-        let response = self.http.get(format!("{base}/metrics")).send().await.ok()?;
-        let text = response.text().await.ok()?;
-        let gauge = |name: &str| {
-            text.lines().find_map(|line| {
-                line.strip_prefix(name)
-                    .and_then(|rest| rest.strip_prefix(' '))
-                    .and_then(|value| value.trim().parse::<f64>().ok())
-            })
-        };
+        let text = self.metrics(base).await?;
+        let gauge = |name: &str| gauge(&text, name);
         let due = gauge("mx_service_members_due")
             .or_else(|| gauge("mx_service_scheduler_lag_seconds"))?;
         let running = gauge("mx_service_drives_running")?;
@@ -211,6 +199,15 @@ impl Service {
         let no_slot = gauge("mx_service_drive_slots_free").is_some_and(|free| free <= 0.0);
         Some((due <= 0.0 || no_slot) && running - waiting <= 0.0)
     }
+}
+
+/// The value of the unlabelled metric `name` in a Prometheus text page.
+fn gauge(text: &str, name: &str) -> Option<f64> {
+    text.lines().find_map(|line| {
+        line.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(' '))
+            .and_then(|value| value.trim().parse().ok())
+    })
 }
 
 /// One member as the end users' app in front of the service keeps it.

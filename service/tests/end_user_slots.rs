@@ -11,37 +11,10 @@ use serde_json::{Value, json};
 use support::Scratch;
 use support::api::Api;
 use support::db::Database;
-use support::fleet::Scenario;
+use support::fleet::{Scenario, correct_answers};
+use support::metrics::{gauge, move_to_next_wait};
 use support::mx::Mx;
 use support::process::{Instance, Launch};
-
-/// The value of `name` in the instance's `/metrics`.
-async fn gauge(http: &reqwest::Client, base: &str, name: &str) -> Option<i64> {
-    let text = http
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    text.lines().find_map(|line| {
-        line.strip_prefix(name)
-            .and_then(|rest| rest.strip_prefix(' '))
-            .and_then(|value| value.trim().parse().ok())
-    })
-}
-
-/// Moves MX's clock to the earliest end of a wait of the service's drives.
-async fn move_to_next_wait(http: &reqwest::Client, base: &str, mx: &Mx) {
-    if let Some(until) = gauge(http, base, "mx_service_clock_wait_until_seconds").await {
-        let by = until - mx.now().timestamp();
-        if by > 0 {
-            mx.advance(u64::try_from(by).unwrap_or(0));
-        }
-    }
-    tokio::time::sleep(Duration::from_millis(50)).await;
-}
 
 /// The member's view in the service.
 async fn view(api: &Api, member: &str) -> Value {
@@ -95,12 +68,7 @@ async fn a_second_end_users_drive_waits_for_the_one_slot() {
 
     // Both end users answer: one drive runs (and waits for MX's job), one is queued.
     for (member, view) in members.iter().zip(&challenged) {
-        let answers: Vec<Value> = view["challenges"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|c| json!({"guid": c["guid"], "value": "correct"}))
-            .collect();
+        let answers = correct_answers(view);
         let answered = api
             .send(
                 "POST",

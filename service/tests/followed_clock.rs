@@ -11,25 +11,9 @@ use support::Scratch;
 use support::api::Api;
 use support::db::Database;
 use support::fleet::Scenario;
+use support::metrics::{gauge, move_to_next_wait};
 use support::mx::Mx;
 use support::process::{Instance, Launch};
-
-/// The value of `name` in the instance's `/metrics`.
-async fn gauge(http: &reqwest::Client, base: &str, name: &str) -> Option<i64> {
-    let text = http
-        .get(format!("{base}/metrics"))
-        .send()
-        .await
-        .ok()?
-        .text()
-        .await
-        .ok()?;
-    text.lines().find_map(|line| {
-        line.strip_prefix(name)
-            .and_then(|rest| rest.strip_prefix(' '))
-            .and_then(|value| value.trim().parse().ok())
-    })
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_followed_clock_moves_only_when_its_owner_moves_it() {
@@ -73,14 +57,7 @@ async fn a_followed_clock_moves_only_when_its_owner_moves_it() {
             synced = true;
             break;
         }
-        if let Some(until) = gauge(&http, &base, "mx_service_clock_wait_until_seconds").await {
-            let by = until - mx.now().timestamp();
-            if by > 0 {
-                mx.advance(u64::try_from(by).unwrap_or(0));
-                moved += by;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        moved += move_to_next_wait(&http, &base, &mx).await;
     }
     assert!(
         synced,

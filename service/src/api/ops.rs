@@ -58,18 +58,23 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
         );
     }
     let (received, repeated) = db.webhook_counts().await?;
-    let _ = writeln!(
-        out,
-        "# HELP mx_service_webhooks_received_total Distinct webhook bodies stored."
+    let mut metric = |name: &str, kind: &str, help: &str, value: &dyn std::fmt::Display| {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} {kind}");
+        let _ = writeln!(out, "{name} {value}");
+    };
+    metric(
+        "mx_service_webhooks_received_total",
+        "counter",
+        "Distinct webhook bodies stored.",
+        &received,
     );
-    let _ = writeln!(out, "# TYPE mx_service_webhooks_received_total counter");
-    let _ = writeln!(out, "mx_service_webhooks_received_total {received}");
-    let _ = writeln!(
-        out,
-        "# HELP mx_service_webhooks_repeated_total Webhook repeats that changed nothing."
+    metric(
+        "mx_service_webhooks_repeated_total",
+        "counter",
+        "Webhook repeats that changed nothing.",
+        &repeated,
     );
-    let _ = writeln!(out, "# TYPE mx_service_webhooks_repeated_total counter");
-    let _ = writeln!(out, "mx_service_webhooks_repeated_total {repeated}");
     let now = state
         .worker
         .now()
@@ -81,64 +86,60 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
         .map_or(0.0, |oldest| {
             (now - oldest).num_milliseconds().max(0) as f64 / 1000.0
         });
-    let _ = writeln!(
-        out,
-        "# HELP mx_service_scheduler_lag_seconds How long the oldest due member has waited for a drive."
+    metric(
+        "mx_service_scheduler_lag_seconds",
+        "gauge",
+        "How long the oldest due member has waited for a drive.",
+        &lag,
     );
-    let _ = writeln!(out, "# TYPE mx_service_scheduler_lag_seconds gauge");
-    let _ = writeln!(out, "mx_service_scheduler_lag_seconds {lag}");
-    let _ = writeln!(
-        out,
-        "# HELP mx_service_members_due Members due for a drive and not claimed."
-    );
-    let _ = writeln!(out, "# TYPE mx_service_members_due gauge");
     let due = db
         .due_count((now, Utc::now()), &state.running.members())
         .await?;
-    let _ = writeln!(out, "mx_service_members_due {due}");
-    let _ = writeln!(
-        out,
-        "# HELP mx_service_syncs_total Completed syncs of members' data."
+    metric(
+        "mx_service_members_due",
+        "gauge",
+        "Members due for a drive and not claimed.",
+        &due,
     );
-    let _ = writeln!(out, "# TYPE mx_service_syncs_total counter");
-    let _ = writeln!(out, "mx_service_syncs_total {}", db.sync_count().await?);
-    let _ = writeln!(
-        out,
-        "# HELP mx_service_drives_running Drives running in this instance."
+    metric(
+        "mx_service_syncs_total",
+        "counter",
+        "Completed syncs of members' data.",
+        &db.sync_count().await?,
     );
-    let _ = writeln!(out, "# TYPE mx_service_drives_running gauge");
-    let _ = writeln!(out, "mx_service_drives_running {}", state.running.len());
+    metric(
+        "mx_service_drives_running",
+        "gauge",
+        "Drives running in this instance.",
+        &state.running.len(),
+    );
     if let Some(free) = state.running.free_slots() {
-        let _ = writeln!(
-            out,
-            "# HELP mx_service_drive_slots_free Slots (--concurrency) free for scheduled drives."
+        metric(
+            "mx_service_drive_slots_free",
+            "gauge",
+            "Slots (--concurrency) free for scheduled drives.",
+            &free,
         );
-        let _ = writeln!(out, "# TYPE mx_service_drive_slots_free gauge");
-        let _ = writeln!(out, "mx_service_drive_slots_free {free}");
     }
-    let _ = writeln!(
-        out,
-        "# HELP mx_service_drives_queued End users' drives waiting for a slot (--end-user-concurrency)."
+    metric(
+        "mx_service_drives_queued",
+        "gauge",
+        "End users' drives waiting for a slot (--end-user-concurrency).",
+        &state.running.queued(),
     );
-    let _ = writeln!(out, "# TYPE mx_service_drives_queued gauge");
-    let _ = writeln!(out, "mx_service_drives_queued {}", state.running.queued());
     let (waits, earliest) = state.worker.clock_waits();
-    let _ = writeln!(
-        out,
-        "# HELP mx_service_clock_waits Drives waiting for a followed clock to move (--clock emulator-follow)."
+    metric(
+        "mx_service_clock_waits",
+        "gauge",
+        "Drives waiting for a followed clock to move (--clock emulator-follow).",
+        &waits,
     );
-    let _ = writeln!(out, "# TYPE mx_service_clock_waits gauge");
-    let _ = writeln!(out, "mx_service_clock_waits {waits}");
     if let Some(earliest) = earliest {
-        let _ = writeln!(
-            out,
-            "# HELP mx_service_clock_wait_until_seconds The earliest moment (Unix seconds) a drive waits for."
-        );
-        let _ = writeln!(out, "# TYPE mx_service_clock_wait_until_seconds gauge");
-        let _ = writeln!(
-            out,
-            "mx_service_clock_wait_until_seconds {}",
-            earliest.timestamp()
+        metric(
+            "mx_service_clock_wait_until_seconds",
+            "gauge",
+            "The earliest moment (Unix seconds) a drive waits for.",
+            &earliest.timestamp(),
         );
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())

@@ -69,6 +69,16 @@ fn credentials(password: &str) -> Value {
     ])
 }
 
+/// MX Bank's right answer (`correct`) to each challenge the member's view shows.
+pub fn correct_answers(view: &Value) -> Vec<Value> {
+    view["challenges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| json!({"guid": c["guid"], "value": "correct"}))
+        .collect()
+}
+
 fn mxbank(id: &str, password: &str) -> Value {
     json!({"institution_code": "mxbank", "credentials": credentials(password), "id": id})
 }
@@ -189,12 +199,7 @@ impl Fleet {
             let resend = member.sent_at.is_none_or(|at| pass >= at + 20);
             match action {
                 "answer_mfa" if resend => {
-                    let answers: Vec<Value> = view["challenges"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|c| json!({"guid": c["guid"], "value": "correct"}))
-                        .collect();
+                    let answers = correct_answers(&view);
                     if !answers.is_empty() {
                         let body = json!({ "answers": answers });
                         let sent = api

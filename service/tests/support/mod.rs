@@ -12,6 +12,7 @@ pub mod checks;
 pub mod db;
 pub mod fleet;
 pub mod harness;
+pub mod metrics;
 pub mod mx;
 pub mod process;
 pub mod rng;
