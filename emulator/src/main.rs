@@ -77,6 +77,10 @@ struct Args {
     /// client subscribed to them.
     #[arg(long)]
     transaction_webhooks: bool,
+    /// Send MX's account webhooks (an account created, updated or deleted, with its
+    /// balances), as MX does to a client subscribed to them.
+    #[arg(long)]
+    account_webhooks: bool,
     /// Requests each tenant's journal keeps (`GET /emulator/requests`), the newest ones.
     #[arg(long, value_name = "N", default_value_t = 100_000)]
     journal_entries: usize,
@@ -134,6 +138,7 @@ async fn main() -> ExitCode {
         delay_seconds: args.webhook_delay_secs,
         reorder: args.webhook_reorder,
         transactions: args.transaction_webhooks,
+        accounts: args.account_webhooks,
     };
     if let Some(path) = &args.faults {
         let plan = std::fs::read_to_string(path)

@@ -1,6 +1,6 @@
 //! Counts and webhooks that tell the truth: `member_data_updated` carries the job's real
 //! created and updated counts, and MX's transaction webhooks (created, updated, deleted)
-//! are sent when enabled, and only then.
+//! and account webhooks (the account's fields) are sent when enabled, and only then.
 
 mod common;
 
@@ -56,13 +56,110 @@ async fn member_data_updated_counts_what_the_job_created_and_updated() {
         second["transactions_updated_count"],
         changed.len() - created.len()
     );
-    // No transaction webhook unless enabled.
+    // No transaction or account webhook unless enabled.
     assert!(
         receiver
             .all()
             .iter()
-            .all(|r| r.body["type"] != "TRANSACTION")
+            .all(|r| r.body["type"] != "TRANSACTION" && r.body["type"] != "ACCOUNT")
     );
+}
+
+/// The member's accounts as `path` lists them, by guid.
+async fn listed(mx: &Mx, path: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
+    mx.all(path, "accounts")
+        .await
+        .into_iter()
+        .map(|a| (a["guid"].as_str().unwrap().to_owned(), a))
+        .collect()
+}
+
+/// Waits until the receiver has heard nothing new for a while.
+async fn quiet(receiver: &Receiver) {
+    let mut count = usize::MAX;
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let now = receiver.all().len();
+        if now == count {
+            return;
+        }
+        count = now;
+    }
+}
+
+/// The newest ACCOUNT webhook's account for each guid, `action` aside.
+fn newest_accounts(receiver: &Receiver) -> std::collections::BTreeMap<String, serde_json::Value> {
+    receiver
+        .all()
+        .iter()
+        .filter(|r| r.body["type"] == "ACCOUNT")
+        .map(|r| {
+            let account = r.body["account"].clone();
+            (account["guid"].as_str().unwrap().to_owned(), account)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn account_webhooks_carry_every_account_as_the_listing_shows_it() {
+    let receiver = Receiver::start(0).await;
+    let mut config = frozen_config();
+    config.webhook_url = Some(receiver.url.clone());
+    let mx = Mx::start(config).await;
+    let plan = mx
+        .send(
+            "POST",
+            "/emulator/faults",
+            Some(json!({"rules": [], "webhooks": {"accounts": true}})),
+        )
+        .await;
+    assert_eq!(plan.status, 200, "{}", plan.body);
+    let (user, member) = mx.connected().await;
+    receiver
+        .wait_for(1, |r| r.body["type"] == "AGGREGATION")
+        .await;
+    quiet(&receiver).await;
+    let path = format!("/users/{user}/members/{member}/accounts");
+    let first = listed(&mx, &path).await;
+    assert!(first.len() >= 2, "{first:?}");
+    // The first aggregation creates every account, as the listing shows it.
+    let created: Vec<_> = receiver
+        .all()
+        .into_iter()
+        .filter(|r| r.body["type"] == "ACCOUNT")
+        .collect();
+    assert!(created.iter().all(|r| r.body["action"] == "created"));
+    assert_eq!(newest_accounts(&receiver), first);
+    // The account webhooks come before the job's member_data_updated.
+    let kinds: Vec<String> = receiver
+        .all()
+        .iter()
+        .map(|r| r.body["type"].as_str().unwrap_or("").to_owned())
+        .filter(|kind| kind == "ACCOUNT" || kind == "AGGREGATION")
+        .collect();
+    assert_eq!(kinds.last().map(String::as_str), Some("AGGREGATION"));
+    // A day's background aggregation moves the balances: each moved account is updated,
+    // and the newest webhook of each account is what the listing shows.
+    mx.advance(86_400 + 5).await;
+    receiver
+        .wait_for(2, |r| r.body["type"] == "AGGREGATION")
+        .await;
+    quiet(&receiver).await;
+    let second = listed(&mx, &path).await;
+    assert_ne!(second, first);
+    let updated = receiver
+        .all()
+        .iter()
+        .filter(|r| r.body["type"] == "ACCOUNT" && r.body["action"] == "updated")
+        .count();
+    assert_eq!(
+        updated,
+        second
+            .iter()
+            .filter(|(guid, a)| first[*guid] != **a)
+            .count()
+    );
+    assert_eq!(newest_accounts(&receiver), second);
 }
 
 #[tokio::test]
@@ -134,11 +231,12 @@ async fn a_fault_plan_turns_on_transaction_webhooks_deletions_included() {
 }
 
 #[tokio::test]
-async fn the_binary_sends_transaction_webhooks_with_its_flag() {
+async fn the_binary_sends_transaction_and_account_webhooks_with_their_flags() {
     let receiver = Receiver::start(0).await;
     let binary = common::Binary::start(&[
         "--frozen",
         "--transaction-webhooks",
+        "--account-webhooks",
         "--webhook-url",
         &receiver.url,
     ]);
@@ -150,4 +248,10 @@ async fn the_binary_sends_transaction_webhooks_with_its_flag() {
         })
         .await;
     assert!(!created.is_empty());
+    let accounts = receiver
+        .wait_for(1, |r| {
+            r.body["type"] == "ACCOUNT" && r.body["action"] == "created"
+        })
+        .await;
+    assert!(!accounts.is_empty());
 }

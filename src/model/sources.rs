@@ -95,6 +95,9 @@ sources! {
     WebhookTransactions "WH-T" => "MX webhooks: Transactions",
         "https://docs.mx.com/resources/webhooks/transactions",
         "Transaction webhooks (opt-in) fire when a transaction is created, updated, or deleted; they are MX's only push signal for a deletion.";
+    WebhookAccounts "WH-ACC" => "MX webhooks: Accounts",
+        "https://docs.mx.com/resources/webhooks/accounts",
+        "A partner subscribed to accounts will be notified when an account is created, updated, or deleted in the MX system for any user on that partner's client; the payload carries the account's fields (balance, available_balance, …).";
     Rewards "REW" => "MX Platform API: Fetching Rewards",
         "https://docs.mx.com/api-reference/rewards/overview/fetching-rewards",
         "Any aggregation process will prevent a new standard aggregation for the next three hours.";

@@ -13,11 +13,12 @@ use mx_aggregation_tooling::lifecycle::{self, LifecycleEvent as E, Node};
 
 use crate::model::clock::later;
 use crate::model::ctx::Ctx;
+use crate::model::data::accounts::Account;
 use crate::model::data::{self, ledger::Changes, ledger::MemberKey};
 use crate::model::institutions::{MXBANK_PASSWORD, MXBANK_USERNAME};
 use crate::model::member::{Challenge, Job, JobKind, JobResults, Member, Stage};
 use crate::model::mxbank::{self, ChallengeKind, Outcome};
-use crate::model::outbox::{MemberAction, WebhookEvent};
+use crate::model::outbox::{AccountOwnerIds, MemberAction, WebhookEvent};
 use crate::model::trace::TraceEntry;
 
 /// Moves `member` along the edge `event` → `to`, recording it when the model lacks it.
@@ -260,6 +261,12 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
     // no transactions: what they read is shown from `member.premium`.
     let key = MemberKey::new(cx.rules.seed, &member.guid);
     let at = now.timestamp();
+    let account_webhooks = cx.rules.webhooks && cx.faults.webhooks.accounts;
+    let accounts_before = if account_webhooks {
+        data::accounts::accounts(key, &member.ledger)
+    } else {
+        Vec::new()
+    };
     let changes = match job.kind {
         JobKind::Aggregation => data::aggregated(&mut member.ledger, key, at),
         JobKind::History => data::history_extended(&mut member.ledger, key, at),
@@ -270,6 +277,10 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
         JobKind::Verification | JobKind::Identification | JobKind::Statements => Changes::default(),
     };
     let (created, updated) = (changes.created.len(), changes.updated.len());
+    if account_webhooks {
+        let after = data::accounts::accounts(key, &member.ledger);
+        queue_account_webhooks(member, cx, now, &accounts_before, after);
+    }
     if cx.rules.webhooks && cx.faults.webhooks.transactions {
         queue_transaction_webhooks(member, cx, now, changes);
     }
@@ -287,6 +298,44 @@ fn succeed(member: &mut Member, cx: &mut Ctx, now: DateTime<Utc>, job: &Job) {
         };
         let payload = member.callback_payload.clone();
         cx.queue_webhook(event, payload, now);
+    }
+}
+
+/// MX's ACCOUNT webhooks for what a job changed, `before` against `after`: an account
+/// new since, one whose fields moved (its balances, its `updated_at`), one gone. Queued
+/// before the job's `member_data_updated`: MX updates the accounts while it aggregates.
+fn queue_account_webhooks(
+    member: &Member,
+    cx: &mut Ctx,
+    now: DateTime<Utc>,
+    before: &[Account],
+    after: Vec<Account>,
+) {
+    let owner = AccountOwnerIds::of(member);
+    let gone: Vec<Account> = before
+        .iter()
+        .filter(|old| after.iter().all(|new| new.guid != old.guid))
+        .cloned()
+        .collect();
+    let mut events = Vec::new();
+    for account in after {
+        match before.iter().find(|old| old.guid == account.guid) {
+            None => events.push((MemberAction::Created, account)),
+            Some(old) if *old != account => events.push((MemberAction::Updated, account)),
+            Some(_) => {}
+        }
+    }
+    events.extend(
+        gone.into_iter()
+            .map(|account| (MemberAction::Deleted, account)),
+    );
+    for (action, account) in events {
+        let event = WebhookEvent::Account {
+            action,
+            owner: owner.clone(),
+            account: Box::new(account),
+        };
+        cx.queue_webhook(event, None, now);
     }
 }
 

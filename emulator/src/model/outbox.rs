@@ -7,7 +7,10 @@
 //! (<https://docs.mx.com/resources/webhooks/aggregation>) after a completed aggregation,
 //! background ones included (VERIFICATION for a verification, which shares the action);
 //! member webhooks (<https://docs.mx.com/resources/webhooks/member>) when a member is
-//! created, updated or deleted. MX retries "no more than 12 total retries after an initial
+//! created, updated or deleted; to a client subscribed to them, TRANSACTION
+//! (<https://docs.mx.com/resources/webhooks/transactions>) and ACCOUNT
+//! (<https://docs.mx.com/resources/webhooks/accounts>) webhooks when a job creates,
+//! updates or deletes one. MX retries "no more than 12 total retries after an initial
 //! request" over about 24 hours (<https://docs.mx.com/resources/webhooks/>): the
 //! emulator's default backoff (20 s, doubling) spans about 23 hours.
 //!
@@ -17,6 +20,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::ConnectionStatus;
 
+use crate::model::data::accounts::Account;
 use crate::model::data::ledger::Transaction;
 use crate::model::faults::matching::Faults;
 use crate::model::member::{JobKind, Member};
@@ -67,6 +71,15 @@ pub(crate) enum WebhookEvent {
         /// The transaction as the job left it.
         transaction: Box<Transaction>,
     },
+    /// ACCOUNT: a job created, updated or deleted one of the member's accounts.
+    Account {
+        /// What happened to it.
+        action: MemberAction,
+        /// Whose account it is, as the account's fields name them.
+        owner: AccountOwnerIds,
+        /// The account as the job left it.
+        account: Box<Account>,
+    },
     /// MEMBER: the member was created, updated or deleted.
     Member {
         /// What happened to it.
@@ -95,6 +108,29 @@ impl MemberAction {
             Self::Created => "created",
             Self::Updated => "updated",
             Self::Deleted => "deleted",
+        }
+    }
+}
+
+/// The owners an ACCOUNT webhook's account names, taken when it was queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct AccountOwnerIds {
+    pub(crate) user_guid: String,
+    pub(crate) user_id: Option<String>,
+    pub(crate) member_guid: String,
+    pub(crate) member_id: Option<String>,
+    pub(crate) institution_code: String,
+}
+
+impl AccountOwnerIds {
+    /// `member`'s.
+    pub(crate) fn of(member: &Member) -> Self {
+        Self {
+            user_guid: member.user_guid.clone(),
+            user_id: member.user_id.clone(),
+            member_guid: member.guid.clone(),
+            member_id: member.id.clone(),
+            institution_code: member.institution_code.clone(),
         }
     }
 }
@@ -139,6 +175,7 @@ impl WebhookEvent {
             Self::ConnectionStatus { member_guid, .. }
             | Self::DataUpdated { member_guid, .. }
             | Self::Transaction { member_guid, .. } => member_guid,
+            Self::Account { owner, .. } => &owner.member_guid,
             Self::Member { member, .. } => &member.guid,
         }
     }

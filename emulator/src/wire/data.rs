@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::model::data::accounts::Account;
 use crate::model::data::catalog::{Direction, Purpose};
 use crate::model::data::ledger::Transaction;
-use crate::model::outbox::MemberAction;
+use crate::model::outbox::{AccountOwnerIds, MemberAction};
 
 /// Who owns the data: the user and the member, as the views name them.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +65,25 @@ pub(crate) fn account(a: &Account, owner: Owner<'_>) -> Value {
         "updated_at": rfc3339(a.updated_at),
         "user_guid": owner.user_guid,
         "user_id": owner.user_id,
+    })
+}
+
+/// An ACCOUNT webhook (<https://docs.mx.com/resources/webhooks/accounts>: "notified when
+/// an account is created, updated, or deleted"): the account's fields as
+/// `AccountResponse` has them, under `account`, in the envelope of the TRANSACTION
+/// webhook.
+pub(crate) fn account_webhook(action: MemberAction, a: &Account, ids: &AccountOwnerIds) -> Value {
+    let owner = Owner {
+        user_guid: &ids.user_guid,
+        user_id: ids.user_id.as_deref(),
+        member_guid: &ids.member_guid,
+        member_id: ids.member_id.as_deref(),
+        institution_code: &ids.institution_code,
+    };
+    json!({
+        "action": action.as_str(),
+        "type": "ACCOUNT",
+        "account": account(a, owner),
     })
 }
 

@@ -75,6 +75,11 @@ fn event(event: &WebhookEvent) -> Value {
             account_guid,
             transaction,
         } => data::transaction_webhook(*action, transaction, account_guid, member_guid, user_guid),
+        WebhookEvent::Account {
+            action,
+            owner,
+            account,
+        } => data::account_webhook(*action, account, owner),
         WebhookEvent::Member { action, member } => json!({
             "action": action.as_str(),
             "type": "MEMBER",

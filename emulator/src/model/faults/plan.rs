@@ -140,6 +140,11 @@ pub struct WebhookFaults {
     /// (<https://docs.mx.com/resources/webhooks/transactions>).
     #[serde(default)]
     pub transactions: bool,
+    /// Sends MX's account webhooks too (an account created, updated or deleted, with its
+    /// fields), which MX sends only to the clients that subscribe to them
+    /// (<https://docs.mx.com/resources/webhooks/accounts>).
+    #[serde(default)]
+    pub accounts: bool,
 }
 
 /// Why a plan cannot be loaded.
