@@ -122,7 +122,8 @@ pub async fn serve(
         "at": chrono::Utc::now().to_rfc3339(),
     }))[..16]
         .to_owned();
-    let worker = Worker::new(db.clone(), absent, present, policy, owner, tally);
+    let worker = Worker::new(db.clone(), absent, present, policy, owner, tally)
+        .with_account_webhooks(config.account_webhooks);
     let running = Running::default().with_end_user_slots(config.end_user_concurrency);
     let state = AppState {
         worker: worker.clone(),
@@ -168,6 +169,7 @@ async fn mx_config(
     if config.emulator {
         let mut emulated = mx_emulator::Config::new("demo-client", "demo-key");
         emulated.webhook_url = Some(format!("{here}/webhooks/mx"));
+        emulated.webhook_faults.accounts = config.account_webhooks;
         let started = mx_emulator::Emulator::start(emulated)
             .await
             .map_err(|e| StartError::Mx(format!("starting the emulator: {e}")))?;

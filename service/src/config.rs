@@ -54,6 +54,11 @@ pub struct Config {
     /// `USER:PASS`: the Basic auth MX's webhooks must carry.
     #[arg(long, env = "MX_SERVICE_WEBHOOK_BASIC_AUTH", hide_env_values = true)]
     pub webhook_basic_auth: Option<String>,
+    /// MX sends this service ACCOUNT webhooks (subscribed on MX's client dashboard): each
+    /// account an aggregation changed comes with its balances, so a sync a data webhook
+    /// announced lists no accounts. With `--emulator`, the emulator sends them.
+    #[arg(long, env = "MX_SERVICE_ACCOUNT_WEBHOOKS")]
+    pub account_webhooks: bool,
     /// Start an in-process MX emulator and point the service at it (a demo in one
     /// command).
     #[arg(long, env = "MX_SERVICE_EMULATOR")]

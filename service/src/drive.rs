@@ -10,7 +10,7 @@ use tokio::sync::Notify;
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::{Answer, Call, EndUser, MemberState, NextStep, Observation, Policy};
-use mx_aggregation_client::sync::{MemberData, SyncOptions};
+use mx_aggregation_client::sync::{DataWebhook, MemberData, SyncOptions};
 use mx_aggregation_client::{CallTally, Clock, DriveError, Driver, MemberRef, Outcome};
 
 use crate::clock::ServiceClock;
@@ -39,6 +39,7 @@ pub struct Worker {
     policy: Policy,
     owner: String,
     tally: CallTally,
+    account_webhooks: bool,
 }
 
 /// A drive that could not finish its write-back.
@@ -71,7 +72,17 @@ impl Worker {
             policy,
             owner,
             tally,
+            account_webhooks: false,
         }
+    }
+
+    /// This worker when MX sends ACCOUNT webhooks (`--account-webhooks`): a sync a data
+    /// webhook announced lists no accounts
+    /// ([`SyncOptions::account_webhooks`]).
+    #[must_use]
+    pub const fn with_account_webhooks(mut self, on: bool) -> Self {
+        self.account_webhooks = on;
+        self
     }
 
     /// The database.
@@ -132,12 +143,14 @@ impl Worker {
             due: row.data_due,
         };
         let unfolded = self.db.unfolded(&row.guid).await?;
+        let mut accounts_came = false;
         for webhook in &unfolded {
             if let Ok(observation) = Observation::from_json(&webhook.body) {
                 let _ = state.apply(&observation, webhook.received_at);
             }
             if let Ok(body) = serde_json::from_str(&webhook.body) {
-                let _ = data.fold_webhook(&body);
+                let folded = data.fold_webhook(&body);
+                accounts_came |= matches!(folded, DataWebhook::Account { applied: true, .. });
             }
         }
         let folded: Vec<String> = unfolded.into_iter().map(|w| w.digest).collect();
@@ -192,7 +205,9 @@ impl Worker {
             .snapshot()
             .and_then(|snapshot| snapshot.connection_status)
             .map(|status| status.as_str());
-        let changes = synced.then(|| DataChanges::between(&stored, &data.store));
+        // The accounts MX's ACCOUNT webhooks carried are written even when the drive
+        // synced nothing.
+        let changes = (synced || accounts_came).then(|| DataChanges::between(&stored, &data.store));
         let challenges = verdict.challenges.as_ref().map(ToString::to_string);
         let write = DriveWrite {
             claimed,
@@ -233,6 +248,7 @@ impl Worker {
         // MX Bank history is one page instead of six or seven at the default 100.
         let options = SyncOptions {
             records_per_page: 1000,
+            account_webhooks: self.account_webhooks,
             ..SyncOptions::default()
         };
         driver.drive_and_sync(member, state, data, &options).await

@@ -1,5 +1,6 @@
-//! Past `read_data`: the member's accounts listed in full, its transactions synced
-//! incrementally by the sans-IO core, every page through `Call::classify` and its retries.
+//! Past `read_data`: the member's accounts listed in full (unless MX's ACCOUNT webhooks
+//! carry them), its transactions synced incrementally by the sans-IO core, every page
+//! through `Call::classify` and its retries.
 
 use mx_aggregation::{EndUser, HttpOutcome, MemberState, NextStep};
 
@@ -126,7 +127,8 @@ impl<C: Clock> Driver<C> {
         })
     }
 
-    /// Lists the member's accounts in full (MX has no incremental filter for them), then,
+    /// Lists the member's accounts in full (MX has no incremental filter for them) unless
+    /// they came by MX's ACCOUNT webhooks ([`MemberData::lists_accounts`]), then,
     /// unless the data webhooks since the last sync counted no transaction created or
     /// updated, syncs its transactions from `data`'s checkpoint. Each page's changes are
     /// applied to `data.store` as they come; the checkpoint moves only after the last
@@ -142,20 +144,26 @@ impl<C: Clock> Driver<C> {
         data: &mut MemberData,
         options: &SyncOptions,
     ) -> Result<Result<SyncReport, SyncError>, DriveError> {
-        let listed = match self.list_accounts(member, options.records_per_page).await? {
-            Ok(listed) => listed,
-            Err(error) => return Ok(Err(error)),
-        };
-        let (pages, accounts) = listed;
-        let changes = AccountChanges::between(&data.store.accounts, &accounts);
-        changes.apply(&mut data.store.accounts);
-        let mut report = SyncReport {
-            accounts: AccountCounts {
+        let accounts = if data.lists_accounts(options.account_webhooks) {
+            let (pages, accounts) =
+                match self.list_accounts(member, options.records_per_page).await? {
+                    Ok(listed) => listed,
+                    Err(error) => return Ok(Err(error)),
+                };
+            let changes = AccountChanges::between(&data.store.accounts, &accounts);
+            changes.apply(&mut data.store.accounts);
+            AccountCounts {
                 pages,
                 added: count(changes.added.len()),
                 modified: count(changes.modified.len()),
                 removed: count(changes.removed.len()),
-            },
+            }
+        } else {
+            tracing::info!("the accounts came by MX's ACCOUNT webhooks: not listed");
+            AccountCounts::default()
+        };
+        let mut report = SyncReport {
+            accounts,
             transactions: None,
             removed: Vec::new(),
             skipped: Vec::new(),

@@ -83,6 +83,13 @@ pub struct SyncOptions {
     pub overlap: TimeDelta,
     /// Records per page, within MX's 10 to 1000.
     pub records_per_page: u32,
+    /// MX sends this client ACCOUNT webhooks (subscribed on MX's client dashboard; each
+    /// carries the account's fields, WH-ACC), folded into the copy by
+    /// [`MemberData::fold_webhook`](super::MemberData::fold_webhook): a sync that a data
+    /// webhook announced then lists no accounts. A first sync, and one no data webhook
+    /// announced (a look without news, which may follow a lost webhook), still list
+    /// them.
+    pub account_webhooks: bool,
 }
 
 impl Default for SyncOptions {
@@ -91,6 +98,7 @@ impl Default for SyncOptions {
             history: History::Default,
             overlap: TimeDelta::days(1),
             records_per_page: 100,
+            account_webhooks: false,
         }
     }
 }

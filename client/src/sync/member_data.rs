@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use mx_aggregation::{ConnectionStatus, Decision, NextAction};
 use serde::{Deserialize, Serialize};
 
+use super::accounts::{AccountAction, AccountWebhook, supersedes};
+
 use super::checkpoint::Checkpoint;
 use super::store::MemoryStore;
 
@@ -17,14 +19,28 @@ pub enum DataDue {
     AccountsOnly,
     /// Transactions changed (or a webhook does not say): read both.
     Everything,
+    /// Only ACCOUNT webhooks came (WH-ACC): each carried its account, already folded into
+    /// the copy; nothing is to be read for them.
+    Carried,
 }
 
 impl DataDue {
     /// Both notes in one: reading everything covers reading the accounts.
     const fn and(self, other: Self) -> Self {
         match (self, other) {
-            (Self::AccountsOnly, Self::AccountsOnly) => Self::AccountsOnly,
+            (Self::Carried, Self::Carried) => Self::Carried,
+            (Self::AccountsOnly, Self::AccountsOnly | Self::Carried)
+            | (Self::Carried, Self::AccountsOnly) => Self::AccountsOnly,
             (Self::Everything, _) | (_, Self::Everything) => Self::Everything,
+        }
+    }
+
+    /// True when a data webhook (`member_data_updated`, TRANSACTION) announced new data:
+    /// MX aggregated, so its ACCOUNT webhooks came for what the aggregation changed.
+    pub const fn announced_data(self) -> bool {
+        match self {
+            Self::AccountsOnly | Self::Everything => true,
+            Self::Carried => false,
         }
     }
 }
@@ -48,7 +64,18 @@ pub enum DataWebhook {
         /// The transaction's guid.
         guid: String,
     },
-    /// Neither: nothing for the data sync.
+    /// An ACCOUNT webhook (WH-ACC, opt-in at MX): one account `created`, `updated` or
+    /// `deleted`, with its fields; folded into the copy unless the copy holds a newer
+    /// `updated_at` (MX retries webhooks for a day, so one may come late).
+    Account {
+        /// Upserted (`created`, `updated`) or deleted.
+        action: AccountAction,
+        /// The account's guid.
+        guid: String,
+        /// False when the copy held a newer version, so nothing changed.
+        applied: bool,
+    },
+    /// None of these: nothing for the data sync.
     Other,
 }
 
@@ -68,7 +95,8 @@ pub struct MemberData {
 impl MemberData {
     /// Folds a webhook body: `member_data_updated` notes what the next sync reads, a
     /// transaction webhook notes that transactions changed and, for `deleted`, which one
-    /// to remove. Anything else changes nothing.
+    /// to remove; an account webhook puts its account into the copy (or removes it).
+    /// Anything else changes nothing.
     pub fn fold_webhook(&mut self, body: &serde_json::Value) -> DataWebhook {
         let text = |key: &str| body.get(key).and_then(serde_json::Value::as_str);
         let count = |key: &str| body.get(key).and_then(serde_json::Value::as_u64);
@@ -91,6 +119,8 @@ impl MemberData {
                 },
                 (None, _) | (_, None) => DataWebhook::Other,
             }
+        } else if let Some(account) = AccountWebhook::read(body) {
+            self.fold_account(account)
         } else {
             DataWebhook::Other
         };
@@ -105,12 +135,44 @@ impl MemberData {
                 }
                 Some(DataDue::Everything)
             }
+            DataWebhook::Account { .. } => Some(DataDue::Carried),
             DataWebhook::Other => None,
         };
         if let Some(due) = due {
             self.due = Some(self.due.map_or(due, |held| held.and(due)));
         }
         webhook
+    }
+
+    /// An ACCOUNT webhook's account into the copy: `created` and `updated` replace the
+    /// held account unless it has a newer `updated_at` ([`supersedes`]), `deleted`
+    /// removes it.
+    fn fold_account(&mut self, webhook: AccountWebhook) -> DataWebhook {
+        let AccountWebhook {
+            action,
+            guid,
+            account,
+        } = webhook;
+        let applied = match action {
+            AccountAction::Deleted => self.store.accounts.remove(&guid).is_some(),
+            AccountAction::Upserted => {
+                let held = self
+                    .store
+                    .accounts
+                    .get(&guid)
+                    .map(|held| held.updated_at.as_deref());
+                let newer = held.is_none_or(|held| supersedes(account.updated_at.as_deref(), held));
+                if newer {
+                    self.store.accounts.insert(guid.clone(), account);
+                }
+                newer
+            }
+        };
+        DataWebhook::Account {
+            action,
+            guid,
+            applied,
+        }
     }
 
     /// The moment of MX's new data when `decision` — made on the folded state before any
@@ -173,6 +235,17 @@ impl MemberData {
     /// since the last complete sync counted no transaction created or updated.
     pub fn reads_transactions(&self) -> bool {
         !self.checkpoint.is_synced() || self.due != Some(DataDue::AccountsOnly)
+    }
+
+    /// True when the next sync lists the accounts: always, unless MX sends ACCOUNT
+    /// webhooks (`account_webhooks`, [`SyncOptions::account_webhooks`](super::SyncOptions))
+    /// and a data webhook announced this sync (MX aggregated, and sent an ACCOUNT webhook
+    /// for each account the aggregation changed, WH-ACC), after a first complete sync. A
+    /// look without news lists them: a webhook may have been lost.
+    pub fn lists_accounts(&self, account_webhooks: bool) -> bool {
+        !account_webhooks
+            || !self.checkpoint.is_synced()
+            || !self.due.is_some_and(DataDue::announced_data)
     }
 }
 

@@ -28,8 +28,9 @@
 //!   `member_data_updated` webhook's `completed_at`), noted in the checkpoint: MX's data
 //!   changes when an aggregation completes (WH-A), so a copy already synced for that
 //!   moment is not read again ([`Checkpoint::holds`]).
-//! - Accounts have no incremental filter (`listMemberAccounts` takes only paging): every
-//!   sync lists them all ([`AccountChanges`]).
+//! - Accounts have no incremental filter (`listMemberAccounts` takes only paging): a
+//!   sync lists them all ([`AccountChanges`]), unless MX's ACCOUNT webhooks carry them
+//!   ([`AccountWebhook`], [`SyncOptions::account_webhooks`]).
 
 mod accounts;
 mod checkpoint;
@@ -38,7 +39,7 @@ mod plan;
 mod run;
 mod store;
 
-pub use accounts::AccountChanges;
+pub use accounts::{AccountAction, AccountChanges, AccountWebhook, supersedes};
 pub use checkpoint::{Checkpoint, History, SyncOptions};
 pub use member_data::{DataDue, DataWebhook, MemberData};
 pub use plan::{Read, ReadKind};

@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
+use mx_aggregation_client::sync::AccountWebhook;
 use serde_json::Value;
 
 use super::error::ApiError;
@@ -13,17 +14,21 @@ use super::state::{AppState, constant_time_eq};
 use crate::core::digest::canonical_digest;
 use crate::store::Received;
 
-/// The member and user a webhook is about: top-level for status, data and transaction
-/// webhooks, under `member` for MEMBER webhooks.
+/// The member and user a webhook is about: top-level for status and data webhooks,
+/// under `member` for MEMBER webhooks (the member's `guid`), under `transaction` or
+/// `account` for TRANSACTION and ACCOUNT webhooks (their `member_guid`).
 fn owners(body: &Value) -> (Option<&str>, Option<&str>) {
-    let field = |key: &str| {
-        body.get(key).and_then(Value::as_str).or_else(|| {
-            body.get("member")
-                .and_then(|m| m.get(key))
-                .and_then(Value::as_str)
-        })
+    let nested = |key: &str| {
+        ["transaction", "account", "member"]
+            .into_iter()
+            .find_map(|resource| body.get(resource)?.get(key)?.as_str())
     };
-    let member = body.get("member_guid").and_then(Value::as_str).or_else(|| {
+    let field = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_str)
+            .or_else(|| nested(key))
+    };
+    let member = field("member_guid").or_else(|| {
         body.get("member")
             .and_then(|m| m.get("guid"))
             .and_then(Value::as_str)
@@ -71,7 +76,13 @@ pub(super) async fn receive(
     let received = state
         .worker
         .db()
-        .receive_webhook(&canonical_digest(&value), member, user, &text, now)
+        .receive_webhook(
+            &canonical_digest(&value),
+            (member, user),
+            &text,
+            AccountWebhook::read(&value).as_ref(),
+            now,
+        )
         .await?;
     match received {
         Received::New => {

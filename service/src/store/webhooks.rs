@@ -4,8 +4,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use mx_aggregation_client::sync::{AccountAction, AccountWebhook};
+
 use super::db::{Db, StoreError, from_ms, lock_wakeup, ms, q};
 use super::members::insert_member_in;
+use super::write::upsert_account;
 use crate::core::digest::REPEAT_HORIZON;
 
 /// What storing a webhook did.
@@ -32,17 +35,19 @@ pub struct Unfolded {
 impl Db {
     /// Stores a webhook body under its `digest` and, when it is new, pulls its member's
     /// wake-up forward to `now`; a member MX announces for a known user (e.g. created
-    /// through the Connect widget) is adopted with it. All in one transaction: the
-    /// `204` follows its commit.
+    /// through the Connect widget) is adopted with it. An ACCOUNT webhook (`account`)
+    /// for a known member is applied to its stored accounts at once and stored folded:
+    /// it carries the account, so no drive is needed for it. All in one transaction:
+    /// the `204` follows its commit.
     ///
     /// # Errors
     /// [`StoreError`] when a query fails.
     pub async fn receive_webhook(
         &self,
         digest: &str,
-        member_guid: Option<&str>,
-        user_guid: Option<&str>,
+        (member_guid, user_guid): (Option<&str>, Option<&str>),
         body: &str,
+        account: Option<&AccountWebhook>,
         now: DateTime<Utc>,
     ) -> Result<Received, StoreError> {
         let mut tx = self
@@ -108,7 +113,13 @@ impl Db {
                         insert_member_in(&mut tx, self.engine(), member, user, None, now).await?;
                     }
                 }
-                if let Some(member) = member_guid {
+                let carried = match (member_guid, account) {
+                    (Some(member), Some(account)) => {
+                        apply_account(&mut tx, member, digest, account).await?
+                    }
+                    (None, _) | (_, None) => false,
+                };
+                if let Some(member) = member_guid.filter(|_| !carried) {
                     sqlx::query(
                         "UPDATE wakeups SET run_at = $1 WHERE member_guid = $2 \
                          AND (run_at IS NULL OR run_at > $1)",
@@ -160,4 +171,48 @@ impl Db {
                 .map_err(q("counting webhooks"))?;
         Ok((row.get(0), row.get(1)))
     }
+}
+
+/// Applies an ACCOUNT webhook to a known member's stored accounts (an upsert unless the
+/// row held is newer, or a delete) and marks the webhook folded. False, with nothing
+/// done, when the member is not known: its drive folds the webhook once it is.
+async fn apply_account(
+    conn: &mut sqlx::AnyConnection,
+    member_guid: &str,
+    digest: &str,
+    account: &AccountWebhook,
+) -> Result<bool, StoreError> {
+    let known = sqlx::query("SELECT guid FROM members WHERE guid = $1")
+        .bind(member_guid)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(q("reading an account webhook's member"))?;
+    if known.is_none() {
+        return Ok(false);
+    }
+    match account.action {
+        AccountAction::Upserted => {
+            let body =
+                serde_json::to_string(&account.account).map_err(|source| StoreError::Corrupt {
+                    column: "accounts",
+                    key: account.guid.clone(),
+                    source,
+                })?;
+            upsert_account(conn, member_guid, &account.guid, &body).await?;
+        }
+        AccountAction::Deleted => {
+            sqlx::query("DELETE FROM accounts WHERE member_guid = $1 AND guid = $2")
+                .bind(member_guid)
+                .bind(&account.guid)
+                .execute(&mut *conn)
+                .await
+                .map_err(q("deleting an account"))?;
+        }
+    }
+    sqlx::query("UPDATE webhooks SET folded = 1 WHERE digest = $1")
+        .bind(digest)
+        .execute(&mut *conn)
+        .await
+        .map_err(q("marking an account webhook folded"))?;
+    Ok(true)
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::MemberState;
-use mx_aggregation_client::sync::{Checkpoint, DataDue};
+use mx_aggregation_client::sync::{Checkpoint, DataDue, supersedes};
 use sqlx::Row;
 
 use super::claims::Claimed;
@@ -152,7 +152,11 @@ impl Db {
                     .map_err(q("deleting a row of a member's data"))?;
                 }
                 for (row_guid, body) in &rows.upsert {
-                    upsert_row(&mut tx, table, guid, row_guid, body).await?;
+                    if table == "accounts" {
+                        upsert_account(&mut tx, guid, row_guid, body).await?;
+                    } else {
+                        upsert_row(&mut tx, table, guid, row_guid, body).await?;
+                    }
                 }
             }
         }
@@ -171,6 +175,37 @@ impl Db {
             .map_err(q("counting syncs"))?;
         Ok(row.get(0))
     }
+}
+
+/// Stores an account's row unless the row held is newer ([`supersedes`]): an account
+/// MX's ACCOUNT webhook carried while a drive listed an older one stays. True when
+/// stored.
+pub(super) async fn upsert_account(
+    conn: &mut sqlx::AnyConnection,
+    member_guid: &str,
+    guid: &str,
+    body: &str,
+) -> Result<bool, StoreError> {
+    let held: Option<String> =
+        sqlx::query("SELECT body FROM accounts WHERE member_guid = $1 AND guid = $2")
+            .bind(member_guid)
+            .bind(guid)
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(q("reading a stored account"))?
+            .map(|row| row.get(0));
+    let updated_at = |body: &str| {
+        serde_json::from_str::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| v.get("updated_at")?.as_str().map(str::to_owned))
+    };
+    if let Some(held) = held
+        && !supersedes(updated_at(body).as_deref(), updated_at(&held).as_deref())
+    {
+        return Ok(false);
+    }
+    upsert_row(conn, "accounts", member_guid, guid, body).await?;
+    Ok(true)
 }
 
 async fn upsert_row(
