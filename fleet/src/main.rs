@@ -72,6 +72,10 @@ struct Args {
     /// Exit 1 when the service's copy is not MX's or it wasted an aggregate call.
     #[arg(long)]
     check: bool,
+    /// Without MX's ACCOUNT webhooks: the service's MX client is not subscribed to them,
+    /// so each sync lists the accounts.
+    #[arg(long)]
+    no_account_webhooks: bool,
 }
 
 fn main() -> ExitCode {
@@ -111,6 +115,7 @@ fn main() -> ExitCode {
         concurrency: args.concurrency,
         journal_out: args.journal_out.clone(),
         service_concurrency: Some(args.service_concurrency),
+        account_webhooks: !args.no_account_webhooks,
         instances: args.instances,
         settle_ms: args.settle_ms,
         mfa_timeout_minutes: args.mfa_timeout_minutes,

@@ -7,6 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::metrics::copy::AccountFigures;
 use crate::metrics::journal::JournalEntry;
 
 /// A failed request: the method, path and what went wrong.
@@ -206,6 +207,26 @@ impl Mx {
         }
     }
 
+    /// MX's accounts of a member, as [`compare_accounts`] reads them.
+    ///
+    /// [`compare_accounts`]: crate::metrics::copy::compare_accounts
+    ///
+    /// # Errors
+    ///
+    /// When the list cannot be read.
+    pub async fn accounts(
+        &self,
+        user: &str,
+        member: &str,
+    ) -> Result<Vec<AccountFigures>, HttpError> {
+        let body = self
+            .get_ok(&format!(
+                "/users/{user}/members/{member}/accounts?records_per_page=1000"
+            ))
+            .await?;
+        Ok(account_figures(&body))
+    }
+
     /// Loads a fault plan (`POST /emulator/faults`).
     ///
     /// # Errors
@@ -283,4 +304,25 @@ pub fn total_pages(body: &Value) -> u64 {
         .and_then(Value::as_u64)
         .unwrap_or(1)
         .max(1)
+}
+
+/// The accounts of a list body (`{"accounts": […]}`): guid, balance and available
+/// balance, the numbers as JSON text.
+pub fn account_figures(body: &Value) -> Vec<AccountFigures> {
+    body.get("accounts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            let text = |key: &str| a.get(key).unwrap_or(&Value::Null).to_string();
+            (
+                a.get("guid")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned(),
+                text("balance"),
+                text("available_balance"),
+            )
+        })
+        .collect()
 }

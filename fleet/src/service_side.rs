@@ -14,8 +14,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::concurrent::map_concurrent;
+use crate::metrics::copy::AccountFigures;
 use crate::metrics::prompts::Prompt;
-use crate::mx::{HttpError, guids_of, open_oauth_window, total_pages};
+use crate::mx::{HttpError, account_figures, guids_of, open_oauth_window, total_pages};
 use crate::naive::Tick;
 use crate::persona::{Ask, MFA_ANSWER, Persona, Reply, good_credentials, reply};
 use crate::schedule::{daily_between, returns_between};
@@ -109,6 +110,26 @@ impl Service {
             status,
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         ))
+    }
+
+    /// The service's stored accounts of a member, as [`compare_accounts`] reads them.
+    ///
+    /// [`compare_accounts`]: crate::metrics::copy::compare_accounts
+    ///
+    /// # Errors
+    ///
+    /// When the list cannot be read.
+    pub async fn accounts(&self, member: &str) -> Result<Vec<AccountFigures>, HttpError> {
+        let path = format!("/members/{member}/accounts?records_per_page=1000");
+        let (status, body) = self.send(Method::GET, &path, None, None).await?;
+        if status != 200 {
+            return Err(HttpError {
+                method: "GET".to_owned(),
+                path,
+                message: format!("answered {status}: {body}"),
+            });
+        }
+        Ok(account_figures(&body))
     }
 
     /// Every transaction guid of the service's stored copy of a member.

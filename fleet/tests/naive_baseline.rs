@@ -21,6 +21,7 @@ fn the_naive_baseline_runs_a_day_and_its_waste_shows() {
         concurrency: 8,
         journal_out: None,
         service_concurrency: None,
+        account_webhooks: false,
         instances: 1,
         settle_ms: 100,
         mfa_timeout_minutes: 60,

@@ -32,6 +32,8 @@ pub struct ServiceArgs<'a> {
     pub api_key: &'a str,
     /// `--concurrency`, when given.
     pub concurrency: Option<usize>,
+    /// `--account-webhooks`: MX sends the service ACCOUNT webhooks.
+    pub account_webhooks: bool,
     /// The working directory (where a default database would go).
     pub dir: &'a Path,
     /// Where its standard error goes (its logs).
@@ -60,6 +62,9 @@ impl ServiceProcess {
             .stderr(log);
         if let Some(concurrency) = args.concurrency {
             command.args(["--concurrency", &concurrency.to_string()]);
+        }
+        if args.account_webhooks {
+            command.arg("--account-webhooks");
         }
         let mut child = command
             .spawn()

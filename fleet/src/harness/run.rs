@@ -19,7 +19,7 @@ use crate::harness::process::{ServiceArgs, ServiceProcess};
 use crate::harness::procstat::{database_bytes, max_rss_kib, process_cpu_secs, threads_cpu_secs};
 use crate::harness::relay::{self, Routes};
 use crate::harness::settle::Journal;
-use crate::metrics::copy::{CopyCheck, compare};
+use crate::metrics::copy::{CopyCheck, compare, compare_accounts};
 use crate::metrics::figures::{Figures, Resources, RunInput, figures, table};
 use crate::metrics::journal::JournalEntry;
 use crate::metrics::prompts::Prompt;
@@ -62,6 +62,9 @@ pub struct Options {
     pub journal_out: Option<PathBuf>,
     /// The service's `--concurrency`, when given.
     pub service_concurrency: Option<usize>,
+    /// MX sends the service's tenant ACCOUNT webhooks and the service is told so
+    /// (`--account-webhooks`): balances come by webhook, not by listing.
+    pub account_webhooks: bool,
     /// Service processes on the one database (more than one needs PostgreSQL).
     pub instances: usize,
     /// Wall milliseconds without a new MX call after which the service counts as idle
@@ -127,6 +130,13 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     let [Some(naive_tenant), Some(service_tenant)] = tenants else {
         return Err("the emulator lacks a tenant".to_owned());
     };
+    if options.account_webhooks {
+        // The service's MX client subscribes to ACCOUNT webhooks; the naive integrator's
+        // does not (it reads no accounts).
+        let plan = FaultPlan::from_json(r#"{"rules": [], "webhooks": {"accounts": true}}"#)
+            .map_err(|e| format!("the webhook plan: {e}"))?;
+        service_tenant.load_faults(plan);
+    }
     std::fs::create_dir_all(&options.work_dir)
         .map_err(|e| format!("{}: {e}", options.work_dir.display()))?;
     if options.database.is_none() {
@@ -152,6 +162,7 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
                 client_id: SERVICE_TENANT.0,
                 api_key: SERVICE_TENANT.1,
                 concurrency: options.service_concurrency,
+                account_webhooks: options.account_webhooks,
                 dir: &options.work_dir,
             })?);
         }
@@ -335,10 +346,12 @@ async fn drive(
             load_institution_faults(
                 naive_tenant,
                 naive_members.iter().map(|m| (m.persona, &m.member)),
+                false,
             )?;
             load_institution_faults(
                 service_tenant,
                 service_members.iter().map(|m| (m.persona, &m.member)),
+                options.account_webhooks,
             )?;
         }
         let tick = Tick {
@@ -449,6 +462,7 @@ fn write_journal(path: &std::path::Path, entries: &[JournalEntry]) -> Result<(),
 fn load_institution_faults<'a>(
     tenant: &TenantHandle,
     members: impl Iterator<Item = (Persona, &'a String)>,
+    account_webhooks: bool,
 ) -> Result<(), String> {
     let rules: Vec<serde_json::Value> = members
         .filter(|(persona, guid)| *persona == Persona::InstitutionDown && !guid.is_empty())
@@ -460,7 +474,10 @@ fn load_institution_faults<'a>(
     if rules.is_empty() {
         return Ok(());
     }
-    let plan = FaultPlan::from_json(&json!({ "rules": rules }).to_string())
+    // A plan replaces the tenant's webhook settings too: the service's tenant keeps
+    // its ACCOUNT webhooks.
+    let webhooks = json!({ "accounts": account_webhooks });
+    let plan = FaultPlan::from_json(&json!({ "rules": rules, "webhooks": webhooks }).to_string())
         .map_err(|e| format!("the institution fault plan: {e}"))?;
     tenant.load_faults(plan);
     Ok(())
@@ -537,8 +554,12 @@ async fn service_side(
                 .transaction_guids(&member.user, &member.member, &from, &to)
                 .await;
             let copy = service.transaction_guids(&member.member).await;
+            let accounts = (
+                mx.accounts(&member.user, &member.member).await,
+                service.accounts(&member.member).await,
+            );
             let successes = mx.successes(&member.member).await;
-            (member, truth, copy, successes)
+            (member, truth, copy, accounts, successes)
         }
     })
     .await;
@@ -550,14 +571,20 @@ async fn service_side(
         copy: CopyCheck::default(),
     };
     let mut errors = 0;
-    for (member, truth, copy, successes) in checked {
+    side.copy.accounts_off = Some(0);
+    for (member, truth, copy, (mx_accounts, accounts), successes) in checked {
         errors += member.errors;
         if member.member.is_empty() {
             continue;
         }
         let truth = truth.map_err(|e| e.to_string())?;
         let copy = copy.map_err(|e| e.to_string())?;
-        side.copy.add(compare(&truth, &copy));
+        let mut check = compare(&truth, &copy);
+        check.accounts_off = Some(compare_accounts(
+            &mx_accounts.map_err(|e| e.to_string())?,
+            &accounts.map_err(|e| e.to_string())?,
+        ));
+        side.copy.add(check);
         side.new_data
             .insert(member.member.clone(), successes.map_err(|e| e.to_string())?);
         side.users.insert(member.user, member.member);

@@ -14,6 +14,9 @@ pub struct CopyCheck {
     pub doubled: u64,
     /// Transactions the copy keeps that MX no longer has.
     pub gone: u64,
+    /// Accounts whose copy is not MX's (missing, extra, or another balance or available
+    /// balance); `None` for a side that keeps no accounts.
+    pub accounts_off: Option<u64>,
 }
 
 impl CopyCheck {
@@ -22,11 +25,18 @@ impl CopyCheck {
         self.missing += other.missing;
         self.doubled += other.doubled;
         self.gone += other.gone;
+        self.accounts_off = match (self.accounts_off, other.accounts_off) {
+            (Some(a), Some(b)) => Some(a + b),
+            (one, None) | (None, one) => one,
+        };
     }
 
     /// True when the copy equals MX's truth.
     pub const fn is_exact(&self) -> bool {
-        self.missing == 0 && self.doubled == 0 && self.gone == 0
+        self.missing == 0
+            && self.doubled == 0
+            && self.gone == 0
+            && matches!(self.accounts_off, None | Some(0))
     }
 }
 
@@ -44,7 +54,29 @@ pub fn compare<S: AsRef<str>, T: AsRef<str>>(truth: &[S], local: &[T]) -> CopyCh
             .count() as u64,
         doubled: copies.values().map(|count| count - 1).sum(),
         gone: copies.keys().filter(|guid| !truth.contains(*guid)).count() as u64,
+        accounts_off: None,
     }
+}
+
+/// An account as both sides are compared on: its guid, balance and available balance
+/// (as JSON text, so that `null` and a number compare as MX sent them).
+pub type AccountFigures = (String, String, String);
+
+/// The accounts of a copy that are not MX's: each of MX's accounts the copy lacks or
+/// holds with another balance or available balance, and each account the copy holds
+/// that MX does not.
+pub fn compare_accounts(truth: &[AccountFigures], local: &[AccountFigures]) -> u64 {
+    let truth: HashMap<&str, &AccountFigures> = truth.iter().map(|a| (a.0.as_str(), a)).collect();
+    let local: HashMap<&str, &AccountFigures> = local.iter().map(|a| (a.0.as_str(), a)).collect();
+    let off = truth
+        .iter()
+        .filter(|(guid, account)| local.get(*guid) != Some(*account))
+        .count();
+    let extra = local
+        .keys()
+        .filter(|guid| !truth.contains_key(*guid))
+        .count();
+    (off + extra) as u64
 }
 
 #[cfg(test)]
@@ -79,6 +111,36 @@ mod tests {
     }
 
     #[test]
+    fn accounts_differ_by_balance_by_absence_and_by_excess() {
+        let account =
+            |guid: &str, balance: &str| (guid.to_owned(), balance.to_owned(), "1".to_owned());
+        let truth = [
+            account("a", "10.5"),
+            account("b", "3"),
+            account("c", "null"),
+        ];
+        assert_eq!(compare_accounts(&truth, &truth), 0);
+        let local = [account("a", "10.5"), account("b", "4"), account("x", "1")];
+        assert_eq!(
+            compare_accounts(&truth, &local),
+            3,
+            "b's balance, c missing, x extra"
+        );
+        let mut total = CopyCheck::default();
+        total.add(CopyCheck {
+            accounts_off: Some(0),
+            ..CopyCheck::default()
+        });
+        assert!(total.is_exact());
+        total.add(CopyCheck {
+            accounts_off: Some(2),
+            ..CopyCheck::default()
+        });
+        assert_eq!(total.accounts_off, Some(2));
+        assert!(!total.is_exact());
+    }
+
+    #[test]
     fn an_exact_copy_has_no_differences() {
         assert!(compare(&["a", "b"], &["b", "a"]).is_exact());
     }
@@ -91,7 +153,8 @@ mod tests {
             CopyCheck {
                 missing: 1,
                 doubled: 2,
-                gone: 1
+                gone: 1,
+                accounts_off: None,
             }
         );
         let mut total = CopyCheck::default();

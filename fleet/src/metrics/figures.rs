@@ -176,6 +176,11 @@ pub fn table(columns: &[Figures]) -> String {
     row("transactions gone at MX, kept", &|f| {
         f.copy.gone.to_string()
     });
+    row("accounts not MX's (balances)", &|f| {
+        f.copy
+            .accounts_off
+            .map_or_else(|| "–".to_owned(), |off| off.to_string())
+    });
     row("CPU time (s)", &|f| {
         f.resources
             .map_or("–".to_owned(), |r| format!("{:.1}", r.cpu_secs))
