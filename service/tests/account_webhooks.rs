@@ -170,5 +170,36 @@ async fn account_webhooks_keep_the_balances_without_listing_them() {
         "no sync after the first listed the accounts\n{}",
         log_tail(&launch.log_path(), 40)
     );
+
+    // MX's retry of an older version changes nothing; a newer one replaces it.
+    let held = stored(&api, &member).await[0].clone();
+    let guid = held["guid"].as_str().expect("a guid").to_owned();
+    let at = support::mx::time_of(&held["updated_at"]).expect("an updated_at");
+    let version = |minutes: i64, balance: f64| {
+        let mut account = held.clone();
+        account["balance"] = json!(balance);
+        account["updated_at"] = json!((at + chrono::TimeDelta::minutes(minutes)).to_rfc3339());
+        json!({"action": "updated", "type": "ACCOUNT", "account": account})
+    };
+    let http = reqwest::Client::new();
+    let balance_now = || async {
+        stored(&api, &member)
+            .await
+            .iter()
+            .find(|a| a["guid"] == guid.as_str())
+            .map(|a| a["balance"].clone())
+    };
+    for (minutes, balance, expected) in
+        [(-60, 1.25, held["balance"].clone()), (60, 2.5, json!(2.5))]
+    {
+        let answer = http
+            .post(launch.webhook_url())
+            .json(&version(minutes, balance))
+            .send()
+            .await
+            .expect("the service answers");
+        assert_eq!(answer.status(), 204);
+        assert_eq!(balance_now().await, Some(expected), "{minutes} minutes");
+    }
     instance.kill();
 }

@@ -68,6 +68,14 @@ pub(super) async fn receive(
     let value: Value =
         serde_json::from_slice(&body).map_err(|e| ApiError::body("POST /webhooks/mx", &e))?;
     let (member, user) = owners(&value);
+    // An ACCOUNT webhook carries its account: stored at once for a known member, no
+    // inbox row and no drive.
+    if let (Some(member), Some(account)) = (member, AccountWebhook::read(&value))
+        && state.worker.db().receive_account(member, &account).await?
+    {
+        tracing::debug!(member, account = account.guid, "account stored");
+        return Ok(StatusCode::NO_CONTENT);
+    }
     let now = match state.worker.now().await {
         Ok(now) => now,
         Err(error) => return Err(ApiError::unavailable(format!("the clock: {error}"))),
@@ -76,13 +84,7 @@ pub(super) async fn receive(
     let received = state
         .worker
         .db()
-        .receive_webhook(
-            &canonical_digest(&value),
-            (member, user),
-            &text,
-            AccountWebhook::read(&value).as_ref(),
-            now,
-        )
+        .receive_webhook(&canonical_digest(&value), (member, user), &text, now)
         .await?;
     match received {
         Received::New => {

@@ -35,10 +35,8 @@ pub struct Unfolded {
 impl Db {
     /// Stores a webhook body under its `digest` and, when it is new, pulls its member's
     /// wake-up forward to `now`; a member MX announces for a known user (e.g. created
-    /// through the Connect widget) is adopted with it. An ACCOUNT webhook (`account`)
-    /// for a known member is applied to its stored accounts at once and stored folded:
-    /// it carries the account, so no drive is needed for it. All in one transaction:
-    /// the `204` follows its commit.
+    /// through the Connect widget) is adopted with it. All in one transaction: the
+    /// `204` follows its commit.
     ///
     /// # Errors
     /// [`StoreError`] when a query fails.
@@ -47,7 +45,6 @@ impl Db {
         digest: &str,
         (member_guid, user_guid): (Option<&str>, Option<&str>),
         body: &str,
-        account: Option<&AccountWebhook>,
         now: DateTime<Utc>,
     ) -> Result<Received, StoreError> {
         let mut tx = self
@@ -113,13 +110,7 @@ impl Db {
                         insert_member_in(&mut tx, self.engine(), member, user, None, now).await?;
                     }
                 }
-                let carried = match (member_guid, account) {
-                    (Some(member), Some(account)) => {
-                        apply_account(&mut tx, member, digest, account).await?
-                    }
-                    (None, _) | (_, None) => false,
-                };
-                if let Some(member) = member_guid.filter(|_| !carried) {
+                if let Some(member) = member_guid {
                     sqlx::query(
                         "UPDATE wakeups SET run_at = $1 WHERE member_guid = $2 \
                          AND (run_at IS NULL OR run_at > $1)",
@@ -159,6 +150,59 @@ impl Db {
             .collect())
     }
 
+    /// Applies an ACCOUNT webhook to a known member's stored accounts, in one
+    /// transaction: an upsert unless the row held is newer ([`upsert_account`]), or a
+    /// delete. Applying one twice changes nothing, so MX's retries need no inbox row:
+    /// none is written (a row, a digest and a later fold for each of the 4 accounts of
+    /// every aggregation). False, with nothing done, when the member is not known: the
+    /// caller stores the webhook, which the member's drive folds once it is.
+    ///
+    /// # Errors
+    /// [`StoreError`] when a query fails.
+    pub async fn receive_account(
+        &self,
+        member_guid: &str,
+        account: &AccountWebhook,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .map_err(q("beginning an account webhook"))?;
+        let known = sqlx::query("SELECT guid FROM members WHERE guid = $1")
+            .bind(member_guid)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(q("reading an account webhook's member"))?;
+        if known.is_none() {
+            return Ok(false);
+        }
+        match account.action {
+            AccountAction::Upserted => {
+                let body = serde_json::to_string(&account.account).map_err(|source| {
+                    StoreError::Corrupt {
+                        column: "accounts",
+                        key: account.guid.clone(),
+                        source,
+                    }
+                })?;
+                upsert_account(&mut tx, member_guid, &account.guid, &body).await?;
+            }
+            AccountAction::Deleted => {
+                sqlx::query("DELETE FROM accounts WHERE member_guid = $1 AND guid = $2")
+                    .bind(member_guid)
+                    .bind(&account.guid)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(q("deleting an account"))?;
+            }
+        }
+        tx.commit()
+            .await
+            .map_err(q("committing an account webhook"))?;
+        Ok(true)
+    }
+
     /// Webhook bodies stored and repeats counted, for `/metrics`.
     ///
     /// # Errors
@@ -171,48 +215,4 @@ impl Db {
                 .map_err(q("counting webhooks"))?;
         Ok((row.get(0), row.get(1)))
     }
-}
-
-/// Applies an ACCOUNT webhook to a known member's stored accounts (an upsert unless the
-/// row held is newer, or a delete) and marks the webhook folded. False, with nothing
-/// done, when the member is not known: its drive folds the webhook once it is.
-async fn apply_account(
-    conn: &mut sqlx::AnyConnection,
-    member_guid: &str,
-    digest: &str,
-    account: &AccountWebhook,
-) -> Result<bool, StoreError> {
-    let known = sqlx::query("SELECT guid FROM members WHERE guid = $1")
-        .bind(member_guid)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(q("reading an account webhook's member"))?;
-    if known.is_none() {
-        return Ok(false);
-    }
-    match account.action {
-        AccountAction::Upserted => {
-            let body =
-                serde_json::to_string(&account.account).map_err(|source| StoreError::Corrupt {
-                    column: "accounts",
-                    key: account.guid.clone(),
-                    source,
-                })?;
-            upsert_account(conn, member_guid, &account.guid, &body).await?;
-        }
-        AccountAction::Deleted => {
-            sqlx::query("DELETE FROM accounts WHERE member_guid = $1 AND guid = $2")
-                .bind(member_guid)
-                .bind(&account.guid)
-                .execute(&mut *conn)
-                .await
-                .map_err(q("deleting an account"))?;
-        }
-    }
-    sqlx::query("UPDATE webhooks SET folded = 1 WHERE digest = $1")
-        .bind(digest)
-        .execute(&mut *conn)
-        .await
-        .map_err(q("marking an account webhook folded"))?;
-    Ok(true)
 }
