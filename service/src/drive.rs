@@ -163,7 +163,7 @@ impl Worker {
             let work = self.run(&member, intent, &mut state, &mut data);
             tokio::select! {
                 result = work => Some(result),
-                () = self.hold(claimed) => None,
+                () = self.keep_lease(claimed) => None,
                 () = stop.notified() => None,
             }
         };
@@ -254,9 +254,10 @@ impl Worker {
         driver.drive_and_sync(member, state, data, &options).await
     }
 
-    /// Renews the lease every [`RENEW_EVERY`] while the drive runs; returns when another
-    /// claim took the member (the drive is then dropped, writing nothing).
-    async fn hold(&self, claimed: &Claimed) {
+    /// Renews the lease every [`RENEW_EVERY`] for as long as it is awaited (while the
+    /// drive runs, and while an end user's drive waits for its turn); returns when
+    /// another claim took the member (the drive is then dropped, writing nothing).
+    pub async fn keep_lease(&self, claimed: &Claimed) {
         let every =
             Duration::from_millis(u64::try_from(RENEW_EVERY.num_milliseconds()).unwrap_or(10_000));
         loop {

@@ -135,31 +135,45 @@ impl Running {
         let running = self.clone();
         let worker = worker.clone();
         tokio::spawn(async move {
-            for mut ended in older {
-                // An error means the older drive's task is gone: ended all the same.
-                let _ = ended.wait_for(|ended| *ended).await;
-            }
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-            }
-            // An end user's drive (no scheduler slot) waits for an end-user slot.
-            let end_user_permit = match (&permit, &running.end_user_slots) {
-                (None, Some(slots)) => {
-                    running.queued.fetch_add(1, Ordering::Relaxed);
-                    let acquired = Arc::clone(slots).acquire_owned().await.ok();
-                    running.queued.fetch_sub(1, Ordering::Relaxed);
-                    acquired
+            let turn = async {
+                for mut ended in older {
+                    // An error means the older drive's task is gone: ended all the same.
+                    let _ = ended.wait_for(|ended| *ended).await;
                 }
-                (Some(_), _) | (None, None) => None,
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                // An end user's drive (no scheduler slot) waits for an end-user slot.
+                match (&permit, &running.end_user_slots) {
+                    (None, Some(slots)) => {
+                        let _queued = Queued::enter(&running.queued);
+                        Arc::clone(slots).acquire_owned().await.ok()
+                    }
+                    (Some(_), _) | (None, None) => None,
+                }
             };
-            if let Err(error) = worker.drive(&claimed, intent, &stop).await {
-                tracing::warn!(member = %claimed.member_guid, %error, "drive failed before its write-back");
-                let _ = worker.db().release(&claimed).await;
+            // The claim is renewed while the drive waits for its turn: a lease that ran
+            // out meanwhile would let another instance drive the member without its
+            // end user.
+            let end_user_permit = tokio::select! {
+                permit = turn => Some(permit),
+                () = worker.keep_lease(&claimed) => None,
+            };
+            match end_user_permit {
+                Some(end_user_permit) => {
+                    if let Err(error) = worker.drive(&claimed, intent, &stop).await {
+                        tracing::warn!(member = %claimed.member_guid, %error, "drive failed before its write-back");
+                        let _ = worker.db().release(&claimed).await;
+                    }
+                    drop(end_user_permit);
+                }
+                None => {
+                    tracing::warn!(member = %claimed.member_guid, "lease taken over while the drive waited for its turn");
+                }
             }
             running.lock().remove(&id);
             let _ = ended_tx.send(true);
             drop(permit);
-            drop(end_user_permit);
             running.wake();
         });
     }
@@ -264,4 +278,21 @@ async fn tick(
         running.spawn(worker, claimed, Intent::Scheduled, Some(permit));
     }
     Ok(())
+}
+
+/// One drive counted in `mx_service_drives_queued` for as long as it lives, however its
+/// wait ends (its slot, or its lease lost while it waited).
+struct Queued<'a>(&'a AtomicUsize);
+
+impl<'a> Queued<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Self(count)
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }

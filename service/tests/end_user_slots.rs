@@ -1,13 +1,16 @@
 //! `--end-user-concurrency` bounds the end users' drives: with one slot, a second end
 //! user's drive waits its turn (`mx_service_drives_queued`) while the first waits for
-//! MX's job, and both finish once they may. On the followed clock, so that the first
-//! drive's wait lasts until this test moves the clock.
+//! MX's job, both keep their leases past the lease's 30 s of wall time (the queued one
+//! too, so no other instance takes its member over), and both finish once they may. On
+//! the followed clock, so that the first drive's wait lasts until this test moves the
+//! clock.
 
 mod support;
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
+use sqlx::Connection;
 use support::Scratch;
 use support::api::Api;
 use support::db::Database;
@@ -93,6 +96,33 @@ async fn a_second_end_users_drive_waits_for_the_one_slot() {
         Some(1),
         "one end user's drive waits for the slot\n{}",
         log()
+    );
+
+    // Past a lease's length, both members' leases still run: the running drive renews
+    // its own, the queued one's wait renews its own.
+    tokio::time::sleep(Duration::from_secs(35)).await;
+    let mut conn = sqlx::SqliteConnection::connect(database.url())
+        .await
+        .expect("the service's database");
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    for member in &members {
+        let until: Option<i64> =
+            sqlx::query_scalar("SELECT lease_until FROM wakeups WHERE member_guid = $1")
+                .bind(member)
+                .fetch_one(&mut conn)
+                .await
+                .expect("the member's wake-up");
+        assert!(
+            until.is_some_and(|until| until > now_ms),
+            "{member}'s lease runs (until {until:?}, now {now_ms})\n{}",
+            log()
+        );
+    }
+    conn.close().await.expect("closing the database");
+    assert_eq!(
+        gauge(&http, &base, "mx_service_drives_queued").await,
+        Some(1),
+        "still queued"
     );
 
     // Moving the clock lets the first finish and the second take the slot.
