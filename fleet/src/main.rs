@@ -1,8 +1,8 @@
 //! `mx-fleet`: runs the durable service and the naive integrator side by side against the
 //! in-process MX emulator over virtual days and prints one Markdown table of both.
 //! `--check` makes it a correctness cross-check: exit status 1 when the service's copy
-//! misses or doubles a transaction, or the service asked for an aggregation MX did not
-//! start.
+//! misses or doubles a transaction or holds an account whose balances are not MX's, or
+//! the service asked for an aggregation MX did not start.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -157,8 +157,11 @@ fn main() -> ExitCode {
     let mut failed = false;
     if !service.copy.is_exact() {
         eprintln!(
-            "mx-fleet: the service's copy differs from MX's: {} missing, {} doubled, {} gone at MX",
-            service.copy.missing, service.copy.doubled, service.copy.gone
+            "mx-fleet: the service's copy differs from MX's: {} missing, {} doubled, {} gone at MX, {} accounts not MX's",
+            service.copy.missing,
+            service.copy.doubled,
+            service.copy.gone,
+            service.copy.accounts_off.unwrap_or(0)
         );
         failed = true;
     }
