@@ -1,5 +1,6 @@
 //! A sync's errors: a row whose fields cannot be read is reported by guid and counted,
-//! the rest of the page goes on; a page MX did not deliver, or delivered out of turn,
+//! the rest of the page goes on, whether the page's rows are JSON values or raw JSON
+//! text (as the driver reads them); a page MX did not deliver, or delivered out of turn,
 //! names its read and page and leaves no checkpoint; `finish` comes only after the last
 //! page.
 
@@ -74,6 +75,62 @@ fn an_unreadable_row_is_skipped_by_guid_and_counted() {
     assert_eq!(finished.counts.skipped, 3);
     assert_eq!(finished.counts.added, 2);
     assert_eq!(finished.counts.pages, 1);
+}
+
+#[test]
+fn raw_rows_read_as_their_values_do() {
+    let rows = vec![
+        row("TRN-1", "POSTED"),
+        row("TRN-2", "CLEARED"),
+        json!({"guid": "TRN-3", "amount": "twelve"}),
+        json!({"amount": 1.0}),
+        json!({"guid": 7, "amount": "x"}),
+        row("TRN-4", "PENDING"),
+    ];
+    let store = MemoryStore::default();
+    let start = || {
+        TransactionSync::start(
+            &Checkpoint::default(),
+            now(),
+            &SyncOptions::default(),
+            &store,
+        )
+    };
+    let values = page(rows.clone(), 1, 1);
+    let raw: TransactionsPage<Box<serde_json::value::RawValue>> = TransactionsPage {
+        transactions: rows
+            .iter()
+            .map(|row| serde_json::value::to_raw_value(row).unwrap())
+            .collect(),
+        pagination: values.pagination.clone(),
+    };
+    let from_values = start().handle_page(&values, &store).unwrap();
+    let from_raw = start().handle_page(&raw, &store).unwrap();
+    assert_eq!(from_raw.added, from_values.added);
+    assert_eq!(from_raw.modified, from_values.modified);
+    let guids = |changes: &mx_aggregation_client::sync::Changes| {
+        changes
+            .skipped
+            .iter()
+            .map(|s| s.guid.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(guids(&from_raw), guids(&from_values));
+    assert_eq!(
+        guids(&from_raw),
+        [
+            Some("TRN-2".to_owned()),
+            Some("TRN-3".to_owned()),
+            None,
+            None
+        ]
+    );
+    // A whole page read as MX sends it: the rows stay raw text until the sync reads them.
+    let text = serde_json::to_string(&values).unwrap();
+    let parsed: TransactionsPage<Box<serde_json::value::RawValue>> =
+        serde_json::from_str(&text).unwrap();
+    assert_eq!(parsed.transactions.len(), 6);
+    assert_eq!(parsed.pagination, values.pagination);
 }
 
 #[test]

@@ -185,10 +185,12 @@ impl<C: Clock> Driver<C> {
                 Ok(reply) => reply,
                 Err(reason) => return Ok(Err(sync.failed(&request, reason))),
             };
-            let page: TransactionsPage = match reply.json("{\"transactions\": […]}") {
-                Ok(page) => page,
-                Err(error) => return Ok(Err(sync.failed(&request, error.to_string()))),
-            };
+            // Raw rows, each parsed straight into a `Transaction` by the sync.
+            let page: TransactionsPage<Box<serde_json::value::RawValue>> =
+                match reply.json("{\"transactions\": […]}") {
+                    Ok(page) => page,
+                    Err(error) => return Ok(Err(sync.failed(&request, error.to_string()))),
+                };
             let changes = match sync.handle_page(&page, &data.store) {
                 Ok(changes) => changes,
                 Err(error) => return Ok(Err(error)),

@@ -3,13 +3,13 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::checkpoint::{Checkpoint, SyncOptions};
 use super::plan::{Read, plan};
 use super::store::{MemoryStore, TransactionStore};
 use crate::query::{PageQuery, TransactionFilter};
-use crate::types::{Transaction, TransactionsPage};
+use crate::types::{ListedRow, Transaction, TransactionsPage};
 
 /// How often one read may start again from page 1 because its list changed under it
 /// (its `total_entries` moved between pages) before the sync gives up on it.
@@ -245,9 +245,9 @@ impl TransactionSync {
     /// # Errors
     /// [`SyncError::WrongPage`] when the page is not the one asked for,
     /// [`SyncError::Unsettled`] when the list kept changing between pages.
-    pub fn handle_page(
+    pub fn handle_page<R: ListedRow>(
         &mut self,
-        page: &TransactionsPage,
+        page: &TransactionsPage<R>,
         store: &impl TransactionStore,
     ) -> Result<Changes, SyncError> {
         let Cursor::Reading {
@@ -300,12 +300,14 @@ impl TransactionSync {
         Ok(changes)
     }
 
-    fn classify(&mut self, page: &TransactionsPage, store: &impl TransactionStore) -> Changes {
+    fn classify<R: ListedRow>(
+        &mut self,
+        page: &TransactionsPage<R>,
+        store: &impl TransactionStore,
+    ) -> Changes {
         let mut changes = Changes::default();
         for row in &page.transactions {
-            let guid = row.get("guid").and_then(serde_json::Value::as_str);
-            // Read from the borrowed row: a clone of its map would cost more than the read.
-            let transaction = match Transaction::deserialize(row) {
+            let transaction = match row.read() {
                 Ok(transaction) if transaction.guid.is_some() => transaction,
                 Ok(_) => {
                     changes.skipped.push(Skipped {
@@ -314,14 +316,11 @@ impl TransactionSync {
                     });
                     continue;
                 }
-                Err(error) => {
-                    if let Some(guid) = guid {
-                        self.seen.insert(guid.to_owned());
+                Err((guid, reason)) => {
+                    if let Some(guid) = &guid {
+                        self.seen.insert(guid.clone());
                     }
-                    changes.skipped.push(Skipped {
-                        guid: guid.map(str::to_owned),
-                        reason: error.to_string(),
-                    });
+                    changes.skipped.push(Skipped { guid, reason });
                     continue;
                 }
             };

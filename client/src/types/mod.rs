@@ -29,5 +29,5 @@ pub use holding::{Holding, HoldingsPage, Statement, StatementsPage};
 pub use institution::{Institution, InstitutionsPage};
 pub use member::{Member, MemberCreate, MemberStatus, MemberUpdate, MembersPage, OauthWindow};
 pub use pagination::Pagination;
-pub use transaction::{Transaction, TransactionStatus, TransactionsPage};
+pub use transaction::{ListedRow, Transaction, TransactionStatus, TransactionsPage};
 pub use user::{User, UserCreate};

@@ -155,11 +155,61 @@ fn read_day(text: &str) -> Option<NaiveDate> {
 
 /// A page of transactions, its rows kept as JSON so that one unreadable transaction
 /// does not make the whole page unreadable (the sync reports it by guid and goes on).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TransactionsPage {
+///
+/// The rows are JSON values by default; the driver's sync reads them as raw JSON text
+/// (`TransactionsPage<Box<RawValue>>`), each parsed straight into a [`Transaction`]
+/// ([`ListedRow`]) instead of building a JSON value first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransactionsPage<R = serde_json::Value> {
     /// The transactions on this page, as MX sent them.
-    pub transactions: Vec<serde_json::Value>,
+    #[serde(default = "Vec::new")]
+    pub transactions: Vec<R>,
     /// Where the page sits in the list.
+    #[serde(default)]
     pub pagination: Pagination,
+}
+
+impl<R> Default for TransactionsPage<R> {
+    fn default() -> Self {
+        Self {
+            transactions: Vec::new(),
+            pagination: Pagination::default(),
+        }
+    }
+}
+
+/// A row of a transactions page, as the sync reads it.
+pub trait ListedRow {
+    /// The row as a [`Transaction`]; when it does not read, its `guid` (when that reads)
+    /// and why not.
+    ///
+    /// # Errors
+    /// The guid and serde's message when a field does not read as its type.
+    fn read(&self) -> Result<Transaction, (Option<String>, String)>;
+}
+
+impl ListedRow for serde_json::Value {
+    fn read(&self) -> Result<Transaction, (Option<String>, String)> {
+        // Read from the borrowed row: a clone of its map would cost more than the read.
+        Transaction::deserialize(self).map_err(|error| {
+            let guid = self.get("guid").and_then(Self::as_str);
+            (guid.map(str::to_owned), error.to_string())
+        })
+    }
+}
+
+impl ListedRow for Box<serde_json::value::RawValue> {
+    fn read(&self) -> Result<Transaction, (Option<String>, String)> {
+        serde_json::from_str(self.get()).map_err(|error| {
+            /// Only the guid, to name a row that does not read.
+            #[derive(Deserialize)]
+            struct Guid {
+                guid: Option<String>,
+            }
+            let guid = serde_json::from_str::<Guid>(self.get())
+                .ok()
+                .and_then(|row| row.guid);
+            (guid, error.to_string())
+        })
+    }
 }
