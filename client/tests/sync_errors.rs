@@ -102,7 +102,7 @@ fn raw_rows_read_as_their_values_do() {
             .iter()
             .map(|row| serde_json::value::to_raw_value(row).unwrap())
             .collect(),
-        pagination: values.pagination.clone(),
+        pagination: values.pagination,
     };
     let from_values = start().handle_page(&values, &store).unwrap();
     let from_raw = start().handle_page(&raw, &store).unwrap();
