@@ -151,8 +151,8 @@ impl Db {
     }
 
     /// Applies an ACCOUNT webhook to a known member's stored accounts, in one
-    /// transaction: an upsert unless the row held is newer (`upsert_account`, by [`supersedes`](mx_aggregation_client::sync::supersedes)), or a
-    /// delete. Applying one twice changes nothing, so MX's retries need no inbox row:
+    /// transaction: an upsert unless the row held is newer (by
+    /// [`supersedes`](mx_aggregation_client::sync::supersedes)), or a delete. Applying one twice changes nothing, so MX's retries need no inbox row:
     /// none is written (a row, a digest and a later fold for each of the 4 accounts of
     /// every aggregation). False, with nothing done, when the member is not known: the
     /// caller stores the webhook, which the member's drive folds once it is.
