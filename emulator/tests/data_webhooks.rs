@@ -74,6 +74,24 @@ async fn listed(mx: &Mx, path: &str) -> std::collections::BTreeMap<String, serde
         .collect()
 }
 
+/// An emulator on a frozen clock whose webhooks go to a new receiver, with a fault plan
+/// that turns on the opt-in webhooks `webhooks` names (`{"accounts": true}`, …).
+async fn subscribed(webhooks: serde_json::Value) -> (Receiver, Mx) {
+    let receiver = Receiver::start(0).await;
+    let mut config = frozen_config();
+    config.webhook_url = Some(receiver.url.clone());
+    let mx = Mx::start(config).await;
+    let plan = mx
+        .send(
+            "POST",
+            "/emulator/faults",
+            Some(json!({"rules": [], "webhooks": webhooks})),
+        )
+        .await;
+    assert_eq!(plan.status, 200, "{}", plan.body);
+    (receiver, mx)
+}
+
 /// Waits until the receiver has heard nothing new for a while.
 async fn quiet(receiver: &Receiver) {
     let mut count = usize::MAX;
@@ -102,18 +120,7 @@ fn newest_accounts(receiver: &Receiver) -> std::collections::BTreeMap<String, se
 
 #[tokio::test]
 async fn account_webhooks_carry_every_account_as_the_listing_shows_it() {
-    let receiver = Receiver::start(0).await;
-    let mut config = frozen_config();
-    config.webhook_url = Some(receiver.url.clone());
-    let mx = Mx::start(config).await;
-    let plan = mx
-        .send(
-            "POST",
-            "/emulator/faults",
-            Some(json!({"rules": [], "webhooks": {"accounts": true}})),
-        )
-        .await;
-    assert_eq!(plan.status, 200, "{}", plan.body);
+    let (receiver, mx) = subscribed(json!({"accounts": true})).await;
     let (user, member) = mx.connected().await;
     receiver
         .wait_for(1, |r| r.body["type"] == "AGGREGATION")
@@ -164,18 +171,7 @@ async fn account_webhooks_carry_every_account_as_the_listing_shows_it() {
 
 #[tokio::test]
 async fn a_fault_plan_turns_on_transaction_webhooks_deletions_included() {
-    let receiver = Receiver::start(0).await;
-    let mut config = frozen_config();
-    config.webhook_url = Some(receiver.url.clone());
-    let mx = Mx::start(config).await;
-    let plan = mx
-        .send(
-            "POST",
-            "/emulator/faults",
-            Some(json!({"rules": [], "webhooks": {"transactions": true}})),
-        )
-        .await;
-    assert_eq!(plan.status, 200, "{}", plan.body);
+    let (receiver, mx) = subscribed(json!({"transactions": true})).await;
     let (user, member) = mx.connected().await;
     mx.advance(4 * 86_400 + 5).await;
     let deleted = receiver
@@ -192,15 +188,7 @@ async fn a_fault_plan_turns_on_transaction_webhooks_deletions_included() {
         .await;
     assert_eq!(read.status, 404);
     // Once every webhook is in: the created ones less the deleted ones are the listing.
-    let mut count = 0;
-    loop {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let now = receiver.all().len();
-        if now == count {
-            break;
-        }
-        count = now;
-    }
+    quiet(&receiver).await;
     let guids = |action: &str| -> BTreeSet<String> {
         receiver
             .all()

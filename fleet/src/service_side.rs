@@ -120,16 +120,25 @@ impl Service {
     ///
     /// When the list cannot be read.
     pub async fn accounts(&self, member: &str) -> Result<Vec<AccountFigures>, HttpError> {
-        let path = format!("/members/{member}/accounts?records_per_page=1000");
-        let (status, body) = self.send(Method::GET, &path, None, None).await?;
-        if status != 200 {
-            return Err(HttpError {
-                method: "GET".to_owned(),
-                path,
-                message: format!("answered {status}: {body}"),
-            });
-        }
+        let body = self
+            .get_ok(&format!("/members/{member}/accounts?records_per_page=1000"))
+            .await?;
         Ok(account_figures(&body))
+    }
+
+    /// `GET path`'s body when the service answers 200; an error naming the path and the
+    /// answer otherwise.
+    async fn get_ok(&self, path: &str) -> Result<Value, HttpError> {
+        let (status, body) = self.send(Method::GET, path, None, None).await?;
+        if status == 200 {
+            Ok(body)
+        } else {
+            Err(HttpError {
+                method: "GET".to_owned(),
+                path: path.to_owned(),
+                message: format!("answered {status}: {body}"),
+            })
+        }
     }
 
     /// Every transaction guid of the service's stored copy of a member.
@@ -141,15 +150,11 @@ impl Service {
         let mut guids = Vec::new();
         let mut page = 1;
         loop {
-            let path = format!("/members/{member}/transactions?page={page}&records_per_page=1000");
-            let (status, body) = self.send(Method::GET, &path, None, None).await?;
-            if status != 200 {
-                return Err(HttpError {
-                    method: "GET".to_owned(),
-                    path,
-                    message: format!("answered {status}: {body}"),
-                });
-            }
+            let body = self
+                .get_ok(&format!(
+                    "/members/{member}/transactions?page={page}&records_per_page=1000"
+                ))
+                .await?;
             guids.extend(guids_of(&body, "transactions"));
             if page >= total_pages(&body) {
                 return Ok(guids);
