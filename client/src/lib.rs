@@ -78,7 +78,9 @@ pub use client::MxClient;
 pub use clock::{Clock, EmulatorClock, SystemClock};
 pub use config::{API_VERSION, MxConfig};
 pub use data::{ListPage, Pages};
-pub use driver::{AccountCounts, DriveError, Driver, Limits, Outcome, SyncReport, UserAction};
+pub use driver::{
+    AccountCounts, DataRead, DataStep, DriveError, Driver, Limits, Outcome, SyncReport, UserAction,
+};
 pub use endpoint::{DataList, Endpoint, MemberRef};
 pub use error::MxError;
 pub use query::{MAX_RECORDS_PER_PAGE, MIN_RECORDS_PER_PAGE, PageQuery, TransactionFilter};

@@ -10,14 +10,14 @@ use tokio::sync::Notify;
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::{Answer, Call, EndUser, MemberState, NextStep, Observation, Policy};
-use mx_aggregation_client::sync::{DataWebhook, MemberData, SyncOptions};
-use mx_aggregation_client::{CallTally, Clock, DriveError, Driver, MemberRef, Outcome};
+use mx_aggregation_client::sync::{DataWebhook, MemberData, MemoryStore, SyncOptions};
+use mx_aggregation_client::{CallTally, Clock, DataStep, DriveError, Driver, MemberRef, Outcome};
 
 use crate::clock::ServiceClock;
 use crate::core::data_changes::DataChanges;
 use crate::core::schedule::{self, Ended, RENEW_EVERY};
 use crate::core::verdict::Verdict;
-use crate::store::{Claimed, Db, DriveWrite, StoreError, Written};
+use crate::store::{Claimed, Db, DriveWrite, List, StoreError, StoredData, Written};
 
 /// Why a drive runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +136,13 @@ impl Worker {
             return Ok(Written::Fenced);
         };
         let mut state = row.state;
-        let stored = self.db.stored_data(&row.guid).await?.store;
+        // The accounts (a few rows) always: ACCOUNT webhooks fold into them. The
+        // transactions (hundreds) only when the sync reads them (`run`).
+        let mut loaded = StoredData::default();
+        self.db
+            .load_list(&row.guid, List::Accounts, &mut loaded)
+            .await?;
+        let mut stored = loaded.store;
         let mut data = MemberData {
             checkpoint: row.checkpoint,
             store: stored.clone(),
@@ -160,14 +166,14 @@ impl Worker {
             Intent::Present => EndUser::Present,
         };
         let result = {
-            let work = self.run(&member, intent, &mut state, &mut data);
+            let work = self.run(&member, intent, &mut state, &mut data, &mut stored);
             tokio::select! {
                 result = work => Some(result),
                 () = self.keep_lease(claimed) => None,
                 () = stop.notified() => None,
             }
         };
-        let Some(result) = result else {
+        let Some(result) = result.transpose()? else {
             tracing::warn!(member = %member, "lease taken over: the drive stops without writing");
             return Ok(Written::Fenced);
         };
@@ -233,13 +239,19 @@ impl Worker {
     }
 
     /// Runs the driver as `intent` says, syncing whenever the crate says `read_data`.
+    /// The driver's two halves (`Driver::drive_to_data`, `Driver::sync_read`), with the
+    /// member's stored transactions loaded between them only when the sync reads them
+    /// (`MemberData::needs_transactions`): into `data` and into `stored`, the copy the
+    /// write-back compares with. Most drives (polls, waits, the echo of a sync already
+    /// done) never read them.
     async fn run(
         &self,
         member: &MemberRef,
         intent: Intent,
         state: &mut MemberState,
         data: &mut MemberData,
-    ) -> Result<Outcome, DriveError> {
+        stored: &mut MemoryStore,
+    ) -> Result<Result<Outcome, DriveError>, StoreError> {
         let driver = match intent {
             Intent::Scheduled => &self.absent,
             Intent::Present => &self.present,
@@ -251,7 +263,22 @@ impl Worker {
             account_webhooks: self.account_webhooks,
             ..SyncOptions::default()
         };
-        driver.drive_and_sync(member, state, data, &options).await
+        let read = match driver.drive_to_data(member, state, data).await {
+            Ok(DataStep::Read(read)) => read,
+            Ok(DataStep::Over(outcome)) => return Ok(Ok(outcome)),
+            Err(error) => return Ok(Err(error)),
+        };
+        if data.needs_transactions(read.as_of) {
+            let mut loaded = StoredData::default();
+            self.db
+                .load_list(&member.member, List::Transactions, &mut loaded)
+                .await?;
+            data.store
+                .transactions
+                .clone_from(&loaded.store.transactions);
+            stored.transactions = loaded.store.transactions;
+        }
+        Ok(driver.sync_read(member, data, &options, read).await)
     }
 
     /// Renews the lease every [`RENEW_EVERY`] for as long as it is awaited (while the

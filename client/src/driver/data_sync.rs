@@ -2,7 +2,8 @@
 //! carry them), its transactions synced incrementally by the sans-IO core, every page
 //! through `Call::classify` and its retries.
 
-use mx_aggregation::{EndUser, HttpOutcome, MemberState, NextStep};
+use chrono::{DateTime, Utc};
+use mx_aggregation::{EndUser, HttpOutcome, MemberState, NextStep, Reason};
 
 use super::Driver;
 use super::exchange::unanswered;
@@ -13,6 +14,48 @@ use crate::query::PageQuery;
 use crate::reply::Reply;
 use crate::sync::{AccountChanges, MemberData, SyncError, SyncOptions, TransactionSync};
 use crate::types::{Account, AccountsPage, Member, TransactionsPage};
+
+/// Where [`Driver::drive_to_data`] stopped.
+#[derive(Debug, Clone)]
+pub enum DataStep {
+    /// The drive is over: the crate did not say `read_data`, or the copy already holds
+    /// MX's data as of its moment and no deletion was announced (the outcome is
+    /// `Synced` with a report that read nothing).
+    Over(Outcome),
+    /// MX's data is to be read: [`Driver::sync_read`] finishes the drive.
+    Read(DataRead),
+}
+
+/// A `read_data` decided by [`Driver::drive_to_data`], for [`Driver::sync_read`].
+#[derive(Debug, Clone)]
+pub struct DataRead {
+    /// The member as last read (only its guids when it was not read).
+    pub member: Member,
+    /// The moment of MX's data.
+    pub as_of: DateTime<Utc>,
+    /// The crate's reason for reading it.
+    pub reason: Reason,
+}
+
+/// The copy already holds MX's data as of `read`'s moment: the deletions the webhooks
+/// announced leave it ([`MemberData::settle_held`]), nothing is listed.
+fn held(data: &mut MemberData, read: DataRead) -> Outcome {
+    tracing::info!(as_of = %read.as_of, "the copy holds MX's data as of then: nothing listed");
+    let removed = data.settle_held();
+    let report = SyncReport {
+        accounts: AccountCounts::default(),
+        transactions: None,
+        removed,
+        skipped: Vec::new(),
+        checkpoint: data.checkpoint.clone(),
+    };
+    Outcome::Synced {
+        member: read.member,
+        as_of: read.as_of,
+        reason: read.reason,
+        report,
+    }
+}
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -58,6 +101,28 @@ impl<C: Clock> Driver<C> {
         data: &mut MemberData,
         options: &SyncOptions,
     ) -> Result<Outcome, DriveError> {
+        match self.drive_to_data(member, state, data).await? {
+            DataStep::Over(outcome) => Ok(outcome),
+            DataStep::Read(read) => self.sync_read(member, data, options, read).await,
+        }
+    }
+
+    /// The first half of [`drive_and_sync`](Self::drive_and_sync): the member driven up
+    /// to `read_data`, with its two rules that spare MX calls; a drive that needs no
+    /// data, or whose data the copy already holds with no deletion announced, is
+    /// [`DataStep::Over`] without touching the copy's transactions. A caller that keeps
+    /// the copy elsewhere (a database) loads the transactions only when
+    /// [`MemberData::needs_transactions`] says the second half reads them: most drives
+    /// (polls, waits, echoes of a sync already done) never do.
+    ///
+    /// # Errors
+    /// As [`drive_and_sync`](Self::drive_and_sync).
+    pub async fn drive_to_data(
+        &self,
+        member: &MemberRef,
+        state: &mut MemberState,
+        data: &mut MemberData,
+    ) -> Result<DataStep, DriveError> {
         let unread = if self.limits.end_user == EndUser::Absent {
             let decision = state.decide(self.now().await?, &self.policy, EndUser::Absent);
             let status = state
@@ -90,25 +155,44 @@ impl<C: Clock> Driver<C> {
             reason,
         } = outcome
         else {
-            return Ok(outcome);
+            return Ok(DataStep::Over(outcome));
         };
-        if data.checkpoint.holds(as_of) {
-            tracing::info!(%as_of, "the copy holds MX's data as of then: nothing listed");
-            let removed = data.settle_held();
-            let report = SyncReport {
-                accounts: AccountCounts::default(),
-                transactions: None,
-                removed,
-                skipped: Vec::new(),
-                checkpoint: data.checkpoint.clone(),
-            };
-            return Ok(Outcome::Synced {
-                member: current,
-                as_of,
-                reason,
-                report,
-            });
+        let read = DataRead {
+            member: current,
+            as_of,
+            reason,
+        };
+        // Held, with no deletion to apply: settled here, the copy's transactions unread.
+        Ok(
+            if data.checkpoint.holds(as_of) && !data.needs_transactions(as_of) {
+                DataStep::Over(held(data, read))
+            } else {
+                DataStep::Read(read)
+            },
+        )
+    }
+
+    /// The second half of [`drive_and_sync`](Self::drive_and_sync): `read` as
+    /// [`drive_to_data`](Self::drive_to_data) gave it, with the copy's transactions in
+    /// `data.store` when [`MemberData::needs_transactions`] says so.
+    ///
+    /// # Errors
+    /// As [`drive_and_sync`](Self::drive_and_sync).
+    pub async fn sync_read(
+        &self,
+        member: &MemberRef,
+        data: &mut MemberData,
+        options: &SyncOptions,
+        read: DataRead,
+    ) -> Result<Outcome, DriveError> {
+        if data.checkpoint.holds(read.as_of) {
+            return Ok(held(data, read));
         }
+        let DataRead {
+            member: current,
+            as_of,
+            reason,
+        } = read;
         Ok(match self.sync_data(member, data, options).await? {
             Ok(mut report) => {
                 data.checkpoint.note_synced(as_of);

@@ -231,6 +231,20 @@ impl MemberData {
         deleted
     }
 
+    /// True when reading MX's data as of `as_of` needs the copy's transactions: a sync
+    /// that reads them ([`reads_transactions`](Self::reads_transactions)), or, when the
+    /// copy already holds that data ([`Checkpoint::holds`]), deletions a transaction
+    /// webhook announced ([`settle_held`](Self::settle_held)). A caller keeping the
+    /// copy in a database loads the transactions only then
+    /// ([`Driver::drive_to_data`](crate::Driver::drive_to_data)).
+    pub fn needs_transactions(&self, as_of: DateTime<Utc>) -> bool {
+        if self.checkpoint.holds(as_of) {
+            !self.checkpoint.deleted.is_empty()
+        } else {
+            self.reads_transactions()
+        }
+    }
+
     /// True when the next sync reads transactions: always, unless the only data webhooks
     /// since the last complete sync counted no transaction created or updated.
     pub fn reads_transactions(&self) -> bool {

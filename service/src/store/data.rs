@@ -61,18 +61,34 @@ impl Db {
     pub async fn stored_data(&self, member_guid: &str) -> Result<StoredData, StoreError> {
         let mut data = StoredData::default();
         for list in [List::Accounts, List::Transactions] {
-            let joined = self.joined_rows(member_guid, list).await?;
-            let read = match list {
-                List::Accounts => serde_json::from_str::<Vec<(String, Account)>>(&joined)
-                    .map(|rows| data.store.accounts.extend(rows)),
-                List::Transactions => serde_json::from_str::<Vec<(String, Transaction)>>(&joined)
-                    .map(|rows| data.store.transactions.extend(rows)),
-            };
-            if read.is_err() {
-                self.stored_rows(member_guid, list, &mut data).await?;
-            }
+            self.load_list(member_guid, list, &mut data).await?;
         }
         Ok(data)
+    }
+
+    /// The member's stored rows of `list` into `data` (as [`stored_data`](Self::stored_data)
+    /// reads each): a drive reads the accounts always and the transactions only when its
+    /// sync needs them (`Driver::drive_to_data`).
+    ///
+    /// # Errors
+    /// [`StoreError`] when a query fails or a stored row does not read.
+    pub async fn load_list(
+        &self,
+        member_guid: &str,
+        list: List,
+        data: &mut StoredData,
+    ) -> Result<(), StoreError> {
+        let joined = self.joined_rows(member_guid, list).await?;
+        let read = match list {
+            List::Accounts => serde_json::from_str::<Vec<(String, Account)>>(&joined)
+                .map(|rows| data.store.accounts.extend(rows)),
+            List::Transactions => serde_json::from_str::<Vec<(String, Transaction)>>(&joined)
+                .map(|rows| data.store.transactions.extend(rows)),
+        };
+        if read.is_err() {
+            self.stored_rows(member_guid, list, data).await?;
+        }
+        Ok(())
     }
 
     /// The member's rows of `list` as one JSON array of `[guid, body]` pairs (`[]` when
