@@ -127,7 +127,7 @@ pub struct Fleet {
     pub jumped: (u64, u64),
     /// When the clock last moved a second: it moves at most a second per
     /// [`SECOND_AT_MOST_EVERY`] of real time, so that a slow machine's service keeps up
-    /// (an MFA challenge stays open 10 virtual minutes).
+    /// with MX's jobs, which move a step a virtual second.
     ticked: Option<Instant>,
 }
 
@@ -309,8 +309,10 @@ impl Fleet {
         if move_clock {
             let now = mx.now();
             let earliest = wakes.iter().min().copied();
-            // A jump skips what a real clock would have let the service see on the way (an
-            // MFA challenge expires in 10 minutes): only when MX, too, has nothing running.
+            // A jump skips what a real clock would have let the service see on the way: only
+            // when MX, too, has nothing running for an unsettled member. MX's background
+            // aggregations may run inside it; the emulator keeps their MFA challenges open
+            // past any jump (`Mx::start`).
             let far =
                 earliest.is_some_and(|at| all_wait && at > now + chrono::Duration::seconds(30));
             let idle = far && self.idle_at_mx(mx).await;

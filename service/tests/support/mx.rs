@@ -37,6 +37,14 @@ impl Mx {
         // Retries sooner than MX's 20 s, so that webhooks missed while the service was down
         // arrive again within the run's few virtual hours.
         config.webhook_backoff = Duration::from_secs(5);
+        // An MFA challenge stays open two virtual days, not MX's 10 minutes: the tests jump
+        // the clock by up to a day when every member waits (a DENIED member given new
+        // credentials may wait for MX's daily background aggregation), and MX's background
+        // aggregation challenges the MFA members during the jump, with no end user until
+        // the passes resume. With 10 minutes each challenge expired inside the jump, and
+        // each member's way back (a 3-hour cooldown, then the end user's aggregation) took
+        // longer than a test's limit on a loaded machine (CI, seed 25).
+        config.mfa_timeout = Duration::from_secs(2 * 86_400);
         let emulator = Emulator::start(config).await.expect("the emulator starts");
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
