@@ -67,6 +67,10 @@ pub struct Journal {
     pub entries: Vec<JournalEntry>,
     /// The sequence number of the last entry read.
     pub last: u64,
+    /// Settles waited for, and the wall time spent in them.
+    pub settles: (u64, Duration),
+    /// Clock moves to the end of a service's wait inside a step.
+    pub wait_moves: u64,
 }
 
 impl Journal {
@@ -102,6 +106,7 @@ impl Journal {
             }
             if until > at {
                 at = clocks.advance(until - at).await?;
+                self.wait_moves += 1;
             }
         }
         Ok(at)
@@ -116,7 +121,10 @@ impl Journal {
         tenant: &TenantHandle,
         quiet: Duration,
     ) -> Result<(), String> {
+        let began = Instant::now();
         let settled = settle(mx, service, tenant, self.last, quiet).await?;
+        self.settles.0 += 1;
+        self.settles.1 += began.elapsed();
         self.extend(settled);
         Ok(())
     }

@@ -107,6 +107,11 @@ impl Db {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(connections)
+            // sqlx pings a connection each time the pool hands it out, unless told not
+            // to: for SQLite, a file in this process that cannot go stale, that ping was
+            // a second hand-off to the connection's thread for every statement.
+            // PostgreSQL's connections can (a server restart), so they are still tested.
+            .test_before_acquire(engine == Engine::Postgres)
             .connect(&url)
             .await
             .map_err(StoreError::Open)?;
