@@ -2,40 +2,17 @@
 //! carry them), its transactions synced incrementally by the sans-IO core, every page
 //! through `Call::classify` and its retries.
 
-use chrono::{DateTime, Utc};
-use mx_aggregation::{EndUser, HttpOutcome, MemberState, NextStep, Reason};
+use mx_aggregation::{EndUser, HttpOutcome, MemberState, NextStep};
 
 use super::Driver;
 use super::exchange::unanswered;
-use super::outcome::{AccountCounts, DriveError, Outcome, SyncReport};
+use super::outcome::{AccountCounts, DataRead, DataStep, DriveError, Outcome, SyncReport};
 use crate::clock::Clock;
 use crate::endpoint::{DataList, Endpoint, MemberRef};
 use crate::query::PageQuery;
 use crate::reply::Reply;
 use crate::sync::{AccountChanges, MemberData, SyncError, SyncOptions, TransactionSync};
 use crate::types::{Account, AccountsPage, Member, TransactionsPage};
-
-/// Where [`Driver::drive_to_data`] stopped.
-#[derive(Debug, Clone)]
-pub enum DataStep {
-    /// The drive is over: the crate did not say `read_data`, or the copy already holds
-    /// MX's data as of its moment and no deletion was announced (the outcome is
-    /// `Synced` with a report that read nothing).
-    Over(Outcome),
-    /// MX's data is to be read: [`Driver::sync_read`] finishes the drive.
-    Read(DataRead),
-}
-
-/// A `read_data` decided by [`Driver::drive_to_data`], for [`Driver::sync_read`].
-#[derive(Debug, Clone)]
-pub struct DataRead {
-    /// The member as last read (only its guids when it was not read).
-    pub member: Member,
-    /// The moment of MX's data.
-    pub as_of: DateTime<Utc>,
-    /// The crate's reason for reading it.
-    pub reason: Reason,
-}
 
 /// The copy already holds MX's data as of `read`'s moment: the deletions the webhooks
 /// announced leave it ([`MemberData::settle_held`]), nothing is listed.

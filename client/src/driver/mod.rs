@@ -37,8 +37,7 @@ use mx_aggregation::{EndUser, Policy, Reason};
 use crate::client::MxClient;
 use crate::clock::Clock;
 
-pub use data_sync::{DataRead, DataStep};
-pub use outcome::{AccountCounts, DriveError, Outcome, SyncReport, UserAction};
+pub use outcome::{AccountCounts, DataRead, DataStep, DriveError, Outcome, SyncReport, UserAction};
 
 /// How far the driver goes on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -170,3 +170,25 @@ pub struct AccountCounts {
     /// Accounts removed.
     pub removed: u32,
 }
+
+/// Where [`Driver::drive_to_data`](crate::Driver::drive_to_data) stopped.
+#[derive(Debug, Clone)]
+pub enum DataStep {
+    /// The drive is over: the crate did not say `read_data`, or the copy already holds
+    /// MX's data as of its moment and no deletion was announced (the outcome is
+    /// `Synced` with a report that read nothing).
+    Over(Outcome),
+    /// MX's data is to be read: [`Driver::sync_read`](crate::Driver::sync_read) finishes the drive.
+    Read(DataRead),
+}
+
+/// A `read_data` decided by [`Driver::drive_to_data`](crate::Driver::drive_to_data), for [`Driver::sync_read`](crate::Driver::sync_read).
+#[derive(Debug, Clone)]
+pub struct DataRead {
+    /// The member as last read (only its guids when it was not read).
+    pub member: Member,
+    /// The moment of MX's data.
+    pub as_of: DateTime<Utc>,
+    /// The crate's reason for reading it.
+    pub reason: Reason,
+}
