@@ -413,14 +413,7 @@ async fn drive(
             .map_err(|e| e.to_string())?,
     );
     if service.is_some() {
-        // Where the wall time goes besides the service's work: each settle waits for
-        // `--settle-ms` of quiet at least.
-        eprintln!(
-            "mx-fleet: {} settles took {:.1} s of wall time; {} clock moves to the ends of the service's waits inside steps",
-            service_journal.settles.0,
-            service_journal.settles.1.as_secs_f64(),
-            service_journal.wait_moves
-        );
+        eprintln!("mx-fleet: {}", service_journal.waited());
     }
     if let Some(dir) = &options.journal_out {
         write_journal(&dir.join("naive.jsonl"), &naive_journal.entries)?;

@@ -112,6 +112,17 @@ impl Journal {
         Ok(at)
     }
 
+    /// Where the wall time went besides the service's work, in words: each settle waits
+    /// for `--settle-ms` of quiet at least.
+    pub fn waited(&self) -> String {
+        format!(
+            "{} settles took {:.1} s of wall time; {} clock moves to the ends of the service's waits inside steps",
+            self.settles.0,
+            self.settles.1.as_secs_f64(),
+            self.wait_moves
+        )
+    }
+
     /// Waits until the service is quiet ([`settle`]) and appends what MX journaled since
     /// the last entry read.
     pub async fn settle(
