@@ -6,16 +6,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveTime, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use mx_aggregation::{EndUser, MemberState, Observation};
 use mx_aggregation_client::sync::{Checkpoint, DataDue, MemberData, SyncOptions};
-use mx_aggregation_client::types::{Transaction, TransactionsPage};
-use mx_aggregation_client::{
-    Clock, DataList, DataStep, Limits, MemberRef, Outcome, TransactionFilter,
-};
+use mx_aggregation_client::{DataStep, Limits, Outcome};
 use serde_json::json;
 
 fn at(minutes: i64) -> DateTime<Utc> {
@@ -157,7 +153,7 @@ async fn a_copy_loaded_on_demand_ends_as_mx_lists_it() {
         panic!("synced: {outcome:?}");
     };
     assert_eq!(data.checkpoint.as_of, Some(completed));
-    let listed = listing(&h, &member, &data).await;
+    let listed = h.listing(&member, &data.checkpoint).await;
     // Compared with the loaded copy, only what MX's day brought is new: against an
     // empty copy every listed row would count as added.
     let new = listed
@@ -168,33 +164,4 @@ async fn a_copy_loaded_on_demand_ends_as_mx_lists_it() {
     assert!(new > 0, "MX's day brought transactions");
     assert_eq!(counts.added as usize, new, "{counts:?}");
     assert_eq!(data.store.transactions, listed);
-}
-
-/// MX's transactions dated in the copy's history, read directly.
-async fn listing(
-    h: &common::Harness,
-    member: &MemberRef,
-    data: &MemberData,
-) -> BTreeMap<String, Transaction> {
-    let from = data
-        .checkpoint
-        .history_from
-        .unwrap()
-        .and_time(NaiveTime::MIN)
-        .and_utc();
-    let now = h.driver.clock().now().await.unwrap();
-    let filter = TransactionFilter::dated(from, now + TimeDelta::days(30));
-    let pages: Vec<TransactionsPage> = h
-        .client
-        .read_all(DataList::Transactions(member.clone(), filter), 1000)
-        .await
-        .unwrap();
-    pages
-        .into_iter()
-        .flat_map(|p| p.transactions)
-        .map(|row| {
-            let t: Transaction = serde_json::from_value(row).unwrap();
-            (t.guid.clone().unwrap(), t)
-        })
-        .collect()
 }

@@ -8,34 +8,11 @@ mod common;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use chrono::NaiveTime;
 use mx_aggregation::MemberState;
 use mx_aggregation_client::sync::{MemberData, SyncOptions};
-use mx_aggregation_client::types::{AccountsPage, Transaction, TransactionsPage};
-use mx_aggregation_client::{Clock, DataList, MemberRef, Outcome, TransactionFilter};
-
-/// Every transaction the emulator lists for the member, dated from `from` on.
-async fn listing(
-    h: &common::Harness,
-    member: &MemberRef,
-    from: DateTime<Utc>,
-) -> BTreeMap<String, Transaction> {
-    let now = h.driver.clock().now().await.unwrap();
-    let filter = TransactionFilter::dated(from, now + TimeDelta::days(30));
-    let pages: Vec<TransactionsPage> = h
-        .client
-        .read_all(DataList::Transactions(member.clone(), filter), 1000)
-        .await
-        .expect("the listing reads");
-    pages
-        .into_iter()
-        .flat_map(|p| p.transactions)
-        .map(|row| {
-            let t: Transaction = serde_json::from_value(row).unwrap();
-            (t.guid.clone().unwrap(), t)
-        })
-        .collect()
-}
+use mx_aggregation_client::types::AccountsPage;
+use mx_aggregation_client::{DataList, Outcome};
 
 #[tokio::test]
 async fn the_copy_equals_the_emulators_listing_after_every_sync() {
@@ -75,7 +52,7 @@ async fn the_copy_equals_the_emulators_listing_after_every_sync() {
             .expect("synced")
             .and_time(NaiveTime::MIN)
             .and_utc();
-        let expected = listing(&h, &member, from).await;
+        let expected = h.listing_from(&member, from).await;
         assert_eq!(
             data.store.transactions.keys().collect::<Vec<_>>(),
             expected.keys().collect::<Vec<_>>(),

@@ -6,15 +6,13 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{NaiveTime, TimeDelta};
 use mx_aggregation_client::sync::{
     Checkpoint, MemoryStore, ReadKind, SyncOptions, TransactionSync,
 };
-use mx_aggregation_client::types::{Transaction, TransactionsPage};
-use mx_aggregation_client::{Clock, DataList, MemberRef, Outcome, TransactionFilter};
+use mx_aggregation_client::types::TransactionsPage;
+use mx_aggregation_client::{Clock, DataList, MemberRef, Outcome};
 
 /// Runs a sync over loopback, killed after `kill_after` pages when set; the pages read.
 async fn sync(
@@ -46,33 +44,6 @@ async fn sync(
     (pages, read)
 }
 
-async fn listing(
-    h: &common::Harness,
-    member: &MemberRef,
-    checkpoint: &Checkpoint,
-) -> BTreeMap<String, Transaction> {
-    let from = checkpoint
-        .history_from
-        .unwrap()
-        .and_time(NaiveTime::MIN)
-        .and_utc();
-    let now = h.driver.clock().now().await.unwrap();
-    let filter = TransactionFilter::dated(from, now + TimeDelta::days(30));
-    let pages: Vec<TransactionsPage> = h
-        .client
-        .read_all(DataList::Transactions(member.clone(), filter), 1000)
-        .await
-        .unwrap();
-    pages
-        .into_iter()
-        .flat_map(|p| p.transactions)
-        .map(|row| {
-            let t: Transaction = serde_json::from_value(row).unwrap();
-            (t.guid.clone().unwrap(), t)
-        })
-        .collect()
-}
-
 /// A member MX Bank aggregated once, and the driver's word that its data can be read.
 async fn connected(h: &common::Harness) -> MemberRef {
     let user = h.user().await;
@@ -100,7 +71,7 @@ async fn a_sync_killed_after_any_page_ends_with_the_listing_when_resumed() {
     let expected_after = {
         let (mut c, mut s) = (checkpoint.clone(), store.clone());
         sync(&h, &member, &mut c, &mut s, &options, None).await;
-        assert_eq!(s.transactions, listing(&h, &member, &c).await);
+        assert_eq!(s.transactions, h.listing(&member, &c).await);
         s.transactions
     };
     let (pages, _) = sync(
@@ -134,7 +105,7 @@ async fn a_sync_killed_after_any_page_ends_with_the_listing_when_resumed() {
         sync(&h, &member, &mut c, &mut s, &options, None).await;
         // A first sync today reads 120 days back from today.
         assert!(
-            s.transactions == listing(&h, &member, &c).await,
+            s.transactions == h.listing(&member, &c).await,
             "first sync killed after {kill_after} pages"
         );
     }
@@ -181,5 +152,5 @@ async fn a_later_sync_reads_pages_in_proportion_to_the_changes() {
         third * 4 < first,
         "first {first} pages, third {third}: {read:?}"
     );
-    assert_eq!(store.transactions, listing(&h, &member, &checkpoint).await);
+    assert_eq!(store.transactions, h.listing(&member, &checkpoint).await);
 }

@@ -5,14 +5,12 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use mx_aggregation::{EndUser, MemberState, Observation};
 use mx_aggregation_client::sync::{MemberData, SyncOptions};
-use mx_aggregation_client::types::{Transaction, TransactionsPage};
-use mx_aggregation_client::{Clock, DataList, Limits, MemberRef, Outcome, TransactionFilter};
+use mx_aggregation_client::{Limits, Outcome};
 use serde_json::json;
 
 #[tokio::test]
@@ -77,7 +75,10 @@ async fn a_data_webhook_is_synced_without_a_member_read_and_only_once() {
         "one read of the whole history: {report:?}"
     );
     assert_eq!(data.checkpoint.as_of, Some(completed));
-    assert_eq!(data.store.transactions, listing(&h, &member, &data).await);
+    assert_eq!(
+        data.store.transactions,
+        h.listing(&member, &data.checkpoint).await
+    );
 
     // The same moment again: the member is read, nothing is listed.
     let lists = before("list_accounts") + before("list_transactions");
@@ -117,33 +118,4 @@ async fn a_data_webhook_is_synced_without_a_member_read_and_only_once() {
     assert_eq!(mx_calls(), calls, "no MX call for an echo");
     assert_eq!(report.transactions, None);
     assert_eq!(data.due, None, "settled");
-}
-
-/// MX's transactions dated in the copy's history, read directly.
-async fn listing(
-    h: &common::Harness,
-    member: &MemberRef,
-    data: &MemberData,
-) -> BTreeMap<String, Transaction> {
-    let from = data
-        .checkpoint
-        .history_from
-        .unwrap()
-        .and_time(NaiveTime::MIN)
-        .and_utc();
-    let now = h.driver.clock().now().await.unwrap();
-    let filter = TransactionFilter::dated(from, now + TimeDelta::days(30));
-    let pages: Vec<TransactionsPage> = h
-        .client
-        .read_all(DataList::Transactions(member.clone(), filter), 1000)
-        .await
-        .unwrap();
-    pages
-        .into_iter()
-        .flat_map(|p| p.transactions)
-        .map(|row| {
-            let t: Transaction = serde_json::from_value(row).unwrap();
-            (t.guid.clone().unwrap(), t)
-        })
-        .collect()
 }

@@ -6,13 +6,18 @@
 
 pub mod proxy;
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 use mx_aggregation::Policy;
-use mx_aggregation_client::types::{CredentialValue, MemberCreate, UserCreate};
+use mx_aggregation_client::sync::Checkpoint;
+use mx_aggregation_client::types::{
+    CredentialValue, MemberCreate, Transaction, TransactionsPage, UserCreate,
+};
 use mx_aggregation_client::{
-    Driver, EmulatorClock, Limits, LoggedRequest, MemberRef, MxClient, MxConfig, RequestLog,
+    Clock, DataList, Driver, EmulatorClock, Limits, LoggedRequest, MemberRef, MxClient, MxConfig,
+    RequestLog, TransactionFilter,
 };
 use mx_emulator::{Config, Emulator};
 
@@ -127,6 +132,43 @@ impl Harness {
 
     pub fn calls(&self, endpoint: &str) -> Vec<LoggedRequest> {
         self.log.named(endpoint)
+    }
+
+    /// MX's transactions of `member` dated from `from` to 30 days ahead, read directly.
+    pub async fn listing_from(
+        &self,
+        member: &MemberRef,
+        from: DateTime<Utc>,
+    ) -> BTreeMap<String, Transaction> {
+        let now = self.driver.clock().now().await.unwrap();
+        let filter = TransactionFilter::dated(from, now + TimeDelta::days(30));
+        let pages: Vec<TransactionsPage> = self
+            .client
+            .read_all(DataList::Transactions(member.clone(), filter), 1000)
+            .await
+            .expect("the listing reads");
+        pages
+            .into_iter()
+            .flat_map(|p| p.transactions)
+            .map(|row| {
+                let t: Transaction = serde_json::from_value(row).unwrap();
+                (t.guid.clone().unwrap(), t)
+            })
+            .collect()
+    }
+
+    /// MX's transactions of `member` dated in the copy's history (`checkpoint`).
+    pub async fn listing(
+        &self,
+        member: &MemberRef,
+        checkpoint: &Checkpoint,
+    ) -> BTreeMap<String, Transaction> {
+        let from = checkpoint
+            .history_from
+            .unwrap()
+            .and_time(NaiveTime::MIN)
+            .and_utc();
+        self.listing_from(member, from).await
     }
 }
 
