@@ -52,6 +52,15 @@ impl ServiceClock {
             Self::Follow(clock) => clock.waits(),
         }
     }
+
+    /// The waits in progress on a followed clock that end after `now`: those that still
+    /// wait for whoever moves the clock (a wait `now` has passed is about to wake).
+    pub fn waits_after(&self, now: DateTime<Utc>) -> usize {
+        match self {
+            Self::System(_) | Self::Emulator(_) => 0,
+            Self::Follow(clock) => clock.waits_after(now),
+        }
+    }
 }
 
 /// The emulator's clock, followed rather than moved. A wait (a poll's few seconds, a
@@ -67,6 +76,9 @@ pub struct FollowClock {
     waits: Arc<Mutex<BTreeMap<DateTime<Utc>, usize>>>,
     /// The newest reading, while any wait is in progress.
     latest: watch::Receiver<Option<DateTime<Utc>>>,
+    /// Where every reading goes: any read of the clock (a webhook's, a probe's) ends
+    /// the waits it shows over, not only the 20 ms reader's.
+    readings: Arc<watch::Sender<Option<DateTime<Utc>>>>,
     /// Rings the reader when a wait begins.
     begun: Arc<Notify>,
 }
@@ -76,6 +88,8 @@ impl FollowClock {
     /// reader for every waiting drive), and sleeps otherwise.
     pub fn new(clock: EmulatorClock) -> Self {
         let (sender, latest) = watch::channel(None);
+        let sender = Arc::new(sender);
+        let readings = Arc::clone(&sender);
         let waits: Arc<Mutex<BTreeMap<DateTime<Utc>, usize>>> = Arc::default();
         let begun = Arc::new(Notify::new());
         let reader = (clock.clone(), Arc::clone(&waits), Arc::clone(&begun));
@@ -91,11 +105,7 @@ impl FollowClock {
                     continue;
                 }
                 match clock.now().await {
-                    Ok(now) => {
-                        if sender.send(Some(now)).is_err() {
-                            return;
-                        }
-                    }
+                    Ok(now) => publish(&sender, now),
                     Err(error) => tracing::warn!(%error, "reading the emulator's clock failed"),
                 }
                 tokio::time::sleep(FOLLOW_EVERY).await;
@@ -105,6 +115,7 @@ impl FollowClock {
             clock,
             waits,
             latest,
+            readings,
             begun,
         }
     }
@@ -115,8 +126,19 @@ impl FollowClock {
         (waits.values().sum(), waits.keys().next().copied())
     }
 
+    /// How many waits in progress end after `now`.
+    pub fn waits_after(&self, now: DateTime<Utc>) -> usize {
+        let waits = self.waits.lock().unwrap_or_else(PoisonError::into_inner);
+        waits
+            .range((std::ops::Bound::Excluded(now), std::ops::Bound::Unbounded))
+            .map(|(_, count)| count)
+            .sum()
+    }
+
     async fn now(&self) -> Result<DateTime<Utc>, MxError> {
-        self.clock.now().await
+        let now = self.clock.now().await?;
+        publish(&self.readings, now);
+        Ok(now)
     }
 
     /// Waits until the clock reads at least `duration` (whole seconds, rounded up) past
@@ -144,6 +166,17 @@ impl FollowClock {
             Err(_) => self.clock.now().await,
         }
     }
+}
+
+/// Hands a reading to the waits, unless a newer one was handed already.
+fn publish(sender: &watch::Sender<Option<DateTime<Utc>>>, now: DateTime<Utc>) {
+    sender.send_if_modified(|held| {
+        let newer = held.is_none_or(|held| now > held);
+        if newer {
+            *held = Some(now);
+        }
+        newer
+    });
 }
 
 /// One wait in progress, counted until it ends or is dropped (a drive stopped while it

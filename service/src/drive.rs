@@ -111,6 +111,11 @@ impl Worker {
         self.clock.waits()
     }
 
+    /// How many of those waits end after `now`, i.e. still wait for the clock to move.
+    pub fn clock_waits_after(&self, now: DateTime<Utc>) -> usize {
+        self.clock.waits_after(now)
+    }
+
     /// The time now, by the service's clock.
     ///
     /// # Errors

@@ -45,6 +45,10 @@ pub struct Running {
     end_user_slots: Option<Arc<Semaphore>>,
     /// End users' drives waiting for one of those slots.
     queued: Arc<AtomicUsize>,
+    /// Claims in progress: members the database shows leased that are not yet in
+    /// `drives`. Counted as running, so that a probe between the two never sees a
+    /// member neither due nor driven.
+    claiming: Arc<AtomicUsize>,
     next: Arc<AtomicU64>,
     wake: Arc<Notify>,
 }
@@ -202,6 +206,12 @@ impl Running {
         self.lock().len()
     }
 
+    /// How many drives run or are being claimed (the claim's query has leased members
+    /// that are not yet spawned): what a probe of the scheduler's work counts.
+    pub fn busy(&self) -> usize {
+        self.len() + self.claiming.load(Ordering::SeqCst)
+    }
+
     /// True when none runs.
     pub fn is_empty(&self) -> bool {
         self.lock().is_empty()
@@ -265,6 +275,8 @@ async fn tick(
         return Ok(());
     }
     let limit = i64::try_from(free).unwrap_or(i64::MAX);
+    // Counted from before the claim until every claimed member is spawned (or given back).
+    let _claiming = Queued::enter(&running.claiming);
     let driving = running.members();
     for claimed in worker
         .db()
@@ -280,19 +292,20 @@ async fn tick(
     Ok(())
 }
 
-/// One drive counted in `mx_service_drives_queued` for as long as it lives, however its
-/// wait ends (its slot, or its lease lost while it waited).
+/// One drive counted in `mx_service_drives_queued` (or one claim in
+/// [`Running::busy`]) for as long as it lives, however its wait ends (its slot, or its
+/// lease lost while it waited).
 struct Queued<'a>(&'a AtomicUsize);
 
 impl<'a> Queued<'a> {
     fn enter(count: &'a AtomicUsize) -> Self {
-        count.fetch_add(1, Ordering::Relaxed);
+        count.fetch_add(1, Ordering::SeqCst);
         Self(count)
     }
 }
 
 impl Drop for Queued<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }

@@ -1,6 +1,6 @@
 //! The HTTP API (axum): users, members and what the end user does with them, the
-//! stored data, MX's webhooks, health and metrics. Every route but `/webhooks/mx`,
-//! `/healthz` and `/metrics` needs `Authorization: Bearer T` when a token is set,
+//! stored data, MX's webhooks, health, metrics and the scheduler's state. Every route
+//! but `/webhooks/mx`, `/healthz`, `/metrics` and `/scheduler` needs `Authorization: Bearer T` when a token is set,
 //! checked before routing (a wrong token is `401` on any path, known or not).
 //!
 //! Files: `error`, `state` ← `users`, `members`, `data`, `webhooks`, `ops` ← this one.
@@ -27,7 +27,7 @@ use state::constant_time_eq;
 
 /// The paths open without the bearer token: MX's webhooks (Basic auth of their own),
 /// and the probes.
-const OPEN: [&str; 3] = ["/webhooks/mx", "/healthz", "/metrics"];
+const OPEN: [&str; 4] = ["/webhooks/mx", "/healthz", "/metrics", "/scheduler"];
 
 /// The routes.
 pub fn router(state: AppState) -> Router {
@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/webhooks/mx", post(webhooks::receive))
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
+        .route("/scheduler", get(ops::scheduler))
         .fallback(|| async { ApiError::not_found("no such route") })
         .layer(middleware::from_fn_with_state(state.clone(), bearer))
         .with_state(state)

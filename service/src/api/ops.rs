@@ -1,4 +1,5 @@
-//! `GET /healthz` and `GET /metrics` (Prometheus text format).
+//! `GET /healthz`, `GET /metrics` (Prometheus text format) and `GET /scheduler` (the
+//! scheduler's work now, as JSON).
 
 use std::fmt::Write as _;
 
@@ -6,6 +7,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use serde_json::json;
 
 use super::error::ApiError;
 use super::state::AppState;
@@ -143,4 +145,46 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, A
         );
     }
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response())
+}
+
+/// The scheduler's work in this instance now, as one JSON object, cheap enough to poll
+/// (no whole-table count, unlike `/metrics`): members `due` and not claimed (an index
+/// range), drives `running` (with claims in progress), end users' drives `queued` for a
+/// slot, drives `waiting_for_clock` (a followed clock not yet moved past their wait's
+/// end) and the earliest end, `wait_until`, free `slots_free`, and `idle`: nothing here
+/// can move until the clock moves or a request comes (no due member a free slot could
+/// take, every drive waiting for the clock or for a slot). Reading the clock for this
+/// also ends the waits it shows over, so a probe right after the clock moved sees those
+/// drives running, not waiting.
+pub(super) async fn scheduler(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let now = state
+        .worker
+        .now()
+        .await
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
+    // Read on both sides of the count: a drive that ended (or a claim that began)
+    // while the count ran shows in one of the two readings.
+    let before = state.running.busy();
+    let due = state
+        .worker
+        .db()
+        .due_count((now, Utc::now()), &state.running.members())
+        .await?;
+    let running = before.max(state.running.busy());
+    let waiting = state.worker.clock_waits_after(now);
+    let (_, wait_until) = state.worker.clock_waits();
+    let queued = state.running.queued();
+    let slots_free = state.running.free_slots();
+    let idle = (due == 0 || slots_free == Some(0)) && running <= waiting + queued;
+    let body = json!({
+        "now": now.to_rfc3339(),
+        "due": due,
+        "running": running,
+        "queued": queued,
+        "waiting_for_clock": waiting,
+        "wait_until": wait_until.map(|at| at.to_rfc3339()),
+        "slots_free": slots_free,
+        "idle": idle,
+    });
+    Ok(axum::Json(body).into_response())
 }
