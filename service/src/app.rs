@@ -19,7 +19,7 @@ use crate::config::{ClockKind, Config};
 use crate::core::digest::canonical_digest;
 use crate::drive::Worker;
 use crate::scheduler::{self, Running};
-use crate::store::{Db, Engine, StoreError};
+use crate::store::{Db, Engine, Inbox, StoreError};
 
 /// How long running drives get to finish at shutdown before their claims are given
 /// back (the whole shutdown stays under 10 s).
@@ -128,6 +128,7 @@ pub async fn serve(
     let state = AppState {
         worker: worker.clone(),
         running: running.clone(),
+        inbox: Inbox::start(db.clone()),
         api_token: config.api_token.as_deref().map(Arc::from),
         webhook_basic_auth: config.webhook_basic_auth.as_deref().map(Arc::from),
     };

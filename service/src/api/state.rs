@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::drive::Worker;
 use crate::scheduler::Running;
+use crate::store::Inbox;
 
 /// What the routes share.
 #[derive(Debug, Clone)]
@@ -12,6 +13,8 @@ pub struct AppState {
     pub worker: Worker,
     /// The drives running in this process.
     pub running: Running,
+    /// Where MX's webhooks are stored, in groups.
+    pub inbox: Inbox,
     /// The bearer token every route but the open ones needs.
     pub api_token: Option<Arc<str>>,
     /// `USER:PASS` MX's webhooks must carry as Basic auth.

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::error::ApiError;
 use super::state::{AppState, constant_time_eq};
 use crate::core::digest::canonical_digest;
-use crate::store::Received;
+use crate::store::{Incoming, Received, Stored};
 
 /// The member and user a webhook is about: top-level for status and data webhooks,
 /// under `member` for MEMBER webhooks (the member's `guid`), under `transaction` or
@@ -70,22 +70,35 @@ pub(super) async fn receive(
     let (member, user) = owners(&value);
     // An ACCOUNT webhook carries its account: stored at once for a known member, no
     // inbox row and no drive.
-    if let (Some(member), Some(account)) = (member, AccountWebhook::read(&value))
-        && state.worker.db().receive_account(member, &account).await?
-    {
-        tracing::debug!(member, account = account.guid, "account stored");
-        return Ok(StatusCode::NO_CONTENT);
+    if let (Some(member), Some(account)) = (member, AccountWebhook::read(&value)) {
+        let guid = account.guid.clone();
+        let incoming = Incoming::Account {
+            member_guid: member.to_owned(),
+            account: Box::new(account),
+        };
+        if state.inbox.store(incoming).await? == Stored::Account(true) {
+            tracing::debug!(member, account = guid, "account stored");
+            return Ok(StatusCode::NO_CONTENT);
+        }
     }
     let now = match state.worker.now().await {
         Ok(now) => now,
         Err(error) => return Err(ApiError::unavailable(format!("the clock: {error}"))),
     };
     let text = value.to_string();
-    let received = state
-        .worker
-        .db()
-        .receive_webhook(&canonical_digest(&value), (member, user), &text, now)
-        .await?;
+    let incoming = Incoming::Webhook {
+        digest: canonical_digest(&value),
+        member_guid: member.map(str::to_owned),
+        user_guid: user.map(str::to_owned),
+        body: text,
+        now,
+    };
+    let received = match state.inbox.store(incoming).await? {
+        Stored::Webhook(received) => received,
+        // The writer answers a webhook body with `Stored::Webhook`; were it not to, the
+        // scheduler's look costs less than a wake-up missed.
+        Stored::Account(_) => Received::New,
+    };
     match received {
         Received::New => {
             tracing::info!(member = ?member, "webhook stored");

@@ -201,7 +201,7 @@ impl Db {
             query = query.bind(guid.as_str());
         }
         let row = query
-            .fetch_one(self.pool())
+            .fetch_one(self.reader())
             .await
             .map_err(q("counting due wake-ups"))?;
         Ok(row.get(0))
@@ -221,7 +221,7 @@ impl Db {
         )
         .bind(ms(now))
         .bind(ms(wall))
-        .fetch_one(self.pool())
+        .fetch_one(self.reader())
         .await
         .map_err(q("reading the scheduler's lag"))?;
         Ok(row.get::<Option<i64>, _>(0).map(from_ms))

@@ -105,7 +105,7 @@ impl Db {
         );
         let row = sqlx::query(&sql)
             .bind(member_guid)
-            .fetch_one(self.pool())
+            .fetch_one(self.reader())
             .await
             .map_err(q("reading a member's stored data"))?;
         Ok(row.get(0))
@@ -125,7 +125,7 @@ impl Db {
         );
         let rows = sqlx::query(&sql)
             .bind(member_guid)
-            .fetch_all(self.pool())
+            .fetch_all(self.reader())
             .await
             .map_err(q("reading a member's stored data"))?;
         for row in &rows {
@@ -167,7 +167,7 @@ impl Db {
         );
         let total: i64 = sqlx::query(&count)
             .bind(member_guid)
-            .fetch_one(self.pool())
+            .fetch_one(self.reader())
             .await
             .map_err(q("counting a stored list"))?
             .get(0);
@@ -179,7 +179,7 @@ impl Db {
             .bind(member_guid)
             .bind(per_page)
             .bind(page.saturating_sub(1).saturating_mul(per_page))
-            .fetch_all(self.pool())
+            .fetch_all(self.reader())
             .await
             .map_err(q("reading a stored list"))?;
         let rows = rows

@@ -41,6 +41,12 @@ pub enum StoreError {
         #[source]
         source: sqlx::Error,
     },
+    /// A task the store runs (the webhook writer) is gone: the service is stopping.
+    #[error("{0} has stopped")]
+    Closed(&'static str),
+    /// A failure shared by every webhook of a group stored in one transaction.
+    #[error(transparent)]
+    Shared(std::sync::Arc<StoreError>),
     /// A stored JSON column no longer reads as its type.
     #[error("stored {column} of {key} does not read: {source}")]
     Corrupt {
@@ -63,7 +69,31 @@ pub(crate) fn q(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
+    /// Where reads that stand alone go (no transaction of their own, nothing written
+    /// after them on their word): on SQLite, connections beside the one writer, which
+    /// the write-ahead log lets read while it writes; on PostgreSQL, the pool itself.
+    reader: AnyPool,
     engine: Engine,
+}
+
+/// Reading connections beside SQLite's one writer: a drive's load of a member and its
+/// stored rows, the API's reads and the probes' counts no longer queue behind every
+/// webhook's and write-back's transaction on the writer, nor hold it up.
+const SQLITE_READERS: u32 = 2;
+
+/// The URL of a reading connection to the SQLite file `url` names; `None` for an
+/// in-memory database, which a second connection would not share.
+fn sqlite_reader_url(url: &str) -> Option<String> {
+    if url.contains(":memory:") || url.contains("mode=memory") {
+        return None;
+    }
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("mode="))
+        .chain(["mode=rw"])
+        .collect();
+    Some(format!("{path}?{}", kept.join("&")))
 }
 
 /// A time as stored: Unix milliseconds.
@@ -124,7 +154,29 @@ impl Db {
                 .map_err(StoreError::Open)?;
         }
         MIGRATOR.run(&pool).await.map_err(StoreError::Migrate)?;
-        Ok(Self { pool, engine })
+        let reader = match (engine, sqlite_reader_url(&url)) {
+            (Engine::Sqlite, Some(reader_url)) => AnyPoolOptions::new()
+                .max_connections(SQLITE_READERS)
+                .test_before_acquire(false)
+                // A reading connection cannot write, whatever a later change asks of it.
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        sqlx::query("PRAGMA query_only = ON")
+                            .execute(conn)
+                            .await
+                            .map(|_| ())
+                    })
+                })
+                .connect(&reader_url)
+                .await
+                .map_err(StoreError::Open)?,
+            (Engine::Sqlite, None) | (Engine::Postgres, _) => pool.clone(),
+        };
+        Ok(Self {
+            pool,
+            reader,
+            engine,
+        })
     }
 
     /// The engine.
@@ -137,6 +189,11 @@ impl Db {
         &self.pool
     }
 
+    /// The reading pool, for reads that stand alone (see [`Db`]'s `reader`).
+    pub(crate) const fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
     /// True when the database answers a query.
     pub async fn healthy(&self) -> bool {
         sqlx::query("SELECT 1").fetch_one(&self.pool).await.is_ok()
@@ -144,6 +201,7 @@ impl Db {
 
     /// Closes the pool (at shutdown, after the last write).
     pub async fn close(&self) {
+        self.reader.close().await;
         self.pool.close().await;
     }
 

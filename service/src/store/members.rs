@@ -170,7 +170,7 @@ impl Db {
             "SELECT guid, user_guid, state, checkpoint, data_due FROM members WHERE guid = $1",
         )
         .bind(guid)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reader())
         .await
         .map_err(q("reading a member"))?;
         row.as_ref().map(member_row).transpose()
@@ -191,7 +191,7 @@ impl Db {
              FROM members m LEFT JOIN wakeups w ON w.member_guid = m.guid WHERE m.guid = $1",
         )
         .bind(guid)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reader())
         .await
         .map_err(q("reading a member's view"))?;
         Ok(row.map(|row| MemberView {
@@ -220,7 +220,7 @@ impl Db {
         let rows = sqlx::query(
             "SELECT COALESCE(action, 'none'), COUNT(*) FROM members GROUP BY COALESCE(action, 'none') ORDER BY 1",
         )
-        .fetch_all(self.pool())
+        .fetch_all(self.reader())
         .await
         .map_err(q("counting members by action"))?;
         Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())

@@ -5,11 +5,12 @@
 //!
 //! Files, one way: `db` (the pool, migrations, times, errors) ← `users`, `members`,
 //! `claims`, `webhooks`, `data`, `journal` (one table group each) ← `write` (a drive's
-//! fenced write-back) ← this file (the re-exports).
+//! fenced write-back), `inbox` (webhooks stored in groups) ← this file (the re-exports).
 
 mod claims;
 mod data;
 mod db;
+mod inbox;
 mod journal;
 mod members;
 mod users;
@@ -19,6 +20,7 @@ mod write;
 pub use claims::{Claimed, TakenOver};
 pub use data::{List, Page, StoredData};
 pub use db::{DEFAULT_DATABASE, Db, Engine, StoreError, from_ms, ms};
+pub use inbox::{Inbox, Incoming, Stored};
 pub use journal::{InDoubt, Journaled};
 pub use members::{MemberRow, MemberView};
 pub use webhooks::{Received, Unfolded};

@@ -170,7 +170,7 @@ impl Db {
     /// [`StoreError`] when the query fails.
     pub async fn sync_count(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT CAST(COALESCE(SUM(syncs), 0) AS BIGINT) FROM members")
-            .fetch_one(self.pool())
+            .fetch_one(self.reader())
             .await
             .map_err(q("counting syncs"))?;
         Ok(row.get(0))
