@@ -78,6 +78,13 @@ pub struct Config {
     /// Retries after the first attempt (MX: "no more than 12 total retries after an
     /// initial request", <https://docs.mx.com/resources/webhooks/>).
     pub webhook_retries: u32,
+    /// Webhooks each tenant has in flight at once, each member's sent one after the
+    /// other in the order queued. One (the default) sends every webhook in turn; more
+    /// plays a sender that does not wait for one member's webhook before sending
+    /// another's. MX's webhook pages document retries ("no more than 12 total retries
+    /// after an initial request", <https://docs.mx.com/resources/webhooks/>) and no
+    /// order or one-at-a-time delivery, so a receiver must not depend on either.
+    pub webhook_concurrency: usize,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Seeds the generator of GUIDs and the fault plans' draws, so two runs with the same
@@ -125,6 +132,7 @@ impl Config {
             real_time: true,
             webhook_backoff: Duration::from_secs(20),
             webhook_retries: 12,
+            webhook_concurrency: 1,
             max_body_bytes: 64 * 1024,
             seed: 0x6d78_656d_756c_6174,
             tenants: Vec::new(),

@@ -26,6 +26,8 @@ pub(crate) struct TenantState {
     pub(crate) wake: Notify,
     pub(crate) webhook_backoff: TimeDelta,
     pub(crate) webhook_retries: u32,
+    /// Webhooks in flight at once, each member's in turn.
+    pub(crate) webhook_concurrency: usize,
 }
 
 impl TenantState {
@@ -38,6 +40,7 @@ impl TenantState {
             wake: Notify::new(),
             webhook_backoff: mx_aggregation::saturating_delta(config.webhook_backoff),
             webhook_retries: config.webhook_retries,
+            webhook_concurrency: config.webhook_concurrency.max(1),
             config,
             base_url,
         }
