@@ -61,14 +61,19 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     instances: usize,
     /// Wall milliseconds without a new MX call from the service after which a step ends,
-    /// once the emulator owes the service no webhook and (where its metrics say so)
-    /// nothing is due and no drive runs.
-    #[arg(long, default_value_t = 40)]
+    /// once the emulator owes the service no webhook and the service says it is idle
+    /// (`GET /scheduler`: nothing due, no drive but those waiting for the clock). The
+    /// probe is exact, so this is a margin, not a guess at when the work is done.
+    #[arg(long, default_value_t = 5)]
     settle_ms: u64,
     /// The emulator's MFA timeout in virtual minutes (MX's is 10; a 15-minute step needs
     /// more for an end user to answer at the next step).
     #[arg(long, default_value_t = 60)]
     mfa_timeout_minutes: u64,
+    /// Webhooks the emulator has in flight at once, each member's in turn (MX sends them
+    /// without waiting for one member's before another's).
+    #[arg(long, default_value_t = 8)]
+    webhook_concurrency: usize,
     /// Exit 1 when the service's copy is not MX's or it wasted an aggregate call.
     #[arg(long)]
     check: bool,
@@ -119,6 +124,7 @@ fn main() -> ExitCode {
         instances: args.instances,
         settle_ms: args.settle_ms,
         mfa_timeout_minutes: args.mfa_timeout_minutes,
+        webhook_concurrency: args.webhook_concurrency,
     };
     let outcome = match run(&options) {
         Ok(outcome) => outcome,

@@ -165,11 +165,10 @@ impl Service {
 }
 
 impl Service {
-    /// Whether every instance is idle, from its `GET /metrics`: no member due
-    /// (`mx_service_members_due` 0, or, from a service without it,
-    /// `mx_service_scheduler_lag_seconds` 0) and no drive running
-    /// (`mx_service_drives_running` 0) but those that wait for the harness to move the
-    /// clock (`mx_service_clock_waits`). `None` when the metrics do not say.
+    /// Whether every instance is idle, from its `GET /scheduler` (`idle`: no due member
+    /// a free slot could take, every drive waiting for the clock to move or for a slot),
+    /// or, from a service without that route, its `GET /metrics`. `None` when neither
+    /// says.
     pub async fn idle(&self) -> Option<bool> {
         for base in self.bases.iter() {
             if !self.instance_idle(base).await? {
@@ -187,15 +186,23 @@ impl Service {
     }
 
     /// The earliest moment a drive of any instance waits for the clock to reach
-    /// (`mx_service_clock_wait_until_seconds`); `None` when no drive waits.
+    /// (`wait_until` of `GET /scheduler`, or `mx_service_clock_wait_until_seconds`);
+    /// `None` when no drive waits.
     pub async fn earliest_wait(&self) -> Option<DateTime<Utc>> {
         let mut earliest: Option<DateTime<Utc>> = None;
         for base in self.bases.iter() {
-            let until = self
-                .metrics(base)
-                .await
-                .and_then(|text| gauge(&text, "mx_service_clock_wait_until_seconds"))
-                .and_then(|secs| DateTime::from_timestamp(secs as i64, 0));
+            let until = match self.scheduler(base).await {
+                Some(state) => state
+                    .get("wait_until")
+                    .and_then(Value::as_str)
+                    .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+                    .map(|at| at.with_timezone(&Utc)),
+                None => self
+                    .metrics(base)
+                    .await
+                    .and_then(|text| gauge(&text, "mx_service_clock_wait_until_seconds"))
+                    .and_then(|secs| DateTime::from_timestamp(secs as i64, 0)),
+            };
             earliest = match (earliest, until) {
                 (Some(held), Some(until)) => Some(held.min(until)),
                 (held, until) => held.or(until),
@@ -210,8 +217,26 @@ impl Service {
         response.text().await.ok()
     }
 
+    /// One instance's `GET /scheduler` object; `None` when it has no such route or
+    /// does not answer.
+    async fn scheduler(&self, base: &str) -> Option<Value> {
+        let response = self
+            .http
+            .get(format!("{base}/scheduler"))
+            .send()
+            .await
+            .ok()?;
+        if !response.status().is_success() {
+            return None;
+        }
+        response.json().await.ok()
+    }
+
     /// Whether one instance is idle (see [`Service::idle`]).
     async fn instance_idle(&self, base: &str) -> Option<bool> {
+        if let Some(state) = self.scheduler(base).await {
+            return state.get("idle").and_then(Value::as_bool);
+        }
         let text = self.metrics(base).await?;
         let gauge = |name: &str| gauge(&text, name);
         let due = gauge("mx_service_members_due")

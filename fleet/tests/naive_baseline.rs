@@ -25,6 +25,7 @@ fn the_naive_baseline_runs_a_day_and_its_waste_shows() {
         instances: 1,
         settle_ms: 100,
         mfa_timeout_minutes: 60,
+        webhook_concurrency: 8,
     };
     let outcome = run(&options).expect("the run");
     let _ = std::fs::remove_dir_all(&options.work_dir);

@@ -3,6 +3,7 @@
 //! step loop, and what `/proc` says the processes cost.
 
 pub mod clocks;
+pub mod faults;
 pub mod process;
 pub mod procstat;
 pub mod relay;

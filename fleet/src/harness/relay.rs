@@ -5,8 +5,9 @@
 //! (it uses none) are answered 204 and dropped.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -22,6 +23,9 @@ pub struct Routes {
     pub service: RwLock<Vec<String>>,
     /// The webhooks forwarded so far.
     pub forwarded: AtomicUsize,
+    /// Wall microseconds the service took to answer them, summed: with the emulator
+    /// sending one webhook at a time, how much of the run they held up.
+    pub answer_micros: AtomicU64,
     /// The naive integrator's user and member guids.
     pub naive: RwLock<HashSet<String>>,
 }
@@ -93,10 +97,31 @@ async fn forward(State(relay): State<Relay>, headers: HeaderMap, body: Bytes) ->
             request = request.header(name, value);
         }
     }
-    match request.send().await {
+    let sent = Instant::now();
+    let status = match request.send().await {
         Ok(response) => {
             StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY)
         }
         Err(_) => StatusCode::BAD_GATEWAY,
-    }
+    };
+    let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
+    relay
+        .routes
+        .answer_micros
+        .fetch_add(micros, Ordering::Relaxed);
+    status
+}
+
+/// The webhooks forwarded and the wall time the service took to answer them, in words.
+pub fn summary(routes: &Routes) -> String {
+    let count = routes.forwarded.load(Ordering::Relaxed);
+    let secs = routes.answer_micros.load(Ordering::Relaxed) as f64 / 1e6;
+    let each = if count == 0 {
+        0.0
+    } else {
+        secs * 1000.0 / count as f64
+    };
+    format!(
+        "{count} webhooks forwarded to the service, answered in {secs:.1} s of wall time ({each:.2} ms each)"
+    )
 }

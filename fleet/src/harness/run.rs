@@ -10,11 +10,11 @@ use std::sync::Arc;
 use std::time::{Duration as WallDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
-use mx_emulator::{Config, Emulator, FaultPlan, TenantHandle};
-use serde_json::json;
+use mx_emulator::{Config, Emulator, FaultPlan};
 
 use crate::concurrent::map_concurrent;
 use crate::harness::clocks::Clocks;
+use crate::harness::faults::load_institution_faults;
 use crate::harness::process::{ServiceArgs, ServiceProcess};
 use crate::harness::procstat::{database_bytes, max_rss_kib, process_cpu_secs, threads_cpu_secs};
 use crate::harness::relay::{self, Routes};
@@ -72,6 +72,8 @@ pub struct Options {
     pub settle_ms: u64,
     /// The emulator's MFA timeout, virtual minutes.
     pub mfa_timeout_minutes: u64,
+    /// Webhooks the emulator has in flight at once, each member's in turn.
+    pub webhook_concurrency: usize,
 }
 
 /// What a run produced.
@@ -121,6 +123,7 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     config.seed = options.seed;
     config.webhook_url = Some(webhook_url);
     config.mfa_timeout = WallDuration::from_secs(options.mfa_timeout_minutes * 60);
+    config.webhook_concurrency = options.webhook_concurrency;
     config.journal_entries = (options.members.max(options.naive_members) * 60).max(200_000);
     let emulator = emulator_runtime
         .block_on(Emulator::start(config))
@@ -414,6 +417,7 @@ async fn drive(
     );
     if service.is_some() {
         eprintln!("mx-fleet: {}", service_journal.waited());
+        eprintln!("mx-fleet: {}", relay::summary(routes));
     }
     if let Some(dir) = &options.journal_out {
         write_journal(&dir.join("naive.jsonl"), &naive_journal.entries)?;
@@ -457,33 +461,6 @@ fn write_journal(path: &std::path::Path, entries: &[JournalEntry]) -> Result<(),
         text.push('\n');
     }
     std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// The institution-down personas' fault plan: each member's next four calls answer
-/// 503, as MX does while an institution's connection is down. Loaded through the
-/// tenant's handle (in process): a fleet's plan outgrows the HTTP route's body limit.
-fn load_institution_faults<'a>(
-    tenant: &TenantHandle,
-    members: impl Iterator<Item = (Persona, &'a String)>,
-    account_webhooks: bool,
-) -> Result<(), String> {
-    let rules: Vec<serde_json::Value> = members
-        .filter(|(persona, guid)| *persona == Persona::InstitutionDown && !guid.is_empty())
-        .map(|(_, guid)| {
-            json!({"name": format!("institution down {guid}"), "member": guid,
-                   "sequence": [503, 503, 503, 503]})
-        })
-        .collect();
-    if rules.is_empty() {
-        return Ok(());
-    }
-    // A plan replaces the tenant's webhook settings too: the service's tenant keeps
-    // its ACCOUNT webhooks.
-    let webhooks = json!({ "accounts": account_webhooks });
-    let plan = FaultPlan::from_json(&json!({ "rules": rules, "webhooks": webhooks }).to_string())
-        .map_err(|e| format!("the institution fault plan: {e}"))?;
-    tenant.load_faults(plan);
-    Ok(())
 }
 
 /// The dates (`YYYY-MM-DD`) wide enough for every transaction MX holds for the run.
