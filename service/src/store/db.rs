@@ -212,7 +212,7 @@ impl Db {
     pub async fn gate(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
         let row = sqlx::query("SELECT until_ms FROM gates WHERE name = $1")
             .bind("retry_after")
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await
             .map_err(q("reading the retry-after gate"))?;
         Ok(row.map(|row| from_ms(row.get::<i64, _>(0))))
@@ -235,6 +235,38 @@ impl Db {
         .map_err(q("setting the retry-after gate"))?;
         Ok(())
     }
+}
+
+/// Rows per multi-row statement: well under SQLite's and PostgreSQL's bound
+/// parameters (32,766 and 65,535) at seven columns.
+pub(crate) const ROWS_PER_STATEMENT: usize = 200;
+
+/// `($first, …), (…)`: `rows` rows of `columns` placeholders, numbered from `first`.
+pub(crate) fn placeholders(rows: usize, columns: usize, first: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let marks: Vec<String> = (0..columns)
+                .map(|column| format!("${}", first + row * columns + column))
+                .collect();
+            format!("({})", marks.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `$first, …`: `count` placeholders.
+pub(crate) fn list(count: usize, first: usize) -> String {
+    (0..count)
+        .map(|i| format!("${}", first + i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A stored account body's `updated_at`, which `supersedes` (`mx_aggregation_client::sync`) compares.
+pub(crate) fn updated_at(body: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("updated_at")?.as_str().map(str::to_owned))
 }
 
 /// Locks the member's wake-up row for the rest of the transaction `conn` runs
@@ -261,5 +293,32 @@ pub(super) async fn lock_wakeup(
                 .map_err(q("locking a member's wake-up"))?;
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_reader_url;
+
+    #[test]
+    fn a_reader_opens_the_writers_file_without_creating_it() {
+        assert_eq!(
+            sqlite_reader_url("sqlite:///tmp/a.db?mode=rwc").as_deref(),
+            Some("sqlite:///tmp/a.db?mode=rw")
+        );
+        assert_eq!(
+            sqlite_reader_url("sqlite://a.db?cache=shared&mode=rwc").as_deref(),
+            Some("sqlite://a.db?cache=shared&mode=rw")
+        );
+        assert_eq!(
+            sqlite_reader_url("sqlite://a.db").as_deref(),
+            Some("sqlite://a.db?mode=rw")
+        );
+    }
+
+    #[test]
+    fn an_in_memory_database_has_no_second_connection() {
+        assert_eq!(sqlite_reader_url("sqlite::memory:"), None);
+        assert_eq!(sqlite_reader_url("sqlite://a?mode=memory"), None);
     }
 }

@@ -1,12 +1,14 @@
 //! MX's webhooks stored in groups: one writer task takes the webhooks that arrived
 //! together and stores them in one transaction, one commit for all of them, then
 //! answers each. SQLite has one writer; a webhook in a transaction of its own paid a
-//! `BEGIN`, a `COMMIT` (an `fsync`) and its wait for the writer, and MX sends many at
-//! once (its senders do not wait for one member's webhook before another's:
-//! <https://docs.mx.com/resources/webhooks/>). Nothing is answered before its group is
-//! committed, so the `204` still means stored. On PostgreSQL each webhook keeps its own
-//! transaction (its pool writes in parallel, and a group would lock several members'
-//! wake-ups at once).
+//! `BEGIN`, a `COMMIT` (an `fsync`) and its wait for the writer. Nothing in MX's webhook
+//! pages (<https://docs.mx.com/resources/webhooks/>) says it sends one at a time: a
+//! sender that does not wait for one answer before the next fills a group. Nothing is
+//! answered before its group is committed, so the `204` still means stored. On
+//! PostgreSQL each webhook keeps its own transaction (its pool writes in parallel, and a
+//! group would lock several members' wake-ups at once). Each webhook of a group is
+//! stored by the rules one stored alone follows ([`Db::receive_webhook`],
+//! [`Db::receive_account`]), in order.
 
 use std::sync::Arc;
 

@@ -7,7 +7,7 @@ use mx_aggregation_client::sync::{Checkpoint, DataDue, supersedes};
 use sqlx::Row;
 
 use super::claims::Claimed;
-use super::db::{Db, StoreError, ms, q};
+use super::db::{Db, ROWS_PER_STATEMENT, StoreError, list, ms, placeholders, q, updated_at};
 use crate::core::data_changes::DataChanges;
 
 /// What a drive leaves.
@@ -88,29 +88,32 @@ impl Db {
                 .map_err(q("rolling a fenced write back"))?;
             return Ok(Written::Fenced);
         }
-        for digest in write.folded {
-            sqlx::query("UPDATE webhooks SET folded = 1 WHERE digest = $1")
-                .bind(digest)
+        // One statement per chunk, not one per row: each is a round trip to the one
+        // writer every webhook and claim waits for.
+        for chunk in write.folded.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "UPDATE webhooks SET folded = 1 WHERE digest IN ({})",
+                list(chunk.len(), 1)
+            );
+            let mut query = sqlx::query(&sql);
+            for digest in chunk {
+                query = query.bind(digest);
+            }
+            query
                 .execute(&mut *tx)
                 .await
-                .map_err(q("marking a webhook folded"))?;
+                .map_err(q("marking webhooks folded"))?;
         }
         // A webhook that came during the drive was not folded: look again at once.
-        let waiting: i64 =
-            sqlx::query("SELECT COUNT(*) FROM webhooks WHERE member_guid = $1 AND folded = 0")
-                .bind(guid)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(q("counting unfolded webhooks"))?
-                .get(0);
-        if waiting > 0 {
-            sqlx::query("UPDATE wakeups SET run_at = $1 WHERE member_guid = $2")
-                .bind(ms(write.now))
-                .bind(guid)
-                .execute(&mut *tx)
-                .await
-                .map_err(q("pulling a wake-up forward"))?;
-        }
+        sqlx::query(
+            "UPDATE wakeups SET run_at = $1 WHERE member_guid = $2 \
+             AND EXISTS (SELECT 1 FROM webhooks WHERE member_guid = $2 AND folded = 0)",
+        )
+        .bind(ms(write.now))
+        .bind(guid)
+        .execute(&mut *tx)
+        .await
+        .map_err(q("pulling a wake-up forward"))?;
         sqlx::query(
             "UPDATE members SET state = $1, connection_status = COALESCE($2, connection_status), \
                action = $3, reason = $4, requires_end_user = $5, challenges = $6, \
@@ -141,22 +144,41 @@ impl Db {
                 ("accounts", &changes.accounts),
                 ("transactions", &changes.transactions),
             ] {
-                for row_guid in &rows.delete {
-                    sqlx::query(&format!(
-                        "DELETE FROM {table} WHERE member_guid = $1 AND guid = $2"
-                    ))
-                    .bind(guid)
-                    .bind(row_guid)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(q("deleting a row of a member's data"))?;
-                }
-                for (row_guid, body) in &rows.upsert {
-                    if table == "accounts" {
-                        upsert_account(&mut tx, guid, row_guid, body).await?;
-                    } else {
-                        upsert_row(&mut tx, table, guid, row_guid, body).await?;
+                for chunk in rows.delete.chunks(ROWS_PER_STATEMENT) {
+                    let sql = format!(
+                        "DELETE FROM {table} WHERE member_guid = $1 AND guid IN ({})",
+                        list(chunk.len(), 2)
+                    );
+                    let mut query = sqlx::query(&sql).bind(guid);
+                    for row_guid in chunk {
+                        query = query.bind(row_guid);
                     }
+                    query
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(q("deleting rows of a member's data"))?;
+                }
+                if table == "accounts" {
+                    // Few rows, each kept when the row held is newer.
+                    for (row_guid, body) in &rows.upsert {
+                        upsert_account(&mut tx, guid, row_guid, body).await?;
+                    }
+                    continue;
+                }
+                for chunk in rows.upsert.chunks(ROWS_PER_STATEMENT) {
+                    let sql = format!(
+                        "INSERT INTO {table} (member_guid, guid, body) VALUES {} \
+                         ON CONFLICT (member_guid, guid) DO UPDATE SET body = excluded.body",
+                        placeholders(chunk.len(), 3, 1)
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for (row_guid, body) in chunk {
+                        query = query.bind(guid).bind(row_guid).bind(body);
+                    }
+                    query
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(q("storing rows of a member's data"))?;
                 }
             }
         }
@@ -194,11 +216,6 @@ pub(super) async fn upsert_account(
             .await
             .map_err(q("reading a stored account"))?
             .map(|row| row.get(0));
-    let updated_at = |body: &str| {
-        serde_json::from_str::<serde_json::Value>(body)
-            .ok()
-            .and_then(|v| v.get("updated_at")?.as_str().map(str::to_owned))
-    };
     if let Some(held) = held
         && !supersedes(updated_at(body).as_deref(), updated_at(&held).as_deref())
     {
