@@ -88,6 +88,10 @@ struct Args {
     /// ones go first.
     #[arg(long, value_name = "N", default_value_t = 10_000)]
     webhooks_kept: usize,
+    /// Webhooks in flight at once, each member's one after the other in the order queued
+    /// (1: every webhook in turn).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    webhook_concurrency: usize,
     /// Background aggregation off for members created without
     /// `background_aggregation_is_disabled` (MX's client-wide setting).
     #[arg(long)]
@@ -131,6 +135,7 @@ async fn main() -> ExitCode {
     config.tenants = args.tenants;
     config.journal_entries = args.journal_entries;
     config.webhooks_kept = args.webhooks_kept;
+    config.webhook_concurrency = args.webhook_concurrency;
     config.background_off_by_default = args.background_off_by_default;
     config.webhook_faults = WebhookFaults {
         drop: args.webhook_drop,
