@@ -7,8 +7,7 @@
 //! answered before its group is committed, so the `204` still means stored. On
 //! PostgreSQL each webhook keeps its own transaction (its pool writes in parallel, and a
 //! group would lock several members' wake-ups at once). Each webhook of a group is
-//! stored by the rules one stored alone follows ([`Db::receive_webhook`],
-//! [`Db::receive_account`]), in order.
+//! stored by [`receive_webhook_in`] or [`receive_account_in`], in order.
 
 use std::sync::Arc;
 
@@ -29,7 +28,7 @@ const QUEUE: usize = 1_024;
 /// A webhook to store.
 #[derive(Debug)]
 pub enum Incoming {
-    /// A webhook body for the inbox, as [`Db::receive_webhook`] stores it.
+    /// A webhook body for the inbox, as the inbox stores it (`webhooks::receive_webhook_in`).
     Webhook {
         /// Its canonical digest.
         digest: String,
@@ -42,7 +41,7 @@ pub enum Incoming {
         /// When it arrived.
         now: DateTime<Utc>,
     },
-    /// An ACCOUNT webhook for a member, as [`Db::receive_account`] applies it.
+    /// An ACCOUNT webhook for a member, as the inbox applies it (`webhooks::receive_account_in`).
     Account {
         /// The member.
         member_guid: String,

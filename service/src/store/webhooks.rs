@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use mx_aggregation_client::sync::{AccountAction, AccountWebhook};
 
-use super::db::{Db, Engine, StoreError, from_ms, lock_wakeup, ms, q};
+use super::db::{Db, Engine, StoreError, from_ms, ms, q};
 use super::members::insert_member_in;
 use super::write::upsert_account;
 use crate::core::digest::REPEAT_HORIZON;
@@ -33,41 +33,6 @@ pub struct Unfolded {
 }
 
 impl Db {
-    /// Stores a webhook body under its `digest` and, when it is new, pulls its member's
-    /// wake-up forward to `now`; a member MX announces for a known user (e.g. created
-    /// through the Connect widget) is adopted with it. All in one transaction: the
-    /// `204` follows its commit.
-    ///
-    /// # Errors
-    /// [`StoreError`] when a query fails.
-    pub async fn receive_webhook(
-        &self,
-        digest: &str,
-        (member_guid, user_guid): (Option<&str>, Option<&str>),
-        body: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Received, StoreError> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .map_err(q("beginning a webhook"))?;
-        if let Some(member) = member_guid {
-            lock_wakeup(&mut tx, self.engine(), member).await?;
-        }
-        let received = receive_webhook_in(
-            &mut tx,
-            self.engine(),
-            digest,
-            (member_guid, user_guid),
-            body,
-            now,
-        )
-        .await?;
-        tx.commit().await.map_err(q("committing a webhook"))?;
-        Ok(received)
-    }
-
     /// The member's webhooks not yet folded, oldest first.
     ///
     /// # Errors
@@ -91,32 +56,6 @@ impl Db {
             .collect())
     }
 
-    /// Applies an ACCOUNT webhook to a known member's stored accounts, in one
-    /// transaction: an upsert unless the row held is newer (by
-    /// [`supersedes`](mx_aggregation_client::sync::supersedes)), or a delete. Applying one twice changes nothing, so MX's retries need no inbox row:
-    /// none is written (a row, a digest and a later fold for each of the 4 accounts of
-    /// every aggregation). False, with nothing done, when the member is not known: the
-    /// caller stores the webhook, which the member's drive folds once it is.
-    ///
-    /// # Errors
-    /// [`StoreError`] when a query fails.
-    pub async fn receive_account(
-        &self,
-        member_guid: &str,
-        account: &AccountWebhook,
-    ) -> Result<bool, StoreError> {
-        let mut tx = self
-            .pool()
-            .begin()
-            .await
-            .map_err(q("beginning an account webhook"))?;
-        let stored = receive_account_in(&mut tx, member_guid, account).await?;
-        tx.commit()
-            .await
-            .map_err(q("committing an account webhook"))?;
-        Ok(stored)
-    }
-
     /// Webhook bodies stored and repeats counted, for `/metrics`.
     ///
     /// # Errors
@@ -131,8 +70,11 @@ impl Db {
     }
 }
 
-/// Stores a webhook body within the transaction `conn` runs (its member's wake-up
-/// already locked): see [`Db::receive_webhook`].
+/// Stores a webhook body under its `digest` and, when it is new, pulls its member's
+/// wake-up forward to `now`; a member MX announces for a known user (e.g. created
+/// through the Connect widget) is adopted with it. Within the transaction `conn` runs,
+/// its member's wake-up already locked (the [`Inbox`](super::Inbox)'s group); the
+/// `204` follows the commit.
 pub(super) async fn receive_webhook_in(
     conn: &mut sqlx::AnyConnection,
     engine: Engine,
@@ -212,8 +154,12 @@ pub(super) async fn receive_webhook_in(
     Ok(received)
 }
 
-/// Applies an ACCOUNT webhook within the transaction `conn` runs: see
-/// [`Db::receive_account`].
+/// Applies an ACCOUNT webhook to a known member's stored accounts, within
+/// the transaction `conn` runs: an upsert unless the row held is newer (by
+/// [`supersedes`](mx_aggregation_client::sync::supersedes)), or a delete. Applying one twice changes nothing, so MX's retries need no inbox row:
+/// none is written (a row, a digest and a later fold for each of the 4 accounts of
+/// every aggregation). False, with nothing done, when the member is not known: the
+/// caller stores the webhook, which the member's drive folds once it is.
 pub(super) async fn receive_account_in(
     conn: &mut sqlx::AnyConnection,
     member_guid: &str,
