@@ -150,11 +150,11 @@ impl MxClient {
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            let bytes = response.bytes().await?.to_vec();
+            let bytes = Vec::from(response.bytes().await?);
             let (body, bytes) = if binary && (200..300).contains(&status) {
                 (String::new(), bytes)
             } else {
-                (String::from_utf8_lossy(&bytes).into_owned(), Vec::new())
+                (text(bytes), Vec::new())
             };
             Ok::<_, reqwest::Error>((
                 Reply {
@@ -414,4 +414,22 @@ impl MxClient {
 /// `{"member": {"challenges": [{"guid": …, "value": …}, …]}}`.
 pub(crate) fn resume_body(answers: &[ChallengeAnswer]) -> serde_json::Value {
     json!({ "member": { "challenges": answers } })
+}
+
+/// An answer's body as text: moved, not copied, when it is UTF-8 (MX's JSON always is;
+/// the check is the standard library's fast one), with U+FFFD for what is not.
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::text;
+
+    #[test]
+    fn utf8_is_kept_and_anything_else_is_replaced() {
+        assert_eq!(text(b"{\"a\":\"\xc3\xa9\"}".to_vec()), "{\"a\":\"\u{e9}\"}");
+        assert_eq!(text(b"a\xffb".to_vec()), "a\u{fffd}b");
+    }
 }
