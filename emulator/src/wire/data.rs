@@ -99,7 +99,7 @@ pub(crate) fn transaction(t: &Transaction, account_guid: &str, owner: Owner<'_>)
 /// alphabetical order, so the text is the one a JSON object of the same values prints
 /// (its keys sorted); `()` is `null`.
 #[derive(Debug, Serialize)]
-pub(crate) struct TransactionView<'a> {
+pub(crate) struct TransactionView {
     account_guid: String,
     account_id: (),
     amount: f64,
@@ -127,7 +127,7 @@ pub(crate) struct TransactionView<'a> {
     localized_description: (),
     localized_memo: (),
     longitude: (),
-    member_guid: &'a str,
+    member_guid: String,
     member_is_managed_by_user: bool,
     memo: (),
     merchant_category_code: Option<u16>,
@@ -142,13 +142,14 @@ pub(crate) struct TransactionView<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     updated_at: Option<String>,
-    user_guid: &'a str,
-    user_id: Option<&'a str>,
+    user_guid: String,
+    user_id: Option<String>,
 }
 
-impl<'a> TransactionView<'a> {
-    /// The view of `t`, whose account's GUID is `account_guid`.
-    pub(crate) fn of(t: &Transaction, account_guid: String, owner: Owner<'a>) -> Self {
+impl TransactionView {
+    /// The view of `t`, whose account's GUID is `account_guid`. It owns its text, so a
+    /// page of views is built under the world's lock and printed after it is released.
+    pub(crate) fn of(t: &Transaction, account_guid: String, owner: Owner<'_>) -> Self {
         let purpose = t.entry.purpose;
         Self {
             account_guid,
@@ -181,7 +182,7 @@ impl<'a> TransactionView<'a> {
             localized_description: (),
             localized_memo: (),
             longitude: (),
-            member_guid: owner.member_guid,
+            member_guid: owner.member_guid.to_owned(),
             member_is_managed_by_user: true,
             memo: (),
             merchant_category_code: t.entry.merchant_category_code,
@@ -195,8 +196,8 @@ impl<'a> TransactionView<'a> {
             transacted_at: rfc3339_text(t.transacted_at),
             kind: t.entry.direction.mx_type(),
             updated_at: rfc3339_text(t.updated_at),
-            user_guid: owner.user_guid,
-            user_id: owner.user_id,
+            user_guid: owner.user_guid.to_owned(),
+            user_id: owner.user_id.map(str::to_owned),
         }
     }
 }

@@ -180,6 +180,10 @@ pub(crate) async fn user_account(
 /// The page `page` of the transactions of `members` that pass `filter` (of one account
 /// when `account` is set), newest first. Every record is generated and sorted, but only
 /// the page's records become JSON.
+/// The page of a transaction listing, built under the world's lock; the caller releases
+/// the lock before printing it ([`TransactionsPage::answer`]): the page is the emulator's
+/// largest answer, and every other request (the clock, the webhooks, the member reads)
+/// waited while it printed.
 fn transaction_listing(
     world: &World,
     user: &User,
@@ -187,7 +191,7 @@ fn transaction_listing(
     filter: &TransactionFilter,
     account: Option<&Account>,
     page: Page,
-) -> Answer {
+) -> TransactionsPage {
     let mut all: Vec<(Transaction, &Member, MemberKey)> = Vec::new();
     for member in members {
         let key = key(world, member);
@@ -198,27 +202,31 @@ fn transaction_listing(
         }
     }
     all.sort_by(|(a, ..), (b, ..)| data::listing_order(a, b));
-    let transactions: Vec<TransactionView<'_>> = page
+    let transactions: Vec<TransactionView> = page
         .slice(&all)
         .iter()
         .map(|(t, member, key)| {
             TransactionView::of(t, accounts::guid(*key, t.account()), owner(user, member))
         })
         .collect();
-    Ok(respond::json(
-        StatusCode::OK,
-        &TransactionsPage {
-            pagination: views::pagination(page.pagination(all.len())),
-            transactions,
-        },
-    ))
+    TransactionsPage {
+        pagination: views::pagination(page.pagination(all.len())),
+        transactions,
+    }
 }
 
 /// A page of transactions, its keys in the order a JSON object prints them (sorted).
 #[derive(Serialize)]
-struct TransactionsPage<'a> {
+struct TransactionsPage {
     pagination: Value,
-    transactions: Vec<TransactionView<'a>>,
+    transactions: Vec<TransactionView>,
+}
+
+impl TransactionsPage {
+    /// The `200` answer, printed (outside the world's lock).
+    fn answer(&self) -> Answer {
+        Ok(respond::json(StatusCode::OK, self))
+    }
 }
 
 /// `GET /users/{u}/members/{m}/transactions`.
@@ -232,7 +240,9 @@ pub(crate) async fn member_transactions(
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::WithTimestamp)?;
     let (user, member) = member_of(&world, &user, &member)?;
-    transaction_listing(&world, user, &[member], &filter, None, page)
+    let listed = transaction_listing(&world, user, &[member], &filter, None, page);
+    drop(world);
+    listed.answer()
 }
 
 /// `GET /users/{u}/transactions`.
@@ -247,7 +257,9 @@ pub(crate) async fn user_transactions(
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::Standard)?;
     let (user, members) = user_and_members(&world, &user)?;
-    transaction_listing(&world, user, &members, &filter, None, page)
+    let listed = transaction_listing(&world, user, &members, &filter, None, page);
+    drop(world);
+    listed.answer()
 }
 
 /// `GET /users/{u}/accounts/{a}/transactions`.
@@ -262,7 +274,9 @@ pub(crate) async fn account_transactions(
     let now = world.tick();
     let filter = filter_of(&uri, now, FilterSet::Standard)?;
     let (user, member, found) = find_account(&world, &user, &account)?;
-    transaction_listing(&world, user, &[member], &filter, Some(&found), page)
+    let listed = transaction_listing(&world, user, &[member], &filter, Some(&found), page);
+    drop(world);
+    listed.answer()
 }
 
 /// `GET /users/{u}/members/{m}/accounts/{a}/transactions`.
@@ -279,7 +293,9 @@ pub(crate) async fn member_account_transactions(
     let (user, member) = member_of(&world, &user, &member)?;
     let found = accounts::find(key(&world, member), &member.ledger, &account)
         .ok_or_else(|| ApiError::not_found("account not found"))?;
-    transaction_listing(&world, user, &[member], &filter, Some(&found), page)
+    let listed = transaction_listing(&world, user, &[member], &filter, Some(&found), page);
+    drop(world);
+    listed.answer()
 }
 
 /// `GET /users/{u}/transactions/{t}`: `{"transaction": …}`, as MX's SDKs read it.
