@@ -15,9 +15,8 @@ use support::Scratch;
 use support::api::Api;
 use support::db::Database;
 use support::fleet::{Scenario, correct_answers};
+use support::harness::Harness;
 use support::metrics::{gauge, move_to_next_wait};
-use support::mx::Mx;
-use support::process::{Instance, Launch};
 
 /// The member's view in the service.
 async fn view(api: &Api, member: &str) -> Value {
@@ -31,16 +30,12 @@ async fn view(api: &Api, member: &str) -> Value {
 async fn a_second_end_users_drive_waits_for_the_one_slot() {
     let scratch = Scratch::new("end-user-slots");
     let database = Database::sqlite(&scratch.path);
-    let mut launch = Launch::new("slots", &scratch.path, database.url(), "");
-    let mx = Mx::start(&launch.webhook_url(), 11).await;
-    launch.mx_base_url = mx.base_url().to_owned();
-    launch.clock = "emulator-follow";
-    launch.extra = vec!["--end-user-concurrency".to_owned(), "1".to_owned()];
-    let mut instance = Instance::start_async(&launch).await;
-    let base = instance.base_url.clone();
-    let api = Api::new(vec![base.clone()]);
+    let extra = ["--end-user-concurrency", "1"];
+    let mut h = Harness::start_following("slots", &scratch.path, database, &extra).await;
+    let (mx, api) = (&h.mx, &h.api);
+    let base = h.instance.base_url.clone();
     let http = reqwest::Client::new();
-    let log = || support::process::log_tail(&launch.log_path(), 40);
+    let log = || h.log();
 
     // Two end users (MX refuses a second member of one user at one institution).
     let mut members = Vec::new();
@@ -57,7 +52,7 @@ async fn a_second_end_users_drive_waits_for_the_one_slot() {
     for _ in 0..400 {
         challenged.clear();
         for member in &members {
-            let view = view(&api, member).await;
+            let view = view(api, member).await;
             if view["action"] == "answer_mfa" && view["challenges"].is_array() {
                 challenged.push(view);
             }
@@ -65,7 +60,7 @@ async fn a_second_end_users_drive_waits_for_the_one_slot() {
         if challenged.len() == members.len() {
             break;
         }
-        move_to_next_wait(&http, &base, &mx).await;
+        move_to_next_wait(&http, &base, mx).await;
     }
     assert_eq!(challenged.len(), 2, "both challenged\n{}", log());
 
@@ -101,7 +96,7 @@ async fn a_second_end_users_drive_waits_for_the_one_slot() {
     // Past a lease's length, both members' leases still run: the running drive renews
     // its own, the queued one's wait renews its own.
     tokio::time::sleep(Duration::from_secs(35)).await;
-    let mut conn = sqlx::SqliteConnection::connect(database.url())
+    let mut conn = sqlx::SqliteConnection::connect(h.database.url())
         .await
         .expect("the service's database");
     let now_ms = chrono::Utc::now().timestamp_millis();
@@ -130,7 +125,7 @@ async fn a_second_end_users_drive_waits_for_the_one_slot() {
     for _ in 0..400 {
         let mut synced = 0;
         for member in &members {
-            if !view(&api, member).await["synced_through"].is_null() {
+            if !view(api, member).await["synced_through"].is_null() {
                 synced += 1;
             }
         }
@@ -138,12 +133,12 @@ async fn a_second_end_users_drive_waits_for_the_one_slot() {
         if connected == members.len() {
             break;
         }
-        move_to_next_wait(&http, &base, &mx).await;
+        move_to_next_wait(&http, &base, mx).await;
     }
     assert_eq!(connected, 2, "both synced\n{}", log());
     assert_eq!(
         gauge(&http, &base, "mx_service_drives_queued").await,
         Some(0)
     );
-    instance.kill();
+    h.instance.kill();
 }

@@ -8,24 +8,18 @@ mod support;
 use std::time::Duration;
 
 use support::Scratch;
-use support::api::Api;
 use support::db::Database;
 use support::fleet::Scenario;
+use support::harness::Harness;
 use support::metrics::{gauge, move_to_next_wait};
-use support::mx::Mx;
-use support::process::{Instance, Launch};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_followed_clock_moves_only_when_its_owner_moves_it() {
     let scratch = Scratch::new("followed-clock");
     let database = Database::sqlite(&scratch.path);
-    let mut launch = Launch::new("followed", &scratch.path, database.url(), "");
-    let mx = Mx::start(&launch.webhook_url(), 11).await;
-    launch.mx_base_url = mx.base_url().to_owned();
-    launch.clock = "emulator-follow";
-    let mut instance = Instance::start_async(&launch).await;
-    let base = instance.base_url.clone();
-    let api = Api::new(vec![base.clone()]);
+    let mut h = Harness::start_following("followed", &scratch.path, database, &[]).await;
+    let (mx, api) = (&h.mx, &h.api);
+    let base = h.instance.base_url.clone();
     let http = reqwest::Client::new();
     let start = mx.now();
 
@@ -57,13 +51,9 @@ async fn a_followed_clock_moves_only_when_its_owner_moves_it() {
             synced = true;
             break;
         }
-        moved += move_to_next_wait(&http, &base, &mx).await;
+        moved += move_to_next_wait(&http, &base, mx).await;
     }
-    assert!(
-        synced,
-        "the member was synced\n{}",
-        support::process::log_tail(&launch.log_path(), 40)
-    );
+    assert!(synced, "the member was synced\n{}", h.log());
     assert!(moved > 0, "the clock had to be moved");
     assert_eq!(
         (mx.now() - start).num_seconds(),
@@ -75,5 +65,5 @@ async fn a_followed_clock_moves_only_when_its_owner_moves_it() {
         Some(0),
         "no wait is left"
     );
-    instance.kill();
+    h.instance.kill();
 }

@@ -11,11 +11,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use support::Scratch;
-use support::api::Api;
 use support::db::Database;
 use support::fleet::Scenario;
-use support::mx::Mx;
-use support::process::{Instance, Launch};
+use support::harness::Harness;
 
 /// The probe's answer.
 async fn probe(http: &reqwest::Client, base: &str) -> Value {
@@ -39,15 +37,11 @@ fn time(value: &Value) -> Option<DateTime<Utc>> {
 async fn the_probe_is_idle_only_when_nothing_can_move_before_the_clock() {
     let scratch = Scratch::new("scheduler-probe");
     let database = Database::sqlite(&scratch.path);
-    let mut launch = Launch::new("probe", &scratch.path, database.url(), "");
-    let mx = Mx::start(&launch.webhook_url(), 11).await;
-    launch.mx_base_url = mx.base_url().to_owned();
-    launch.clock = "emulator-follow";
-    let mut instance = Instance::start_async(&launch).await;
-    let base = instance.base_url.clone();
-    let api = Api::new(vec![base.clone()]);
+    let mut h = Harness::start_following("probe", &scratch.path, database, &[]).await;
+    let (mx, api) = (&h.mx, &h.api);
+    let base = h.instance.base_url.clone();
     let http = reqwest::Client::new();
-    let log = || support::process::log_tail(&launch.log_path(), 40);
+    let log = || h.log();
 
     // Fresh: idle, but for the moment a scheduler's tick runs its claim (nothing to
     // claim, yet a claim in progress counts as running until it returns).
@@ -129,5 +123,5 @@ async fn the_probe_is_idle_only_when_nothing_can_move_before_the_clock() {
     assert_eq!(last["idle"], true, "{last}");
     assert_eq!(last["due"], 0, "{last}");
     assert_eq!(last["waiting_for_clock"], 0, "{last}");
-    instance.kill();
+    h.instance.kill();
 }

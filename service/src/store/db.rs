@@ -244,12 +244,7 @@ pub(crate) const ROWS_PER_STATEMENT: usize = 200;
 /// `($first, …), (…)`: `rows` rows of `columns` placeholders, numbered from `first`.
 pub(crate) fn placeholders(rows: usize, columns: usize, first: usize) -> String {
     (0..rows)
-        .map(|row| {
-            let marks: Vec<String> = (0..columns)
-                .map(|column| format!("${}", first + row * columns + column))
-                .collect();
-            format!("({})", marks.join(", "))
-        })
+        .map(|row| format!("({})", list(columns, first + row * columns)))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -140,47 +140,14 @@ impl Db {
         .await
         .map_err(q("writing a member"))?;
         if let Some(changes) = write.data {
-            for (table, rows) in [
-                ("accounts", &changes.accounts),
-                ("transactions", &changes.transactions),
-            ] {
-                for chunk in rows.delete.chunks(ROWS_PER_STATEMENT) {
-                    let sql = format!(
-                        "DELETE FROM {table} WHERE member_guid = $1 AND guid IN ({})",
-                        list(chunk.len(), 2)
-                    );
-                    let mut query = sqlx::query(&sql).bind(guid);
-                    for row_guid in chunk {
-                        query = query.bind(row_guid);
-                    }
-                    query
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(q("deleting rows of a member's data"))?;
-                }
-                if table == "accounts" {
-                    // Few rows, each kept when the row held is newer.
-                    for (row_guid, body) in &rows.upsert {
-                        upsert_account(&mut tx, guid, row_guid, body).await?;
-                    }
-                    continue;
-                }
-                for chunk in rows.upsert.chunks(ROWS_PER_STATEMENT) {
-                    let sql = format!(
-                        "INSERT INTO {table} (member_guid, guid, body) VALUES {} \
-                         ON CONFLICT (member_guid, guid) DO UPDATE SET body = excluded.body",
-                        placeholders(chunk.len(), 3, 1)
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for (row_guid, body) in chunk {
-                        query = query.bind(guid).bind(row_guid).bind(body);
-                    }
-                    query
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(q("storing rows of a member's data"))?;
-                }
+            delete_rows(&mut tx, "accounts", guid, &changes.accounts.delete).await?;
+            // Few rows, each kept when the row held is newer.
+            for (row_guid, body) in &changes.accounts.upsert {
+                upsert_account(&mut tx, guid, row_guid, body).await?;
             }
+            let transactions = &changes.transactions;
+            delete_rows(&mut tx, "transactions", guid, &transactions.delete).await?;
+            upsert_rows(&mut tx, "transactions", guid, &transactions.upsert).await?;
         }
         tx.commit().await.map_err(q("committing a write-back"))?;
         Ok(Written::Stored)
@@ -221,26 +188,60 @@ pub(super) async fn upsert_account(
     {
         return Ok(false);
     }
-    upsert_row(conn, "accounts", member_guid, guid, body).await?;
+    upsert_rows(conn, "accounts", member_guid, &[(guid, body)]).await?;
     Ok(true)
 }
 
-async fn upsert_row(
+/// Deletes the member's rows of `table` with these guids. One statement per chunk, not
+/// one per row: each is a round trip to the one writer every webhook and claim waits for.
+async fn delete_rows(
     conn: &mut sqlx::AnyConnection,
     table: &'static str,
     member_guid: &str,
-    guid: &str,
-    body: &str,
+    guids: &[String],
 ) -> Result<(), StoreError> {
-    sqlx::query(&format!(
-        "INSERT INTO {table} (member_guid, guid, body) VALUES ($1, $2, $3) \
-         ON CONFLICT (member_guid, guid) DO UPDATE SET body = excluded.body"
-    ))
-    .bind(member_guid)
-    .bind(guid)
-    .bind(body)
-    .execute(&mut *conn)
-    .await
-    .map_err(q("storing a member's data"))?;
+    for chunk in guids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "DELETE FROM {table} WHERE member_guid = $1 AND guid IN ({})",
+            list(chunk.len(), 2)
+        );
+        let mut query = sqlx::query(&sql).bind(member_guid);
+        for guid in chunk {
+            query = query.bind(guid);
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(q("deleting rows of a member's data"))?;
+    }
+    Ok(())
+}
+
+/// Stores the member's rows of `table` (guid, body), each replacing the row held: one
+/// multi-row statement per chunk.
+async fn upsert_rows<G: AsRef<str>, B: AsRef<str>>(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    member_guid: &str,
+    rows: &[(G, B)],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO {table} (member_guid, guid, body) VALUES {} \
+             ON CONFLICT (member_guid, guid) DO UPDATE SET body = excluded.body",
+            placeholders(chunk.len(), 3, 1)
+        );
+        let mut query = sqlx::query(&sql);
+        for (guid, body) in chunk {
+            query = query
+                .bind(member_guid)
+                .bind(guid.as_ref())
+                .bind(body.as_ref());
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(q("storing rows of a member's data"))?;
+    }
     Ok(())
 }
