@@ -6,59 +6,22 @@
 //! sender that does not wait for one answer before the next fills a group. Nothing is
 //! answered before its group is committed, so the `204` still means stored. On
 //! PostgreSQL each webhook keeps its own transaction (its pool writes in parallel, and a
-//! group would lock several members' wake-ups at once). Each webhook of a group is
-//! stored by [`receive_webhook_in`] or [`receive_account_in`], in order.
+//! group would lock several members' wake-ups at once). A group is stored by
+//! [`receive_in`]: a few statements for the whole group, each item's result as if the
+//! group were stored one webhook after another.
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use mx_aggregation_client::sync::AccountWebhook;
-
 use super::db::{Db, Engine, StoreError, lock_wakeup, q};
-use super::webhooks::{Received, receive_account_in, receive_webhook_in};
+use super::receive::{Incoming, Stored, receive_in};
 
 /// The most webhooks one transaction stores.
 const MOST_IN_A_GROUP: usize = 64;
 
 /// Webhooks waiting for the writer, at most: past it a sender waits.
 const QUEUE: usize = 1_024;
-
-/// A webhook to store.
-#[derive(Debug)]
-pub enum Incoming {
-    /// A webhook body for the inbox, as the inbox stores it (`webhooks::receive_webhook_in`).
-    Webhook {
-        /// Its canonical digest.
-        digest: String,
-        /// The member it names.
-        member_guid: Option<String>,
-        /// The user it names.
-        user_guid: Option<String>,
-        /// The body.
-        body: String,
-        /// When it arrived.
-        now: DateTime<Utc>,
-    },
-    /// An ACCOUNT webhook for a member, as the inbox applies it (`webhooks::receive_account_in`).
-    Account {
-        /// The member.
-        member_guid: String,
-        /// The account it carries.
-        account: Box<AccountWebhook>,
-    },
-}
-
-/// What storing an [`Incoming`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stored {
-    /// A webhook body: new or a repeat.
-    Webhook(Received),
-    /// An ACCOUNT webhook: applied (true), or its member is not known (false, nothing
-    /// done: the caller stores it as a webhook body).
-    Account(bool),
-}
 
 type Reply = oneshot::Sender<Result<Stored, Arc<StoreError>>>;
 
@@ -142,32 +105,7 @@ impl Db {
         for member in members {
             lock_wakeup(&mut tx, self.engine(), member).await?;
         }
-        let mut stored = Vec::with_capacity(items.len());
-        for item in items {
-            stored.push(match item {
-                Incoming::Webhook {
-                    digest,
-                    member_guid,
-                    user_guid,
-                    body,
-                    now,
-                } => Stored::Webhook(
-                    receive_webhook_in(
-                        &mut tx,
-                        self.engine(),
-                        digest,
-                        (member_guid.as_deref(), user_guid.as_deref()),
-                        body,
-                        *now,
-                    )
-                    .await?,
-                ),
-                Incoming::Account {
-                    member_guid,
-                    account,
-                } => Stored::Account(receive_account_in(&mut tx, member_guid, account).await?),
-            });
-        }
+        let stored = receive_in(&mut tx, self.engine(), items).await?;
         tx.commit()
             .await
             .map_err(q("committing a group of webhooks"))?;

@@ -5,7 +5,8 @@
 //!
 //! Files, one way: `db` (the pool, migrations, times, errors) ← `users`, `members`,
 //! `claims`, `webhooks`, `data`, `journal` (one table group each) ← `write` (a drive's
-//! fenced write-back), `inbox` (webhooks stored in groups) ← this file (the re-exports).
+//! fenced write-back) ← `receive` (a group of webhooks' reads and writes) ← `inbox` (the
+//! writer task that gathers the groups) ← this file (the re-exports).
 
 mod claims;
 mod data;
@@ -13,6 +14,7 @@ mod db;
 mod inbox;
 mod journal;
 mod members;
+mod receive;
 mod users;
 mod webhooks;
 mod write;
@@ -20,8 +22,9 @@ mod write;
 pub use claims::{Claimed, TakenOver};
 pub use data::{List, Page, StoredData};
 pub use db::{DEFAULT_DATABASE, Db, Engine, StoreError, from_ms, ms};
-pub use inbox::{Inbox, Incoming, Stored};
+pub use inbox::Inbox;
 pub use journal::{InDoubt, Journaled};
 pub use members::{MemberRow, MemberView};
+pub use receive::{Incoming, Stored};
 pub use webhooks::{Received, Unfolded};
 pub use write::{DriveWrite, Written};

@@ -169,7 +169,7 @@ impl Db {
 /// Stores an account's row unless the row held is newer ([`supersedes`]): an account
 /// MX's ACCOUNT webhook carried while a drive listed an older one stays. True when
 /// stored.
-pub(super) async fn upsert_account(
+async fn upsert_account(
     conn: &mut sqlx::AnyConnection,
     member_guid: &str,
     guid: &str,
@@ -192,22 +192,33 @@ pub(super) async fn upsert_account(
     Ok(true)
 }
 
-/// Deletes the member's rows of `table` with these guids. One statement per chunk, not
-/// one per row: each is a round trip to the one writer every webhook and claim waits for.
+/// Deletes the member's rows of `table` with these guids.
 async fn delete_rows(
     conn: &mut sqlx::AnyConnection,
     table: &'static str,
     member_guid: &str,
     guids: &[String],
 ) -> Result<(), StoreError> {
-    for chunk in guids.chunks(ROWS_PER_STATEMENT) {
+    let keys: Vec<(&str, &str)> = guids.iter().map(|g| (member_guid, g.as_str())).collect();
+    delete_keyed_rows(conn, table, &keys).await
+}
+
+/// Deletes the rows of `table` with these (member guid, guid) keys. One statement per
+/// chunk, not one per row: each is a round trip to the one writer every webhook and
+/// claim waits for.
+pub(super) async fn delete_keyed_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    keys: &[(&str, &str)],
+) -> Result<(), StoreError> {
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "DELETE FROM {table} WHERE member_guid = $1 AND guid IN ({})",
-            list(chunk.len(), 2)
+            "DELETE FROM {table} WHERE (member_guid, guid) IN (VALUES {})",
+            placeholders(chunk.len(), 2, 1)
         );
-        let mut query = sqlx::query(&sql).bind(member_guid);
-        for guid in chunk {
-            query = query.bind(guid);
+        let mut query = sqlx::query(&sql);
+        for (member, guid) in chunk {
+            query = query.bind(*member).bind(*guid);
         }
         query
             .execute(&mut *conn)
@@ -217,13 +228,26 @@ async fn delete_rows(
     Ok(())
 }
 
-/// Stores the member's rows of `table` (guid, body), each replacing the row held: one
-/// multi-row statement per chunk.
+/// Stores the member's rows of `table` (guid, body), each replacing the row held.
 async fn upsert_rows<G: AsRef<str>, B: AsRef<str>>(
     conn: &mut sqlx::AnyConnection,
     table: &'static str,
     member_guid: &str,
     rows: &[(G, B)],
+) -> Result<(), StoreError> {
+    let keyed: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(guid, body)| (member_guid, guid.as_ref(), body.as_ref()))
+        .collect();
+    upsert_keyed_rows(conn, table, &keyed).await
+}
+
+/// Stores rows of `table` (member guid, guid, body), each replacing the row held: one
+/// multi-row statement per chunk. A key appears at most once.
+pub(super) async fn upsert_keyed_rows(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    rows: &[(&str, &str, &str)],
 ) -> Result<(), StoreError> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
@@ -232,11 +256,8 @@ async fn upsert_rows<G: AsRef<str>, B: AsRef<str>>(
             placeholders(chunk.len(), 3, 1)
         );
         let mut query = sqlx::query(&sql);
-        for (guid, body) in chunk {
-            query = query
-                .bind(member_guid)
-                .bind(guid.as_ref())
-                .bind(body.as_ref());
+        for (member, guid, body) in chunk {
+            query = query.bind(*member).bind(*guid).bind(*body);
         }
         query
             .execute(&mut *conn)

@@ -1,0 +1,443 @@
+//! A group of webhooks stored with a few statements in all, not a few each.
+//!
+//! Stored one by one, a webhook body cost six statements (its digest looked up and
+//! inserted, its user looked up, its member recorded, its wake-up recorded and pulled
+//! forward) and an ACCOUNT webhook three (its member, its held row, the upsert). On
+//! SQLite every statement is a round trip to the one writer's thread that every claim and
+//! write-back also waits for: at 10,000 members that writer's time per webhook, not MX's
+//! pace, set how fast a day's webhooks were answered. Here the group's members, users,
+//! digests and held accounts are each read by one statement, every item is decided in
+//! memory in the group's order (as if stored one after another: a body that adopts a
+//! member makes a later ACCOUNT webhook of that member known, a second ACCOUNT webhook for
+//! one account compares with the first), and the writes go out by kind, multi-row.
+//!
+//! What each item means is unchanged from MX's webhook pages
+//! (<https://docs.mx.com/resources/webhooks/>): a body repeated within the 24-hour retry
+//! horizon only counts a repeat ([`REPEAT_HORIZON`]); a new one pulls its member's
+//! wake-up forward; an ACCOUNT webhook is applied to a known member's accounts unless the
+//! row held is newer ([`supersedes`]).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use sqlx::{AnyConnection, Row};
+
+use mx_aggregation_client::sync::{AccountAction, AccountWebhook, supersedes};
+
+use super::db::{
+    Engine, ROWS_PER_STATEMENT, StoreError, from_ms, list, ms, placeholders, q, updated_at,
+};
+use super::members::insert_member_in;
+use super::webhooks::Received;
+use super::write::{delete_keyed_rows, upsert_keyed_rows};
+use crate::core::digest::REPEAT_HORIZON;
+
+/// A webhook to store.
+#[derive(Debug)]
+pub enum Incoming {
+    /// A webhook body for the inbox, as the inbox stores it (`receive::receive_in`).
+    Webhook {
+        /// Its canonical digest.
+        digest: String,
+        /// The member it names.
+        member_guid: Option<String>,
+        /// The user it names.
+        user_guid: Option<String>,
+        /// The body.
+        body: String,
+        /// When it arrived.
+        now: DateTime<Utc>,
+    },
+    /// An ACCOUNT webhook for a member, as the inbox applies it (`receive::receive_in`).
+    Account {
+        /// The member.
+        member_guid: String,
+        /// The account it carries.
+        account: Box<AccountWebhook>,
+    },
+}
+
+/// What storing an [`Incoming`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// A webhook body: new or a repeat.
+    Webhook(Received),
+    /// An ACCOUNT webhook: applied (true), or its member is not known (false, nothing
+    /// done: the caller stores it as a webhook body).
+    Account(bool),
+}
+
+/// A member's account: (member guid, account guid).
+type AccountKey = (String, String);
+
+/// The writes a group's items decided, by kind.
+#[derive(Default)]
+struct Writes<'a> {
+    /// Digests held but older than the horizon, received again at this time.
+    renewed: Vec<(&'a str, DateTime<Utc>)>,
+    /// Repeats counted, by digest.
+    repeats: BTreeMap<&'a str, i64>,
+    /// Members MX announced for a known user: (member, user, when).
+    adopted: Vec<(&'a str, &'a str, DateTime<Utc>)>,
+    /// Wake-ups pulled forward to a time, by time.
+    woken: BTreeMap<i64, Vec<&'a str>>,
+    /// Each account's row as the group leaves it (`None`: deleted).
+    accounts: BTreeMap<AccountKey, Option<String>>,
+}
+
+/// Stores `items` within the transaction `conn` runs (their members' wake-ups already
+/// locked on PostgreSQL): each one's result, in order, as if stored one after another.
+///
+/// # Errors
+/// [`StoreError`] when a query fails or an account does not serialize.
+pub(super) async fn receive_in(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    items: &[Incoming],
+) -> Result<Vec<Stored>, StoreError> {
+    let named: Vec<&str> = items
+        .iter()
+        .filter_map(|item| match item {
+            Incoming::Webhook { member_guid, .. } => member_guid.as_deref(),
+            Incoming::Account { member_guid, .. } => Some(member_guid.as_str()),
+        })
+        .collect();
+    let mut members = existing(conn, "members", &named).await?;
+    let owners: Vec<&str> = items
+        .iter()
+        .filter_map(|item| match item {
+            Incoming::Webhook {
+                member_guid: Some(_),
+                user_guid: Some(user),
+                ..
+            } => Some(user.as_str()),
+            Incoming::Webhook { .. } | Incoming::Account { .. } => None,
+        })
+        .collect();
+    let users = existing(conn, "users", &owners).await?;
+    let mut accounts = held_accounts(conn, items).await?;
+    // The bodies not held are inserted first, so that a digest another instance stored
+    // meanwhile (PostgreSQL) reads as a repeat, as a conflicting insert did one by one.
+    let mut held = held_digests(conn, items).await?;
+    let inserted = insert_new(conn, items, &held).await?;
+    let mut writes = Writes::default();
+    let mut stored = Vec::with_capacity(items.len());
+    for item in items {
+        stored.push(match item {
+            Incoming::Webhook {
+                digest,
+                member_guid,
+                user_guid,
+                now,
+                ..
+            } => {
+                let received = match held.get(digest.as_str()).copied() {
+                    None if inserted.contains(digest.as_str()) => Received::New,
+                    // Not held when read and not inserted: stored by another meanwhile.
+                    None => Received::Repeat,
+                    Some(at) if *now - from_ms(at) < REPEAT_HORIZON => Received::Repeat,
+                    Some(_) => {
+                        writes.renewed.push((digest.as_str(), *now));
+                        Received::New
+                    }
+                };
+                match received {
+                    Received::New => {
+                        held.insert(digest.as_str(), ms(*now));
+                        if let (Some(member), Some(user)) = (member_guid, user_guid)
+                            && users.contains(user.as_str())
+                            && members.insert(member.clone())
+                        {
+                            writes.adopted.push((member.as_str(), user.as_str(), *now));
+                        }
+                        // Only a known member has a wake-up to pull forward: a member
+                        // adopted by a later body of the group gets its own at that time.
+                        if let Some(member) = member_guid
+                            && members.contains(member.as_str())
+                        {
+                            writes
+                                .woken
+                                .entry(ms(*now))
+                                .or_default()
+                                .push(member.as_str());
+                        }
+                    }
+                    Received::Repeat => {
+                        held.entry(digest.as_str()).or_insert_with(|| ms(*now));
+                        *writes.repeats.entry(digest.as_str()).or_default() += 1;
+                    }
+                }
+                Stored::Webhook(received)
+            }
+            Incoming::Account {
+                member_guid,
+                account,
+            } => {
+                if !members.contains(member_guid.as_str()) {
+                    Stored::Account(false)
+                } else {
+                    let key = (member_guid.clone(), account.guid.clone());
+                    match account.action {
+                        AccountAction::Upserted => {
+                            let body =
+                                serde_json::to_string(&account.account).map_err(|source| {
+                                    StoreError::Corrupt {
+                                        column: "accounts",
+                                        key: account.guid.clone(),
+                                        source,
+                                    }
+                                })?;
+                            let newer =
+                                accounts
+                                    .get(&key)
+                                    .and_then(Option::as_deref)
+                                    .is_none_or(|held| {
+                                        supersedes(
+                                            updated_at(&body).as_deref(),
+                                            updated_at(held).as_deref(),
+                                        )
+                                    });
+                            if newer {
+                                accounts.insert(key.clone(), Some(body.clone()));
+                                writes.accounts.insert(key, Some(body));
+                            }
+                        }
+                        AccountAction::Deleted => {
+                            accounts.insert(key.clone(), None);
+                            writes.accounts.insert(key, None);
+                        }
+                    }
+                    Stored::Account(true)
+                }
+            }
+        });
+    }
+    write(conn, engine, &writes).await?;
+    Ok(stored)
+}
+
+/// Which of `guids` `table` holds (`members` or `users`, by `guid`).
+async fn existing(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    guids: &[&str],
+) -> Result<HashSet<String>, StoreError> {
+    let mut found = HashSet::new();
+    let mut guids = guids.to_vec();
+    guids.sort_unstable();
+    guids.dedup();
+    for chunk in guids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT guid FROM {table} WHERE guid IN ({})",
+            list(chunk.len(), 1)
+        );
+        let mut query = sqlx::query(&sql);
+        for guid in chunk {
+            query = query.bind(*guid);
+        }
+        for row in query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(q("reading a group of webhooks' members and users"))?
+        {
+            found.insert(row.get::<String, _>(0));
+        }
+    }
+    Ok(found)
+}
+
+/// The bodies of the accounts the group's ACCOUNT webhooks name, as held.
+async fn held_accounts(
+    conn: &mut AnyConnection,
+    items: &[Incoming],
+) -> Result<HashMap<AccountKey, Option<String>>, StoreError> {
+    let mut keys: Vec<(&str, &str)> = items
+        .iter()
+        .filter_map(|item| match item {
+            Incoming::Account {
+                member_guid,
+                account,
+            } => Some((member_guid.as_str(), account.guid.as_str())),
+            Incoming::Webhook { .. } => None,
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut held = HashMap::new();
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        // Both columns of the primary key in lists: the index finds the members' rows and
+        // the pairs not asked for are dropped below.
+        let sql = format!(
+            "SELECT member_guid, guid, body FROM accounts \
+             WHERE member_guid IN ({}) AND guid IN ({})",
+            list(chunk.len(), 1),
+            list(chunk.len(), 1 + chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for (member, _) in chunk {
+            query = query.bind(*member);
+        }
+        for (_, account) in chunk {
+            query = query.bind(*account);
+        }
+        for row in query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(q("reading stored accounts"))?
+        {
+            let key: AccountKey = (row.get(0), row.get(1));
+            if chunk.contains(&(key.0.as_str(), key.1.as_str())) {
+                held.insert(key, Some(row.get(2)));
+            }
+        }
+    }
+    Ok(held)
+}
+
+/// When each of the group's digests held was received (Unix milliseconds).
+async fn held_digests<'a>(
+    conn: &mut AnyConnection,
+    items: &'a [Incoming],
+) -> Result<HashMap<&'a str, i64>, StoreError> {
+    let digests: Vec<&str> = webhooks(items).map(|(digest, ..)| digest).collect();
+    let mut held = HashMap::new();
+    for chunk in digests.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT digest, received_at FROM webhooks WHERE digest IN ({})",
+            list(chunk.len(), 1)
+        );
+        let mut query = sqlx::query(&sql);
+        for digest in chunk {
+            query = query.bind(*digest);
+        }
+        for row in query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(q("reading webhooks"))?
+        {
+            let digest: String = row.get(0);
+            if let Some(known) = chunk.iter().find(|d| **d == digest) {
+                held.insert(*known, row.get::<i64, _>(1));
+            }
+        }
+    }
+    Ok(held)
+}
+
+/// The group's webhook bodies: (digest, member, user, body, when).
+fn webhooks(
+    items: &[Incoming],
+) -> impl Iterator<Item = (&str, Option<&str>, Option<&str>, &str, DateTime<Utc>)> {
+    items.iter().filter_map(|item| match item {
+        Incoming::Webhook {
+            digest,
+            member_guid,
+            user_guid,
+            body,
+            now,
+        } => Some((
+            digest.as_str(),
+            member_guid.as_deref(),
+            user_guid.as_deref(),
+            body.as_str(),
+            *now,
+        )),
+        Incoming::Account { .. } => None,
+    })
+}
+
+/// Inserts each body not `held` (the first of a digest's copies in the group); the
+/// digests inserted.
+async fn insert_new(
+    conn: &mut AnyConnection,
+    items: &[Incoming],
+    held: &HashMap<&str, i64>,
+) -> Result<HashSet<String>, StoreError> {
+    let mut seen = HashSet::new();
+    let rows: Vec<_> = webhooks(items)
+        .filter(|(digest, ..)| !held.contains_key(digest) && seen.insert(*digest))
+        .collect();
+    let mut inserted = HashSet::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO webhooks (digest, member_guid, user_guid, body, received_at) \
+             VALUES {} ON CONFLICT DO NOTHING RETURNING digest",
+            placeholders(chunk.len(), 5, 1)
+        );
+        let mut query = sqlx::query(&sql);
+        for (digest, member, user, body, now) in chunk {
+            query = query
+                .bind(*digest)
+                .bind(*member)
+                .bind(*user)
+                .bind(*body)
+                .bind(ms(*now));
+        }
+        for row in query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(q("storing webhooks"))?
+        {
+            inserted.insert(row.get::<String, _>(0));
+        }
+    }
+    Ok(inserted)
+}
+
+/// The group's writes besides the inserted bodies.
+async fn write(
+    conn: &mut AnyConnection,
+    engine: Engine,
+    writes: &Writes<'_>,
+) -> Result<(), StoreError> {
+    for (digest, now) in &writes.renewed {
+        sqlx::query("UPDATE webhooks SET received_at = $1, folded = 0 WHERE digest = $2")
+            .bind(ms(*now))
+            .bind(*digest)
+            .execute(&mut *conn)
+            .await
+            .map_err(q("storing a webhook again"))?;
+    }
+    for (digest, repeats) in &writes.repeats {
+        sqlx::query("UPDATE webhooks SET repeats = repeats + $1 WHERE digest = $2")
+            .bind(*repeats)
+            .bind(*digest)
+            .execute(&mut *conn)
+            .await
+            .map_err(q("counting a webhook's repeat"))?;
+    }
+    for (member, user, now) in &writes.adopted {
+        insert_member_in(conn, engine, member, user, None, *now).await?;
+    }
+    for (at, members) in &writes.woken {
+        for chunk in members.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "UPDATE wakeups SET run_at = $1 WHERE member_guid IN ({}) \
+                 AND (run_at IS NULL OR run_at > $1)",
+                list(chunk.len(), 2)
+            );
+            let mut query = sqlx::query(&sql).bind(*at);
+            for member in chunk {
+                query = query.bind(*member);
+            }
+            query
+                .execute(&mut *conn)
+                .await
+                .map_err(q("pulling wake-ups forward"))?;
+        }
+    }
+    let (upserts, deletes): (Vec<_>, Vec<_>) =
+        writes.accounts.iter().partition(|(_, body)| body.is_some());
+    let deletes: Vec<(&str, &str)> = deletes
+        .iter()
+        .map(|((member, guid), _)| (member.as_str(), guid.as_str()))
+        .collect();
+    delete_keyed_rows(conn, "accounts", &deletes).await?;
+    let upserts: Vec<(&str, &str, &str)> = upserts
+        .iter()
+        .filter_map(|((member, guid), body)| {
+            Some((member.as_str(), guid.as_str(), body.as_deref()?))
+        })
+        .collect();
+    upsert_keyed_rows(conn, "accounts", &upserts).await
+}
