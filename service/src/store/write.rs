@@ -141,10 +141,7 @@ impl Db {
         .map_err(q("writing a member"))?;
         if let Some(changes) = write.data {
             delete_rows(&mut tx, "accounts", guid, &changes.accounts.delete).await?;
-            // Few rows, each kept when the row held is newer.
-            for (row_guid, body) in &changes.accounts.upsert {
-                upsert_account(&mut tx, guid, row_guid, body).await?;
-            }
+            upsert_accounts(&mut tx, guid, &changes.accounts.upsert).await?;
             let transactions = &changes.transactions;
             delete_rows(&mut tx, "transactions", guid, &transactions.delete).await?;
             upsert_rows(&mut tx, "transactions", guid, &transactions.upsert).await?;
@@ -166,30 +163,46 @@ impl Db {
     }
 }
 
-/// Stores an account's row unless the row held is newer ([`supersedes`]): an account
-/// MX's ACCOUNT webhook carried while a drive listed an older one stays. True when
-/// stored.
-async fn upsert_account(
+/// Stores the member's account rows (guid, body), each unless the row held is newer
+/// ([`supersedes`]): an account MX's ACCOUNT webhook carried while a drive listed an
+/// older one stays. The rows held are read by one statement and the newer ones written
+/// by one, not two round trips an account to the one writer.
+async fn upsert_accounts(
     conn: &mut sqlx::AnyConnection,
     member_guid: &str,
-    guid: &str,
-    body: &str,
-) -> Result<bool, StoreError> {
-    let held: Option<String> =
-        sqlx::query("SELECT body FROM accounts WHERE member_guid = $1 AND guid = $2")
-            .bind(member_guid)
-            .bind(guid)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(q("reading a stored account"))?
-            .map(|row| row.get(0));
-    if let Some(held) = held
-        && !supersedes(updated_at(body).as_deref(), updated_at(&held).as_deref())
-    {
-        return Ok(false);
+    rows: &[(String, String)],
+) -> Result<(), StoreError> {
+    if rows.is_empty() {
+        return Ok(());
     }
-    upsert_rows(conn, "accounts", member_guid, &[(guid, body)]).await?;
-    Ok(true)
+    let mut held = std::collections::HashMap::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT guid, body FROM accounts WHERE member_guid = $1 AND guid IN ({})",
+            list(chunk.len(), 2)
+        );
+        let mut query = sqlx::query(&sql).bind(member_guid);
+        for (guid, _) in chunk {
+            query = query.bind(guid.as_str());
+        }
+        for row in query
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(q("reading stored accounts"))?
+        {
+            held.insert(row.get::<String, _>(0), row.get::<String, _>(1));
+        }
+    }
+    let newer: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|(guid, body)| {
+            held.get(guid).is_none_or(|held| {
+                supersedes(updated_at(body).as_deref(), updated_at(held).as_deref())
+            })
+        })
+        .map(|(guid, body)| (guid.as_str(), body.as_str()))
+        .collect();
+    upsert_rows(conn, "accounts", member_guid, &newer).await
 }
 
 /// Deletes the member's rows of `table` with these guids.
