@@ -102,7 +102,7 @@ pub(super) async fn receive_in(
             Incoming::Account { member_guid, .. } => Some(member_guid.as_str()),
         })
         .collect();
-    let mut members = existing(conn, "members", &named).await?;
+    let members = existing(conn, "members", &named).await?;
     let owners: Vec<&str> = items
         .iter()
         .filter_map(|item| match item {
@@ -115,105 +115,144 @@ pub(super) async fn receive_in(
         })
         .collect();
     let users = existing(conn, "users", &owners).await?;
-    let mut accounts = held_accounts(conn, items).await?;
+    let accounts = held_accounts(conn, items).await?;
     // The bodies not held are inserted first, so that a digest another instance stored
     // meanwhile (PostgreSQL) reads as a repeat, as a conflicting insert did one by one.
-    let mut held = held_digests(conn, items).await?;
-    let inserted = insert_new(conn, items, &held).await?;
+    let digests = held_digests(conn, items).await?;
+    let inserted = insert_new(conn, items, &digests).await?;
+    let mut held = Held {
+        members,
+        users,
+        digests,
+        inserted,
+        accounts,
+    };
     let mut writes = Writes::default();
-    let mut stored = Vec::with_capacity(items.len());
-    for item in items {
-        stored.push(match item {
+    let stored = items
+        .iter()
+        .map(|item| match item {
             Incoming::Webhook {
                 digest,
                 member_guid,
                 user_guid,
                 now,
                 ..
-            } => {
-                let received = match held.get(digest.as_str()).copied() {
-                    None if inserted.contains(digest.as_str()) => Received::New,
-                    // Not held when read and not inserted: stored by another meanwhile.
-                    None => Received::Repeat,
-                    Some(at) if *now - from_ms(at) < REPEAT_HORIZON => Received::Repeat,
-                    Some(_) => {
-                        writes.renewed.push((digest.as_str(), *now));
-                        Received::New
-                    }
-                };
-                match received {
-                    Received::New => {
-                        held.insert(digest.as_str(), ms(*now));
-                        if let (Some(member), Some(user)) = (member_guid, user_guid)
-                            && users.contains(user.as_str())
-                            && members.insert(member.clone())
-                        {
-                            writes.adopted.push((member.as_str(), user.as_str(), *now));
-                        }
-                        // Only a known member has a wake-up to pull forward: a member
-                        // adopted by a later body of the group gets its own at that time.
-                        if let Some(member) = member_guid
-                            && members.contains(member.as_str())
-                        {
-                            writes
-                                .woken
-                                .entry(ms(*now))
-                                .or_default()
-                                .push(member.as_str());
-                        }
-                    }
-                    Received::Repeat => {
-                        held.entry(digest.as_str()).or_insert_with(|| ms(*now));
-                        *writes.repeats.entry(digest.as_str()).or_default() += 1;
-                    }
-                }
-                Stored::Webhook(received)
-            }
+            } => Ok(Stored::Webhook(held.webhook(
+                &mut writes,
+                digest,
+                (member_guid.as_deref(), user_guid.as_deref()),
+                *now,
+            ))),
             Incoming::Account {
                 member_guid,
                 account,
-            } => {
-                if !members.contains(member_guid.as_str()) {
-                    Stored::Account(false)
-                } else {
-                    let key = (member_guid.clone(), account.guid.clone());
-                    match account.action {
-                        AccountAction::Upserted => {
-                            let body =
-                                serde_json::to_string(&account.account).map_err(|source| {
-                                    StoreError::Corrupt {
-                                        column: "accounts",
-                                        key: account.guid.clone(),
-                                        source,
-                                    }
-                                })?;
-                            let newer =
-                                accounts
-                                    .get(&key)
-                                    .and_then(Option::as_deref)
-                                    .is_none_or(|held| {
-                                        supersedes(
-                                            updated_at(&body).as_deref(),
-                                            updated_at(held).as_deref(),
-                                        )
-                                    });
-                            if newer {
-                                accounts.insert(key.clone(), Some(body.clone()));
-                                writes.accounts.insert(key, Some(body));
-                            }
-                        }
-                        AccountAction::Deleted => {
-                            accounts.insert(key.clone(), None);
-                            writes.accounts.insert(key, None);
-                        }
-                    }
-                    Stored::Account(true)
-                }
-            }
-        });
-    }
+            } => held
+                .account(&mut writes, member_guid, account)
+                .map(Stored::Account),
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
     write(conn, engine, &writes).await?;
     Ok(stored)
+}
+
+/// What the group's reads found, kept up to date item by item as the group is decided,
+/// so that each item sees what the items before it did.
+struct Held<'a> {
+    /// The members known.
+    members: HashSet<String>,
+    /// The users known, of the group's bodies.
+    users: HashSet<String>,
+    /// When each digest held was received (Unix milliseconds).
+    digests: HashMap<&'a str, i64>,
+    /// The digests this group inserted.
+    inserted: HashSet<String>,
+    /// The accounts' bodies held (`None`: deleted by an item before).
+    accounts: HashMap<AccountKey, Option<String>>,
+}
+
+impl<'a> Held<'a> {
+    /// A webhook body arriving at `now`: new or a repeat, and what it writes.
+    fn webhook(
+        &mut self,
+        writes: &mut Writes<'a>,
+        digest: &'a str,
+        (member_guid, user_guid): (Option<&'a str>, Option<&'a str>),
+        now: DateTime<Utc>,
+    ) -> Received {
+        let received = match self.digests.get(digest).copied() {
+            None if self.inserted.contains(digest) => Received::New,
+            // Not held when read and not inserted: stored by another meanwhile.
+            None => Received::Repeat,
+            Some(at) if now - from_ms(at) < REPEAT_HORIZON => Received::Repeat,
+            Some(_) => {
+                writes.renewed.push((digest, now));
+                Received::New
+            }
+        };
+        match received {
+            Received::New => {
+                self.digests.insert(digest, ms(now));
+                if let (Some(member), Some(user)) = (member_guid, user_guid)
+                    && self.users.contains(user)
+                    && self.members.insert(member.to_owned())
+                {
+                    writes.adopted.push((member, user, now));
+                }
+                // Only a known member has a wake-up to pull forward: a member adopted
+                // by a later body of the group gets its own at that time.
+                if let Some(member) = member_guid
+                    && self.members.contains(member)
+                {
+                    writes.woken.entry(ms(now)).or_default().push(member);
+                }
+            }
+            Received::Repeat => {
+                self.digests.entry(digest).or_insert_with(|| ms(now));
+                *writes.repeats.entry(digest).or_default() += 1;
+            }
+        }
+        received
+    }
+
+    /// An ACCOUNT webhook: applied (true) unless its member is not known, an upsert
+    /// only when no newer row is held.
+    fn account(
+        &mut self,
+        writes: &mut Writes<'a>,
+        member_guid: &str,
+        account: &AccountWebhook,
+    ) -> Result<bool, StoreError> {
+        if !self.members.contains(member_guid) {
+            return Ok(false);
+        }
+        let key = (member_guid.to_owned(), account.guid.clone());
+        let row = match account.action {
+            AccountAction::Upserted => {
+                let body = serde_json::to_string(&account.account).map_err(|source| {
+                    StoreError::Corrupt {
+                        column: "accounts",
+                        key: account.guid.clone(),
+                        source,
+                    }
+                })?;
+                let newer = self
+                    .accounts
+                    .get(&key)
+                    .and_then(Option::as_deref)
+                    .is_none_or(|held| {
+                        supersedes(updated_at(&body).as_deref(), updated_at(held).as_deref())
+                    });
+                if !newer {
+                    return Ok(true);
+                }
+                Some(body)
+            }
+            AccountAction::Deleted => None,
+        };
+        self.accounts.insert(key.clone(), row.clone());
+        writes.accounts.insert(key, row);
+        Ok(true)
+    }
 }
 
 /// Which of `guids` `table` holds (`members` or `users`, by `guid`).
