@@ -7,15 +7,15 @@
 mod support;
 
 use chrono::{TimeZone, Utc};
-use mx_aggregation::MemberState;
-use mx_aggregation_client::sync::{Checkpoint, MemoryStore};
+use mx_aggregation_client::sync::MemoryStore;
 use mx_aggregation_client::types::{Account, Transaction};
 use mx_aggregation_service::core::data_changes::DataChanges;
-use mx_aggregation_service::store::{Db, DriveWrite, StoreError, Written};
+use mx_aggregation_service::store::{Db, StoreError, Written};
 use serde_json::json;
 use sqlx::Connection;
 use support::Scratch;
 use support::db::Database;
+use support::store::write_data;
 
 fn transaction(guid: &str, amount: f64, status: &str) -> Transaction {
     serde_json::from_value(json!({
@@ -53,29 +53,7 @@ async fn write(db: &Db, guid: &str, before: &MemoryStore, after: &MemoryStore) {
         .expect("the member is known")
         .claimed;
     let changes = DataChanges::between(before, after);
-    let state = MemberState::default();
-    let checkpoint = Checkpoint::default();
-    let written = db
-        .write_drive(&DriveWrite {
-            claimed: &claimed,
-            state: &state,
-            connection_status: None,
-            action: None,
-            reason: None,
-            requires_end_user: None,
-            challenges: None,
-            oauth_window_uri: None,
-            user_message: None,
-            synced_through: None,
-            checkpoint: &checkpoint,
-            data_due: None,
-            data: Some(&changes),
-            folded: &[],
-            run_at: None,
-            now,
-        })
-        .await
-        .expect("a write-back");
+    let written = write_data(db, &claimed, &changes, now).await;
     assert_eq!(written, Written::Stored);
 }
 

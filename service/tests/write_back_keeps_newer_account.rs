@@ -6,13 +6,13 @@
 mod support;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use mx_aggregation::MemberState;
-use mx_aggregation_client::sync::{AccountWebhook, Checkpoint};
+use mx_aggregation_client::sync::AccountWebhook;
 use mx_aggregation_service::core::data_changes::{DataChanges, RowChanges};
-use mx_aggregation_service::store::{Db, DriveWrite, Incoming, Written};
+use mx_aggregation_service::store::{Db, Incoming, Written};
 use serde_json::{Value, json};
 use sqlx::Row;
 use support::Scratch;
+use support::store::write_data;
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0)
@@ -67,27 +67,7 @@ async fn a_write_back_keeps_an_account_held_newer() {
         },
         transactions: RowChanges::default(),
     };
-    let written = db
-        .write_drive(&DriveWrite {
-            claimed: &claimed,
-            state: &MemberState::default(),
-            connection_status: None,
-            action: None,
-            reason: None,
-            requires_end_user: None,
-            challenges: None,
-            oauth_window_uri: None,
-            user_message: None,
-            synced_through: None,
-            checkpoint: &Checkpoint::default(),
-            data_due: None,
-            data: Some(&changes),
-            folded: &[],
-            run_at: None,
-            now: start(),
-        })
-        .await
-        .expect("a write-back");
+    let written = write_data(&db, &claimed, &changes, start()).await;
     assert_eq!(written, Written::Stored);
     db.close().await;
     let pool = sqlx::SqlitePool::connect(&url).await.expect("a reader");

@@ -20,6 +20,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use mx_aggregation_client::sync::{AccountAction, AccountWebhook, supersedes};
@@ -261,28 +262,38 @@ async fn existing(
     table: &'static str,
     guids: &[&str],
 ) -> Result<HashSet<String>, StoreError> {
-    let mut found = HashSet::new();
     let mut guids = guids.to_vec();
     guids.sort_unstable();
     guids.dedup();
-    for chunk in guids.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT guid FROM {table} WHERE guid IN ({})",
-            list(chunk.len(), 1)
-        );
+    let select = format!("SELECT guid FROM {table} WHERE guid");
+    let rows = rows_in(
+        conn,
+        &select,
+        &guids,
+        "reading a group of webhooks' members and users",
+    )
+    .await?;
+    Ok(rows.iter().map(|row| row.get::<String, _>(0)).collect())
+}
+
+/// The rows `select` (a query ending in the key column, `… WHERE guid`) reads for `keys`,
+/// `IN` a list of them: one statement a chunk of [`ROWS_PER_STATEMENT`].
+async fn rows_in(
+    conn: &mut AnyConnection,
+    select: &str,
+    keys: &[&str],
+    what: &'static str,
+) -> Result<Vec<AnyRow>, StoreError> {
+    let mut rows = Vec::new();
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!("{select} IN ({})", list(chunk.len(), 1));
         let mut query = sqlx::query(&sql);
-        for guid in chunk {
-            query = query.bind(*guid);
+        for key in chunk {
+            query = query.bind(*key);
         }
-        for row in query
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(q("reading a group of webhooks' members and users"))?
-        {
-            found.insert(row.get::<String, _>(0));
-        }
+        rows.extend(query.fetch_all(&mut *conn).await.map_err(q(what))?);
     }
-    Ok(found)
+    Ok(rows)
 }
 
 /// The bodies of the accounts the group's ACCOUNT webhooks name, as held.
@@ -339,25 +350,13 @@ async fn held_digests<'a>(
     items: &'a [Incoming],
 ) -> Result<HashMap<&'a str, i64>, StoreError> {
     let digests: Vec<&str> = webhooks(items).map(|(digest, ..)| digest).collect();
+    let select = "SELECT digest, received_at FROM webhooks WHERE digest";
+    let rows = rows_in(conn, select, &digests, "reading webhooks").await?;
     let mut held = HashMap::new();
-    for chunk in digests.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "SELECT digest, received_at FROM webhooks WHERE digest IN ({})",
-            list(chunk.len(), 1)
-        );
-        let mut query = sqlx::query(&sql);
-        for digest in chunk {
-            query = query.bind(*digest);
-        }
-        for row in query
-            .fetch_all(&mut *conn)
-            .await
-            .map_err(q("reading webhooks"))?
-        {
-            let digest: String = row.get(0);
-            if let Some(known) = chunk.iter().find(|d| **d == digest) {
-                held.insert(*known, row.get::<i64, _>(1));
-            }
+    for row in &rows {
+        let digest: String = row.get(0);
+        if let Some(known) = digests.iter().find(|d| **d == digest) {
+            held.insert(*known, row.get::<i64, _>(1));
         }
     }
     Ok(held)

@@ -1,7 +1,8 @@
 //! What the service's end-to-end tests share: the databases (SQLite, and PostgreSQL when
 //! `MX_TEST_POSTGRES_URL` is set), the service binary as a child process (started, killed
 //! with SIGKILL, started again), the emulator with its request journal, a client of the
-//! service over several instances, a webhook balancer, and a fleet of members driven to
+//! service over several instances, a webhook balancer, the store's write-back as a drive
+//! leaves it, and a fleet of members driven to
 //! where MX says with the checks of what MX saw.
 
 #![allow(dead_code, unreachable_pub)]
@@ -16,6 +17,7 @@ pub mod metrics;
 pub mod mx;
 pub mod process;
 pub mod rng;
+pub mod store;
 
 use std::path::PathBuf;
 
