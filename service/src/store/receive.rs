@@ -172,7 +172,9 @@ struct Held<'a> {
 }
 
 impl<'a> Held<'a> {
-    /// A webhook body arriving at `now`: new or a repeat, and what it writes.
+    /// A webhook body arriving at `now`: new or a repeat, and what it writes. A new body
+    /// naming a member MX announced for a known user (e.g. created through the Connect
+    /// widget) adopts that member.
     fn webhook(
         &mut self,
         writes: &mut Writes<'a>,
@@ -216,7 +218,10 @@ impl<'a> Held<'a> {
     }
 
     /// An ACCOUNT webhook: applied (true) unless its member is not known, an upsert
-    /// only when no newer row is held.
+    /// only when no newer row is held. Applying one twice changes nothing, so MX's
+    /// retries need no inbox row: none is written (a row, a digest and a later fold for
+    /// each of the 4 accounts of every aggregation). For an unknown member nothing is
+    /// done: the caller stores the webhook, which the member's drive folds once it is.
     fn account(
         &mut self,
         writes: &mut Writes<'a>,
