@@ -1,12 +1,15 @@
 //! No request makes the emulator panic or answer 5xx: arbitrary methods, paths (real
 //! GUIDs, junk, percent-encoding) and bodies (JSON-like and raw bytes) against the router
-//! in-process. Every error answer carries `{"error": {"message": …}}`.
+//! in-process. Every error answer carries `{"error": {"message": …}}`. The one 5xx allowed
+//! is the deliberate `501 Not Implemented` for an operation of MX's API the emulator does
+//! not serve (`mx_emulator::unserved::UNSERVED`), and only when the request names such an
+//! operation and the message names it.
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;
-use mx_emulator::{Config, router};
+use mx_emulator::{Config, router, unserved};
 use proptest::prelude::*;
 use serde_json::Value;
 use tower::ServiceExt as _;
@@ -133,12 +136,56 @@ proptest! {
                 .collect();
             let path = if path.is_empty() { "/".to_owned() } else { path };
             let (status, bytes) = send(&app, method, &format!("{path}{query}"), body, callback.as_deref()).await;
-            prop_assert!(!status.is_server_error(), "{method} {path}: {status}");
-            if status.is_client_error() {
-                let error: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-                prop_assert!(error["error"]["message"].is_string(), "{method} {path}: {status} {:?}", String::from_utf8_lossy(&bytes));
-            }
-            Ok(())
+            check(method, &path, status, &bytes)
         })?;
     }
+}
+
+/// The answer's rules: no 5xx but the unserved table's 501, and every error a JSON error.
+fn check(method: &str, path: &str, status: StatusCode, bytes: &[u8]) -> Result<(), TestCaseError> {
+    let error: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+    let message = error["error"]["message"].as_str();
+    if status == StatusCode::NOT_IMPLEMENTED {
+        let op = unserved::find(method, path);
+        prop_assert!(
+            op.is_some(),
+            "{method} {path}: 501 for an operation not in the unserved table"
+        );
+        let op = op.map_or("", |op| op.operation_id);
+        prop_assert!(
+            message.is_some_and(|m| m.contains(op)),
+            "{method} {path}: 501 whose message does not name {op}: {:?}",
+            String::from_utf8_lossy(bytes)
+        );
+        return Ok(());
+    }
+    prop_assert!(!status.is_server_error(), "{method} {path}: {status}");
+    if status.is_client_error() {
+        prop_assert!(
+            message.is_some(),
+            "{method} {path}: {status} {:?}",
+            String::from_utf8_lossy(bytes)
+        );
+    }
+    Ok(())
+}
+
+/// The case CI's run found (2026-12-06): updating a transaction is an MX operation the
+/// emulator does not serve, so it answers 501 with the reason, and that is not a failure.
+#[test]
+fn an_unserved_operation_answers_501_with_its_reason() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let app = router(&config(), "http://127.0.0.1:9");
+        let path = "/users/USR-1/transactions/TRN-1";
+        let (status, bytes) = send(&app, "PUT", path, Vec::new(), None).await;
+        assert_eq!(status, StatusCode::NOT_IMPLEMENTED);
+        check("PUT", path, status, &bytes).unwrap();
+        // A 501 for a path outside the table would fail the check.
+        assert!(check("PUT", "/users/USR-1/nothing", status, &bytes).is_err());
+        assert!(check("GET", "/users", StatusCode::INTERNAL_SERVER_ERROR, b"{}").is_err());
+    });
 }
