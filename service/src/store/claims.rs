@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::db::{Db, Engine, StoreError, from_ms, ms, q};
+use super::turn::Priority;
 use crate::core::schedule::LEASE;
 
 /// A member taken over for the end user, and who held a live lease on it before.
@@ -71,6 +72,7 @@ impl Db {
         for guid in running {
             query = query.bind(guid.as_str());
         }
+        let _turn = self.turn(Priority::Drives).await;
         let rows = query
             .fetch_all(self.pool())
             .await

@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 
+use super::turn::{Priority, Turn, Turns};
+
 /// The embedded migrations (`service/migrations`), run at every start; concurrent
 /// first starts are safe (sqlx takes a lock on PostgreSQL; SQLite has one process).
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -74,6 +76,8 @@ pub struct Db {
     /// the write-ahead log lets read while it writes; on PostgreSQL, the pool itself.
     reader: AnyPool,
     engine: Engine,
+    /// Turns on SQLite's one writer, webhooks first (`turn`).
+    turns: Turns,
 }
 
 /// Reading connections beside SQLite's one writer: a drive's load of a member and its
@@ -176,6 +180,7 @@ impl Db {
             pool,
             reader,
             engine,
+            turns: Turns::default(),
         })
     }
 
@@ -187,6 +192,15 @@ impl Db {
     /// The pool, for the table modules.
     pub(crate) const fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A turn on SQLite's one writer for `priority` (webhooks go before the drives
+    /// queued); `None` on PostgreSQL, whose pool writes in parallel.
+    pub(crate) async fn turn(&self, priority: Priority) -> Option<Turn> {
+        match self.engine {
+            Engine::Sqlite => Some(self.turns.take(priority).await),
+            Engine::Postgres => None,
+        }
     }
 
     /// The reading pool, for reads that stand alone (see [`Db`]'s `reader`).

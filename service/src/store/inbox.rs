@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::db::{Db, Engine, StoreError, lock_wakeup, q};
 use super::receive::{Incoming, Stored, receive_in};
+use super::turn::Priority;
 
 /// The most webhooks one transaction stores.
 const MOST_IN_A_GROUP: usize = 64;
@@ -88,6 +89,7 @@ impl Db {
     /// # Errors
     /// [`StoreError`] when a query fails: nothing of the group is stored.
     pub async fn receive_group(&self, items: &[Incoming]) -> Result<Vec<Stored>, StoreError> {
+        let _turn = self.turn(Priority::Webhooks).await;
         let mut tx = self
             .pool()
             .begin()

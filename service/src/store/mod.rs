@@ -3,7 +3,8 @@
 //! read), one migration set, times as Unix milliseconds. Everything above this module
 //! is database-agnostic.
 //!
-//! Files, one way: `db` (the pool, migrations, times, errors) ← `users`, `members`,
+//! Files, one way: `turn` (the writer's turns) ← `db` (the pool, migrations, times,
+//! errors) ← `users`, `members`,
 //! `claims`, `webhooks`, `data`, `journal` (one table group each) ← `write` (a drive's
 //! fenced write-back) ← `receive` (a group of webhooks' reads and writes) ← `inbox` (the
 //! writer task that gathers the groups) ← this file (the re-exports).
@@ -15,6 +16,7 @@ mod inbox;
 mod journal;
 mod members;
 mod receive;
+mod turn;
 mod users;
 mod webhooks;
 mod write;

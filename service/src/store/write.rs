@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use super::claims::Claimed;
 use super::db::{Db, ROWS_PER_STATEMENT, StoreError, list, ms, placeholders, q, updated_at};
+use super::turn::Priority;
 use crate::core::data_changes::DataChanges;
 
 /// What a drive leaves.
@@ -67,6 +68,7 @@ impl Db {
     /// [`StoreError`] when a query fails.
     pub async fn write_drive(&self, write: &DriveWrite<'_>) -> Result<Written, StoreError> {
         let guid = write.claimed.member_guid.as_str();
+        let _turn = self.turn(Priority::Drives).await;
         let mut tx = self
             .pool()
             .begin()
