@@ -66,3 +66,4 @@ pub use http::error::ApiError;
 pub use http::router::router;
 pub use model::config::{Config, ThrottleFrom};
 pub use model::faults::{FaultPlan, FaultRule, Step, WebhookFaults};
+pub use wire::webhooks::NOW_HEADER as WEBHOOK_NOW_HEADER;

@@ -78,12 +78,22 @@ async fn the_daily_background_aggregation_sends_is_background() {
     let (mx, receiver) = with_receiver(0).await;
     let user = mx.user().await;
     mx.member_guid(&user, "password").await;
-    mx.advance(1).await;
-    mx.advance(24 * 3600).await;
+    let first = mx.advance(1).await;
+    let later = mx.advance(24 * 3600).await;
     let data = receiver.wait_for(2, of_type("AGGREGATION")).await;
     assert_eq!(data.len(), 2);
     assert_eq!(data[0].body["is_background"], false);
     assert_eq!(data[1].body["is_background"], true);
+    // Each says when the emulator sent it, on its frozen clock: the first after the
+    // one-second step, the background one after the day's jump.
+    let sent_at = |n: usize| {
+        let header = data[n].headers.get(mx_emulator::WEBHOOK_NOW_HEADER)?;
+        chrono::DateTime::parse_from_rfc3339(header.to_str().ok()?)
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .ok()
+    };
+    assert_eq!(sent_at(0), Some(first));
+    assert_eq!(sent_at(1), Some(later));
 }
 
 #[tokio::test]

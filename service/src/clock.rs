@@ -44,6 +44,18 @@ impl Clock for ServiceClock {
 }
 
 impl ServiceClock {
+    /// The time now on a followed clock, told by whoever moves it (the emulator's
+    /// time when it sent a webhook, [`mx_emulator::WEBHOOK_NOW_HEADER`]): the later of
+    /// that and the newest reading, so never before a time already read. `None` on the
+    /// other clocks: the system's needs no telling, and a header is no time to trust on
+    /// it; the emulator's own is read as before.
+    pub fn told(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Self::System(_) | Self::Emulator(_) => None,
+            Self::Follow(clock) => Some(clock.told(at)),
+        }
+    }
+
     /// The waits in progress on a followed clock: how many, and the earliest moment one
     /// waits for; `(0, None)` on the other clocks, whose waits end by themselves.
     pub fn waits(&self) -> (usize, Option<DateTime<Utc>>) {
@@ -133,6 +145,13 @@ impl FollowClock {
             .range((std::ops::Bound::Excluded(now), std::ops::Bound::Unbounded))
             .map(|(_, count)| count)
             .sum()
+    }
+
+    /// `at`, told by whoever moves the clock, handed to the waits like a reading; the
+    /// later of it and the newest reading.
+    fn told(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        publish(&self.readings, at);
+        self.readings.borrow().map_or(at, |newest| newest.max(at))
     }
 
     async fn now(&self) -> Result<DateTime<Utc>, MxError> {

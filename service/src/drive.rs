@@ -116,6 +116,12 @@ impl Worker {
         self.clock.waits_after(now)
     }
 
+    /// The time now as told by whoever moves a followed clock ([`ServiceClock::told`]);
+    /// `None` on the other clocks.
+    pub fn told_now(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.clock.told(at)
+    }
+
     /// The time now, by the service's clock.
     ///
     /// # Errors

@@ -30,9 +30,14 @@ pub(crate) async fn send(
     let body = webhooks::body(&due.delivery).to_string();
     let mut attempts = Vec::new();
     for send in 0..sends {
+        let sent_at = tenant.lock().tick();
         let mut request = client
             .post(url)
             .header("content-type", "application/json")
+            .header(
+                webhooks::NOW_HEADER,
+                sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            )
             .body(body.clone());
         if let Some(payload) = &due.delivery.callback_payload {
             request = request.header("X-CALLBACK-PAYLOAD", payload);

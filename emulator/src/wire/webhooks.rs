@@ -17,6 +17,13 @@ use crate::model::outbox::{Delivery, MemberSnapshot, WebhookEvent};
 use crate::wire::data;
 use crate::wire::views::unix;
 
+/// The header on every webhook the emulator posts that carries its virtual time at the
+/// send (RFC 3339, milliseconds). MX sends no such header: it is the emulator's, like
+/// its control plane, for a receiver that follows the emulator's clock (the service's
+/// `--clock emulator-follow`), which can then date the webhook without asking the
+/// emulator's clock over HTTP. A receiver on real time ignores it.
+pub const NOW_HEADER: &str = "x-emulator-now";
+
 /// The JSON body of `delivery` as MX posts it.
 pub(crate) fn body(delivery: &Delivery) -> Value {
     let mut body = event(&delivery.event);

@@ -1,6 +1,7 @@
 //! The webhook relay: the emulator posts every tenant's webhooks to one URL, so the
 //! harness receives them and forwards the service tenant's to the service's
-//! `POST /webhooks/mx` (to its instances in turn) (with the same body, content type and authorization), answering
+//! `POST /webhooks/mx` (to its instances in turn) (with the same body, content type,
+//! authorization and the emulator's time at the send), answering
 //! with the service's status. Webhooks about the naive integrator's users and members
 //! (it uses none) are answered 204 and dropped.
 
@@ -92,7 +93,12 @@ async fn forward(State(relay): State<Relay>, headers: HeaderMap, body: Bytes) ->
         return StatusCode::NO_CONTENT;
     };
     let mut request = relay.http.post(format!("{service}/webhooks/mx")).body(body);
-    for name in ["content-type", "authorization", "x-callback-payload"] {
+    for name in [
+        "content-type",
+        "authorization",
+        "x-callback-payload",
+        mx_emulator::WEBHOOK_NOW_HEADER,
+    ] {
         if let Some(value) = headers.get(name) {
             request = request.header(name, value);
         }

@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
 use mx_aggregation_client::sync::AccountWebhook;
 use serde_json::Value;
 
@@ -81,9 +82,19 @@ pub(super) async fn receive(
             return Ok(StatusCode::NO_CONTENT);
         }
     }
-    let now = match state.worker.now().await {
-        Ok(now) => now,
-        Err(error) => return Err(ApiError::unavailable(format!("the clock: {error}"))),
+    // On a followed emulator clock the webhook says when the emulator sent it: no
+    // HTTP round trip to the emulator's clock per webhook.
+    let told = headers
+        .get(mx_emulator::WEBHOOK_NOW_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| DateTime::parse_from_rfc3339(value).ok())
+        .and_then(|at| state.worker.told_now(at.with_timezone(&Utc)));
+    let now = match told {
+        Some(now) => now,
+        None => match state.worker.now().await {
+            Ok(now) => now,
+            Err(error) => return Err(ApiError::unavailable(format!("the clock: {error}"))),
+        },
     };
     let text = value.to_string();
     let incoming = Incoming::Webhook {
