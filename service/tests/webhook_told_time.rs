@@ -6,31 +6,43 @@
 
 mod support;
 
-use serde_json::json;
+use serde_json::{Value, json};
 use support::Scratch;
 use support::db::Database;
 use support::metrics::gauge;
 use support::process::{Instance, Launch, free_addr};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_webhook_on_a_followed_clock_is_dated_by_the_emulators_header() {
-    let scratch = Scratch::new("webhook-told-time");
+/// An instance on `clock` (SQLite in a scratch directory) whose emulator is not there:
+/// every read of the emulator's clock fails. The scratch directory lives as long as it.
+async fn instance_without_mx(test: &str, clock: &'static str) -> (Scratch, Instance) {
+    let scratch = Scratch::new(test);
     let database = Database::sqlite(&scratch.path);
-    // Nobody listens there: every read of the emulator's clock fails.
     let gone = format!("http://{}", free_addr());
-    let mut launch = Launch::new("told", &scratch.path, database.url(), &gone);
-    launch.clock = "emulator-follow";
-    let mut instance = Instance::start_async(&launch).await;
-    let http = reqwest::Client::new();
-    let url = format!("{}/webhooks/mx", instance.base_url);
-    let body = json!({
+    let mut launch = Launch::new(test, &scratch.path, database.url(), &gone);
+    launch.clock = clock;
+    let instance = Instance::start_async(&launch).await;
+    (scratch, instance)
+}
+
+/// A background `member_data_updated` for `member` of `user`.
+fn data_webhook(member: &str, user: &str) -> Value {
+    json!({
         "action": "member_data_updated",
         "type": "AGGREGATION",
-        "member_guid": "MBR-told",
-        "user_guid": "USR-told",
+        "member_guid": member,
+        "user_guid": user,
         "completed_at": 1_700_000_000,
         "is_background": true,
-    });
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_on_a_followed_clock_is_dated_by_the_emulators_header() {
+    let (_scratch, mut instance) =
+        instance_without_mx("webhook-told-time", "emulator-follow").await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/webhooks/mx", instance.base_url);
+    let body = data_webhook("MBR-told", "USR-told");
     let post = |told: Option<&'static str>| {
         let mut request = http.post(&url).json(&body);
         if let Some(told) = told {
@@ -61,22 +73,10 @@ async fn a_webhook_on_a_followed_clock_is_dated_by_the_emulators_header() {
 /// clock, it is a repeat.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_the_system_clock_the_header_is_no_time_to_trust() {
-    let scratch = Scratch::new("webhook-told-system");
-    let database = Database::sqlite(&scratch.path);
-    let gone = format!("http://{}", free_addr());
-    let mut launch = Launch::new("told-system", &scratch.path, database.url(), &gone);
-    launch.clock = "system";
-    let mut instance = Instance::start_async(&launch).await;
+    let (_scratch, mut instance) = instance_without_mx("webhook-told-system", "system").await;
     let http = reqwest::Client::new();
     let base = instance.base_url.clone();
-    let body = json!({
-        "action": "member_data_updated",
-        "type": "AGGREGATION",
-        "member_guid": "MBR-told-system",
-        "user_guid": "USR-told-system",
-        "completed_at": 1_700_000_000,
-        "is_background": true,
-    });
+    let body = data_webhook("MBR-told-system", "USR-told-system");
     let first = http
         .post(format!("{base}/webhooks/mx"))
         .header(mx_emulator::WEBHOOK_NOW_HEADER, "2020-01-01T00:00:00.000Z")

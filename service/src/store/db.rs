@@ -1,6 +1,7 @@
 //! The pool, the migrations, stored times and the storage error.
 
 use chrono::{DateTime, Utc};
+use mx_aggregation_client::sync::supersedes;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Row};
 
@@ -271,8 +272,15 @@ pub(crate) fn list(count: usize, first: usize) -> String {
         .join(", ")
 }
 
+/// True when the account `body` may replace the row `held` (none held, or `body` is
+/// not older by `updated_at`, as `mx_aggregation_client::sync::supersedes` decides):
+/// the one rule a write-back and a group of ACCOUNT webhooks both store by.
+pub(crate) fn replaces_account(body: &str, held: Option<&str>) -> bool {
+    held.is_none_or(|held| supersedes(updated_at(body).as_deref(), updated_at(held).as_deref()))
+}
+
 /// A stored account body's `updated_at`, which `supersedes` (`mx_aggregation_client::sync`) compares.
-pub(crate) fn updated_at(body: &str) -> Option<String> {
+fn updated_at(body: &str) -> Option<String> {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| v.get("updated_at")?.as_str().map(str::to_owned))

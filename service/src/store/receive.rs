@@ -15,7 +15,7 @@
 //! (<https://docs.mx.com/resources/webhooks/>): a body repeated within the 24-hour retry
 //! horizon only counts a repeat ([`REPEAT_HORIZON`]); a new one pulls its member's
 //! wake-up forward; an ACCOUNT webhook is applied to a known member's accounts unless the
-//! row held is newer ([`supersedes`]).
+//! row held is newer ([`supersedes`](mx_aggregation_client::sync::supersedes)).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -23,10 +23,10 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use mx_aggregation_client::sync::{AccountAction, AccountWebhook, supersedes};
+use mx_aggregation_client::sync::{AccountAction, AccountWebhook};
 
 use super::db::{
-    Engine, ROWS_PER_STATEMENT, StoreError, from_ms, list, ms, placeholders, q, updated_at,
+    Engine, ROWS_PER_STATEMENT, StoreError, from_ms, list, ms, placeholders, q, replaces_account,
 };
 use super::members::insert_member_in;
 use super::webhooks::Received;
@@ -241,14 +241,7 @@ impl<'a> Held<'a> {
                         source,
                     }
                 })?;
-                let newer = self
-                    .accounts
-                    .get(&key)
-                    .and_then(Option::as_deref)
-                    .is_none_or(|held| {
-                        supersedes(updated_at(&body).as_deref(), updated_at(held).as_deref())
-                    });
-                if !newer {
+                if !replaces_account(&body, self.accounts.get(&key).and_then(Option::as_deref)) {
                     return Ok(true);
                 }
                 Some(body)

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::MemberState;
-use mx_aggregation_client::sync::{Checkpoint, DataDue, supersedes};
+use mx_aggregation_client::sync::{Checkpoint, DataDue};
 use sqlx::Row;
 
 use super::claims::Claimed;
-use super::db::{Db, ROWS_PER_STATEMENT, StoreError, list, ms, placeholders, q, updated_at};
+use super::db::{Db, ROWS_PER_STATEMENT, StoreError, list, ms, placeholders, q, replaces_account};
 use super::turn::Priority;
 use crate::core::data_changes::DataChanges;
 
@@ -166,8 +166,8 @@ impl Db {
 }
 
 /// Stores the member's account rows (guid, body), each unless the row held is newer
-/// ([`supersedes`]): an account MX's ACCOUNT webhook carried while a drive listed an
-/// older one stays. The rows held are read by one statement and the newer ones written
+/// ([`replaces_account`]): an account MX's ACCOUNT webhook carried while a drive listed
+/// an older one stays. The rows held are read by one statement and the newer ones written
 /// by one, not two round trips an account to the one writer.
 async fn upsert_accounts(
     conn: &mut sqlx::AnyConnection,
@@ -197,11 +197,7 @@ async fn upsert_accounts(
     }
     let newer: Vec<(&str, &str)> = rows
         .iter()
-        .filter(|(guid, body)| {
-            held.get(guid).is_none_or(|held| {
-                supersedes(updated_at(body).as_deref(), updated_at(held).as_deref())
-            })
-        })
+        .filter(|(guid, body)| replaces_account(body, held.get(guid).map(String::as_str)))
         .map(|(guid, body)| (guid.as_str(), body.as_str()))
         .collect();
     upsert_rows(conn, "accounts", member_guid, &newer).await
