@@ -278,6 +278,7 @@ mod tests {
 
     use chrono::{DateTime, TimeDelta, Utc};
     use mx_aggregation_client::MxError;
+    use tokio::sync::Notify;
 
     use super::SharedReads;
 
@@ -304,18 +305,49 @@ mod tests {
         at.timestamp()
     }
 
+    /// Waits until `done` holds, letting the spawned callers run.
+    async fn until(done: impl Fn() -> bool) {
+        while !done() {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Starts a caller whose read (the first of `clock`) answers only once `release` is
+    /// notified, and waits until that read is on its way.
+    async fn first_read_held(
+        shared: &Arc<SharedReads>,
+        clock: &Counted,
+        release: &Arc<Notify>,
+    ) -> tokio::task::JoinHandle<Result<DateTime<Utc>, MxError>> {
+        let (shared, held, release) = (Arc::clone(shared), clock.clone(), Arc::clone(release));
+        let first = tokio::spawn(async move {
+            shared
+                .read(|| async move {
+                    let at = held.read(Duration::ZERO).await;
+                    release.notified().await;
+                    at
+                })
+                .await
+        });
+        until(|| clock.count() == 1).await;
+        first
+    }
+
     #[tokio::test]
     async fn callers_who_asked_while_a_read_ran_share_the_next_one() {
         let shared = Arc::new(SharedReads::default());
         let clock = Counted::default();
-        let mut calls = Vec::new();
-        for _ in 0..10 {
+        let release = Arc::new(Notify::new());
+        let mut calls = vec![first_read_held(&shared, &clock, &release).await];
+        for _ in 1..10 {
             let (shared, clock) = (Arc::clone(&shared), clock.clone());
             calls.push(tokio::spawn(async move {
-                shared.read(|| clock.read(Duration::from_millis(30))).await
+                shared.read(|| clock.read(Duration::ZERO)).await
             }));
-            tokio::time::sleep(Duration::from_millis(1)).await;
         }
+        // Every caller has asked while the first read is still on its way.
+        until(|| shared.asked.load(Ordering::SeqCst) == 10).await;
+        release.notify_one();
         let mut seconds = Vec::new();
         for call in calls {
             seconds.push(second(call.await.unwrap().unwrap()));
@@ -331,15 +363,17 @@ mod tests {
     async fn a_caller_never_gets_a_reading_taken_before_it_asked() {
         let shared = Arc::new(SharedReads::default());
         let clock = Counted::default();
-        let first = {
-            let (shared, clock) = (Arc::clone(&shared), clock.clone());
-            tokio::spawn(async move { shared.read(|| clock.read(Duration::from_millis(40))).await })
-        };
+        let release = Arc::new(Notify::new());
+        let first = first_read_held(&shared, &clock, &release).await;
         // Asks while the first read is on its way: that read began before it asked.
-        tokio::time::sleep(Duration::from_millis(10)).await;
-        let second_call = shared.read(|| clock.read(Duration::from_millis(1))).await;
+        let second_call = {
+            let (shared, clock) = (Arc::clone(&shared), clock.clone());
+            tokio::spawn(async move { shared.read(|| clock.read(Duration::ZERO)).await })
+        };
+        until(|| shared.asked.load(Ordering::SeqCst) == 2).await;
+        release.notify_one();
         assert_eq!(second(first.await.unwrap().unwrap()), 1);
-        assert_eq!(second(second_call.unwrap()), 2);
+        assert_eq!(second(second_call.await.unwrap().unwrap()), 2);
         // Asked after every read ended: a read of its own.
         let third = shared.read(|| clock.read(Duration::from_millis(1))).await;
         assert_eq!(second(third.unwrap()), 3);
