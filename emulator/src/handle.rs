@@ -116,6 +116,23 @@ impl TenantHandle {
         self.0.reset();
     }
 
+    /// Sends this tenant's webhooks to `url` from the next delivery on, as an MX client
+    /// sets its own webhook URL in MX's dashboard; the others keep `Config::webhook_url`.
+    /// Returns false, changing nothing, when the emulator sends no webhooks (it was
+    /// started without `Config::webhook_url`).
+    pub fn set_webhook_url(&self, url: &str) -> bool {
+        let changed = self.0.set_webhook_url(url);
+        self.0.wake.notify_one();
+        changed
+    }
+
+    /// The tenant's webhook sends that got an HTTP answer (any status), and the wall time
+    /// the receiver took to answer them, summed: how long the webhooks held up a sender
+    /// that waits for each answer.
+    pub fn webhook_answers(&self) -> (u64, Duration) {
+        self.0.sends()
+    }
+
     /// The moves members made that the lifecycle table lacks, as `MEMBER: FROM --EVENT--> TO`
     /// lines; empty when the emulator stayed on the model.
     pub fn off_model_moves(&self) -> Vec<String> {
@@ -140,9 +157,9 @@ impl Emulator {
                 eprintln!("mx-emulator: server stopped: {error}");
             }
         })];
-        if let Some(url) = config.webhook_url.clone() {
+        if config.webhook_url.is_some() {
             for tenant in &tenants.all {
-                tasks.push(tokio::spawn(delivery::deliver(tenant.clone(), url.clone())));
+                tasks.push(tokio::spawn(delivery::deliver(tenant.clone())));
             }
         }
         Ok(Self {

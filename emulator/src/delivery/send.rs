@@ -1,6 +1,7 @@
 //! One due webhook's sends and what each attempt came to.
 
 use std::sync::Arc;
+use std::time::Instant;
 
 use crate::model::outbox::{Attempt, AttemptOutcome, DeliveryFault, Due};
 use crate::tenant::state::TenantState;
@@ -42,7 +43,11 @@ pub(crate) async fn send(
         if let Some(payload) = &due.delivery.callback_payload {
             request = request.header("X-CALLBACK-PAYLOAD", payload);
         }
+        let began = Instant::now();
         let result = request.send().await;
+        if result.is_ok() {
+            tenant.count_send(began.elapsed());
+        }
         let at = tenant.lock().tick();
         let (status, error) = match result {
             Ok(response) => (Some(response.status().as_u16()), None),

@@ -11,11 +11,12 @@ use crate::model::outbox::Due;
 use crate::model::world::World;
 use crate::tenant::state::TenantState;
 
-/// Delivers due webhooks until the emulator stops: wakes when one is queued or the clock
-/// moves, and every 50 ms of real time. Up to the tenant's `webhook_concurrency`
+/// Delivers due webhooks to the tenant's webhook URL (read before each round, so a new
+/// one takes effect at the next) until the emulator stops: wakes when one is queued or
+/// the clock moves, and every 50 ms of real time. Up to the tenant's `webhook_concurrency`
 /// members' webhooks are in flight at once; each member's go one after the other, in
 /// the order they were queued.
-pub(crate) async fn deliver(tenant: Arc<TenantState>, url: String) {
+pub(crate) async fn deliver(tenant: Arc<TenantState>) {
     let client = match reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
@@ -26,8 +27,10 @@ pub(crate) async fn deliver(tenant: Arc<TenantState>, url: String) {
             return;
         }
     };
-    let url: Arc<str> = url.into();
     loop {
+        let Some(url) = tenant.webhook_url() else {
+            return;
+        };
         let (due, generation) = {
             let mut world = tenant.lock();
             let now = world.tick();

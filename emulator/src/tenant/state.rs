@@ -1,7 +1,9 @@
 //! One tenant: its world behind a lock, its credentials, and what wakes its delivery
 //! task.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::time::Duration;
 
 use chrono::TimeDelta;
 use tokio::sync::Notify;
@@ -28,6 +30,12 @@ pub(crate) struct TenantState {
     pub(crate) webhook_retries: u32,
     /// Webhooks in flight at once, each member's in turn.
     pub(crate) webhook_concurrency: usize,
+    /// Where this tenant's webhooks go: `Config::webhook_url` until the tenant is given
+    /// its own (MX keeps one webhook URL per client, set in its dashboard, so each
+    /// tenant may have its own). `None` when the emulator sends no webhooks.
+    webhook_url: RwLock<Option<Arc<str>>>,
+    /// The webhook sends answered (any status) and the wall time their answers took.
+    sends: (AtomicU64, AtomicU64),
 }
 
 impl TenantState {
@@ -41,6 +49,8 @@ impl TenantState {
             webhook_backoff: mx_aggregation::saturating_delta(config.webhook_backoff),
             webhook_retries: config.webhook_retries,
             webhook_concurrency: config.webhook_concurrency.max(1),
+            webhook_url: RwLock::new(config.webhook_url.as_deref().map(Arc::from)),
+            sends: (AtomicU64::new(0), AtomicU64::new(0)),
             config,
             base_url,
         }
@@ -58,6 +68,44 @@ impl TenantState {
         self.world
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Where the tenant's webhooks go now; `None` when the emulator sends none.
+    pub(crate) fn webhook_url(&self) -> Option<Arc<str>> {
+        self.webhook_url
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Sends this tenant's webhooks to `url` from the next delivery on; false (and
+    /// nothing changed) when the emulator sends no webhooks (started without
+    /// `Config::webhook_url`), since it then queues none.
+    pub(crate) fn set_webhook_url(&self, url: &str) -> bool {
+        let mut held = self
+            .webhook_url
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if held.is_none() {
+            return false;
+        }
+        *held = Some(Arc::from(url));
+        true
+    }
+
+    /// Counts one webhook send that was answered after `took` of wall time.
+    pub(crate) fn count_send(&self, took: Duration) {
+        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        self.sends.0.fetch_add(1, Ordering::Relaxed);
+        self.sends.1.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    /// The webhook sends answered so far and the wall time their answers took, summed.
+    pub(crate) fn sends(&self) -> (u64, Duration) {
+        (
+            self.sends.0.load(Ordering::Relaxed),
+            Duration::from_micros(self.sends.1.load(Ordering::Relaxed)),
+        )
     }
 
     /// Forgets everything: users, members, throttle records, the outbox, the fault plan

@@ -1,21 +1,19 @@
-//! The webhook relay: the emulator posts every tenant's webhooks to one URL, so the
-//! harness receives them and forwards the service tenant's to the service's
-//! `POST /webhooks/mx` (to its instances in turn) (with the same body, content type,
-//! authorization and the emulator's time at the send), answering
-//! with the service's status. Webhooks about the naive integrator's users and members
-//! (it uses none) are answered 204 and dropped.
+//! The webhook relay. Each tenant of the emulator has its own webhook URL, as each MX
+//! client has: the naive integrator's (it uses no webhooks) is the relay's sink, which
+//! answers 204; the service's is the service itself when it runs as one instance, else
+//! the relay's `/webhooks/mx`, which forwards each webhook to the instances in turn
+//! (with the same body, content type, authorization and the emulator's time at the
+//! send), answering with the service's status.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use serde_json::Value;
 
 /// Where the relay sends what it receives.
 #[derive(Debug, Default)]
@@ -27,8 +25,6 @@ pub struct Routes {
     /// Wall microseconds the service took to answer them, summed: with the emulator
     /// sending one webhook at a time, how much of the run they held up.
     pub answer_micros: AtomicU64,
-    /// The naive integrator's user and member guids.
-    pub naive: RwLock<HashSet<String>>,
 }
 
 #[derive(Clone)]
@@ -37,49 +33,35 @@ struct Relay {
     http: reqwest::Client,
 }
 
-/// Binds the relay on a free loopback port; returns its webhook URL.
+/// Binds the relay on a free loopback port; returns its forwarding URL and its sink's.
 ///
 /// # Errors
 ///
 /// When no port can be bound.
-pub async fn start(routes: Arc<Routes>) -> std::io::Result<String> {
+pub async fn start(routes: Arc<Routes>) -> std::io::Result<(String, String)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/webhooks/mx", listener.local_addr()?);
+    let addr = listener.local_addr()?;
+    let urls = (
+        format!("http://{addr}/webhooks/mx"),
+        format!("http://{addr}/webhooks/sink"),
+    );
     let relay = Relay {
         routes,
         http: reqwest::Client::new(),
     };
     let app = Router::new()
         .route("/webhooks/mx", post(forward))
+        .route("/webhooks/sink", post(|| async { StatusCode::NO_CONTENT }))
         .with_state(relay);
     tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, app).await {
             eprintln!("mx-fleet: webhook relay stopped: {error}");
         }
     });
-    Ok(url)
-}
-
-/// True when the webhook names one of the naive integrator's users or members.
-fn is_naive(routes: &Routes, body: &[u8]) -> bool {
-    let Ok(json) = serde_json::from_slice::<Value>(body) else {
-        return false;
-    };
-    let naive = routes
-        .naive
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    ["member_guid", "user_guid"].iter().any(|key| {
-        json.get(*key)
-            .and_then(Value::as_str)
-            .is_some_and(|guid| naive.contains(guid))
-    })
+    Ok(urls)
 }
 
 async fn forward(State(relay): State<Relay>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    if is_naive(&relay.routes, &body) {
-        return StatusCode::NO_CONTENT;
-    }
     let turn = relay.routes.forwarded.fetch_add(1, Ordering::Relaxed);
     let service = {
         let instances = relay
@@ -118,16 +100,23 @@ async fn forward(State(relay): State<Relay>, headers: HeaderMap, body: Bytes) ->
     status
 }
 
-/// The webhooks forwarded and the wall time the service took to answer them, in words.
-pub fn summary(routes: &Routes) -> String {
-    let count = routes.forwarded.load(Ordering::Relaxed);
-    let secs = routes.answer_micros.load(Ordering::Relaxed) as f64 / 1e6;
+/// The webhooks the service answered and the wall time it took to answer them, in words:
+/// the relay's count when it forwarded them (two instances or more), else the emulator's
+/// (`direct`: its sends to the one instance and their wall time).
+pub fn summary(routes: &Routes, direct: (u64, Duration)) -> String {
+    let relayed = routes.forwarded.load(Ordering::Relaxed);
+    let (count, secs, via) = if relayed == 0 {
+        (direct.0, direct.1.as_secs_f64(), "sent to")
+    } else {
+        let micros = routes.answer_micros.load(Ordering::Relaxed);
+        (relayed as u64, micros as f64 / 1e6, "forwarded to")
+    };
     let each = if count == 0 {
         0.0
     } else {
         secs * 1000.0 / count as f64
     };
     format!(
-        "{count} webhooks forwarded to the service, answered in {secs:.1} s of wall time ({each:.2} ms each)"
+        "{count} webhooks {via} the service, answered in {secs:.1} s of wall time ({each:.2} ms each)"
     )
 }

@@ -113,7 +113,7 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
         .build()
         .map_err(|e| format!("harness runtime: {e}"))?;
     let routes = Arc::new(Routes::default());
-    let webhook_url = runtime
+    let (webhook_url, sink_url) = runtime
         .block_on(relay::start(Arc::clone(&routes)))
         .map_err(|e| format!("webhook relay: {e}"))?;
     let mut config = Config::new(NAIVE_TENANT.0, NAIVE_TENANT.1);
@@ -133,6 +133,8 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
     let [Some(naive_tenant), Some(service_tenant)] = tenants else {
         return Err("the emulator lacks a tenant".to_owned());
     };
+    // The naive integrator uses no webhooks: its tenant's go to a sink.
+    naive_tenant.set_webhook_url(&sink_url);
     if options.account_webhooks {
         // The service's MX client subscribes to ACCOUNT webhooks; the naive integrator's
         // does not (it reads no accounts).
@@ -171,11 +173,18 @@ pub fn run(options: &Options) -> Result<Outcome, String> {
         }
     }
     let service_urls: Vec<String> = processes.iter().map(|p| p.base_url.clone()).collect();
-    routes
-        .service
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone_from(&service_urls);
+    if let [only] = service_urls.as_slice() {
+        // One instance: the emulator posts the service's tenant's webhooks to it, as MX
+        // posts a client's to the URL the client set; no relay hop in between.
+        service_tenant.set_webhook_url(&format!("{only}/webhooks/mx"));
+    } else {
+        // Instances in turn, through the relay.
+        routes
+            .service
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone_from(&service_urls);
+    }
     let clocks = Clocks {
         runtime: emulator_runtime.handle().clone(),
         tenants: vec![naive_tenant, service_tenant],
@@ -277,16 +286,6 @@ async fn drive(
         naive::create(naive_mx.clone(), index, Persona::of(index))
     })
     .await;
-    {
-        let mut naive = routes
-            .naive
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for member in &naive_members {
-            naive.insert(member.user.clone());
-            naive.insert(member.member.clone());
-        }
-    }
     let mut service_members: Vec<ServiceMember> = match &service {
         Some(service) => {
             map_concurrent((0..options.members).collect(), limit, |index| {
@@ -417,7 +416,10 @@ async fn drive(
     );
     if service.is_some() {
         eprintln!("mx-fleet: {}", service_journal.waited());
-        eprintln!("mx-fleet: {}", relay::summary(routes));
+        eprintln!(
+            "mx-fleet: {}",
+            relay::summary(routes, service_tenant.webhook_answers())
+        );
     }
     if let Some(dir) = &options.journal_out {
         write_journal(&dir.join("naive.jsonl"), &naive_journal.entries)?;
