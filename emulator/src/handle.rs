@@ -104,7 +104,6 @@ impl TenantHandle {
             .lock()
             .cx
             .outbox
-            .deliveries
             .iter()
             .map(wire::outbox::delivery)
             .collect()

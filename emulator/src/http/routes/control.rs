@@ -150,7 +150,6 @@ pub(crate) async fn webhooks(Tenant(tenant): Tenant, uri: Uri) -> Answer {
     let list: Vec<_> = world
         .cx
         .outbox
-        .deliveries
         .iter()
         .filter(|d| member.as_deref().is_none_or(|m| d.event.member_guid() == m))
         .map(wire::outbox::delivery)

@@ -14,15 +14,18 @@
 //! request" over about 24 hours (<https://docs.mx.com/resources/webhooks/>): the
 //! emulator's default backoff (20 s, doubling) spans about 23 hours.
 //!
-//! The outbox keeps typed events; `wire::webhooks` writes their JSON bodies and the
-//! `delivery` task sends them.
+//! The outbox keeps typed events ([`Outbox`], in `queue`); `wire::webhooks` writes their
+//! JSON bodies and the `delivery` task sends them.
 
-use chrono::{DateTime, TimeDelta, Utc};
+mod queue;
+
+pub(crate) use queue::Outbox;
+
+use chrono::{DateTime, Utc};
 use mx_aggregation::ConnectionStatus;
 
 use crate::model::data::accounts::Account;
 use crate::model::data::ledger::Transaction;
-use crate::model::faults::matching::Faults;
 use crate::model::member::{JobKind, Member};
 
 /// A webhook MX sends, with what its body needs, taken when it was queued.
@@ -221,14 +224,6 @@ impl DeliveryState {
             Self::Delivered | Self::Dropped | Self::GivenUp => None,
         }
     }
-
-    /// True until it is delivered, dropped or given up.
-    const fn is_open(self) -> bool {
-        match self {
-            Self::Pending { .. } | Self::InFlight { .. } => true,
-            Self::Delivered | Self::Dropped | Self::GivenUp => false,
-        }
-    }
 }
 
 /// One webhook and its delivery so far.
@@ -301,176 +296,4 @@ pub(crate) enum DeliveryFault {
 pub(crate) struct Due {
     pub(crate) delivery: Delivery,
     pub(crate) fault: DeliveryFault,
-}
-
-/// The webhooks not yet delivered, and the newest of those that were: at most `kept`
-/// entries, forgetting the oldest finished ones (delivered, dropped or given up) first.
-/// Pending webhooks are never forgotten, so the outbox exceeds `kept` only while more
-/// than `kept` are still to be delivered.
-#[derive(Debug)]
-pub(crate) struct Outbox {
-    pub(crate) deliveries: Vec<Delivery>,
-    next_id: u64,
-    kept: usize,
-}
-
-impl Outbox {
-    /// An empty outbox keeping at most `kept` webhooks.
-    pub(crate) const fn new(kept: usize) -> Self {
-        Self {
-            deliveries: Vec::new(),
-            next_id: 0,
-            kept,
-        }
-    }
-
-    /// Forgets the oldest finished webhooks beyond `kept`.
-    fn trim(&mut self) {
-        let mut excess = self.deliveries.len().saturating_sub(self.kept);
-        if excess == 0 {
-            return;
-        }
-        self.deliveries.retain(|d| {
-            if excess > 0 && !d.state.is_open() {
-                excess -= 1;
-                false
-            } else {
-                true
-            }
-        });
-    }
-
-    /// Queues `event` for delivery at `due`.
-    pub(crate) fn push(
-        &mut self,
-        event: WebhookEvent,
-        callback_payload: Option<String>,
-        now: DateTime<Utc>,
-        due: DateTime<Utc>,
-    ) {
-        self.next_id += 1;
-        self.deliveries.push(Delivery {
-            id: self.next_id,
-            event,
-            callback_payload,
-            queued_at: now,
-            attempts: 0,
-            log: Vec::new(),
-            state: DeliveryState::Pending {
-                next_attempt_at: due,
-            },
-        });
-        self.trim();
-    }
-
-    /// The deliveries due by `now` and not yet answered: pending and due, or in flight.
-    pub(crate) fn due_count(&self, now: DateTime<Utc>) -> usize {
-        self.deliveries
-            .iter()
-            .filter(|d| match d.state {
-                DeliveryState::Pending { next_attempt_at } => next_attempt_at <= now,
-                DeliveryState::InFlight { .. } => true,
-                DeliveryState::Delivered | DeliveryState::Dropped | DeliveryState::GivenUp => false,
-            })
-            .count()
-    }
-
-    /// The delivery with `id`.
-    pub(crate) fn get(&self, id: u64) -> Option<&Delivery> {
-        self.deliveries.iter().find(|d| d.id == id)
-    }
-
-    /// Queues delivery `id` again at `now` (`POST /emulator/webhooks/{id}/redeliver`);
-    /// false when there is no such delivery.
-    pub(crate) fn redeliver(&mut self, id: u64, now: DateTime<Utc>) -> bool {
-        let Some(delivery) = self.deliveries.iter_mut().find(|d| d.id == id) else {
-            return false;
-        };
-        delivery.state = match delivery.state {
-            // The attempt under way records its result; the delivery task then looks again.
-            DeliveryState::InFlight { .. } => DeliveryState::InFlight { due_at: now },
-            DeliveryState::Pending { .. }
-            | DeliveryState::Delivered
-            | DeliveryState::Dropped
-            | DeliveryState::GivenUp => DeliveryState::Pending {
-                next_attempt_at: now,
-            },
-        };
-        true
-    }
-
-    /// Marks every delivery due by `now` as in flight and returns them with the faults
-    /// they meet, oldest first (newest first when `faults.reorder`).
-    pub(crate) fn take_due(&mut self, now: DateTime<Utc>, faults: &mut Faults) -> Vec<Due> {
-        let mut due = Vec::new();
-        for delivery in &mut self.deliveries {
-            let DeliveryState::Pending { next_attempt_at } = delivery.state else {
-                continue;
-            };
-            if next_attempt_at > now {
-                continue;
-            }
-            delivery.state = DeliveryState::InFlight {
-                due_at: next_attempt_at,
-            };
-            let fault = if faults.chance(faults.webhooks.drop) {
-                DeliveryFault::Drop
-            } else if faults.chance(faults.webhooks.duplicate) {
-                DeliveryFault::Duplicate
-            } else {
-                DeliveryFault::None
-            };
-            due.push(Due {
-                delivery: delivery.clone(),
-                fault,
-            });
-        }
-        if faults.webhooks.reorder {
-            due.reverse();
-        }
-        due
-    }
-
-    /// Records an attempt's result at `now`.
-    ///
-    /// A retry is due its backoff after the attempt was *due*, not after it was made: when
-    /// the clock jumps an hour, the retries MX would have made in that hour happen at once,
-    /// one after the other, as if the time had passed.
-    pub(crate) fn record(
-        &mut self,
-        id: u64,
-        attempts: Vec<Attempt>,
-        now: DateTime<Utc>,
-        backoff: TimeDelta,
-        retries: u32,
-    ) {
-        let Some(delivery) = self.deliveries.iter_mut().find(|d| d.id == id) else {
-            return;
-        };
-        let ok = attempts
-            .iter()
-            .any(|a| a.outcome == AttemptOutcome::Delivered);
-        let dropped = attempts
-            .iter()
-            .any(|a| a.outcome == AttemptOutcome::Dropped);
-        let due = delivery.state.next_attempt_at().unwrap_or(now).min(now);
-        delivery.attempts = delivery.attempts.saturating_add(1);
-        delivery.log.extend(attempts);
-        delivery.state = if ok {
-            DeliveryState::Delivered
-        } else if dropped {
-            DeliveryState::Dropped
-        } else if delivery.attempts > retries {
-            DeliveryState::GivenUp
-        } else {
-            let factor = 1_i32 << (delivery.attempts - 1).min(20);
-            let wait = backoff.checked_mul(factor).unwrap_or(TimeDelta::MAX);
-            DeliveryState::Pending {
-                next_attempt_at: due
-                    .checked_add_signed(wait)
-                    .unwrap_or(DateTime::<Utc>::MAX_UTC),
-            }
-        };
-        self.trim();
-    }
 }
