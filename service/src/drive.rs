@@ -153,10 +153,15 @@ impl Worker {
         self.db
             .load_list(&row.guid, List::Accounts, &mut loaded)
             .await?;
-        let mut stored = loaded.store;
+        // The accounts as stored, which the write-back compares with; the transactions
+        // are kept as MX's text, and the sync notes the ones it changes
+        // (`MemoryStore::changed_transactions`).
+        let stored_accounts = loaded.store.accounts.clone();
+        let mut store = MemoryStore::keeping_text();
+        store.accounts = loaded.store.accounts;
         let mut data = MemberData {
             checkpoint: row.checkpoint,
-            store: stored.clone(),
+            store,
             due: row.data_due,
         };
         let unfolded = self.db.unfolded(&row.guid).await?;
@@ -177,7 +182,7 @@ impl Worker {
             Intent::Present => EndUser::Present,
         };
         let result = {
-            let work = self.run(&member, intent, &mut state, &mut data, &mut stored);
+            let work = self.run(&member, intent, &mut state, &mut data);
             tokio::select! {
                 result = work => Some(result),
                 () = self.keep_lease(claimed) => None,
@@ -224,7 +229,8 @@ impl Worker {
             .map(|status| status.as_str());
         // The accounts MX's ACCOUNT webhooks carried are written even when the drive
         // synced nothing.
-        let changes = (synced || accounts_came).then(|| DataChanges::between(&stored, &data.store));
+        let changes = (synced || accounts_came)
+            .then(|| DataChanges::after_sync(&stored_accounts, &data.store));
         let challenges = verdict.challenges.as_ref().map(ToString::to_string);
         let write = DriveWrite {
             claimed,
@@ -252,16 +258,15 @@ impl Worker {
     /// Runs the driver as `intent` says, syncing whenever the crate says `read_data`.
     /// The driver's two halves (`Driver::drive_to_data`, `Driver::sync_read`), with the
     /// member's stored transactions loaded between them only when the sync reads them
-    /// (`MemberData::needs_transactions`): into `data` and into `stored`, the copy the
-    /// write-back compares with. Most drives (polls, waits, the echo of a sync already
-    /// done) never read them.
+    /// (`MemberData::needs_transactions`), as MX's text: the sync reads only the rows
+    /// whose text MX changed, and notes what it changes. Most drives (polls, waits, the
+    /// echo of a sync already done) never load them.
     async fn run(
         &self,
         member: &MemberRef,
         intent: Intent,
         state: &mut MemberState,
         data: &mut MemberData,
-        stored: &mut MemoryStore,
     ) -> Result<Result<Outcome, DriveError>, StoreError> {
         let driver = match intent {
             Intent::Scheduled => &self.absent,
@@ -280,14 +285,9 @@ impl Worker {
             Err(error) => return Ok(Err(error)),
         };
         if data.needs_transactions(read.as_of) {
-            let mut loaded = StoredData::default();
             self.db
-                .load_list(&member.member, List::Transactions, &mut loaded)
+                .load_transaction_texts(&member.member, &mut data.store)
                 .await?;
-            data.store
-                .transactions
-                .clone_from(&loaded.store.transactions);
-            stored.transactions = loaded.store.transactions;
         }
         Ok(driver.sync_read(member, data, &options, read).await)
     }

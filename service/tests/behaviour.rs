@@ -152,6 +152,60 @@ impl Env {
         let view = self.action_is(guid, "read_data").await;
         assert_eq!(view["accounts"].as_u64(), Some(accounts.len() as u64));
         assert_eq!(view["transactions"].as_u64(), Some(all_stored.len() as u64));
+        self.stored_as_mx_text(user, guid).await;
+    }
+
+    /// Each stored transaction is the text MX listed for it, byte for byte: a later
+    /// sync finds an unchanged row by its text, without reading it.
+    async fn stored_as_mx_text(&self, user: &str, guid: &str) {
+        #[derive(serde::Deserialize)]
+        struct Listed<'a> {
+            #[serde(borrow)]
+            transactions: Vec<&'a serde_json::value::RawValue>,
+        }
+        let path = format!("/users/{user}/members/{guid}/transactions?records_per_page=1000");
+        let (status, text) = self.mx.get_text(&path).await;
+        assert_eq!(status, 200, "MX lists {guid}'s transactions: {text}");
+        let listed: Listed<'_> = serde_json::from_str(&text).expect("MX's listing reads");
+        let by_guid: std::collections::BTreeMap<String, &str> = listed
+            .transactions
+            .iter()
+            .map(|row| {
+                let value: Value = serde_json::from_str(row.get()).expect("a row");
+                (
+                    value["guid"].as_str().unwrap_or_default().to_owned(),
+                    row.get(),
+                )
+            })
+            .collect();
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(self.database.url())
+            .await
+            .expect("the service's database opens");
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT guid, body FROM transactions WHERE member_guid = $1")
+                .bind(guid)
+                .fetch_all(&pool)
+                .await
+                .expect("the stored transactions read");
+        pool.close().await;
+        let compared = rows
+            .iter()
+            .filter_map(|(row, body)| Some((row, body, by_guid.get(row)?)))
+            .inspect(|(row, body, listed)| {
+                assert_eq!(
+                    body,
+                    *listed,
+                    "{}: {row} stored as MX's text",
+                    self.database.kind()
+                );
+            })
+            .count();
+        assert!(
+            compared > 0,
+            "{}: rows compared with MX's text",
+            self.database.kind()
+        );
     }
 
     /// MX's journal entries whose path ends with `suffix` and whose method is `method`.

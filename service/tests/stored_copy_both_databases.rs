@@ -31,16 +31,16 @@ fn account(guid: &str, balance: f64) -> Account {
 }
 
 fn copy(accounts: &[Account], transactions: &[Transaction]) -> MemoryStore {
-    MemoryStore {
-        accounts: accounts
+    MemoryStore::new(
+        accounts
             .iter()
             .map(|a| (a.guid.clone().unwrap_or_default(), a.clone()))
             .collect(),
-        transactions: transactions
+        transactions
             .iter()
             .map(|t| (t.guid.clone().unwrap_or_default(), t.clone()))
             .collect(),
-    }
+    )
 }
 
 /// Writes `after` over `before` as a drive of `guid` does.

@@ -225,7 +225,7 @@ impl MemberData {
     pub fn settle_held(&mut self) -> Vec<String> {
         let deleted: Vec<String> = std::mem::take(&mut self.checkpoint.deleted)
             .into_iter()
-            .filter(|guid| self.store.transactions.remove(guid).is_some())
+            .filter(|guid| self.store.remove_transaction(guid))
             .collect();
         self.due = None;
         deleted

@@ -28,6 +28,10 @@
 //!   `member_data_updated` webhook's `completed_at`), noted in the checkpoint: MX's data
 //!   changes when an aggregation completes (WH-A), so a copy already synced for that
 //!   moment is not read again ([`Checkpoint::holds`]).
+//! - A store may keep each transaction as the text MX sent
+//!   ([`TransactionStore::keeps_text`], [`MemoryStore::keeping_text`]): a listed row
+//!   whose text is the held one is that transaction unchanged and is not read, so a
+//!   later sync that lists the whole history reads only the rows MX changed.
 //! - Accounts have no incremental filter (`listMemberAccounts` takes only paging): a
 //!   sync lists them all ([`AccountChanges`]), unless MX's ACCOUNT webhooks carry them
 //!   ([`AccountWebhook`], [`SyncOptions::account_webhooks`]).

@@ -1,9 +1,10 @@
 //! [`TransactionSync`]: one sync of one member, page by page, sans IO.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::checkpoint::{Checkpoint, SyncOptions};
 use super::plan::{Read, plan};
@@ -46,6 +47,12 @@ pub struct Changes {
     pub modified: Vec<Transaction>,
     /// Rows that could not be read.
     pub skipped: Vec<Skipped>,
+    /// MX's text of the rows the store is to keep as text, by guid, when it keeps them
+    /// ([`TransactionStore::keeps_text`]): those added or modified, and those whose
+    /// values are the held ones but whose text is not (the copy keeps MX's latest text,
+    /// so that the next sync finds the row unchanged without reading it).
+    #[serde(skip)]
+    pub texts: BTreeMap<String, String>,
 }
 
 /// What a sync read and changed, in total.
@@ -306,7 +313,19 @@ impl TransactionSync {
         store: &impl TransactionStore,
     ) -> Changes {
         let mut changes = Changes::default();
+        let keeps_text = store.keeps_text();
         for row in &page.transactions {
+            let text = row.text().filter(|_| keeps_text);
+            // A row with the text held for its guid is that transaction unchanged: not
+            // read (the store's text is MX's, from an earlier listing).
+            if let Some((text, guid)) = text.and_then(|text| Some((text, guid_of(text)?)))
+                && store.text(&guid) == Some(text)
+            {
+                if !self.deleted.contains(guid.as_ref()) {
+                    self.seen.insert(guid.into_owned());
+                }
+                continue;
+            }
             let transaction = match row.read() {
                 Ok(transaction) if transaction.guid.is_some() => transaction,
                 Ok(_) => {
@@ -329,10 +348,20 @@ impl TransactionSync {
                 continue;
             }
             self.seen.insert(guid.clone());
-            match store.transaction(&guid) {
-                None => changes.added.push(transaction),
-                Some(held) if *held != transaction => changes.modified.push(transaction),
-                Some(_) => {}
+            let changed = match store.transaction(&guid) {
+                None => {
+                    changes.added.push(transaction);
+                    true
+                }
+                Some(held) if *held != transaction => {
+                    changes.modified.push(transaction);
+                    true
+                }
+                // The same values under other text: the copy takes MX's text.
+                Some(_) => store.text(&guid) != text,
+            };
+            if let Some(text) = text.filter(|_| changed) {
+                changes.texts.insert(guid, text.to_owned());
             }
         }
         let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -375,12 +404,29 @@ impl TransactionSync {
     }
 }
 
+/// The guid of a row given as MX's text, read without reading the rest of the row.
+fn guid_of(text: &str) -> Option<Cow<'_, str>> {
+    /// Only the guid; every other field is skipped.
+    #[derive(Deserialize)]
+    struct Guid<'a> {
+        #[serde(borrow)]
+        guid: Option<Cow<'a, str>>,
+    }
+    serde_json::from_str::<Guid<'_>>(text).ok()?.guid
+}
+
 impl MemoryStore {
-    /// Stores the added and modified transactions of one page.
+    /// Stores the added and modified transactions of one page (with MX's text when the
+    /// store keeps it), and the new text of rows whose values did not change.
     pub fn apply(&mut self, changes: &Changes) {
         for transaction in changes.added.iter().chain(&changes.modified) {
             if let Some(guid) = &transaction.guid {
-                self.transactions.insert(guid.clone(), transaction.clone());
+                self.store_transaction(guid, transaction.clone(), changes.texts.get(guid));
+            }
+        }
+        for (guid, text) in &changes.texts {
+            if self.transaction_text(guid) != Some(text.as_str()) {
+                self.store_text(guid, text);
             }
         }
     }
@@ -388,7 +434,7 @@ impl MemoryStore {
     /// Forgets the removed transactions.
     pub fn remove(&mut self, removed: &[String]) {
         for guid in removed {
-            self.transactions.remove(guid);
+            self.remove_transaction(guid);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! that copy in memory.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -24,32 +24,201 @@ pub trait TransactionStore {
     /// How many transactions are stored: the sync reads the whole history in one page
     /// when they fit in one.
     fn count(&self) -> usize;
+
+    /// True when the store keeps each transaction as the text MX sent
+    /// ([`text`](Self::text)): the sync then hands over the text of each row it reads
+    /// ([`Changes::texts`](super::Changes::texts)). `false` by default.
+    fn keeps_text(&self) -> bool {
+        false
+    }
+
+    /// The text MX sent for the stored transaction `guid`, when the store keeps it. A
+    /// listed row whose text is exactly this one is that transaction unchanged, and the
+    /// sync does not read it: a later sync lists the member's whole history (hundreds of
+    /// rows) to find the few that changed, and reading each row and the stored copy
+    /// into [`Transaction`]s cost more than the rest of the sync. `None` by default:
+    /// every row is read and compared.
+    fn text(&self, _guid: &str) -> Option<&str> {
+        None
+    }
 }
 
 /// A member's accounts and transactions in memory, keyed by guid: the reference store of
 /// the driver, the tests and small services.
-#[derive(Debug, Clone, PartialEq, Default)]
+///
+/// A service that keeps MX's rows as MX sent them loads its copy as text
+/// ([`keeping_text`](Self::keeping_text), [`hold_text`](Self::hold_text)): a row is
+/// read into a [`Transaction`] only when the sync needs it (a listed row with other
+/// text), and the sync notes every row it stores or removes
+/// ([`changed_transactions`](Self::changed_transactions)), so that the service writes
+/// back those rows, with MX's text ([`transaction_text`](Self::transaction_text)).
+///
+/// Two stores are equal when they hold the same accounts and the same transactions,
+/// read and as text; the notes of changes are not compared.
+#[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
     /// The accounts, by guid.
     pub accounts: BTreeMap<String, Account>,
-    /// The transactions, by guid.
+    /// The transactions read, by guid. A store [`keeping_text`](Self::keeping_text)
+    /// holds the others as text only, until a sync reads them.
     pub transactions: BTreeMap<String, Transaction>,
+    /// MX's text of held transactions, by guid, when the store keeps it.
+    texts: BTreeMap<String, String>,
+    /// Whether rows are kept as MX's text.
+    keep_text: bool,
+    /// The guids of the transactions stored or removed since the store was made.
+    changed: BTreeSet<String>,
+}
+
+impl PartialEq for MemoryStore {
+    fn eq(&self, other: &Self) -> bool {
+        self.accounts == other.accounts
+            && self.transactions == other.transactions
+            && self.texts == other.texts
+    }
+}
+
+impl MemoryStore {
+    /// A store holding these accounts and transactions.
+    pub const fn new(
+        accounts: BTreeMap<String, Account>,
+        transactions: BTreeMap<String, Transaction>,
+    ) -> Self {
+        Self {
+            accounts,
+            transactions,
+            texts: BTreeMap::new(),
+            keep_text: false,
+            changed: BTreeSet::new(),
+        }
+    }
+
+    /// An empty store that keeps each transaction as the text MX sent
+    /// ([`TransactionStore::keeps_text`]).
+    pub fn keeping_text() -> Self {
+        Self {
+            keep_text: true,
+            ..Self::default()
+        }
+    }
+
+    /// Holds the transaction `guid` as MX's `text`, unread (a store
+    /// [`keeping_text`](Self::keeping_text) loading its copy). A row whose text does
+    /// not read as a transaction counts as not held: the next sync that lists it stores
+    /// it again.
+    pub fn hold_text(&mut self, guid: String, text: String) {
+        self.transactions.remove(&guid);
+        self.texts.insert(guid, text);
+    }
+
+    /// The text MX sent for the held transaction `guid`, when the store keeps it.
+    pub fn transaction_text(&self, guid: &str) -> Option<&str> {
+        self.texts.get(guid).map(String::as_str)
+    }
+
+    /// The guids of the transactions a sync stored (added, modified, or given MX's new
+    /// text) or removed in this store since it was made: each held one is to write, each
+    /// other one to delete. Changes made to [`transactions`](Self::transactions)
+    /// directly are not noted.
+    pub const fn changed_transactions(&self) -> &BTreeSet<String> {
+        &self.changed
+    }
+
+    /// True when the transaction `guid` is held, read or as text.
+    pub fn holds_transaction(&self, guid: &str) -> bool {
+        self.transactions.contains_key(guid) || self.texts.contains_key(guid)
+    }
+
+    /// Removes the transaction `guid`, noting the change; true when it was held.
+    pub fn remove_transaction(&mut self, guid: &str) -> bool {
+        let read = self.transactions.remove(guid).is_some();
+        let text = self.texts.remove(guid).is_some();
+        if read || text {
+            self.changed.insert(guid.to_owned());
+        }
+        read || text
+    }
+
+    /// Stores `transaction` as `guid`, with MX's `text` when the store keeps it, noting
+    /// the change.
+    pub(super) fn store_transaction(
+        &mut self,
+        guid: &str,
+        transaction: Transaction,
+        text: Option<&String>,
+    ) {
+        match text.filter(|_| self.keep_text) {
+            Some(text) => {
+                self.texts.insert(guid.to_owned(), text.clone());
+            }
+            None => {
+                self.texts.remove(guid);
+            }
+        }
+        self.transactions.insert(guid.to_owned(), transaction);
+        self.changed.insert(guid.to_owned());
+    }
+
+    /// Replaces the held text of `guid` by MX's new `text` for the same values, noting
+    /// the change (the row is written again with MX's text).
+    pub(super) fn store_text(&mut self, guid: &str, text: &str) {
+        if self.keep_text {
+            self.texts.insert(guid.to_owned(), text.to_owned());
+            self.changed.insert(guid.to_owned());
+        }
+    }
+}
+
+/// The day of a `PENDING` transaction held as text, `None` when it is not one. Most
+/// rows are posted, and a posted row's text has no `PENDING` in it: only the others are
+/// read.
+fn pending_day_of_text(text: &str) -> Option<Option<NaiveDate>> {
+    if !text.contains("\"PENDING\"") {
+        return None;
+    }
+    let transaction: Transaction = serde_json::from_str(text).ok()?;
+    transaction.is_pending().then(|| transaction.day())
 }
 
 impl TransactionStore for MemoryStore {
     fn transaction(&self, guid: &str) -> Option<Cow<'_, Transaction>> {
-        self.transactions.get(guid).map(Cow::Borrowed)
+        if let Some(transaction) = self.transactions.get(guid) {
+            return Some(Cow::Borrowed(transaction));
+        }
+        let text = self.texts.get(guid)?;
+        serde_json::from_str(text).ok().map(Cow::Owned)
     }
 
     fn pending(&self) -> Vec<(String, Option<NaiveDate>)> {
-        self.transactions
+        let read = self
+            .transactions
             .iter()
             .filter(|(_, transaction)| transaction.is_pending())
-            .map(|(guid, transaction)| (guid.clone(), transaction.day()))
-            .collect()
+            .map(|(guid, transaction)| (guid.clone(), transaction.day()));
+        let unread = self
+            .texts
+            .iter()
+            .filter(|(guid, _)| !self.transactions.contains_key(*guid))
+            .filter_map(|(guid, text)| Some((guid.clone(), pending_day_of_text(text)?)));
+        let mut pending: Vec<(String, Option<NaiveDate>)> = read.chain(unread).collect();
+        pending.sort_unstable();
+        pending
     }
 
     fn count(&self) -> usize {
-        self.transactions.len()
+        let unread = self
+            .texts
+            .keys()
+            .filter(|guid| !self.transactions.contains_key(*guid))
+            .count();
+        self.transactions.len() + unread
+    }
+
+    fn keeps_text(&self) -> bool {
+        self.keep_text
+    }
+
+    fn text(&self, guid: &str) -> Option<&str> {
+        self.transaction_text(guid)
     }
 }

@@ -186,6 +186,11 @@ pub trait ListedRow {
     /// # Errors
     /// The guid and serde's message when a field does not read as its type.
     fn read(&self) -> Result<Transaction, (Option<String>, String)>;
+
+    /// The row's text as MX sent it, when the row is kept as text.
+    fn text(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl ListedRow for serde_json::Value {
@@ -199,6 +204,10 @@ impl ListedRow for serde_json::Value {
 }
 
 impl ListedRow for Box<serde_json::value::RawValue> {
+    fn text(&self) -> Option<&str> {
+        Some(self.get())
+    }
+
     fn read(&self) -> Result<Transaction, (Option<String>, String)> {
         serde_json::from_str(self.get()).map_err(|error| {
             /// Only the guid, to name a row that does not read.

@@ -10,11 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 use mx_aggregation_client::sync::{
-    Checkpoint, MemoryStore, PageRequest, SyncOptions, TransactionSync,
+    Checkpoint, MemoryStore, PageRequest, SyncOptions, TransactionStore, TransactionSync,
 };
 use mx_aggregation_client::types::{Pagination, Transaction, TransactionsPage};
 use proptest::prelude::*;
 use serde_json::json;
+use serde_json::value::RawValue;
 
 /// One change at MX.
 #[derive(Debug, Clone)]
@@ -249,11 +250,93 @@ pub struct Service {
     pub checkpoint: Checkpoint,
     pub store: MemoryStore,
     pub record: Record,
+    /// Keeps its copy as MX's text, in `database`, as the durable service does: each
+    /// sync loads the copy as text (`MemoryStore::hold_text`), reads MX's pages as raw
+    /// rows, and writes back the rows the store noted as changed.
+    pub text: bool,
+    /// The copy between syncs when `text`: guid to MX's text.
+    pub database: BTreeMap<String, String>,
+    /// Held rows the sync read into a `Transaction` (`TransactionStore::transaction`).
+    pub rows_read: usize,
+}
+
+/// A store that counts the held rows the sync reads.
+struct Counting<'a> {
+    store: &'a MemoryStore,
+    reads: std::cell::Cell<usize>,
+}
+
+impl TransactionStore for Counting<'_> {
+    fn transaction(&self, guid: &str) -> Option<std::borrow::Cow<'_, Transaction>> {
+        self.reads.set(self.reads.get() + 1);
+        self.store.transaction(guid)
+    }
+
+    fn pending(&self) -> Vec<(String, Option<chrono::NaiveDate>)> {
+        self.store.pending()
+    }
+
+    fn count(&self) -> usize {
+        self.store.count()
+    }
+
+    fn keeps_text(&self) -> bool {
+        self.store.keeps_text()
+    }
+
+    fn text(&self, guid: &str) -> Option<&str> {
+        self.store.text(guid)
+    }
+}
+
+/// A page as the durable service reads it: each row MX's raw text.
+fn raw(page: &TransactionsPage) -> TransactionsPage<Box<RawValue>> {
+    serde_json::from_str(&serde_json::to_string(page).unwrap()).unwrap()
 }
 
 impl Service {
+    /// A service keeping its copy as MX's text.
+    pub fn text() -> Self {
+        Self {
+            text: true,
+            ..Self::default()
+        }
+    }
+
+    /// The copy, typed: the store's, or the database's rows read.
+    pub fn copy(&self) -> BTreeMap<String, Transaction> {
+        if self.text {
+            self.database
+                .iter()
+                .map(|(guid, text)| (guid.clone(), serde_json::from_str(text).unwrap()))
+                .collect()
+        } else {
+            self.store.transactions.clone()
+        }
+    }
+
+    /// Writes the rows the store noted as changed to `database`.
+    fn write_back(&mut self) {
+        for guid in self.store.changed_transactions() {
+            if let Some(text) = self.store.transaction_text(guid) {
+                self.database.insert(guid.clone(), text.to_owned());
+            } else if let Some(row) = self.store.transactions.get(guid) {
+                self.database
+                    .insert(guid.clone(), serde_json::to_string(row).unwrap());
+            } else {
+                self.database.remove(guid);
+            }
+        }
+    }
+
     /// One sync at MX's `now`, killed after `crash_after` pages when set.
     pub fn sync(&mut self, mx: &Mx, options: &SyncOptions, crash_after: Option<usize>) {
+        if self.text {
+            self.store = MemoryStore::keeping_text();
+            for (guid, text) in &self.database {
+                self.store.hold_text(guid.clone(), text.clone());
+            }
+        }
         let mut sync = TransactionSync::start(&self.checkpoint, mx.now, options, &self.store);
         let mut pages = 0;
         while let Some(request) = sync.next_page() {
@@ -261,14 +344,25 @@ impl Service {
                 return;
             }
             let page = mx.answer(&request);
-            let changes = sync
-                .handle_page(&page, &self.store)
-                .expect("the page reads");
+            let counting = Counting {
+                store: &self.store,
+                reads: std::cell::Cell::new(0),
+            };
+            let changes = if self.text {
+                sync.handle_page(&raw(&page), &counting)
+            } else {
+                sync.handle_page(&page, &counting)
+            }
+            .expect("the page reads");
+            self.rows_read += counting.reads.get();
             assert!(changes.skipped.is_empty(), "skipped {:?}", changes.skipped);
             self.record
                 .added
                 .extend(changes.added.iter().filter_map(|t| t.guid.clone()));
             self.store.apply(&changes);
+            if self.text {
+                self.write_back();
+            }
             pages += 1;
         }
         let finished = sync.finish(&self.store).expect("every page read");
@@ -279,6 +373,9 @@ impl Service {
         }
         self.record.removed.extend(finished.removed.iter().cloned());
         self.store.remove(&finished.removed);
+        if self.text {
+            self.write_back();
+        }
         self.checkpoint = finished.checkpoint;
         self.record.completed.push(finished.counts.pages);
     }
@@ -287,8 +384,17 @@ impl Service {
 /// Runs a history: MX starts with `initial` changes, then `steps`, then a day passes
 /// and a sync runs to its end.
 pub fn run(initial: &[Event], steps: &[Step], options: &SyncOptions) -> (Mx, Service) {
+    run_with(Service::default(), initial, steps, options)
+}
+
+/// [`run`] with `service` (a [`Service::text`] one, say).
+pub fn run_with(
+    mut service: Service,
+    initial: &[Event],
+    steps: &[Step],
+    options: &SyncOptions,
+) -> (Mx, Service) {
     let mut mx = Mx::new();
-    let mut service = Service::default();
     for event in initial {
         for guid in mx.apply(event, 0) {
             service.checkpoint.note_deleted(guid);

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use mx_aggregation_client::sync::MemoryStore;
+use mx_aggregation_client::types::Account;
 use serde::Serialize;
 
 /// The rows of one table to store (added or changed) and to delete, by guid.
@@ -62,6 +63,31 @@ impl DataChanges {
         Self {
             accounts: RowChanges::between(&before.accounts, &after.accounts),
             transactions: RowChanges::between(&before.transactions, &after.transactions),
+        }
+    }
+
+    /// The rows to write after a drive: the accounts compared with `accounts_before`
+    /// (a handful of rows, which ACCOUNT webhooks change outside the sync), and the
+    /// transactions the sync noted as changed in `after`
+    /// ([`MemoryStore::changed_transactions`]): each one `after` holds is written, as
+    /// MX's text when it keeps it, each other one deleted. The sync knows what it
+    /// changed (a row added or differing from the held one, a `PENDING` one gone, a
+    /// deletion MX announced); the copy is not compared row by row.
+    pub fn after_sync(accounts_before: &BTreeMap<String, Account>, after: &MemoryStore) -> Self {
+        let mut transactions = RowChanges::default();
+        for guid in after.changed_transactions() {
+            if let Some(text) = after.transaction_text(guid) {
+                transactions.upsert.push((guid.clone(), text.to_owned()));
+            } else if let Some(row) = after.transactions.get(guid) {
+                let body = serde_json::to_string(row).unwrap_or_else(|_| "null".to_owned());
+                transactions.upsert.push((guid.clone(), body));
+            } else {
+                transactions.delete.push(guid.clone());
+            }
+        }
+        Self {
+            accounts: RowChanges::between(accounts_before, &after.accounts),
+            transactions,
         }
     }
 

@@ -2,6 +2,7 @@
 
 use mx_aggregation_client::sync::MemoryStore;
 use mx_aggregation_client::types::{Account, Transaction};
+use serde_json::value::RawValue;
 use sqlx::Row;
 
 use super::db::{Db, Engine, StoreError, q};
@@ -87,6 +88,46 @@ impl Db {
         };
         if read.is_err() {
             self.stored_rows(member_guid, list, data).await?;
+        }
+        Ok(())
+    }
+
+    /// The member's stored transactions into `store`, as the text stored
+    /// ([`MemoryStore::hold_text`]): a sync reads only the rows whose text MX changed.
+    /// The rows come as one JSON array of `[guid, body]` pairs, as
+    /// [`load_list`](Self::load_list) reads them, split without reading the bodies.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the query fails or the array does not read.
+    pub async fn load_transaction_texts(
+        &self,
+        member_guid: &str,
+        store: &mut MemoryStore,
+    ) -> Result<(), StoreError> {
+        let joined = self.joined_rows(member_guid, List::Transactions).await?;
+        if let Ok(rows) = serde_json::from_str::<Vec<(String, &RawValue)>>(&joined) {
+            for (guid, body) in rows {
+                store.hold_text(guid, body.get().to_owned());
+            }
+            return Ok(());
+        }
+        // A body that is not JSON: read row by row, so that the error names it.
+        let rows = sqlx::query("SELECT guid, body FROM transactions WHERE member_guid = $1")
+            .bind(member_guid)
+            .fetch_all(self.reader())
+            .await
+            .map_err(q("reading a member's stored data"))?;
+        for row in &rows {
+            let guid: String = row.get(0);
+            let body: String = row.get(1);
+            if let Err(source) = serde_json::from_str::<&RawValue>(&body) {
+                return Err(StoreError::Corrupt {
+                    column: List::Transactions.table(),
+                    key: guid,
+                    source,
+                });
+            }
+            store.hold_text(guid, body);
         }
         Ok(())
     }

@@ -86,6 +86,21 @@ impl Mx {
         (status, body)
     }
 
+    /// GET `path` on MX's API: (status, the body's text as MX sent it).
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base_url()))
+            .basic_auth(CLIENT_ID, Some(API_KEY))
+            .header("Accept", "application/json")
+            .header("Accept-Version", "v20250224")
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("GET {path} on the emulator: {error}"));
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap_or_default())
+    }
+
     /// POST `body` to `path` on MX's API, as another client of MX would: (status, body).
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
         let response = self
