@@ -14,7 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::{Attempt, AttemptOutcome, Delivery, DeliveryFault, DeliveryState, Due, WebhookEvent};
+use super::events::{
+    Attempt, AttemptOutcome, Delivery, DeliveryFault, DeliveryState, Due, WebhookEvent,
+};
 use crate::model::faults::matching::Faults;
 
 /// Which index a delivery's state puts it in.

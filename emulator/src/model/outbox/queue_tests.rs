@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use super::Outbox;
 use crate::model::faults::matching::Faults;
 use crate::model::faults::plan::WebhookFaults;
-use crate::model::outbox::{
+use crate::model::outbox::events::{
     Attempt, AttemptOutcome, Delivery, DeliveryFault, DeliveryState, Due, WebhookEvent,
 };
 
