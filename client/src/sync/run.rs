@@ -421,13 +421,11 @@ impl MemoryStore {
     pub fn apply(&mut self, changes: &Changes) {
         for transaction in changes.added.iter().chain(&changes.modified) {
             if let Some(guid) = &transaction.guid {
-                self.store_transaction(guid, transaction.clone(), changes.texts.get(guid));
+                self.store_transaction(guid, transaction.clone());
             }
         }
         for (guid, text) in &changes.texts {
-            if self.transaction_text(guid) != Some(text.as_str()) {
-                self.store_text(guid, text);
-            }
+            self.store_text(guid, text);
         }
     }
 

@@ -124,11 +124,6 @@ impl MemoryStore {
         &self.changed
     }
 
-    /// True when the transaction `guid` is held, read or as text.
-    pub fn holds_transaction(&self, guid: &str) -> bool {
-        self.transactions.contains_key(guid) || self.texts.contains_key(guid)
-    }
-
     /// Removes the transaction `guid`, noting the change; true when it was held.
     pub fn remove_transaction(&mut self, guid: &str) -> bool {
         let read = self.transactions.remove(guid).is_some();
@@ -139,28 +134,18 @@ impl MemoryStore {
         read || text
     }
 
-    /// Stores `transaction` as `guid`, with MX's `text` when the store keeps it, noting
-    /// the change.
-    pub(super) fn store_transaction(
-        &mut self,
-        guid: &str,
-        transaction: Transaction,
-        text: Option<&String>,
-    ) {
-        match text.filter(|_| self.keep_text) {
-            Some(text) => {
-                self.texts.insert(guid.to_owned(), text.clone());
-            }
-            None => {
-                self.texts.remove(guid);
-            }
-        }
+    /// Stores `transaction` as `guid`, noting the change. Its held text, from MX's
+    /// earlier listing, no longer stands for it: [`store_text`](Self::store_text) gives
+    /// it MX's new one.
+    pub(super) fn store_transaction(&mut self, guid: &str, transaction: Transaction) {
+        self.texts.remove(guid);
         self.transactions.insert(guid.to_owned(), transaction);
         self.changed.insert(guid.to_owned());
     }
 
-    /// Replaces the held text of `guid` by MX's new `text` for the same values, noting
-    /// the change (the row is written again with MX's text).
+    /// Holds MX's `text` for the transaction `guid` (added, modified, or the same
+    /// values under new text) when the store keeps text, noting the change: the row is
+    /// written with MX's text.
     pub(super) fn store_text(&mut self, guid: &str, text: &str) {
         if self.keep_text {
             self.texts.insert(guid.to_owned(), text.to_owned());

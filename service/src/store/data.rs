@@ -112,14 +112,7 @@ impl Db {
             return Ok(());
         }
         // A body that is not JSON: read row by row, so that the error names it.
-        let rows = sqlx::query("SELECT guid, body FROM transactions WHERE member_guid = $1")
-            .bind(member_guid)
-            .fetch_all(self.reader())
-            .await
-            .map_err(q("reading a member's stored data"))?;
-        for row in &rows {
-            let guid: String = row.get(0);
-            let body: String = row.get(1);
+        for (guid, body) in self.rows(member_guid, List::Transactions).await? {
             if let Err(source) = serde_json::from_str::<&RawValue>(&body) {
                 return Err(StoreError::Corrupt {
                     column: List::Transactions.table(),
@@ -152,14 +145,12 @@ impl Db {
         Ok(row.get(0))
     }
 
-    /// The member's rows of `list`, one by one, into `data`: the error names the row
-    /// that does not read.
-    async fn stored_rows(
+    /// The member's rows of `list`, each its guid and stored body.
+    async fn rows(
         &self,
         member_guid: &str,
         list: List,
-        data: &mut StoredData,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<(String, String)>, StoreError> {
         let sql = format!(
             "SELECT guid, body FROM {} WHERE member_guid = $1",
             list.table()
@@ -169,9 +160,18 @@ impl Db {
             .fetch_all(self.reader())
             .await
             .map_err(q("reading a member's stored data"))?;
-        for row in &rows {
-            let guid: String = row.get(0);
-            let body: String = row.get(1);
+        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+    }
+
+    /// The member's rows of `list`, one by one, into `data`: the error names the row
+    /// that does not read.
+    async fn stored_rows(
+        &self,
+        member_guid: &str,
+        list: List,
+        data: &mut StoredData,
+    ) -> Result<(), StoreError> {
+        for (guid, body) in self.rows(member_guid, list).await? {
             let corrupt = |source| StoreError::Corrupt {
                 column: list.table(),
                 key: guid.clone(),

@@ -72,18 +72,8 @@ impl Mx {
 
     /// GET `path` on MX's API: (status, JSON body).
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base_url()))
-            .basic_auth(CLIENT_ID, Some(API_KEY))
-            .header("Accept", "application/json")
-            .header("Accept-Version", "v20250224")
-            .send()
-            .await
-            .unwrap_or_else(|error| panic!("GET {path} on the emulator: {error}"));
-        let status = response.status().as_u16();
-        let body = response.json().await.unwrap_or(Value::Null);
-        (status, body)
+        let (status, text) = self.get_text(path).await;
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     /// GET `path` on MX's API: (status, the body's text as MX sent it).
