@@ -49,7 +49,8 @@ struct Args {
     /// Members the harness acts on at once.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
-    /// Write both tenants' request journals here (`naive.jsonl`, `service.jsonl`).
+    /// Write both tenants' request journals here (`naive.jsonl`, `service.jsonl`), and
+    /// each step's wall time by phase (`steps.jsonl`).
     #[arg(long)]
     journal_out: Option<PathBuf>,
     /// The service's --concurrency. A drive waiting for the clock (a poll's seconds, on

@@ -9,3 +9,4 @@ pub mod procstat;
 pub mod relay;
 pub mod run;
 pub mod settle;
+pub mod steps;

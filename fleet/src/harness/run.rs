@@ -19,10 +19,12 @@ use crate::harness::process::{ServiceArgs, ServiceProcess};
 use crate::harness::procstat::{database_bytes, max_rss_kib, process_cpu_secs, threads_cpu_secs};
 use crate::harness::relay::{self, Routes};
 use crate::harness::settle::Journal;
+use crate::harness::steps::{Phase, StepTimes};
 use crate::metrics::copy::{CopyCheck, compare, compare_accounts};
 use crate::metrics::figures::{Figures, Resources, RunInput, figures, table};
 use crate::metrics::journal::JournalEntry;
 use crate::metrics::prompts::Prompt;
+use crate::metrics::steps::by_hour;
 use crate::mx::Mx;
 use crate::naive::{self, NaiveMember, Tick};
 use crate::persona::Persona;
@@ -58,7 +60,8 @@ pub struct Options {
     pub work_dir: PathBuf,
     /// Members the harness acts on at once.
     pub concurrency: usize,
-    /// Write both journals here as JSON Lines (`naive.jsonl`, `service.jsonl`).
+    /// Write both journals here as JSON Lines (`naive.jsonl`, `service.jsonl`), and the
+    /// steps' wall times (`steps.jsonl`).
     pub journal_out: Option<PathBuf>,
     /// The service's `--concurrency`, when given.
     pub service_concurrency: Option<usize>,
@@ -310,9 +313,11 @@ async fn drive(
     let mut steps = 0;
     let mut faults_loaded = false;
     let settle_for = WallDuration::from_millis(options.settle_ms);
+    let mut step_log = Vec::new();
     while previous < end {
         let target = previous + step;
         let mut at = previous;
+        let mut timed = StepTimes::begin(&service_journal);
         if let Some(service) = &service {
             // The service's drives wait on the clock (a poll, a short delay): move it to
             // each wait's end inside the step, as time would pass for them.
@@ -326,12 +331,15 @@ async fn drive(
                 )
                 .await?;
         }
+        timed.mark(Phase::Waits);
         let now = clocks.advance(target - at).await?;
+        timed.mark(Phase::Advance);
         steps += 1;
         if let Some(service) = &service {
             service_journal
                 .settle(&service_mx, service, service_tenant, settle_for)
                 .await?;
+            timed.mark(Phase::Settle);
             // The onboarding's pace: members through create, CONNECTED and a first sync
             // (the service's completed syncs) in the first virtual hour.
             if now <= start + Duration::hours(1) {
@@ -362,6 +370,7 @@ async fn drive(
             now,
         };
         naive_members = naive::tick(&naive_mx, naive_members, tick, limit).await;
+        timed.mark(Phase::Naive);
         if let Some(service) = &service {
             service_members = service_side::tick(service, service_members, tick, limit).await;
             // What the end users asked for is done at this virtual time, before the
@@ -371,7 +380,9 @@ async fn drive(
                     .settle(&service_mx, service, service_tenant, settle_for)
                     .await?;
             }
+            timed.mark(Phase::EndUsers);
         }
+        step_log.push(timed.end((previous, now), &service_journal));
         naive_journal.extend(
             naive_mx
                 .journal_since(naive_journal.last)
@@ -416,6 +427,7 @@ async fn drive(
     );
     if service.is_some() {
         eprintln!("mx-fleet: {}", service_journal.waited());
+        eprintln!("mx-fleet: {}", by_hour(&step_log, 6));
         eprintln!(
             "mx-fleet: {}",
             relay::summary(routes, service_tenant.webhook_answers())
@@ -424,6 +436,7 @@ async fn drive(
     if let Some(dir) = &options.journal_out {
         write_journal(&dir.join("naive.jsonl"), &naive_journal.entries)?;
         write_journal(&dir.join("service.jsonl"), &service_journal.entries)?;
+        write_journal(&dir.join("steps.jsonl"), &step_log)?;
     }
     // The journals are read; what follows reads MX's truth, unfaulted.
     naive_mx.clear_faults().await.map_err(|e| e.to_string())?;
@@ -455,8 +468,8 @@ async fn drive(
     })
 }
 
-/// Writes journal entries as JSON Lines.
-fn write_journal(path: &std::path::Path, entries: &[JournalEntry]) -> Result<(), String> {
+/// Writes journal entries (or steps) as JSON Lines.
+fn write_journal<T: serde::Serialize>(path: &std::path::Path, entries: &[T]) -> Result<(), String> {
     let mut text = String::new();
     for entry in entries {
         text.push_str(&serde_json::to_string(entry).map_err(|e| e.to_string())?);

@@ -10,3 +10,4 @@ pub mod figures;
 pub mod journal;
 pub mod prompts;
 pub mod staleness;
+pub mod steps;
