@@ -101,13 +101,12 @@ async fn a_lease_runs_on_wall_time_not_on_the_services_clock() {
     }
 }
 
-/// A write-back of `claimed` that stores one account and two transactions and folds one
-/// webhook, with the decision `action`.
+/// A write-back of `claimed` that stores `data` and folds no webhook, with the decision
+/// `action`.
 fn write_back<'a>(
     claimed: &'a Claimed,
     (state, checkpoint, data): (&'a MemberState, &'a Checkpoint, &'a DataChanges),
     action: &'a str,
-    folded: &'a [String],
     now: chrono::DateTime<Utc>,
 ) -> DriveWrite<'a> {
     DriveWrite {
@@ -124,7 +123,7 @@ fn write_back<'a>(
         checkpoint,
         data_due: None,
         data: Some(data),
-        folded,
+        folded: &[],
         run_at: Some(now + TimeDelta::hours(24)),
         now,
     }
@@ -138,11 +137,12 @@ async fn a_write_back_under_a_claim_taken_over_writes_nothing() {
         let db = Db::open(database.url()).await.expect("the database opens");
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
         db.insert_user("USR-1", Some("u-1"), now).await.unwrap();
-        // With accounts listed the fence is checked before the accounts held are read;
-        // without, it goes with the rest of the write-back.
-        for (written, (member, accounts)) in [("MBR-accounts", 1), ("MBR-no-accounts", 0)]
-            .into_iter()
-            .enumerate()
+        // With accounts listed (the write-back reads the rows held before it stores
+        // them) and without.
+        for (written, (member, with_accounts)) in
+            [("MBR-accounts", true), ("MBR-no-accounts", false)]
+                .into_iter()
+                .enumerate()
         {
             let kind = format!("{kind}, {member}");
             db.insert_member(member, "USR-1", None, now).await.unwrap();
@@ -157,10 +157,11 @@ async fn a_write_back_under_a_claim_taken_over_writes_nothing() {
             let checkpoint = Checkpoint::default();
             let data = DataChanges {
                 accounts: RowChanges {
-                    upsert: vec![("ACT-1".to_owned(), r#"{"guid":"ACT-1"}"#.to_owned())]
-                        .into_iter()
-                        .take(accounts)
-                        .collect(),
+                    upsert: if with_accounts {
+                        vec![("ACT-1".to_owned(), r#"{"guid":"ACT-1"}"#.to_owned())]
+                    } else {
+                        Vec::new()
+                    },
                     delete: Vec::new(),
                 },
                 transactions: RowChanges {
@@ -173,7 +174,7 @@ async fn a_write_back_under_a_claim_taken_over_writes_nothing() {
             };
             let parts = (&state, &checkpoint, &data);
 
-            let stale = write_back(&old[0], parts, "stale_action", &[], now);
+            let stale = write_back(&old[0], parts, "stale_action", now);
             assert_eq!(
                 db.write_drive(&stale).await.unwrap(),
                 Written::Fenced,
@@ -197,7 +198,7 @@ async fn a_write_back_under_a_claim_taken_over_writes_nothing() {
                 "{kind}: still leased"
             );
 
-            let live = write_back(&taken.claimed, parts, "live_action", &[], now);
+            let live = write_back(&taken.claimed, parts, "live_action", now);
             assert_eq!(
                 db.write_drive(&live).await.unwrap(),
                 Written::Stored,
@@ -208,7 +209,7 @@ async fn a_write_back_under_a_claim_taken_over_writes_nothing() {
             let stored = |list| db.page(member, list, 1, 10);
             assert_eq!(
                 stored(List::Accounts).await.unwrap().total_entries,
-                accounts as i64,
+                i64::from(with_accounts),
                 "{kind}"
             );
             assert_eq!(

@@ -317,7 +317,7 @@ async fn drive(
     while previous < end {
         let target = previous + step;
         let mut at = previous;
-        let mut timed = StepTimes::begin(&service_journal);
+        let mut timed = StepTimes::begin(previous, &service_journal);
         if let Some(service) = &service {
             // The service's drives wait on the clock (a poll, a short delay): move it to
             // each wait's end inside the step, as time would pass for them.
@@ -382,7 +382,7 @@ async fn drive(
             }
             timed.mark(Phase::EndUsers);
         }
-        step_log.push(timed.end((previous, now), &service_journal));
+        step_log.push(timed.end(now, &service_journal));
         naive_journal.extend(
             naive_mx
                 .journal_since(naive_journal.last)

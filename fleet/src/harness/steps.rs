@@ -24,57 +24,59 @@ pub enum Phase {
     EndUsers,
 }
 
-/// A step being timed.
+/// A step being timed: its line, filled phase by phase.
 #[derive(Debug)]
 pub struct StepTimes {
     mark: Instant,
-    entries: usize,
-    settles: u64,
-    wait_moves: u64,
-    ms: [u64; 5],
+    line: StepLine,
 }
 
 impl StepTimes {
-    /// Starts timing a step, with the service's journal as it stands.
-    pub fn begin(journal: &Journal) -> Self {
+    /// Starts timing the step from virtual time `from`, with the service's journal as it
+    /// stands (its counts are subtracted at the end).
+    pub fn begin(from: DateTime<Utc>, journal: &Journal) -> Self {
         Self {
             mark: Instant::now(),
-            entries: journal.entries.len(),
-            settles: journal.settles.0,
-            wait_moves: journal.wait_moves,
-            ms: [0; 5],
+            line: StepLine {
+                from,
+                at: from,
+                waits_ms: 0,
+                advance_ms: 0,
+                settle_ms: 0,
+                naive_ms: 0,
+                end_users_ms: 0,
+                calls: journal.entries.len(),
+                settles: journal.settles.0,
+                wait_moves: journal.wait_moves,
+            },
         }
     }
 
     /// Ends `phase`: the wall time since the last mark is its.
     pub fn mark(&mut self, phase: Phase) {
-        let index = match phase {
-            Phase::Waits => 0,
-            Phase::Advance => 1,
-            Phase::Settle => 2,
-            Phase::Naive => 3,
-            Phase::EndUsers => 4,
+        let line = &mut self.line;
+        let field = match phase {
+            Phase::Waits => &mut line.waits_ms,
+            Phase::Advance => &mut line.advance_ms,
+            Phase::Settle => &mut line.settle_ms,
+            Phase::Naive => &mut line.naive_ms,
+            Phase::EndUsers => &mut line.end_users_ms,
         };
         let now = Instant::now();
         let spent = u64::try_from(now.duration_since(self.mark).as_millis()).unwrap_or(u64::MAX);
-        self.ms[index] = self.ms[index].saturating_add(spent);
+        *field = field.saturating_add(spent);
         self.mark = now;
     }
 
-    /// The step's line, from virtual time `from` to `at`, with the journal after it.
-    pub fn end(self, (from, at): (DateTime<Utc>, DateTime<Utc>), journal: &Journal) -> StepLine {
-        let [waits_ms, advance_ms, settle_ms, naive_ms, end_users_ms] = self.ms;
+    /// The step's line, ended at virtual time `at`, with the journal after it.
+    pub fn end(self, at: DateTime<Utc>, journal: &Journal) -> StepLine {
+        let begun = self.line;
         StepLine {
-            from,
             at,
-            waits_ms,
-            advance_ms,
-            settle_ms,
-            naive_ms,
-            end_users_ms,
-            calls: journal.entries.len().saturating_sub(self.entries),
-            settles: journal.settles.0.saturating_sub(self.settles),
-            wait_moves: journal.wait_moves.saturating_sub(self.wait_moves),
+            calls: journal.entries.len().saturating_sub(begun.calls),
+            settles: journal.settles.0.saturating_sub(begun.settles),
+            wait_moves: journal.wait_moves.saturating_sub(begun.wait_moves),
+            ..begun
         }
     }
 }
