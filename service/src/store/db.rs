@@ -256,18 +256,54 @@ impl Db {
 /// parameters (32,766 and 65,535) at seven columns.
 pub(crate) const ROWS_PER_STATEMENT: usize = 200;
 
-/// `($first, …), (…)`: `rows` rows of `columns` placeholders, numbered from `first`.
-pub(crate) fn placeholders(rows: usize, columns: usize, first: usize) -> String {
+/// How a statement's placeholders are written: numbered (`$1`, PostgreSQL's only kind)
+/// or positional (`?`, SQLite, bound in order). SQLite takes `$1` too, as a named
+/// parameter, and sqlx binds each named one by asking SQLite its name, which SQLite finds
+/// by walking the statement's list of names: a 600-parameter multi-row insert cost
+/// 180,000 steps that way, `sqlite3_bind_parameter_name` 4.6% of the service's CPU at
+/// 10,000 members (docs/PERFORMANCE.md, eleventh session). A `?` has no name: sqlx binds
+/// the next value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Marks {
+    /// `$1, $2, …`.
+    Numbered,
+    /// `?, ?, …`: a statement written so must not also hold a numbered one (sqlx would
+    /// count the `?`s from the first value again).
+    Positional,
+}
+
+impl Marks {
+    /// The marks `conn`'s database reads fastest.
+    pub(crate) fn of(conn: &sqlx::AnyConnection) -> Self {
+        if conn.backend_name().eq_ignore_ascii_case("sqlite") {
+            Self::Positional
+        } else {
+            Self::Numbered
+        }
+    }
+
+    /// The placeholder of the `n`th value bound (from 1).
+    pub(crate) fn mark(self, n: usize) -> String {
+        match self {
+            Self::Numbered => format!("${n}"),
+            Self::Positional => "?".to_owned(),
+        }
+    }
+}
+
+/// `($first, …), (…)`: `rows` rows of `columns` placeholders, the values bound row by
+/// row from the `first`th.
+pub(crate) fn placeholders(marks: Marks, rows: usize, columns: usize, first: usize) -> String {
     (0..rows)
-        .map(|row| format!("({})", list(columns, first + row * columns)))
+        .map(|row| format!("({})", list(marks, columns, first + row * columns)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// `$first, …`: `count` placeholders.
-pub(crate) fn list(count: usize, first: usize) -> String {
+/// `$first, …`: `count` placeholders, the values bound from the `first`th.
+pub(crate) fn list(marks: Marks, count: usize, first: usize) -> String {
     (0..count)
-        .map(|i| format!("${}", first + i))
+        .map(|i| marks.mark(first + i))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -315,7 +351,38 @@ pub(super) async fn lock_wakeup(
 
 #[cfg(test)]
 mod tests {
-    use super::sqlite_reader_url;
+    use super::{Marks, list, placeholders, sqlite_reader_url};
+
+    #[test]
+    fn marks_are_numbered_from_the_first_value_or_positional() {
+        assert_eq!(list(Marks::Numbered, 3, 5), "$5, $6, $7");
+        assert_eq!(list(Marks::Positional, 3, 5), "?, ?, ?");
+        assert_eq!(placeholders(Marks::Numbered, 2, 2, 2), "($2, $3), ($4, $5)");
+        assert_eq!(placeholders(Marks::Positional, 2, 2, 2), "(?, ?), (?, ?)");
+        assert_eq!(Marks::Numbered.mark(12), "$12");
+        assert_eq!(Marks::Positional.mark(12), "?");
+    }
+
+    #[tokio::test]
+    async fn an_sqlite_connection_takes_positional_marks_and_binds_them_in_order() {
+        use sqlx::{Connection as _, Row as _};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect("sqlite::memory:")
+            .await
+            .expect("an in-memory SQLite database opens");
+        let marks = Marks::of(&conn);
+        assert_eq!(marks, Marks::Positional);
+        let sql = format!("SELECT {} || {}", marks.mark(1), list(marks, 2, 2));
+        let sql = sql.replacen(", ", " || ", 1);
+        let row = sqlx::query(&sql)
+            .bind("a")
+            .bind("b")
+            .bind("c")
+            .fetch_one(&mut conn)
+            .await
+            .expect("the statement runs");
+        assert_eq!(row.get::<String, _>(0), "abc");
+    }
 
     #[test]
     fn a_reader_opens_the_writers_file_without_creating_it() {

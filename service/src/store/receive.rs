@@ -26,7 +26,8 @@ use sqlx::{AnyConnection, Row};
 use mx_aggregation_client::sync::{AccountAction, AccountWebhook};
 
 use super::db::{
-    Engine, ROWS_PER_STATEMENT, StoreError, from_ms, list, ms, placeholders, q, replaces_account,
+    Engine, Marks, ROWS_PER_STATEMENT, StoreError, from_ms, list, ms, placeholders, q,
+    replaces_account,
 };
 use super::members::insert_member_in;
 use super::webhooks::Received;
@@ -283,8 +284,9 @@ async fn rows_in(
     what: &'static str,
 ) -> Result<Vec<AnyRow>, StoreError> {
     let mut rows = Vec::new();
+    let marks = Marks::of(conn);
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!("{select} IN ({})", list(chunk.len(), 1));
+        let sql = format!("{select} IN ({})", list(marks, chunk.len(), 1));
         let mut query = sqlx::query(&sql);
         for key in chunk {
             query = query.bind(*key);
@@ -312,14 +314,15 @@ async fn held_accounts(
     keys.sort_unstable();
     keys.dedup();
     let mut held = HashMap::new();
+    let marks = Marks::of(conn);
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         // Both columns of the primary key in lists: the index finds the members' rows and
         // the pairs not asked for are dropped below.
         let sql = format!(
             "SELECT member_guid, guid, body FROM accounts \
              WHERE member_guid IN ({}) AND guid IN ({})",
-            list(chunk.len(), 1),
-            list(chunk.len(), 1 + chunk.len())
+            list(marks, chunk.len(), 1),
+            list(marks, chunk.len(), 1 + chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for (member, _) in chunk {
@@ -394,11 +397,12 @@ async fn insert_new(
         .filter(|(digest, ..)| !held.contains_key(digest) && seen.insert(*digest))
         .collect();
     let mut inserted = HashSet::new();
+    let marks = Marks::of(conn);
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO webhooks (digest, member_guid, user_guid, body, received_at) \
              VALUES {} ON CONFLICT DO NOTHING RETURNING digest",
-            placeholders(chunk.len(), 5, 1)
+            placeholders(marks, chunk.len(), 5, 1)
         );
         let mut query = sqlx::query(&sql);
         for (digest, member, user, body, now) in chunk {
@@ -445,17 +449,23 @@ async fn write(
     for (member, user, now) in &writes.adopted {
         insert_member_in(conn, engine, member, user, None, *now).await?;
     }
+    let marks = Marks::of(conn);
     for (at, members) in &writes.woken {
         for chunk in members.chunks(ROWS_PER_STATEMENT) {
+            // `at` bound twice, first and last: a positional statement names each value
+            // once.
             let sql = format!(
-                "UPDATE wakeups SET run_at = $1 WHERE member_guid IN ({}) \
-                 AND (run_at IS NULL OR run_at > $1)",
-                list(chunk.len(), 2)
+                "UPDATE wakeups SET run_at = {} WHERE member_guid IN ({}) \
+                 AND (run_at IS NULL OR run_at > {})",
+                marks.mark(1),
+                list(marks, chunk.len(), 2),
+                marks.mark(chunk.len() + 2)
             );
             let mut query = sqlx::query(&sql).bind(*at);
             for member in chunk {
                 query = query.bind(*member);
             }
+            query = query.bind(*at);
             query
                 .execute(&mut *conn)
                 .await

@@ -7,7 +7,9 @@ use mx_aggregation_client::sync::{Checkpoint, DataDue};
 use sqlx::Row;
 
 use super::claims::Claimed;
-use super::db::{Db, ROWS_PER_STATEMENT, StoreError, list, ms, placeholders, q, replaces_account};
+use super::db::{
+    Db, Marks, ROWS_PER_STATEMENT, StoreError, list, ms, placeholders, q, replaces_account,
+};
 use super::turn::Priority;
 use crate::core::data_changes::DataChanges;
 
@@ -92,10 +94,11 @@ impl Db {
         }
         // One statement per chunk, not one per row: each is a round trip to the one
         // writer every webhook and claim waits for.
+        let marks = Marks::of(&tx);
         for chunk in write.folded.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "UPDATE webhooks SET folded = 1 WHERE digest IN ({})",
-                list(chunk.len(), 1)
+                list(marks, chunk.len(), 1)
             );
             let mut query = sqlx::query(&sql);
             for digest in chunk {
@@ -178,10 +181,12 @@ async fn upsert_accounts(
         return Ok(());
     }
     let mut held = std::collections::HashMap::new();
+    let marks = Marks::of(conn);
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "SELECT guid, body FROM accounts WHERE member_guid = $1 AND guid IN ({})",
-            list(chunk.len(), 2)
+            "SELECT guid, body FROM accounts WHERE member_guid = {} AND guid IN ({})",
+            marks.mark(1),
+            list(marks, chunk.len(), 2)
         );
         let mut query = sqlx::query(&sql).bind(member_guid);
         for (guid, _) in chunk {
@@ -222,10 +227,11 @@ pub(super) async fn delete_keyed_rows(
     table: &'static str,
     keys: &[(&str, &str)],
 ) -> Result<(), StoreError> {
+    let marks = Marks::of(conn);
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "DELETE FROM {table} WHERE (member_guid, guid) IN (VALUES {})",
-            placeholders(chunk.len(), 2, 1)
+            placeholders(marks, chunk.len(), 2, 1)
         );
         let mut query = sqlx::query(&sql);
         for (member, guid) in chunk {
@@ -260,11 +266,12 @@ pub(super) async fn upsert_keyed_rows(
     table: &'static str,
     rows: &[(&str, &str, &str)],
 ) -> Result<(), StoreError> {
+    let marks = Marks::of(conn);
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO {table} (member_guid, guid, body) VALUES {} \
              ON CONFLICT (member_guid, guid) DO UPDATE SET body = excluded.body",
-            placeholders(chunk.len(), 3, 1)
+            placeholders(marks, chunk.len(), 3, 1)
         );
         let mut query = sqlx::query(&sql);
         for (member, guid, body) in chunk {
