@@ -17,8 +17,7 @@ use mx_fleet::harness::run::{Options, run};
 /// short-lived buffers of every size; glibc's allocator and its free lists' consolidation
 /// took about a quarter of this process's CPU at 10,000 members, and mimalloc made the
 /// process's CPU 24% less at 2,000 × 2 (four pairs; docs/PERFORMANCE.md, tenth session).
-/// The service keeps the system's allocator: there the gain was within the runs' spread
-/// and its peak RSS a quarter higher.
+/// The service has it too (its `main.rs`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
