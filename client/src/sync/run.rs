@@ -318,7 +318,9 @@ impl TransactionSync {
             let text = row.text().filter(|_| keeps_text);
             // A row with the text held for its guid is that transaction unchanged: not
             // read (the store's text is MX's, from an earlier listing).
-            if let Some(guid) = text.and_then(|text| held_guid(text, store)) {
+            if let Some((text, guid)) = text.and_then(|text| Some((text, guid_of(text)?)))
+                && store.text(&guid) == Some(text)
+            {
                 if !self.deleted.contains(guid.as_ref()) {
                     self.seen.insert(guid.into_owned());
                 }
@@ -403,41 +405,6 @@ impl TransactionSync {
 }
 
 /// The guid of a row given as MX's text, read without reading the rest of the row.
-/// The guid of a listed row whose text is the one `store` holds for it: `None` when
-/// the row is not held as this very text (or has no guid).
-///
-/// Most rows of a later sync are unchanged, and reading each through serde to find
-/// its guid scanned every byte of it a second time (the page's parse already had). The
-/// guid is taken from its key's text ([`guid_hint`]) when that reads plainly: a row
-/// whose text equals the text held for that guid is that transaction, whatever the hint
-/// read, since the store keys each text by the guid serde read from it. A hint that
-/// misleads (a nested `guid` first) costs only the read of a row that did not change:
-/// the row is read, found equal to the held one, and nothing is written.
-fn held_guid<'t>(text: &'t str, store: &impl TransactionStore) -> Option<Cow<'t, str>> {
-    let guid = match guid_hint(text) {
-        Some(hint) => Cow::Borrowed(hint),
-        None => guid_of(text)?,
-    };
-    (store.text(&guid) == Some(text)).then_some(guid)
-}
-
-/// The value after the first `"guid"` key in `text`, when it reads plainly: a key
-/// opening an object or following a comma, then a colon and a string without escapes.
-/// A hint, not a parse: a nested object's `guid` may mislead it, and [`held_guid`]
-/// trusts it only when the text held for it is this very text.
-fn guid_hint(text: &str) -> Option<&str> {
-    const KEY: &str = "\"guid\"";
-    let at = text.find(KEY)?;
-    let before = text[..at].trim_end();
-    if !(before.ends_with('{') || before.ends_with(',')) {
-        return None;
-    }
-    let rest = text[at + KEY.len()..].trim_start().strip_prefix(':')?;
-    let value = rest.trim_start().strip_prefix('"')?;
-    let end = value.find(['"', '\\'])?;
-    value[end..].starts_with('"').then(|| &value[..end])
-}
-
 fn guid_of(text: &str) -> Option<Cow<'_, str>> {
     /// Only the guid; every other field is skipped.
     #[derive(Deserialize)]
@@ -469,7 +436,3 @@ impl MemoryStore {
         }
     }
 }
-
-#[cfg(test)]
-#[path = "run_tests.rs"]
-mod tests;
