@@ -96,6 +96,9 @@ pub struct Tracked {
     pub settled: bool,
     /// The service's latest view of it.
     pub view: Value,
+    /// MX's member as last read for it (`null` until a pass reads it): printed beside the
+    /// service's view of a member that does not settle.
+    pub at_mx: Value,
     /// What the end user last answered (the view's action and challenges) and at which
     /// pass: the same request is sent again only after 20 passes, a new one at once.
     sent: Option<(String, u64)>,
@@ -280,18 +283,23 @@ impl Fleet {
             let member = &self.members[index];
             let settled = match (member.scenario, action) {
                 (Scenario::Locked, "resolve_at_institution") => {
-                    view["connection_status"] == "LOCKED"
-                        && mx.member(&member.user, &guid).await["connection_status"] == "LOCKED"
+                    let at_mx = mx.member(&member.user, &guid).await;
+                    let settled = view["connection_status"] == "LOCKED"
+                        && at_mx["connection_status"] == "LOCKED";
+                    self.members[index].at_mx = at_mx;
+                    settled
                 }
                 (Scenario::Locked, _) => false,
                 (_, "read_data") => {
                     let at_mx = mx.member(&member.user, &guid).await;
                     let synced = time_of(&view["synced_through"]);
-                    view["connection_status"] == "CONNECTED"
+                    let settled = view["connection_status"] == "CONNECTED"
                         && at_mx["connection_status"] == "CONNECTED"
                         && at_mx["is_being_aggregated"] == false
                         && synced.is_some()
-                        && synced == time_of(&at_mx["successfully_aggregated_at"])
+                        && synced == time_of(&at_mx["successfully_aggregated_at"]);
+                    self.members[index].at_mx = at_mx;
+                    settled
                 }
                 _ => false,
             };
@@ -371,8 +379,10 @@ impl Fleet {
             }
             if tokio::time::Instant::now() > deadline {
                 return Err(format!(
-                    "not settled within {limit:?}:\n{}",
-                    self.unsettled()
+                    "not settled within {limit:?} (the clock at {}):\n{}\nMX's webhooks for them:\n{}",
+                    mx.now(),
+                    self.unsettled(),
+                    self.unsettled_webhooks(mx),
                 ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -384,7 +394,50 @@ impl Fleet {
         self.members
             .iter()
             .filter(|m| !m.settled)
-            .map(|m| format!("{:?} {}: {}", m.scenario, m.guid, m.view))
+            .map(|m| {
+                let mx = |key: &str| m.at_mx.get(key).cloned().unwrap_or(Value::Null);
+                format!(
+                    "{:?} {}: {}\n  at MX: connection_status {}, is_being_aggregated {}, successfully_aggregated_at {}, aggregated_at {}",
+                    m.scenario,
+                    m.guid,
+                    m.view,
+                    mx("connection_status"),
+                    mx("is_being_aggregated"),
+                    mx("successfully_aggregated_at"),
+                    mx("aggregated_at"),
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// MX's webhooks for the unsettled members, one a line: when queued, type, state and
+    /// each attempt (a webhook that failed waits for its retry in virtual time).
+    fn unsettled_webhooks(&self, mx: &Mx) -> String {
+        let unsettled: HashSet<&str> = self
+            .members
+            .iter()
+            .filter(|m| !m.settled)
+            .map(|m| m.guid.as_str())
+            .collect();
+        mx.webhooks()
+            .iter()
+            .filter(|w| {
+                w["member_guid"]
+                    .as_str()
+                    .is_some_and(|g| unsettled.contains(g))
+            })
+            .map(|w| {
+                format!(
+                    "{} {} {} {} next {} attempts {}",
+                    w["member_guid"].as_str().unwrap_or("?"),
+                    w["queued_at"],
+                    w["type"],
+                    w["state"],
+                    w["next_attempt_at"],
+                    w["attempts"]
+                )
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -411,6 +464,7 @@ async fn create(api: &Api, prefix: &str, n: usize, scenario: Scenario) -> Tracke
         guid,
         settled: false,
         view: Value::Null,
+        at_mx: Value::Null,
         sent: None,
         opened: HashSet::new(),
     }
