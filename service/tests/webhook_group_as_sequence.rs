@@ -76,6 +76,9 @@ fn build(item: &Item) -> Incoming {
                 user_guid: user.map(|u| format!("USR-{u}")),
                 body: format!("{{\"n\":{body}}}"),
                 now: start() + Duration::minutes(*minutes),
+                // Both kinds of repeat: one that changes nothing, one that wakes its
+                // member (a connection-status body).
+                repeat_wakes: *body % 2 == 0,
             }
         }
         Item::Account {

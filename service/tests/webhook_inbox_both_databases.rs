@@ -1,6 +1,8 @@
 //! The webhook inbox on SQLite and on PostgreSQL alike: MX's webhooks are answered 204 and
 //! counted in `webhooks_received`; the same body again, or with its keys in another order,
-//! is answered 204 and changes nothing; a body that is not JSON is 400 with a JSON error.
+//! is answered 204 and changes nothing, except that a connection-status body (no id, no
+//! time) again wakes its member, who is read again; a body that is not JSON is 400 with a
+//! JSON error.
 
 mod support;
 
@@ -72,6 +74,68 @@ async fn repeated_webhooks_change_nothing_on_each_database() {
         }
         let after = received(h.api.get(&format!("/members/{guid}")).await);
         assert_eq!(after, before, "{kind}: a repeat is not counted again");
+
+        // A connection-status body again is still news: it has no id and no time, so an MFA
+        // member challenged again within a day (its next background aggregation) sends the
+        // very body stored. The repeat is counted once and the member is read again.
+        let mut mfa = Fleet::new(&format!("{kind}-mfa"));
+        mfa.add(&h.api, Scenario::Mfa).await;
+        if let Err(unsettled) = mfa.settle(&h.api, &h.mx, Duration::from_secs(60)).await {
+            panic!("{kind}: {unsettled}\n{}", h.log());
+        }
+        let (mfa_guid, mfa_user) = (mfa.members[0].guid.clone(), mfa.members[0].user.clone());
+        let challenged =
+            h.mx.webhooks()
+                .into_iter()
+                .find(|w| w["member_guid"] == mfa_guid.as_str() && w["type"] == "CONNECTION_STATUS")
+                .map(|w| w["body"].clone())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{kind}: MX sent the MFA member a connection-status webhook: {:?}",
+                        h.mx.webhooks()
+                            .iter()
+                            .map(|w| (
+                                w["member_guid"].clone(),
+                                w["type"].clone(),
+                                w["state"].clone()
+                            ))
+                            .collect::<Vec<_>>()
+                    )
+                });
+        let read_path = format!("/users/{mfa_user}/members/{mfa_guid}");
+        let reads = |journal: Vec<Value>| {
+            journal
+                .iter()
+                .filter(|e| {
+                    e["method"] == "GET"
+                        && e["path"].as_str().is_some_and(|p| {
+                            p.ends_with(&read_path) || p.ends_with(&format!("{read_path}/status"))
+                        })
+                })
+                .count()
+        };
+        let read_before = reads(h.mx.journal().await);
+        let received_before = received(h.api.get(&format!("/members/{mfa_guid}")).await);
+        let answer = h
+            .api
+            .send_text("POST", "/webhooks/mx", &reversed(&challenged))
+            .await
+            .expect("the service answers");
+        assert_eq!(answer.status, 204, "{kind}: {}", answer.body);
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while reads(h.mx.journal().await) == read_before && std::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            reads(h.mx.journal().await) > read_before,
+            "{kind}: a repeated connection-status webhook read the member again\n{}",
+            h.log()
+        );
+        assert_eq!(
+            received(h.api.get(&format!("/members/{mfa_guid}")).await),
+            received_before,
+            "{kind}: and counted once"
+        );
 
         let bad = h
             .api

@@ -97,12 +97,17 @@ pub(super) async fn receive(
         },
     };
     let text = value.to_string();
+    // A connection-status webhook (MX's `type` `CONNECTION_STATUS`, the library's
+    // `PayloadKind::ConnectionStatusWebhook`) has no id and no time: the same status again
+    // within a day is the same body, and still news (`Incoming::Webhook::repeat_wakes`).
+    let repeat_wakes = value.get("type").and_then(Value::as_str) == Some("CONNECTION_STATUS");
     let incoming = Incoming::Webhook {
         digest: canonical_digest(&value),
         member_guid: member.map(str::to_owned),
         user_guid: user.map(str::to_owned),
         body: text,
         now,
+        repeat_wakes,
     };
     let received = match state.inbox.store(incoming).await? {
         Stored::Webhook(received) => received,

@@ -1,7 +1,10 @@
 //! The webhook inbox's dedup key: MX retries a webhook it got no `2xx` for during 24
 //! hours, with the same body, and connection-status webhooks carry no id (MX webhooks
 //! guide, "Retries"), so a repeat is known by its body alone. Two bodies are the same
-//! webhook when they are the same JSON, key order and whitespace aside.
+//! webhook when they are the same JSON, key order and whitespace aside. A repeat is
+//! counted once; a connection-status repeat still wakes its member, since the member's
+//! next entry into the same status within the horizon is the same body
+//! (`store::receive`).
 
 use sha2::{Digest, Sha256};
 

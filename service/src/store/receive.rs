@@ -13,8 +13,10 @@
 //!
 //! What each item means is unchanged from MX's webhook pages
 //! (<https://docs.mx.com/resources/webhooks/>): a body repeated within the 24-hour retry
-//! horizon only counts a repeat ([`REPEAT_HORIZON`]); a new one pulls its member's
-//! wake-up forward; an ACCOUNT webhook is applied to a known member's accounts unless the
+//! horizon only counts a repeat ([`REPEAT_HORIZON`]), except that a connection-status
+//! body, which has no id and no time, still wakes its member
+//! ([`Incoming::Webhook`]'s `repeat_wakes`); a new one pulls its member's wake-up forward;
+//! an ACCOUNT webhook is applied to a known member's accounts unless the
 //! row held is newer ([`supersedes`](mx_aggregation_client::sync::supersedes)).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -49,6 +51,14 @@ pub enum Incoming {
         body: String,
         /// When it arrived.
         now: DateTime<Utc>,
+        /// A repeat still wakes its member: a connection-status webhook carries no id and
+        /// no time (MX's connection-status webhook page; the library's
+        /// `PayloadKind::ConnectionStatusWebhook`), so the member's next entry into the same
+        /// status within a day (an MFA member's daily background aggregation challenged
+        /// again, 23 to 24 hours after the last) is the very body already stored. A true
+        /// repeat then costs one read of the member; a new status missed would leave the
+        /// end user's challenge unseen until the next look, a day later.
+        repeat_wakes: bool,
     },
     /// An ACCOUNT webhook for a member, as the inbox applies it (`receive::receive_in`).
     Account {
@@ -138,12 +148,14 @@ pub(super) async fn receive_in(
                 member_guid,
                 user_guid,
                 now,
+                repeat_wakes,
                 ..
             } => Ok(Stored::Webhook(held.webhook(
                 &mut writes,
                 digest,
                 (member_guid.as_deref(), user_guid.as_deref()),
                 *now,
+                *repeat_wakes,
             ))),
             Incoming::Account {
                 member_guid,
@@ -182,6 +194,7 @@ impl<'a> Held<'a> {
         digest: &'a str,
         (member_guid, user_guid): (Option<&'a str>, Option<&'a str>),
         now: DateTime<Utc>,
+        repeat_wakes: bool,
     ) -> Received {
         let received = match self.digests.get(digest).copied() {
             None if self.inserted.contains(digest) => Received::New,
@@ -213,6 +226,12 @@ impl<'a> Held<'a> {
             Received::Repeat => {
                 self.digests.entry(digest).or_insert_with(|| ms(now));
                 *writes.repeats.entry(digest).or_default() += 1;
+                if repeat_wakes
+                    && let Some(member) = member_guid
+                    && self.members.contains(member)
+                {
+                    writes.woken.entry(ms(now)).or_default().push(member);
+                }
             }
         }
         received
@@ -374,6 +393,7 @@ fn webhooks(
             user_guid,
             body,
             now,
+            repeat_wakes: _,
         } => Some((
             digest.as_str(),
             member_guid.as_deref(),
