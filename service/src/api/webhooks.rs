@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, Utc};
+use mx_aggregation::{MemberSnapshot, PayloadKind};
 use mx_aggregation_client::sync::AccountWebhook;
 use serde_json::Value;
 
@@ -97,10 +98,11 @@ pub(super) async fn receive(
         },
     };
     let text = value.to_string();
-    // A connection-status webhook (MX's `type` `CONNECTION_STATUS`, the library's
-    // `PayloadKind::ConnectionStatusWebhook`) has no id and no time: the same status again
-    // within a day is the same body, and still news (`Incoming::Webhook::repeat_wakes`).
-    let repeat_wakes = value.get("type").and_then(Value::as_str) == Some("CONNECTION_STATUS");
+    // A connection-status webhook, as the library classifies payloads, has no id and no
+    // time: the same status again within a day is the same body, and still news
+    // (`Incoming::Webhook::repeat_wakes`).
+    let repeat_wakes = MemberSnapshot::from_json(&text)
+        .is_ok_and(|snapshot| snapshot.payload == PayloadKind::ConnectionStatusWebhook);
     let incoming = Incoming::Webhook {
         digest: canonical_digest(&value),
         member_guid: member.map(str::to_owned),
