@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use serde_json::value::RawValue;
 
 use super::error::ApiError;
 use super::state::AppState;
@@ -62,20 +63,41 @@ async fn list(
         return Err(ApiError::not_found(format!("unknown member {member:?}")));
     }
     let found = db.page(member, list, page, per_page).await?;
-    let name = match list {
-        List::Accounts => "accounts",
-        List::Transactions => "transactions",
+    let (accounts, transactions) = match list {
+        List::Accounts => (Some(found.rows), None),
+        List::Transactions => (None, Some(found.rows)),
     };
-    Ok(Json(json!({
-        name: found.rows,
-        "pagination": {
-            "current_page": found.current_page,
-            "per_page": found.per_page,
-            "total_entries": found.total_entries,
-            "total_pages": found.total_pages,
-        }
-    }))
+    Ok(Json(ListBody {
+        accounts,
+        transactions,
+        pagination: Pagination {
+            current_page: found.current_page,
+            per_page: found.per_page,
+            total_entries: found.total_entries,
+            total_pages: found.total_pages,
+        },
+    })
     .into_response())
+}
+
+/// A list's answer, MX's envelope: the rows under the list's name, and its pagination.
+/// The rows go out as the text stored, not parsed into a tree and written again.
+#[derive(Serialize)]
+struct ListBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accounts: Option<Vec<Box<RawValue>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transactions: Option<Vec<Box<RawValue>>>,
+    pagination: Pagination,
+}
+
+/// MX's pagination numbers (SPEC25 `PaginationResponse`).
+#[derive(Serialize)]
+struct Pagination {
+    current_page: i64,
+    per_page: i64,
+    total_entries: i64,
+    total_pages: i64,
 }
 
 /// `GET /members/{member}/accounts`.

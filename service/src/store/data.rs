@@ -15,10 +15,11 @@ pub struct StoredData {
 }
 
 /// One page of a stored list, with MX's pagination numbers.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Page {
-    /// The rows, as stored (JSON).
-    pub rows: Vec<serde_json::Value>,
+    /// The rows, as stored: MX's JSON text, checked to be JSON but not read into a
+    /// tree (a page of a thousand transactions is served as it was stored).
+    pub rows: Vec<Box<RawValue>>,
     /// The page asked for, from 1.
     pub current_page: i64,
     /// Rows per page.
@@ -227,7 +228,7 @@ impl Db {
             .iter()
             .map(|row| {
                 let body: String = row.get(1);
-                serde_json::from_str(&body).map_err(|source| StoreError::Corrupt {
+                RawValue::from_string(body).map_err(|source| StoreError::Corrupt {
                     column: list.table(),
                     key: row.get(0),
                     source,
