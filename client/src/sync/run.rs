@@ -404,7 +404,14 @@ impl TransactionSync {
     }
 }
 
-/// The guid of a row given as MX's text, read without reading the rest of the row.
+/// The guid of a row given as MX's text, read without reading the rest of the row: the
+/// string after the first `"guid"` key ([`scan_guid`]), or serde's reading of the row
+/// when that finds none.
+///
+/// The guid is only a lookup key: a row is taken as unchanged only when its whole text is
+/// the text held for that guid, and a held text is the row of its own guid. A `"guid"`
+/// key met first inside a nested object names another row, whose text cannot be this
+/// one: the row is then read in full, as any changed row is.
 fn guid_of(text: &str) -> Option<Cow<'_, str>> {
     /// Only the guid; every other field is skipped.
     #[derive(Deserialize)]
@@ -412,7 +419,24 @@ fn guid_of(text: &str) -> Option<Cow<'_, str>> {
         #[serde(borrow)]
         guid: Option<Cow<'a, str>>,
     }
+    if let Some(guid) = scan_guid(text) {
+        return Some(Cow::Borrowed(guid));
+    }
     serde_json::from_str::<Guid<'_>>(text).ok()?.guid
+}
+
+/// The value of the first `"guid"` key in `text`, when it is a string without escapes.
+/// A later sync lists a member's whole history (hundreds of rows) to find the few MX
+/// changed: reading each row's fields to reach its guid cost as much as parsing the page.
+/// In JSON, `"guid"` followed by `:` is a key (a string value is followed by `,`, `}` or
+/// `]`, and a quote inside a string is escaped).
+fn scan_guid(text: &str) -> Option<&str> {
+    const KEY: &str = "\"guid\"";
+    let at = text.find(KEY)?.checked_add(KEY.len())?;
+    let value = text.get(at..)?.trim_start().strip_prefix(':')?.trim_start();
+    let value = value.strip_prefix('"')?;
+    let guid = value.get(..value.find('"')?)?;
+    (!guid.contains('\\')).then_some(guid)
 }
 
 impl MemoryStore {
@@ -434,5 +458,34 @@ impl MemoryStore {
         for guid in removed {
             self.remove_transaction(guid);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{guid_of, scan_guid};
+
+    #[test]
+    fn the_guid_is_found_without_reading_the_row() {
+        let row = r#"{"account_guid":"ACT-1","amount":1.5,"guid":"TRN-7","status":"POSTED"}"#;
+        assert_eq!(scan_guid(row), Some("TRN-7"));
+        assert_eq!(scan_guid(r#"{ "guid" :  "TRN-8" , "x": 1}"#), Some("TRN-8"));
+        // `account_guid` and `member_guid` are other keys.
+        assert_eq!(
+            scan_guid(r#"{"account_guid":"ACT-1","member_guid":"MBR-1"}"#),
+            None
+        );
+    }
+
+    #[test]
+    fn a_guid_the_scan_cannot_read_is_read_by_serde() {
+        // An escape in the value, a null guid, a quote inside a string value.
+        let escaped = r#"{"guid":"TRN-\u0031"}"#;
+        assert_eq!(scan_guid(escaped), None);
+        assert_eq!(guid_of(escaped).as_deref(), Some("TRN-1"));
+        assert_eq!(scan_guid(r#"{"guid":null}"#), None);
+        assert_eq!(guid_of(r#"{"guid":null}"#), None);
+        let quoted = r#"{"memo":"say \"guid\": \"x\"","guid":"TRN-9"}"#;
+        assert_eq!(guid_of(quoted).as_deref(), Some("TRN-9"));
     }
 }
