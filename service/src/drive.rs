@@ -258,8 +258,9 @@ impl Worker {
     /// Runs the driver as `intent` says, syncing whenever the crate says `read_data`.
     /// The driver's two halves (`Driver::drive_to_data`, `Driver::sync_read`), with the
     /// member's stored transactions loaded between them only when the sync reads them
-    /// (`MemberData::needs_transactions`), as MX's text: the sync reads only the rows
-    /// whose text MX changed, and notes what it changes. Most drives (polls, waits, the
+    /// (`MemberData::needs_transactions`), by their marks (a digest of MX's text,
+    /// `Db::load_held_transactions`): the sync reads only the rows whose text MX
+    /// changed, and notes what it changes. Most drives (polls, waits, the
     /// echo of a sync already done) never load them.
     async fn run(
         &self,
@@ -286,7 +287,7 @@ impl Worker {
         };
         if data.needs_transactions(read.as_of) {
             self.db
-                .load_transaction_texts(&member.member, &mut data.store)
+                .load_held_transactions(&member.member, &mut data.store)
                 .await?;
         }
         Ok(driver.sync_read(member, data, &options, read).await)

@@ -2,12 +2,14 @@
 //! alike: the accounts and transactions a drive's write-back stored (guids with quotes
 //! and backslashes included), the rows a later write-back deleted gone, nothing of
 //! another member's; an empty copy reads as empty; and a stored row that no longer reads
-//! is an error naming that row.
+//! is an error naming that row. A sync's load of the copy holds each transaction by its
+//! mark (a digest of the stored text and its `PENDING` day), not its text, and a row
+//! stored without a mark is loaded as text once and marked by the next write-back.
 
 mod support;
 
 use chrono::{TimeZone, Utc};
-use mx_aggregation_client::sync::MemoryStore;
+use mx_aggregation_client::sync::{MemoryStore, TransactionStore};
 use mx_aggregation_client::types::{Account, Transaction};
 use mx_aggregation_service::core::data_changes::DataChanges;
 use mx_aggregation_service::store::{Db, StoreError, Written};
@@ -118,6 +120,122 @@ async fn the_stored_copy_reads_back_on_each_database() {
             }
             other => panic!("{kind}: a broken row must be named, got {other:?}"),
         }
+        db.close().await;
+        database.drop_database().await;
+    }
+}
+
+/// What a sync's load of `guid`'s copy holds.
+async fn held(db: &Db, guid: &str) -> MemoryStore {
+    let mut store = MemoryStore::keeping_text();
+    db.load_held_transactions(guid, &mut store)
+        .await
+        .expect("the held copy loads");
+    store
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_loads_the_copy_by_its_marks_on_each_database() {
+    let scratch = Scratch::new("held-marks");
+    for database in Database::all(&scratch.path, "held_marks_both_databases").await {
+        let kind = database.kind();
+        let db = Db::open(database.url()).await.expect("the database opens");
+        let now = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+        for member in ["MBR-1", "MBR-2"] {
+            db.insert_member(member, "USR-1", None, now)
+                .await
+                .expect("a member");
+        }
+        let rows = [
+            transaction("TRN-1", 1.5, "POSTED"),
+            transaction("TRN-\"quoted\"\\", -2.0, "PENDING"),
+            transaction("TRN-3", 0.1, "POSTED"),
+        ];
+        write(&db, "MBR-1", &MemoryStore::default(), &copy(&[], &rows)).await;
+        write(
+            &db,
+            "MBR-2",
+            &MemoryStore::default(),
+            &copy(&[], &rows[..1]),
+        )
+        .await;
+        let texts: Vec<String> = rows
+            .iter()
+            .map(|row| serde_json::to_string(row).expect("a text"))
+            .collect();
+
+        let store = held(&db, "MBR-1").await;
+        assert_eq!(store.count(), 3, "{kind}: every row held");
+        for (row, text) in rows.iter().zip(&texts) {
+            let guid = row.guid.as_deref().unwrap_or_default();
+            assert!(
+                store.holds_text(guid, text),
+                "{kind}: {guid} unchanged by its text"
+            );
+            assert!(
+                !store.holds_text(guid, &text.replace("Caf", "Kaf")),
+                "{kind}: {guid} with other text is changed"
+            );
+            assert_eq!(store.transaction_text(guid), None, "{kind}: no text loaded");
+        }
+        assert_eq!(
+            store.pending(),
+            [(
+                "TRN-\"quoted\"\\".to_owned(),
+                chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+            )],
+            "{kind}: the PENDING row and its day"
+        );
+        assert!(store.changed_transactions().is_empty(), "{kind}");
+        assert_eq!(
+            held(&db, "MBR-2").await.count(),
+            1,
+            "{kind}: the other member's"
+        );
+
+        // A row stored before rows had marks.
+        let mut conn = sqlx::AnyConnection::connect(database.url())
+            .await
+            .expect("a second connection");
+        sqlx::query("UPDATE transactions SET digest = NULL, pending_day = NULL WHERE guid = $1")
+            .bind("TRN-3")
+            .execute(&mut conn)
+            .await
+            .expect("a mark removed by hand");
+        let _ = conn.close().await;
+        let store = held(&db, "MBR-1").await;
+        assert_eq!(
+            store.transaction_text("TRN-3"),
+            Some(texts[2].as_str()),
+            "{kind}"
+        );
+        assert!(
+            store.changed_transactions().contains("TRN-3"),
+            "{kind}: noted"
+        );
+        assert_eq!(store.count(), 3, "{kind}");
+        let claimed = db
+            .take_over("MBR-1", "test", now)
+            .await
+            .expect("a take-over")
+            .expect("the member is known")
+            .claimed;
+        let changes = DataChanges::after_sync(&std::collections::BTreeMap::new(), &store);
+        let written = write_data(&db, &claimed, &changes, now).await;
+        assert_eq!(written, Written::Stored);
+        let store = held(&db, "MBR-1").await;
+        assert_eq!(
+            store.transaction_text("TRN-3"),
+            None,
+            "{kind}: marked again"
+        );
+        assert!(store.holds_text("TRN-3", &texts[2]), "{kind}");
+        let read = db.stored_data("MBR-1").await.expect("the copy reads");
+        assert_eq!(
+            read.store,
+            copy(&[], &rows),
+            "{kind}: the bodies as written"
+        );
         db.close().await;
         database.drop_database().await;
     }

@@ -31,13 +31,16 @@
 //! - A store may keep each transaction as the text MX sent
 //!   ([`TransactionStore::keeps_text`], [`MemoryStore::keeping_text`]): a listed row
 //!   whose text is the held one is that transaction unchanged and is not read, so a
-//!   later sync that lists the whole history reads only the rows MX changed.
+//!   later sync that lists the whole history reads only the rows MX changed. It may
+//!   hold them by a digest of that text instead ([`RowMark`],
+//!   [`MemoryStore::hold_mark`]), without loading the texts.
 //! - Accounts have no incremental filter (`listMemberAccounts` takes only paging): a
 //!   sync lists them all ([`AccountChanges`]), unless MX's ACCOUNT webhooks carry them
 //!   ([`AccountWebhook`], [`SyncOptions::account_webhooks`]).
 
 mod accounts;
 mod checkpoint;
+mod mark;
 mod member_data;
 mod plan;
 mod run;
@@ -45,6 +48,7 @@ mod store;
 
 pub use accounts::{AccountAction, AccountChanges, AccountWebhook, supersedes};
 pub use checkpoint::{Checkpoint, History, SyncOptions};
+pub use mark::{Pending, RowMark, text_digest};
 pub use member_data::{DataDue, DataWebhook, MemberData};
 pub use plan::{Read, ReadKind};
 pub use run::{

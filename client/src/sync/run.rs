@@ -319,7 +319,7 @@ impl TransactionSync {
             // A row with the text held for its guid is that transaction unchanged: not
             // read (the store's text is MX's, from an earlier listing).
             if let Some((text, guid)) = text.and_then(|text| Some((text, guid_of(text)?)))
-                && store.text(&guid) == Some(text)
+                && store.holds_text(&guid, text)
             {
                 if !self.deleted.contains(guid.as_ref()) {
                     self.seen.insert(guid.into_owned());
@@ -349,6 +349,11 @@ impl TransactionSync {
             }
             self.seen.insert(guid.clone());
             let changed = match store.transaction(&guid) {
+                // Held by its mark only, with other text: MX changed it.
+                None if store.holds(&guid) => {
+                    changes.modified.push(transaction);
+                    true
+                }
                 None => {
                     changes.added.push(transaction);
                     true
@@ -386,7 +391,7 @@ impl TransactionSync {
             .filter(|guid| !self.seen.contains(*guid));
         let removed: BTreeSet<&String> = gone_pending
             .chain(&self.deleted)
-            .filter(|guid| store.transaction(guid).is_some())
+            .filter(|guid| store.holds(guid))
             .collect();
         let removed: Vec<String> = removed.into_iter().cloned().collect();
         let mut counts = self.counts;

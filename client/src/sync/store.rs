@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+use super::mark::{Pending, RowMark, text_digest};
 use crate::types::{Account, Transaction};
 
 /// The service's copy of one member's transactions, as the sync core reads it.
@@ -41,6 +42,19 @@ pub trait TransactionStore {
     fn text(&self, _guid: &str) -> Option<&str> {
         None
     }
+
+    /// True when `text` is MX's text of the held transaction `guid`, unchanged: the sync
+    /// then does not read the row. By default, when it is [`text`](Self::text); a store
+    /// that holds rows by their [`RowMark`] compares digests.
+    fn holds_text(&self, guid: &str, text: &str) -> bool {
+        self.text(guid) == Some(text)
+    }
+
+    /// True when the store holds the transaction `guid`, read, as text, or by its mark
+    /// only. By default, when [`transaction`](Self::transaction) gives it.
+    fn holds(&self, guid: &str) -> bool {
+        self.transaction(guid).is_some()
+    }
 }
 
 /// A member's accounts and transactions in memory, keyed by guid: the reference store of
@@ -64,6 +78,8 @@ pub struct MemoryStore {
     pub transactions: BTreeMap<String, Transaction>,
     /// MX's text of held transactions, by guid, when the store keeps it.
     texts: BTreeMap<String, String>,
+    /// Held transactions known by their mark only ([`hold_mark`](Self::hold_mark)).
+    marks: BTreeMap<String, RowMark>,
     /// Whether rows are kept as MX's text.
     keep_text: bool,
     /// The guids of the transactions stored or removed since the store was made.
@@ -75,6 +91,7 @@ impl PartialEq for MemoryStore {
         self.accounts == other.accounts
             && self.transactions == other.transactions
             && self.texts == other.texts
+            && self.marks == other.marks
     }
 }
 
@@ -88,6 +105,7 @@ impl MemoryStore {
             accounts,
             transactions,
             texts: BTreeMap::new(),
+            marks: BTreeMap::new(),
             keep_text: false,
             changed: BTreeSet::new(),
         }
@@ -108,7 +126,27 @@ impl MemoryStore {
     /// it again.
     pub fn hold_text(&mut self, guid: String, text: String) {
         self.transactions.remove(&guid);
+        self.marks.remove(&guid);
         self.texts.insert(guid, text);
+    }
+
+    /// Holds the transaction `guid` by its [`RowMark`] only (a store
+    /// [`keeping_text`](Self::keeping_text) loading its copy without the texts): a
+    /// listed row whose text has the mark's digest is that transaction unchanged; one
+    /// whose text does not is `modified` (its held values are not at hand to compare, so
+    /// a row MX sent again with other text but the same values counts as modified too).
+    pub fn hold_mark(&mut self, guid: String, mark: RowMark) {
+        self.transactions.remove(&guid);
+        self.texts.remove(&guid);
+        self.marks.insert(guid, mark);
+    }
+
+    /// Holds the transaction `guid` as MX's `text` and notes it, so that it is written
+    /// back with its [`RowMark`]: a row stored before the store kept marks, loaded as
+    /// text this once.
+    pub fn hold_text_to_mark(&mut self, guid: String, text: String) {
+        self.changed.insert(guid.clone());
+        self.hold_text(guid, text);
     }
 
     /// The text MX sent for the held transaction `guid`, when the store keeps it.
@@ -128,10 +166,11 @@ impl MemoryStore {
     pub fn remove_transaction(&mut self, guid: &str) -> bool {
         let read = self.transactions.remove(guid).is_some();
         let text = self.texts.remove(guid).is_some();
-        if read || text {
+        let mark = self.marks.remove(guid).is_some();
+        if read || text || mark {
             self.changed.insert(guid.to_owned());
         }
-        read || text
+        read || text || mark
     }
 
     /// Stores `transaction` as `guid`, noting the change. Its held text, from MX's
@@ -139,6 +178,7 @@ impl MemoryStore {
     /// it MX's new one.
     pub(super) fn store_transaction(&mut self, guid: &str, transaction: Transaction) {
         self.texts.remove(guid);
+        self.marks.remove(guid);
         self.transactions.insert(guid.to_owned(), transaction);
         self.changed.insert(guid.to_owned());
     }
@@ -148,21 +188,19 @@ impl MemoryStore {
     /// written with MX's text.
     pub(super) fn store_text(&mut self, guid: &str, text: &str) {
         if self.keep_text {
+            self.marks.remove(guid);
             self.texts.insert(guid.to_owned(), text.to_owned());
             self.changed.insert(guid.to_owned());
         }
     }
 }
 
-/// The day of a `PENDING` transaction held as text, `None` when it is not one. Most
-/// rows are posted, and a posted row's text has no `PENDING` in it: only the others are
-/// read.
+/// The day of a `PENDING` transaction held as text, `None` when it is not one.
 fn pending_day_of_text(text: &str) -> Option<Option<NaiveDate>> {
-    if !text.contains("\"PENDING\"") {
-        return None;
+    match RowMark::of_text(text).pending {
+        Pending::On(day) => Some(day),
+        Pending::No => None,
     }
-    let transaction: Transaction = serde_json::from_str(text).ok()?;
-    transaction.is_pending().then(|| transaction.day())
 }
 
 impl TransactionStore for MemoryStore {
@@ -185,7 +223,15 @@ impl TransactionStore for MemoryStore {
             .iter()
             .filter(|(guid, _)| !self.transactions.contains_key(*guid))
             .filter_map(|(guid, text)| Some((guid.clone(), pending_day_of_text(text)?)));
-        let mut pending: Vec<(String, Option<NaiveDate>)> = read.chain(unread).collect();
+        let marked = self
+            .marks
+            .iter()
+            .filter_map(|(guid, mark)| match mark.pending {
+                Pending::On(day) => Some((guid.clone(), day)),
+                Pending::No => None,
+            });
+        let mut pending: Vec<(String, Option<NaiveDate>)> =
+            read.chain(unread).chain(marked).collect();
         pending.sort_unstable();
         pending
     }
@@ -196,7 +242,7 @@ impl TransactionStore for MemoryStore {
             .keys()
             .filter(|guid| !self.transactions.contains_key(*guid))
             .count();
-        self.transactions.len() + unread
+        self.transactions.len() + unread + self.marks.len()
     }
 
     fn keeps_text(&self) -> bool {
@@ -205,5 +251,21 @@ impl TransactionStore for MemoryStore {
 
     fn text(&self, guid: &str) -> Option<&str> {
         self.transaction_text(guid)
+    }
+
+    fn holds_text(&self, guid: &str, text: &str) -> bool {
+        match self.texts.get(guid) {
+            Some(held) => held == text,
+            None => self
+                .marks
+                .get(guid)
+                .is_some_and(|mark| mark.digest == text_digest(text)),
+        }
+    }
+
+    fn holds(&self, guid: &str) -> bool {
+        self.transactions.contains_key(guid)
+            || self.texts.contains_key(guid)
+            || self.marks.contains_key(guid)
     }
 }

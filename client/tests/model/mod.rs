@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveTime, TimeDelta, TimeZone, Utc};
 use mx_aggregation_client::sync::{
-    Checkpoint, MemoryStore, PageRequest, SyncOptions, TransactionStore, TransactionSync,
+    Checkpoint, MemoryStore, PageRequest, RowMark, SyncOptions, TransactionStore, TransactionSync,
 };
 use mx_aggregation_client::types::{Pagination, Transaction, TransactionsPage};
 use proptest::prelude::*;
@@ -254,6 +254,9 @@ pub struct Service {
     /// sync loads the copy as text (`MemoryStore::hold_text`), reads MX's pages as raw
     /// rows, and writes back the rows the store noted as changed.
     pub text: bool,
+    /// With `text`, loads each held row by its mark only (`MemoryStore::hold_mark`), as
+    /// the durable service does, not its text.
+    pub marks: bool,
     /// The copy between syncs when `text`: guid to MX's text.
     pub database: BTreeMap<String, String>,
     /// Held rows the sync read into a `Transaction` (`TransactionStore::transaction`).
@@ -287,6 +290,14 @@ impl TransactionStore for Counting<'_> {
     fn text(&self, guid: &str) -> Option<&str> {
         self.store.text(guid)
     }
+
+    fn holds_text(&self, guid: &str, text: &str) -> bool {
+        self.store.holds_text(guid, text)
+    }
+
+    fn holds(&self, guid: &str) -> bool {
+        self.store.holds(guid)
+    }
 }
 
 /// A page as the durable service reads it: each row MX's raw text.
@@ -299,6 +310,15 @@ impl Service {
     pub fn text() -> Self {
         Self {
             text: true,
+            ..Self::default()
+        }
+    }
+
+    /// A service keeping its copy as MX's text, and loading it by the rows' marks.
+    pub fn marked() -> Self {
+        Self {
+            text: true,
+            marks: true,
             ..Self::default()
         }
     }
@@ -334,7 +354,11 @@ impl Service {
         if self.text {
             self.store = MemoryStore::keeping_text();
             for (guid, text) in &self.database {
-                self.store.hold_text(guid.clone(), text.clone());
+                if self.marks {
+                    self.store.hold_mark(guid.clone(), RowMark::of_text(text));
+                } else {
+                    self.store.hold_text(guid.clone(), text.clone());
+                }
             }
         }
         let mut sync = TransactionSync::start(&self.checkpoint, mx.now, options, &self.store);

@@ -1,6 +1,7 @@
 //! The stored copy of each member's accounts and transactions.
 
-use mx_aggregation_client::sync::MemoryStore;
+use chrono::NaiveDate;
+use mx_aggregation_client::sync::{MemoryStore, Pending, RowMark};
 use mx_aggregation_client::types::{Account, Transaction};
 use serde_json::value::RawValue;
 use sqlx::Row;
@@ -45,6 +46,25 @@ impl List {
             Self::Accounts => "accounts",
             Self::Transactions => "transactions",
         }
+    }
+}
+
+/// The stored `pending_day` of a transaction's mark: `NULL` not `PENDING`, `''` (or a
+/// text that is not a day) `PENDING` without a day, else `PENDING` on that day.
+pub(crate) fn pending_of(pending_day: Option<&str>) -> Pending {
+    pending_day.map_or(Pending::No, |day| {
+        Pending::On(NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+    })
+}
+
+/// The `pending_day` stored for `pending`, as [`pending_of`] reads it.
+pub(crate) fn pending_day(pending: Pending) -> Option<String> {
+    match pending {
+        Pending::No => None,
+        Pending::On(day) => Some(
+            day.map(|day| day.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+        ),
     }
 }
 
@@ -93,22 +113,63 @@ impl Db {
         Ok(())
     }
 
-    /// The member's stored transactions into `store`, as the text stored
-    /// ([`MemoryStore::hold_text`]): a sync reads only the rows whose text MX changed.
-    /// The rows come as one JSON array of `[guid, body]` pairs, as
-    /// [`load_list`](Self::load_list) reads them, split without reading the bodies.
+    /// The member's stored transactions into `store`, each by its mark
+    /// ([`MemoryStore::hold_mark`]: a digest of MX's text and its `PENDING` day, read
+    /// from the `transactions_marks` index alone), and those stored before rows had marks
+    /// as their text, noted so that the write-back marks them
+    /// ([`MemoryStore::hold_text_to_mark`]). A sync then reads only the rows whose text
+    /// MX changed, without the stored bodies ever leaving the database.
+    ///
+    /// One query: both lists come as JSON arrays, each read by one parse (row by row,
+    /// every row crossed the driver's thread hand-off).
     ///
     /// # Errors
-    /// [`StoreError`] when the query fails or the array does not read.
-    pub async fn load_transaction_texts(
+    /// [`StoreError`] when the query fails or a list does not read.
+    pub async fn load_held_transactions(
         &self,
         member_guid: &str,
         store: &mut MemoryStore,
     ) -> Result<(), StoreError> {
-        let joined = self.joined_rows(member_guid, List::Transactions).await?;
-        if let Ok(rows) = serde_json::from_str::<Vec<(String, &RawValue)>>(&joined) {
+        let (marked, unmarked) = match self.engine() {
+            Engine::Sqlite => (
+                "SELECT json_group_array(json_array(guid, digest, pending_day)) \
+                 FROM transactions WHERE member_guid = $1 AND digest IS NOT NULL",
+                "SELECT '[' || COALESCE(group_concat('[' || json_quote(guid) || ',' || body || ']', ','), '') || ']' \
+                 FROM transactions WHERE member_guid = $1 AND digest IS NULL",
+            ),
+            Engine::Postgres => (
+                "SELECT COALESCE(json_agg(json_build_array(guid, digest, pending_day))::text, '[]') \
+                 FROM transactions WHERE member_guid = $1 AND digest IS NOT NULL",
+                "SELECT '[' || COALESCE(string_agg('[' || to_json(guid)::text || ',' || body || ']', ','), '') || ']' \
+                 FROM transactions WHERE member_guid = $1 AND digest IS NULL",
+            ),
+        };
+        let sql = format!("SELECT ({marked}), ({unmarked})");
+        let row = sqlx::query(&sql)
+            .bind(member_guid)
+            .fetch_one(self.reader())
+            .await
+            .map_err(q("reading a member's stored transactions"))?;
+        let (marked, unmarked): (String, String) = (row.get(0), row.get(1));
+        let corrupt = |source| StoreError::Corrupt {
+            column: "transactions.digest",
+            key: member_guid.to_owned(),
+            source,
+        };
+        for (guid, digest, pending_day) in
+            serde_json::from_str::<Vec<(String, i64, Option<String>)>>(&marked).map_err(corrupt)?
+        {
+            store.hold_mark(
+                guid,
+                RowMark {
+                    digest: u64::from_le_bytes(digest.to_le_bytes()),
+                    pending: pending_of(pending_day.as_deref()),
+                },
+            );
+        }
+        if let Ok(rows) = serde_json::from_str::<Vec<(String, &RawValue)>>(&unmarked) {
             for (guid, body) in rows {
-                store.hold_text(guid, body.get().to_owned());
+                store.hold_text_to_mark(guid, body.get().to_owned());
             }
             return Ok(());
         }
@@ -121,7 +182,6 @@ impl Db {
                     source,
                 });
             }
-            store.hold_text(guid, body);
         }
         Ok(())
     }

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use mx_aggregation::MemberState;
-use mx_aggregation_client::sync::{Checkpoint, DataDue};
+use mx_aggregation_client::sync::{Checkpoint, DataDue, RowMark};
 use sqlx::Row;
 
 use super::claims::Claimed;
+use super::data::pending_day;
 use super::db::{
     Db, Marks, ROWS_PER_STATEMENT, StoreError, list, ms, placeholders, q, replaces_account,
 };
@@ -149,7 +150,7 @@ impl Db {
             upsert_accounts(&mut tx, guid, &changes.accounts.upsert).await?;
             let transactions = &changes.transactions;
             delete_rows(&mut tx, "transactions", guid, &transactions.delete).await?;
-            upsert_rows(&mut tx, "transactions", guid, &transactions.upsert).await?;
+            upsert_transactions(&mut tx, guid, &transactions.upsert).await?;
         }
         tx.commit().await.map_err(q("committing a write-back"))?;
         Ok(Written::Stored)
@@ -241,6 +242,40 @@ pub(super) async fn delete_keyed_rows(
             .execute(&mut *conn)
             .await
             .map_err(q("deleting rows of a member's data"))?;
+    }
+    Ok(())
+}
+
+/// Stores the member's transactions (guid, MX's text), each replacing the row held, with
+/// its mark ([`RowMark`]: the digest of the text and its `PENDING` day), by which the next
+/// sync finds it unchanged without loading its text (`Db::load_held_transactions`).
+async fn upsert_transactions(
+    conn: &mut sqlx::AnyConnection,
+    member_guid: &str,
+    rows: &[(String, String)],
+) -> Result<(), StoreError> {
+    let marks = Marks::of(conn);
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO transactions (member_guid, guid, body, digest, pending_day) VALUES {} \
+             ON CONFLICT (member_guid, guid) DO UPDATE SET body = excluded.body, \
+               digest = excluded.digest, pending_day = excluded.pending_day",
+            placeholders(marks, chunk.len(), 5, 1)
+        );
+        let mut query = sqlx::query(&sql);
+        for (guid, body) in chunk {
+            let mark = RowMark::of_text(body);
+            query = query
+                .bind(member_guid)
+                .bind(guid.as_str())
+                .bind(body.as_str())
+                .bind(i64::from_le_bytes(mark.digest.to_le_bytes()))
+                .bind(pending_day(mark.pending));
+        }
+        query
+            .execute(&mut *conn)
+            .await
+            .map_err(q("storing a member's transactions"))?;
     }
     Ok(())
 }
