@@ -158,21 +158,28 @@ impl Running {
             };
             // The claim is renewed while the drive waits for its turn: a lease that ran
             // out meanwhile would let another instance drive the member without its
-            // end user.
-            let end_user_permit = tokio::select! {
-                permit = turn => Some(permit),
-                () = worker.keep_lease(&claimed) => None,
+            // end user. A newer drive of the member in this process (the end user asked
+            // again) stops it at once: the newer one waits for this one to end, and
+            // the lease's renewal would only notice the take-over up to `RENEW_EVERY`
+            // (10 s) later, with every end user's drive queued behind it.
+            let waited = tokio::select! {
+                permit = turn => Waited::Turn(permit),
+                () = worker.keep_lease(&claimed) => Waited::LeaseLost,
+                () = stop.notified() => Waited::Superseded,
             };
-            match end_user_permit {
-                Some(end_user_permit) => {
+            match waited {
+                Waited::Turn(end_user_permit) => {
                     if let Err(error) = worker.drive(&claimed, intent, &stop).await {
                         tracing::warn!(member = %claimed.member_guid, %error, "drive failed before its write-back");
                         let _ = worker.db().release(&claimed).await;
                     }
                     drop(end_user_permit);
                 }
-                None => {
+                Waited::LeaseLost => {
                     tracing::warn!(member = %claimed.member_guid, "lease taken over while the drive waited for its turn");
+                }
+                Waited::Superseded => {
+                    tracing::info!(member = %claimed.member_guid, "a newer drive took the member over while this one waited for its turn");
                 }
             }
             running.lock().remove(&id);
@@ -292,9 +299,19 @@ async fn tick(
     Ok(())
 }
 
+/// How a drive's wait for its turn ended.
+enum Waited {
+    /// Its turn came, with an end-user slot when it needs one.
+    Turn(Option<tokio::sync::OwnedSemaphorePermit>),
+    /// Its lease was taken over (another instance, or a claim after it ran out).
+    LeaseLost,
+    /// A newer drive of the member in this process stopped it.
+    Superseded,
+}
+
 /// One drive counted in `mx_service_drives_queued` (or one claim in
-/// [`Running::busy`]) for as long as it lives, however its wait ends (its slot, or its
-/// lease lost while it waited).
+/// [`Running::busy`]) for as long as it lives, however its wait ends (its slot, its
+/// lease lost, or a newer drive of its member, while it waited).
 struct Queued<'a>(&'a AtomicUsize);
 
 impl<'a> Queued<'a> {

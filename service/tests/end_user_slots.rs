@@ -1,7 +1,8 @@
 //! `--end-user-concurrency` bounds the end users' drives: with one slot, a second end
 //! user's drive waits its turn (`mx_service_drives_queued`) while the first waits for
 //! MX's job, both keep their leases past the lease's 30 s of wall time (the queued one
-//! too, so no other instance takes its member over), and both finish once they may. On
+//! too, so no other instance takes its member over), and both finish once they may. When
+//! the queued end user asks again, the newer drive stops the queued one at once. On
 //! the followed clock, so that the first drive's wait lasts until this test moves the
 //! clock.
 
@@ -90,6 +91,45 @@ async fn a_second_end_users_drive_waits_for_the_one_slot() {
         queued,
         Some(1),
         "one end user's drive waits for the slot\n{}",
+        log()
+    );
+
+    // The queued member's end user asks again (fresh data): the newer drive takes the
+    // member over and stops the queued one at once, not at its lease's next renewal (up
+    // to 10 s later, with the newer drive waiting on it and the service never idle).
+    let again = api
+        .send(
+            "POST",
+            &format!("/members/{}/aggregate", members[1]),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(again.map(|a| a.status), Some(202), "{}", log());
+    let mut probe = Value::Null;
+    for _ in 0..100 {
+        probe = http
+            .get(format!("{base}/scheduler"))
+            .send()
+            .await
+            .expect("the scheduler probe")
+            .json()
+            .await
+            .expect("its JSON");
+        if probe["running"] == 2 && probe["queued"] == 1 && probe["idle"] == true {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        (&probe["running"], &probe["queued"], &probe["idle"]),
+        (&json!(2), &json!(1), &json!(true)),
+        "the older queued drive ended, the newer one queued: {probe}\n{}",
+        log()
+    );
+    assert!(
+        log().contains("a newer drive took the member over while this one waited for its turn"),
+        "the queued drive was stopped by the newer one\n{}",
         log()
     );
 
