@@ -8,7 +8,7 @@
 
 mod support;
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use mx_aggregation_client::sync::{MemoryStore, TransactionStore};
 use mx_aggregation_client::types::{Account, Transaction};
 use mx_aggregation_service::core::data_changes::DataChanges;
@@ -45,18 +45,37 @@ fn copy(accounts: &[Account], transactions: &[Transaction]) -> MemoryStore {
     )
 }
 
-/// Writes `after` over `before` as a drive of `guid` does.
-async fn write(db: &Db, guid: &str, before: &MemoryStore, after: &MemoryStore) {
-    let now = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+/// The time every write-back of these tests runs at.
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
+}
+
+/// `database` opened, with the members `MBR-1` and `MBR-2` of one user.
+async fn opened(database: &Database) -> Db {
+    let db = Db::open(database.url()).await.expect("the database opens");
+    for member in ["MBR-1", "MBR-2"] {
+        db.insert_member(member, "USR-1", None, now())
+            .await
+            .expect("a member");
+    }
+    db
+}
+
+/// Writes `changes` as a drive of `guid` does.
+async fn write_changes(db: &Db, guid: &str, changes: &DataChanges) {
     let claimed = db
-        .take_over(guid, "test", now)
+        .take_over(guid, "test", now())
         .await
         .expect("a take-over")
         .expect("the member is known")
         .claimed;
-    let changes = DataChanges::between(before, after);
-    let written = write_data(db, &claimed, &changes, now).await;
+    let written = write_data(db, &claimed, changes, now()).await;
     assert_eq!(written, Written::Stored);
+}
+
+/// Writes `after` over `before` as a drive of `guid` does.
+async fn write(db: &Db, guid: &str, before: &MemoryStore, after: &MemoryStore) {
+    write_changes(db, guid, &DataChanges::between(before, after)).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,13 +83,7 @@ async fn the_stored_copy_reads_back_on_each_database() {
     let scratch = Scratch::new("stored-copy");
     for database in Database::all(&scratch.path, "stored_copy_both_databases").await {
         let kind = database.kind();
-        let db = Db::open(database.url()).await.expect("the database opens");
-        let now = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
-        for member in ["MBR-1", "MBR-2"] {
-            db.insert_member(member, "USR-1", None, now)
-                .await
-                .expect("a member");
-        }
+        let db = opened(&database).await;
         let empty = db.stored_data("MBR-1").await.expect("an empty copy reads");
         assert_eq!(empty.store, MemoryStore::default(), "{kind}: empty");
 
@@ -139,13 +152,7 @@ async fn a_sync_loads_the_copy_by_its_marks_on_each_database() {
     let scratch = Scratch::new("held-marks");
     for database in Database::all(&scratch.path, "held_marks_both_databases").await {
         let kind = database.kind();
-        let db = Db::open(database.url()).await.expect("the database opens");
-        let now = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
-        for member in ["MBR-1", "MBR-2"] {
-            db.insert_member(member, "USR-1", None, now)
-                .await
-                .expect("a member");
-        }
+        let db = opened(&database).await;
         let rows = [
             transaction("TRN-1", 1.5, "POSTED"),
             transaction("TRN-\"quoted\"\\", -2.0, "PENDING"),
@@ -214,15 +221,8 @@ async fn a_sync_loads_the_copy_by_its_marks_on_each_database() {
             "{kind}: noted"
         );
         assert_eq!(store.count(), 3, "{kind}");
-        let claimed = db
-            .take_over("MBR-1", "test", now)
-            .await
-            .expect("a take-over")
-            .expect("the member is known")
-            .claimed;
         let changes = DataChanges::after_sync(&std::collections::BTreeMap::new(), &store);
-        let written = write_data(&db, &claimed, &changes, now).await;
-        assert_eq!(written, Written::Stored);
+        write_changes(&db, "MBR-1", &changes).await;
         let store = held(&db, "MBR-1").await;
         assert_eq!(
             store.transaction_text("TRN-3"),

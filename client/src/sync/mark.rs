@@ -17,6 +17,20 @@ pub enum Pending {
     On(Option<NaiveDate>),
 }
 
+impl Pending {
+    /// Whether the row held as `text` is `PENDING`, and its day. A posted row's text has
+    /// no `"PENDING"` in it: only the others are read.
+    pub fn of_text(text: &str) -> Self {
+        if !text.contains("\"PENDING\"") {
+            return Self::No;
+        }
+        serde_json::from_str::<Transaction>(text)
+            .ok()
+            .filter(Transaction::is_pending)
+            .map_or(Self::No, |transaction| Self::On(transaction.day()))
+    }
+}
+
 /// A held transaction without its text: enough to find it unchanged in MX's next listing
 /// and to plan the sync, not to compare its values.
 ///
@@ -33,20 +47,11 @@ pub struct RowMark {
 }
 
 impl RowMark {
-    /// The mark of a row held as `text`. A posted row's text has no `"PENDING"` in it:
-    /// only the others are read.
+    /// The mark of a row held as `text`.
     pub fn of_text(text: &str) -> Self {
-        let pending = if text.contains("\"PENDING\"") {
-            serde_json::from_str::<Transaction>(text)
-                .ok()
-                .filter(Transaction::is_pending)
-                .map_or(Pending::No, |transaction| Pending::On(transaction.day()))
-        } else {
-            Pending::No
-        };
         Self {
             digest: text_digest(text),
-            pending,
+            pending: Pending::of_text(text),
         }
     }
 }

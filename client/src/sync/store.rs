@@ -195,14 +195,6 @@ impl MemoryStore {
     }
 }
 
-/// The day of a `PENDING` transaction held as text, `None` when it is not one.
-fn pending_day_of_text(text: &str) -> Option<Option<NaiveDate>> {
-    match RowMark::of_text(text).pending {
-        Pending::On(day) => Some(day),
-        Pending::No => None,
-    }
-}
-
 impl TransactionStore for MemoryStore {
     fn transaction(&self, guid: &str) -> Option<Cow<'_, Transaction>> {
         if let Some(transaction) = self.transactions.get(guid) {
@@ -213,25 +205,28 @@ impl TransactionStore for MemoryStore {
     }
 
     fn pending(&self) -> Vec<(String, Option<NaiveDate>)> {
-        let read = self
-            .transactions
-            .iter()
-            .filter(|(_, transaction)| transaction.is_pending())
-            .map(|(guid, transaction)| (guid.clone(), transaction.day()));
+        let read = self.transactions.iter().map(|(guid, transaction)| {
+            let pending = if transaction.is_pending() {
+                Pending::On(transaction.day())
+            } else {
+                Pending::No
+            };
+            (guid, pending)
+        });
         let unread = self
             .texts
             .iter()
             .filter(|(guid, _)| !self.transactions.contains_key(*guid))
-            .filter_map(|(guid, text)| Some((guid.clone(), pending_day_of_text(text)?)));
-        let marked = self
-            .marks
-            .iter()
-            .filter_map(|(guid, mark)| match mark.pending {
+            .map(|(guid, text)| (guid, Pending::of_text(text)));
+        let marked = self.marks.iter().map(|(guid, mark)| (guid, mark.pending));
+        let mut pending: Vec<(String, Option<NaiveDate>)> = read
+            .chain(unread)
+            .chain(marked)
+            .filter_map(|(guid, pending)| match pending {
                 Pending::On(day) => Some((guid.clone(), day)),
                 Pending::No => None,
-            });
-        let mut pending: Vec<(String, Option<NaiveDate>)> =
-            read.chain(unread).chain(marked).collect();
+            })
+            .collect();
         pending.sort_unstable();
         pending
     }

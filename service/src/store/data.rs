@@ -49,6 +49,17 @@ impl List {
     }
 }
 
+/// The `digest` column of a transaction's mark: [`RowMark::digest`]'s bits as the signed
+/// 64-bit number both databases store.
+pub(crate) const fn stored_digest(digest: u64) -> i64 {
+    i64::from_le_bytes(digest.to_le_bytes())
+}
+
+/// [`RowMark::digest`] from its `digest` column, as [`stored_digest`] wrote it.
+const fn digest_of(stored: i64) -> u64 {
+    u64::from_le_bytes(stored.to_le_bytes())
+}
+
 /// The stored `pending_day` of a transaction's mark: `NULL` not `PENDING`, `''` (or a
 /// text that is not a day) `PENDING` without a day, else `PENDING` on that day.
 pub(crate) fn pending_of(pending_day: Option<&str>) -> Pending {
@@ -162,7 +173,7 @@ impl Db {
             store.hold_mark(
                 guid,
                 RowMark {
-                    digest: u64::from_le_bytes(digest.to_le_bytes()),
+                    digest: digest_of(digest),
                     pending: pending_of(pending_day.as_deref()),
                 },
             );
@@ -182,6 +193,7 @@ impl Db {
                     source,
                 });
             }
+            store.hold_text_to_mark(guid, body);
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use mx_aggregation_client::sync::{Checkpoint, DataDue, RowMark};
 use sqlx::Row;
 
 use super::claims::Claimed;
-use super::data::pending_day;
+use super::data::{pending_day, stored_digest};
 use super::db::{
     Db, Marks, ROWS_PER_STATEMENT, StoreError, list, ms, placeholders, q, replaces_account,
 };
@@ -269,7 +269,7 @@ async fn upsert_transactions(
                 .bind(member_guid)
                 .bind(guid.as_str())
                 .bind(body.as_str())
-                .bind(i64::from_le_bytes(mark.digest.to_le_bytes()))
+                .bind(stored_digest(mark.digest))
                 .bind(pending_day(mark.pending));
         }
         query
