@@ -1,6 +1,7 @@
 //! Connection-status webhooks have no timestamp and are retried for about a day: one that
 //! arrives after the newest read asks for a read, never for MFA or credentials; one that
-//! arrives before it is history; a duplicate changes nothing.
+//! arrives before it is history; a retry changes no decision, and copies fold alike in
+//! every order.
 
 mod common;
 
@@ -60,7 +61,7 @@ fn a_webhook_received_before_the_newest_read_is_history() {
 }
 
 #[test]
-fn a_duplicated_denied_webhook_changes_nothing() {
+fn a_retried_denied_webhook_changes_no_decision() {
     let denied = webhook("DENIED");
     let mut state = MemberState::default();
     let _ = state.apply(&Observation::from_json(&denied).unwrap(), at(0));
@@ -74,18 +75,58 @@ fn a_duplicated_denied_webhook_changes_nothing() {
         (ActionKind::UpdateCredentials, Reason::CredentialsRequired)
     );
     // MX retries the webhook hours later: the same event, already read.
-    let before = state.clone();
     for hours in [1, 5, 23] {
         let retry = at(0) + TimeDelta::hours(hours);
+        let _ = state.apply(&Observation::from_json(&denied).unwrap(), retry);
+        assert_eq!(
+            decide(&state, hours * 60 + 1),
+            (ActionKind::UpdateCredentials, Reason::CredentialsRequired)
+        );
+        // The very same copy again changes nothing at all.
+        let before = state.clone();
         assert_eq!(
             state.apply(&Observation::from_json(&denied).unwrap(), retry),
             Applied::Unchanged
         );
+        assert_eq!(state, before);
     }
-    assert_eq!(state, before);
     assert_eq!(
         decide(&state, 24 * 60),
         (ActionKind::UpdateCredentials, Reason::CredentialsRequired)
+    );
+}
+
+#[test]
+fn chained_copies_fold_alike_in_every_order() {
+    // A, B 13 h later, C 20 h after B: each within a day of the one before, C a day and
+    // 9 h after A. Once the order of arrival decided whether C was an event of its own.
+    let denied = webhook("DENIED");
+    let times = [at(0), at(13 * 60), at(33 * 60)];
+    let fold = |order: [usize; 3]| {
+        let mut state = MemberState::default();
+        let _ = state.apply(&Observation::from_json(DENIED).unwrap(), at(2));
+        for i in order {
+            let _ = state.apply(&Observation::from_json(&denied).unwrap(), times[i]);
+        }
+        state
+    };
+    let orders = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+    ];
+    let first = fold(orders[0]);
+    for order in orders {
+        assert_eq!(fold(order), first, "order {order:?}");
+    }
+    // Spread over more than MX's retry window, the copies cannot all be one event: the
+    // latest is read as news.
+    assert_eq!(
+        decide(&first, 33 * 60 + 1),
+        (ActionKind::ReadMember, Reason::StatusWebhook)
     );
 }
 

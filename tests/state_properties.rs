@@ -7,6 +7,7 @@ mod common;
 #[path = "common/observations.rs"]
 mod observations;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use mx_aggregation::{
     AggregationWindow, EndUser, MemberSnapshot, NextAction, Observation, Policy,
     earliest_aggregation,
@@ -20,6 +21,15 @@ fn newest_member(lines: &[Line]) -> Option<(MemberSnapshot, &Line)> {
         .filter(|l| l.is_member())
         .map(|l| (*l.observation().snapshot().unwrap(), l))
         .max_by_key(|(s, l)| (s.aggregated_at, s.successfully_aggregated_at, l.received_at))
+}
+
+/// The earliest and the latest receipt of the lines with this exact text.
+fn copies_span(lines: &[Line], json: &str) -> (DateTime<Utc>, DateTime<Utc>) {
+    let times = lines
+        .iter()
+        .filter(|l| l.json == json)
+        .map(|l| l.received_at);
+    (times.clone().min().unwrap(), times.max().unwrap())
 }
 
 proptest! {
@@ -58,25 +68,77 @@ proptest! {
     }
 
     #[test]
-    fn a_retried_webhook_within_a_day_changes_nothing(
+    fn a_copy_received_between_the_first_and_the_last_changes_nothing(
         lines in proptest::collection::vec(line(), 0..10),
         webhook in observations::status_webhook_line(),
-        later_minutes in 0i64..(24 * 60),
+        later in observations::status_webhook_line(),
+        between in 0.0f64..=1.0,
     ) {
-        let mut with_first = lines.clone();
-        with_first.push(webhook.clone());
-        let state = fold(&with_first);
-        // Within a day of the first copy of the same webhook.
-        let first = with_first
-            .iter()
-            .filter(|l| l.json == webhook.json)
-            .map(|l| l.received_at)
-            .min()
-            .unwrap();
-        let retry = Line { received_at: first + chrono::TimeDelta::minutes(later_minutes), ..webhook };
+        // Two copies of one status's webhook, then a third between them: nothing new.
+        let later = Line { json: webhook.json.clone(), ..later };
+        let mut log = lines.clone();
+        log.push(webhook.clone());
+        log.push(later.clone());
+        let state = fold(&log);
+        let (first, last) = copies_span(&log, &webhook.json);
+        let offset = ((last - first).num_seconds() as f64 * between) as i64;
+        let copy = Line { received_at: first + TimeDelta::seconds(offset), ..webhook };
+        let mut again = state.clone();
+        let applied = again.apply(&copy.observation(), copy.received_at);
+        prop_assert_ne!(applied, mx_aggregation::Applied::Changed);
+        prop_assert_eq!(again, state);
+    }
+
+    #[test]
+    fn a_retry_within_a_day_of_the_first_copy_changes_no_decision(
+        lines in proptest::collection::vec(line(), 0..10),
+        webhook in observations::status_webhook_line(),
+        later_minutes in 0i64..=(24 * 60),
+        now in -600i64..3000,
+    ) {
+        let mut log = lines.clone();
+        log.push(webhook.clone());
+        let (first, last) = copies_span(&log, &webhook.json);
+        let retry_at = first + TimeDelta::minutes(later_minutes);
+        // A retry only while every copy stays within MX's retry window of the first.
+        prop_assume!(last.max(retry_at) - first <= TimeDelta::hours(24));
+        let state = fold(&log);
         let mut retried = state.clone();
-        let _ = retried.apply(&retry.observation(), retry.received_at);
-        prop_assert_eq!(retried, state);
+        let _ = retried.apply(&Line { received_at: retry_at, ..webhook }.observation(), retry_at);
+        let now = observations::base() + TimeDelta::minutes(now);
+        for end_user in [EndUser::Present, EndUser::Absent] {
+            prop_assert_eq!(
+                retried.decide(now, &Policy::default(), end_user),
+                state.decide(now, &Policy::default(), end_user)
+            );
+        }
+    }
+
+    #[test]
+    fn copies_of_one_status_fold_alike_in_every_order(
+        webhook in observations::status_webhook_line(),
+        // Chains: each copy within a day of the one before, the first and last days apart.
+        gaps in proptest::collection::vec(0i64..(30 * 60), 1..8),
+        member in observations::member_line(),
+        seed in any::<u64>(),
+    ) {
+        let mut log = vec![member];
+        let mut at = webhook.received_at;
+        for gap in gaps {
+            log.push(Line { received_at: at, ..webhook.clone() });
+            at += TimeDelta::minutes(gap);
+        }
+        let forward = fold(&log);
+        let mut shuffled = log.clone();
+        let mut x = seed | 1;
+        for i in (1..shuffled.len()).rev() {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        prop_assert_eq!(&fold(&shuffled), &forward);
+        let mut reversed = log.clone();
+        reversed.reverse();
+        prop_assert_eq!(&fold(&reversed), &forward);
     }
 
     #[test]

@@ -42,3 +42,30 @@ fn a_state_reads_as_documented_json() {
     assert_eq!(state.guid(), Some("MBR-1"));
     assert_eq!(serde_json::to_string(&state).unwrap(), json);
 }
+
+#[test]
+fn webhook_copies_a_day_apart_write_their_first_and_last_receipt() {
+    let json = r#"{"status_webhooks":{"DENIED":["2026-11-24T11:00:30Z","2026-11-25T20:00:00Z"],"LOCKED":"2026-11-24T11:00:30Z"}}"#;
+    let state: MemberState = serde_json::from_str(json).unwrap();
+    assert_eq!(serde_json::to_string(&state).unwrap(), json);
+    // A pair the wrong way round, or not a pair, names what is wrong.
+    for (bad, says) in [
+        (
+            r#"{"status_webhooks":{"DENIED":["2026-11-25T20:00:00Z","2026-11-24T11:00:30Z"]}}"#,
+            "last receipt 2026-11-24 11:00:30 UTC is before its first 2026-11-25 20:00:00 UTC",
+        ),
+        (
+            r#"{"status_webhooks":{"DENIED":["2026-11-24T11:00:30Z"]}}"#,
+            "invalid length 1",
+        ),
+        (
+            r#"{"status_webhooks":{"DENIED":7}}"#,
+            "invalid type: integer `7`",
+        ),
+    ] {
+        let error = serde_json::from_str::<MemberState>(bad)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(says), "{error}");
+    }
+}

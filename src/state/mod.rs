@@ -42,8 +42,10 @@ use status_webhooks::StatusWebhooks;
 ///   stays.
 /// - **Connection-status webhooks** carry no timestamp, so they are placed by receipt: one
 ///   received after the newest member payload makes [`decide`](Self::decide) answer
-///   `read_member`; one received before it is history. Copies of the same status within
-///   MX's retry window (about 24 hours) are one event: a duplicate changes nothing.
+///   `read_member`; one received before it is history. Copies of the same status all
+///   within MX's retry window (about 24 hours) of the first are one event: a retry changes
+///   no decision. Copies spread wider are a newer event, placed at the latest copy, so the
+///   fold is the same in every order of arrival.
 /// - **`member_data_updated` webhooks** keep the latest `completed_at`; when it is newer
 ///   than the member's own timestamps, the data is ready to read.
 /// - **Answers to calls** ([`Observation::from_answer`]): a `202` that started nothing

@@ -121,9 +121,11 @@ pub fn member_line() -> impl Strategy<Value = Line> {
         })
 }
 
-/// A connection-status webhook, received within one day (MX's retry window).
+/// A connection-status webhook, received over two and a half days: copies of one status
+/// within MX's one-day retry window of each other, farther apart, and chained (each within
+/// a day of the one before, the first and the last not).
 pub fn status_webhook_line() -> impl Strategy<Value = Line> {
-    (webhook_status(), -600i64..800).prop_map(|(status, received)| Line {
+    (webhook_status(), -1800i64..1800).prop_map(|(status, received)| Line {
         json: format!(
             r#"{{"type": "CONNECTION_STATUS", "action": "CHANGED", "connection_status": "{status}", "connection_status_id": {}, "member_guid": "MBR-1", "user_guid": "USR-1"}}"#,
             status.id()

@@ -57,7 +57,9 @@ fn merging(out: &mut String) {
          `is_manual` once seen stays | SPEC25 `MemberStatusResponse` |\n\
          | connection-status webhook | receipt, against the newest member payload | received \
          after it: decide answers `read_member`; before it: history. Copies of the same status \
-         within 24 hours of the first are one event and change nothing | WH-CS, WH (\"no more \
+         all within 24 hours of the first are one event, placed at the first: a retry changes \
+         no decision; copies spread wider are a newer event, placed at the latest; the same in \
+         every order of arrival | WH-CS, WH (\"no more \
          than 12 total retries\" over \"approximately 24 hours\") |\n\
          | `member_data_updated` webhook | `completed_at` | the latest completion; newer than the \
          member's timestamps: decide answers `read_data` as of it | WH-A, WH-DATA |\n\
