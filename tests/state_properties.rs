@@ -32,6 +32,19 @@ fn copies_span(lines: &[Line], json: &str) -> (DateTime<Utc>, DateTime<Utc>) {
     (times.clone().min().unwrap(), times.max().unwrap())
 }
 
+/// `lines` in an order drawn from `seed` (a xorshift Fisher–Yates shuffle).
+fn shuffled(lines: &[Line], seed: u64) -> Vec<Line> {
+    let mut shuffled = lines.to_vec();
+    let mut x = seed | 1;
+    for i in (1..shuffled.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    shuffled
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -45,13 +58,7 @@ proptest! {
         reversed.reverse();
         prop_assert_eq!(&fold(&reversed), &forward);
         // A seeded shuffle too.
-        let mut shuffled = lines.clone();
-        let mut x = seed | 1;
-        for i in (1..shuffled.len()).rev() {
-            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
-        }
-        prop_assert_eq!(&fold(&shuffled), &forward);
+        prop_assert_eq!(&fold(&shuffled(&lines, seed)), &forward);
     }
 
     #[test]
@@ -129,13 +136,7 @@ proptest! {
             at += TimeDelta::minutes(gap);
         }
         let forward = fold(&log);
-        let mut shuffled = log.clone();
-        let mut x = seed | 1;
-        for i in (1..shuffled.len()).rev() {
-            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
-        }
-        prop_assert_eq!(&fold(&shuffled), &forward);
+        prop_assert_eq!(&fold(&shuffled(&log, seed)), &forward);
         let mut reversed = log.clone();
         reversed.reverse();
         prop_assert_eq!(&fold(&reversed), &forward);

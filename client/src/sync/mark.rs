@@ -18,6 +18,15 @@ pub enum Pending {
 }
 
 impl Pending {
+    /// Whether `transaction` is `PENDING`, and its day.
+    pub fn of(transaction: &Transaction) -> Self {
+        if transaction.is_pending() {
+            Self::On(transaction.day())
+        } else {
+            Self::No
+        }
+    }
+
     /// Whether the row held as `text` is `PENDING`, and its day. A posted row's text has
     /// no `"PENDING"` in it: only the others are read.
     pub fn of_text(text: &str) -> Self {
@@ -26,8 +35,7 @@ impl Pending {
         }
         serde_json::from_str::<Transaction>(text)
             .ok()
-            .filter(Transaction::is_pending)
-            .map_or(Self::No, |transaction| Self::On(transaction.day()))
+            .map_or(Self::No, |transaction| Self::of(&transaction))
     }
 }
 

@@ -205,14 +205,10 @@ impl TransactionStore for MemoryStore {
     }
 
     fn pending(&self) -> Vec<(String, Option<NaiveDate>)> {
-        let read = self.transactions.iter().map(|(guid, transaction)| {
-            let pending = if transaction.is_pending() {
-                Pending::On(transaction.day())
-            } else {
-                Pending::No
-            };
-            (guid, pending)
-        });
+        let read = self
+            .transactions
+            .iter()
+            .map(|(guid, transaction)| (guid, Pending::of(transaction)));
         let unread = self
             .texts
             .iter()
