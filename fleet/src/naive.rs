@@ -29,7 +29,7 @@ use crate::concurrent::map_concurrent;
 use crate::metrics::prompts::Prompt;
 use crate::mx::{Mx, guids_of, open_oauth_window, total_pages};
 use crate::persona::{Ask, MFA_ANSWER, Persona, Reply, good_credentials, reply};
-use crate::schedule::{daily_between, returns_between};
+use crate::schedule::{Tick, daily_between, returns_between};
 
 /// The hour (UTC, virtual) of the naive integrator's daily aggregation of every member.
 pub const DAILY_AGGREGATION_MINUTE: u32 = 2 * 60;
@@ -62,17 +62,6 @@ pub struct NaiveMember {
     pub local: HashSet<String>,
     /// Requests that failed without an answer.
     pub errors: u64,
-}
-
-/// What one step is: the virtual time now, the previous step's and the run's start.
-#[derive(Debug, Clone, Copy)]
-pub struct Tick {
-    /// The run's start.
-    pub start: DateTime<Utc>,
-    /// The previous step's time.
-    pub previous: DateTime<Utc>,
-    /// Now.
-    pub now: DateTime<Utc>,
 }
 
 /// Creates the user and the member of `index` at MX.

@@ -17,12 +17,8 @@ use crate::concurrent::map_concurrent;
 use crate::metrics::copy::AccountFigures;
 use crate::metrics::prompts::Prompt;
 use crate::mx::{HttpError, account_figures, guids_of, open_oauth_window, total_pages};
-use crate::naive::Tick;
 use crate::persona::{Ask, MFA_ANSWER, Persona, Reply, good_credentials, reply};
-use crate::schedule::{daily_between, returns_between};
-
-/// The minute of the day at which every end user glances at the app.
-pub const DAILY_LOOK_MINUTE: u32 = 20 * 60;
+use crate::schedule::{Due, Tick};
 
 /// How long the app keeps looking at a member after its end user acted.
 const WATCH: Duration = Duration::minutes(60);
@@ -347,38 +343,51 @@ pub async fn create(
     member
 }
 
-/// One step of the app for every member, `concurrency` at once.
+/// One step of the app for every member, `concurrency` at once. Only the members whose
+/// end user does something in this step ([`Due::of`]) get a task: with a task for every
+/// member, a step in which almost nobody acted spent 43 ms of the harness's own time at
+/// 10,000 members (the thirteenth session's run, 288 such steps of 672).
 pub async fn tick(
     service: &Service,
     members: Vec<ServiceMember>,
     tick: Tick,
     concurrency: usize,
 ) -> Vec<ServiceMember> {
-    map_concurrent(members, concurrency, |member| {
+    let mut acting = Vec::new();
+    let mut resting = Vec::with_capacity(members.len());
+    for member in members {
+        let created = !member.member.is_empty();
+        match Due::of(
+            member.index,
+            created,
+            member.pending,
+            member.watch_until,
+            tick,
+        ) {
+            Some(due) => acting.push((due, member)),
+            None => resting.push(member),
+        }
+    }
+    let mut members = map_concurrent(acting, concurrency, |(due, member)| {
         let service = service.instance(member.index);
-        async move { step(&service, member, tick).await }
+        async move { step(&service, member, tick, due).await }
     })
-    .await
+    .await;
+    members.extend(resting);
+    members.sort_unstable_by_key(|member| member.index);
+    members
 }
 
-/// One step for one member.
-async fn step(service: &Service, mut member: ServiceMember, tick: Tick) -> ServiceMember {
-    if member.member.is_empty() {
-        return member;
-    }
+/// One step for one member whose end user does something (`due`).
+async fn step(service: &Service, mut member: ServiceMember, tick: Tick, due: Due) -> ServiceMember {
     let path = format!("/members/{}", member.member);
-    let mut look = tick.now <= member.watch_until
-        || daily_between(tick.start, DAILY_LOOK_MINUTE, tick.previous, tick.now);
-    if let Some((due, action)) = member.pending
-        && due <= tick.now
-    {
+    if let Some(action) = due.reply {
         member.pending = None;
         act(service, &mut member, &path, action).await;
         member.watch_until = tick.now + WATCH;
         member.last_acted = Some(tick.now);
-        look = true;
     }
-    if returns_between(member.index, tick.start, tick.previous, tick.now) {
+    if due.returns {
         // The end user opens the app and asks for fresh data.
         send(
             service,
@@ -389,10 +398,6 @@ async fn step(service: &Service, mut member: ServiceMember, tick: Tick) -> Servi
         )
         .await;
         member.watch_until = tick.now + WATCH;
-        look = true;
-    }
-    if !look {
-        return member;
     }
     let Some(view) = send(service, &mut member, Method::GET, &path, None).await else {
         return member;

@@ -26,8 +26,9 @@ use crate::metrics::journal::JournalEntry;
 use crate::metrics::prompts::Prompt;
 use crate::metrics::steps::by_hour;
 use crate::mx::Mx;
-use crate::naive::{self, NaiveMember, Tick};
+use crate::naive::{self, NaiveMember};
 use crate::persona::Persona;
+use crate::schedule::Tick;
 use crate::service_side::{self, Service, ServiceMember};
 
 /// The naive integrator's tenant.
