@@ -346,7 +346,7 @@ pub async fn create(
 /// One step of the app for every member, `concurrency` at once. Only the members whose
 /// end user does something in this step ([`Due::of`]) get a task: with a task for every
 /// member, a step in which almost nobody acted spent 43 ms of the harness's own time at
-/// 10,000 members (the thirteenth session's run, 288 such steps of 672).
+/// 10,000 members, 288 such steps of 672 (docs/PERFORMANCE.md, fourteenth session).
 pub async fn tick(
     service: &Service,
     members: Vec<ServiceMember>,
