@@ -106,9 +106,19 @@ mod tests {
 
     use super::*;
 
+    /// The virtual time the tests' runs start at.
+    fn run_start() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
+    }
+
+    /// The first member index whose persona's returns meet `wanted`.
+    fn member_where(wanted: impl Fn(usize) -> bool) -> usize {
+        (0..1000).find(|index| wanted(*index)).unwrap()
+    }
+
     #[test]
     fn a_daily_moment_falls_in_one_step_a_day() {
-        let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
+        let start = run_start();
         let step = Duration::minutes(15);
         let mut hits = 0;
         let mut at = start;
@@ -127,10 +137,8 @@ mod tests {
 
     #[test]
     fn a_return_falls_in_exactly_one_step() {
-        let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
-        let index = (0..1000)
-            .find(|index| returns_on(*index, 1).is_some())
-            .unwrap();
+        let start = run_start();
+        let index = member_where(|index| returns_on(index, 1).is_some());
         let step = Duration::minutes(15);
         let steps = (0..2 * 96)
             .filter(|n| {
@@ -153,10 +161,8 @@ mod tests {
 
     #[test]
     fn an_end_user_acts_only_when_something_is_due() {
-        let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
-        let index = (0..1000)
-            .find(|index| returns_on(*index, 0).is_none())
-            .unwrap();
+        let start = run_start();
+        let index = member_where(|index| returns_on(index, 0).is_none());
         let tick = tick_at(start, 6 * 60);
         let past = start;
         // Nothing due: not watched, no reply, no return, not the daily look.
@@ -186,10 +192,8 @@ mod tests {
 
     #[test]
     fn an_unwatched_end_user_acts_at_the_daily_look_and_at_each_return() {
-        let start = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
-        let index = (0..1000)
-            .find(|index| returns_on(*index, 1).is_some())
-            .unwrap();
+        let start = run_start();
+        let index = member_where(|index| returns_on(index, 1).is_some());
         let (mut looks, mut returns) = (0, 0);
         for n in 1..=2 * 96 {
             let tick = tick_at(start, 15 * n);
