@@ -7,6 +7,7 @@
 use mx_aggregation::Call;
 
 use crate::drive::Worker;
+use crate::store::CreatedMember;
 
 /// Checks every create in doubt once; runs in the background after the start.
 pub async fn recover(worker: Worker) {
@@ -42,13 +43,19 @@ pub async fn recover(worker: Worker) {
             .find(|m| m.id.as_deref() == Some(member_id))
             .and_then(|m| m.guid.clone());
         let settled = match found {
-            Some(guid) => match db.insert_member(&guid, user, Some(member_id), now).await {
-                Ok(()) => {
-                    db.settle_call(&call.call_key, Some(&guid), "created", now)
-                        .await
-                }
-                Err(error) => Err(error),
-            },
+            Some(guid) => {
+                db.record_created_member(&CreatedMember {
+                    guid: &guid,
+                    user_guid: user,
+                    member_id,
+                    call_key: &call.call_key,
+                    // The caller's retry with its key finds the member by its `id`
+                    // and notes it for the key then.
+                    idempotency_key: None,
+                    now,
+                })
+                .await
+            }
             None => {
                 db.settle_call(&call.call_key, None, "not_created", now)
                     .await

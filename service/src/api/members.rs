@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use super::error::ApiError;
 use super::state::AppState;
 use crate::core::digest::canonical_digest;
-use crate::store::{Journaled, MemberView};
+use crate::store::{CreatedMember, Journaled, MemberView};
 
 /// The longest `Idempotency-Key` or member `id` taken.
 const MAX_KEY: usize = 255;
@@ -147,11 +147,16 @@ pub(super) async fn create(
                 .find(|m| m.id.as_deref() == Some(member_id.as_str()))
                 .and_then(|m| m.guid.clone())
             {
-                db.insert_member(&guid, &user, Some(&member_id), now)
-                    .await?;
-                db.settle_call(&call_key, Some(&guid), "created", now)
-                    .await?;
-                return settle_key(guid).await;
+                db.record_created_member(&CreatedMember {
+                    guid: &guid,
+                    user_guid: &user,
+                    member_id: &member_id,
+                    call_key: &call_key,
+                    idempotency_key: key.as_deref(),
+                    now,
+                })
+                .await?;
+                return Ok(accepted(&guid));
             }
         }
         Some(Journaled::Settled(None)) | None => {}
@@ -187,11 +192,16 @@ pub(super) async fn create(
                 .now()
                 .await
                 .map_err(|e| ApiError::unavailable(e.to_string()))?;
-            db.insert_member(&member.member, &member.user, Some(&member_id), now)
-                .await?;
-            db.settle_call(&call_key, Some(&member.member), "created", now)
-                .await?;
-            settle_key(member.member).await
+            db.record_created_member(&CreatedMember {
+                guid: &member.member,
+                user_guid: &member.user,
+                member_id: &member_id,
+                call_key: &call_key,
+                idempotency_key: key.as_deref(),
+                now,
+            })
+            .await?;
+            Ok(accepted(&member.member))
         }
         Err(Outcome::CallFailed { http, .. }) => match http.step {
             // No answer after the retries: in doubt, the caller retries with the key.

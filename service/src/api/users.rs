@@ -67,8 +67,7 @@ pub(super) async fn create(
     let Some(guid) = user.guid else {
         return Err(ApiError::unavailable("MX answered a user without a guid"));
     };
-    let guid = db.insert_user(&guid, Some(&id), now).await?;
-    db.settle_call(&call_key, None, &guid, now).await?;
+    let guid = db.record_created_user(&guid, &id, &call_key, now).await?;
     Ok(created(&guid, &id))
 }
 

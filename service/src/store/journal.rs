@@ -4,9 +4,53 @@
 //! Also the idempotency keys of member creates.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::db::{Db, StoreError, ms, q};
+use super::members::insert_member_in;
+use super::users::insert_user_in;
+
+/// A create MX answered with its member: what [`Db::record_created_member`] stores.
+#[derive(Debug, Clone, Copy)]
+pub struct CreatedMember<'a> {
+    /// MX's guid of the member.
+    pub guid: &'a str,
+    /// The member's user.
+    pub user_guid: &'a str,
+    /// The MX `id` the create carried.
+    pub member_id: &'a str,
+    /// The journal key of the create.
+    pub call_key: &'a str,
+    /// The caller's `Idempotency-Key`, when the create came with one.
+    pub idempotency_key: Option<&'a str>,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+const SETTLE_CALL: &str =
+    "UPDATE mx_calls SET settled_at = $1, result = $2, member_guid = $3 WHERE call_key = $4";
+
+const SETTLE_KEY: &str =
+    "UPDATE idempotency_keys SET member_guid = $1 WHERE user_guid = $2 AND idem_key = $3";
+
+/// Settles a journaled call inside a transaction ([`Db::settle_call`]).
+async fn settle_call_in(
+    conn: &mut AnyConnection,
+    call_key: &str,
+    member_guid: Option<&str>,
+    result: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(SETTLE_CALL)
+        .bind(ms(now))
+        .bind(result)
+        .bind(member_guid)
+        .bind(call_key)
+        .execute(&mut *conn)
+        .await
+        .map_err(q("settling an MX call"))?;
+    Ok(())
+}
 
 /// A create MX may have carried out without the service recording its answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,16 +113,14 @@ impl Db {
         result: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE mx_calls SET settled_at = $1, result = $2, member_guid = $3 WHERE call_key = $4",
-        )
-        .bind(ms(now))
-        .bind(result)
-        .bind(member_guid)
-        .bind(call_key)
-        .execute(self.pool())
-        .await
-        .map_err(q("settling an MX call"))?;
+        sqlx::query(SETTLE_CALL)
+            .bind(ms(now))
+            .bind(result)
+            .bind(member_guid)
+            .bind(call_key)
+            .execute(self.pool())
+            .await
+            .map_err(q("settling an MX call"))?;
         Ok(())
     }
 
@@ -182,15 +224,88 @@ impl Db {
         key: &str,
         member_guid: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE idempotency_keys SET member_guid = $1 WHERE user_guid = $2 AND idem_key = $3",
-        )
-        .bind(member_guid)
-        .bind(user_guid)
-        .bind(key)
-        .execute(self.pool())
-        .await
-        .map_err(q("settling an idempotency key"))?;
+        sqlx::query(SETTLE_KEY)
+            .bind(member_guid)
+            .bind(user_guid)
+            .bind(key)
+            .execute(self.pool())
+            .await
+            .map_err(q("settling an idempotency key"))?;
         Ok(())
+    }
+
+    /// Records the member MX created for a journaled create, settles the call and, when
+    /// the create came with an idempotency key, notes the member for the key: one
+    /// transaction, one commit where three stood. A crash leaves the call in doubt (the
+    /// recovery asks MX, `crate::recovery`) or all three written, never a recorded
+    /// member whose create still reads as in doubt.
+    ///
+    /// # Errors
+    /// [`StoreError`] when a query fails; nothing is then written.
+    pub async fn record_created_member(
+        &self,
+        created: &CreatedMember<'_>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .map_err(q("beginning a created member's record"))?;
+        insert_member_in(
+            &mut tx,
+            self.engine(),
+            created.guid,
+            created.user_guid,
+            Some(created.member_id),
+            created.now,
+        )
+        .await?;
+        settle_call_in(
+            &mut tx,
+            created.call_key,
+            Some(created.guid),
+            "created",
+            created.now,
+        )
+        .await?;
+        if let Some(key) = created.idempotency_key {
+            sqlx::query(SETTLE_KEY)
+                .bind(created.guid)
+                .bind(created.user_guid)
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .map_err(q("settling an idempotency key"))?;
+        }
+        tx.commit()
+            .await
+            .map_err(q("committing a created member's record"))?;
+        Ok(())
+    }
+
+    /// Records the user MX created (or found) for `id` and settles its journaled create
+    /// in one transaction ([`Db::insert_user`], [`Db::settle_call`]). Returns the guid
+    /// stored for `id`.
+    ///
+    /// # Errors
+    /// [`StoreError`] when a query fails; nothing is then written.
+    pub async fn record_created_user(
+        &self,
+        guid: &str,
+        id: &str,
+        call_key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let mut tx = self
+            .pool()
+            .begin()
+            .await
+            .map_err(q("beginning a created user's record"))?;
+        let stored = insert_user_in(&mut tx, guid, Some(id), now).await?;
+        settle_call_in(&mut tx, call_key, None, &stored, now).await?;
+        tx.commit()
+            .await
+            .map_err(q("committing a created user's record"))?;
+        Ok(stored)
     }
 }

@@ -25,7 +25,7 @@ pub use claims::{Claimed, TakenOver};
 pub use data::{List, Page, StoredData};
 pub use db::{DEFAULT_DATABASE, Db, Engine, StoreError, from_ms, ms};
 pub use inbox::Inbox;
-pub use journal::{InDoubt, Journaled};
+pub use journal::{CreatedMember, InDoubt, Journaled};
 pub use members::{MemberRow, MemberView};
 pub use receive::{Incoming, Stored};
 pub use webhooks::{Received, Unfolded};

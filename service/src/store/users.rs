@@ -1,7 +1,7 @@
 //! End users: MX's guid and the caller's `id`.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::db::{Db, StoreError, ms, q};
 
@@ -43,21 +43,38 @@ impl Db {
         id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
-        sqlx::query(
-            "INSERT INTO users (guid, id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        )
-        .bind(guid)
-        .bind(id)
-        .bind(ms(now))
-        .execute(self.pool())
-        .await
-        .map_err(q("recording a user"))?;
-        match id {
-            Some(id) => Ok(self
-                .user_by_id(id)
-                .await?
-                .unwrap_or_else(|| guid.to_owned())),
-            None => Ok(guid.to_owned()),
-        }
+        let mut conn = self
+            .pool()
+            .acquire()
+            .await
+            .map_err(q("taking a connection for a user"))?;
+        insert_user_in(&mut conn, guid, id, now).await
     }
+}
+
+/// [`Db::insert_user`] on `conn` (inside a transaction when the caller holds one).
+pub(super) async fn insert_user_in(
+    conn: &mut AnyConnection,
+    guid: &str,
+    id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
+    sqlx::query(
+        "INSERT INTO users (guid, id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(guid)
+    .bind(id)
+    .bind(ms(now))
+    .execute(&mut *conn)
+    .await
+    .map_err(q("recording a user"))?;
+    let Some(id) = id else {
+        return Ok(guid.to_owned());
+    };
+    let row = sqlx::query("SELECT guid FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(q("reading a user by id"))?;
+    Ok(row.map_or_else(|| guid.to_owned(), |row| row.get(0)))
 }
