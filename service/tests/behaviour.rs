@@ -9,6 +9,7 @@ mod support;
 use std::future::Future;
 use std::time::Duration;
 
+use mx_aggregation_service::core::packed::unpack;
 use serde_json::{Value, json};
 use support::Scratch;
 use support::api::Api;
@@ -193,10 +194,11 @@ impl Env {
             .iter()
             .filter_map(|(row, body)| Some((row, body, by_guid.get(row)?)))
             .inspect(|(row, body, listed)| {
+                assert_ne!(body, *listed, "{row} stored packed");
                 assert_eq!(
-                    body,
-                    *listed,
-                    "{}: {row} stored as MX's text",
+                    unpack(body),
+                    **listed,
+                    "{}: {row} stored as MX's text, packed without loss",
                     self.database.kind()
                 );
             })

@@ -7,6 +7,7 @@ use serde_json::value::RawValue;
 use sqlx::Row;
 
 use super::db::{Db, Engine, StoreError, q};
+use crate::core::packed::unpack;
 
 /// A member's stored data, as the sync core reads it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -18,8 +19,9 @@ pub struct StoredData {
 /// One page of a stored list, with MX's pagination numbers.
 #[derive(Debug, Clone)]
 pub struct Page {
-    /// The rows, as stored: MX's JSON text, checked to be JSON but not read into a
-    /// tree (a page of a thousand transactions is served as it was stored).
+    /// The rows: MX's JSON text (unpacked from its stored form, `core::packed`), checked
+    /// to be JSON but not read into a tree (a page of a thousand transactions is served
+    /// as MX sent it).
     pub rows: Vec<Box<RawValue>>,
     /// The page asked for, from 1.
     pub current_page: i64,
@@ -111,7 +113,7 @@ impl Db {
         list: List,
         data: &mut StoredData,
     ) -> Result<(), StoreError> {
-        let joined = self.joined_rows(member_guid, list).await?;
+        let joined = unpack(&self.joined_rows(member_guid, list).await?);
         let read = match list {
             List::Accounts => serde_json::from_str::<Vec<(String, Account)>>(&joined)
                 .map(|rows| data.store.accounts.extend(rows)),
@@ -161,7 +163,7 @@ impl Db {
             .fetch_one(self.reader())
             .await
             .map_err(q("reading a member's stored transactions"))?;
-        let (marked, unmarked): (String, String) = (row.get(0), row.get(1));
+        let (marked, unmarked): (String, String) = (row.get(0), unpack(&row.get::<String, _>(1)));
         let corrupt = |source| StoreError::Corrupt {
             column: "transactions.digest",
             key: member_guid.to_owned(),
@@ -199,8 +201,8 @@ impl Db {
     }
 
     /// The member's rows of `list` as one JSON array of `[guid, body]` pairs (`[]` when
-    /// it has none). Bodies are stored JSON, put in as they are; guids are quoted by the
-    /// database.
+    /// it has none), as stored: the caller unpacks it (`core::packed`). Bodies are put in
+    /// as they are; guids are quoted by the database.
     async fn joined_rows(&self, member_guid: &str, list: List) -> Result<String, StoreError> {
         let pair = match self.engine() {
             Engine::Sqlite => "group_concat('[' || json_quote(guid) || ',' || body || ']', ',')",
@@ -218,7 +220,7 @@ impl Db {
         Ok(row.get(0))
     }
 
-    /// The member's rows of `list`, each its guid and stored body.
+    /// The member's rows of `list`, each its guid and body (unpacked: `core::packed`).
     async fn rows(
         &self,
         member_guid: &str,
@@ -233,7 +235,10 @@ impl Db {
             .fetch_all(self.reader())
             .await
             .map_err(q("reading a member's stored data"))?;
-        Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+        Ok(rows
+            .iter()
+            .map(|row| (row.get(0), unpack(&row.get::<String, _>(1))))
+            .collect())
     }
 
     /// The member's rows of `list`, one by one, into `data`: the error names the row
@@ -300,7 +305,7 @@ impl Db {
             .iter()
             .map(|row| {
                 let body: String = row.get(1);
-                RawValue::from_string(body).map_err(|source| StoreError::Corrupt {
+                RawValue::from_string(unpack(&body)).map_err(|source| StoreError::Corrupt {
                     column: list.table(),
                     key: row.get(0),
                     source,

@@ -50,6 +50,18 @@ pub enum StoreError {
     /// A failure shared by every webhook of a group stored in one transaction.
     #[error(transparent)]
     Shared(std::sync::Arc<StoreError>),
+    /// A transaction's text to store is not JSON: it holds a byte the stored form packs
+    /// into (`core::packed`).
+    #[error("transaction {guid} of member {member}: {source}")]
+    NotJsonText {
+        /// The member.
+        member: String,
+        /// The transaction.
+        guid: String,
+        /// Which byte, where.
+        #[source]
+        source: crate::core::packed::NotJsonText,
+    },
     /// A stored JSON column no longer reads as its type.
     #[error("stored {column} of {key} does not read: {source}")]
     Corrupt {

@@ -13,6 +13,7 @@ use super::db::{
 };
 use super::turn::Priority;
 use crate::core::data_changes::DataChanges;
+use crate::core::packed::pack;
 
 /// What a drive leaves.
 #[derive(Debug)]
@@ -246,8 +247,8 @@ pub(super) async fn delete_keyed_rows(
     Ok(())
 }
 
-/// Stores the member's transactions (guid, MX's text), each replacing the row held, with
-/// its mark ([`RowMark`]: the digest of the text and its `PENDING` day), by which the next
+/// Stores the member's transactions (guid, MX's text, packed: `core::packed`), each
+/// replacing the row held, with its mark ([`RowMark`]: the digest of the text and its `PENDING` day), by which the next
 /// sync finds it unchanged without loading its text (`Db::load_held_transactions`).
 async fn upsert_transactions(
     conn: &mut sqlx::AnyConnection,
@@ -265,10 +266,15 @@ async fn upsert_transactions(
         let mut query = sqlx::query(&sql);
         for (guid, body) in chunk {
             let mark = RowMark::of_text(body);
+            let packed = pack(body).map_err(|source| StoreError::NotJsonText {
+                member: member_guid.to_owned(),
+                guid: guid.clone(),
+                source,
+            })?;
             query = query
                 .bind(member_guid)
                 .bind(guid.as_str())
-                .bind(body.as_str())
+                .bind(packed)
                 .bind(stored_digest(mark.digest))
                 .bind(pending_day(mark.pending));
         }
