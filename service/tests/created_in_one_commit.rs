@@ -50,14 +50,19 @@ fn created() -> CreatedMember<'static> {
     }
 }
 
-/// Runs `sql` on a connection of its own to the file.
-async fn plant(url: &str, sql: &str) {
+/// Plants a trigger, on a connection of its own to the file, that refuses every update
+/// of `table`.
+async fn refuse_updates_of(url: &str, table: &str) {
+    let sql = format!(
+        "CREATE TRIGGER refuse_{table} BEFORE UPDATE ON {table} \
+         BEGIN SELECT RAISE(ABORT, 'planted'); END"
+    );
     let pool = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
         .connect(url)
         .await
         .expect("a second connection");
-    sqlx::query(sql).execute(&pool).await.expect("planted");
+    sqlx::query(&sql).execute(&pool).await.expect("planted");
     pool.close().await;
 }
 
@@ -86,12 +91,7 @@ async fn a_created_member_is_recorded_with_its_call_and_key_settled() {
 async fn a_key_that_cannot_be_settled_leaves_the_create_in_doubt_and_no_member() {
     let scratch = Scratch::new("created-in-one-commit-key");
     let (db, url) = journaled(&scratch).await;
-    plant(
-        &url,
-        "CREATE TRIGGER refuse_key BEFORE UPDATE ON idempotency_keys \
-         BEGIN SELECT RAISE(ABORT, 'planted'); END",
-    )
-    .await;
+    refuse_updates_of(&url, "idempotency_keys").await;
     assert!(db.record_created_member(&created()).await.is_err());
     assert_eq!(db.member_by_id("USR-1", "m-1").await.expect("read"), None);
     assert_eq!(
@@ -109,12 +109,7 @@ async fn a_call_that_cannot_be_settled_leaves_no_member_and_no_user() {
     db.journal_call("create_user:bob", "create_user", None, None, now())
         .await
         .expect("journaled");
-    plant(
-        &url,
-        "CREATE TRIGGER refuse_settle BEFORE UPDATE ON mx_calls \
-         BEGIN SELECT RAISE(ABORT, 'planted'); END",
-    )
-    .await;
+    refuse_updates_of(&url, "mx_calls").await;
     assert!(db.record_created_member(&created()).await.is_err());
     assert_eq!(db.member_by_id("USR-1", "m-1").await.expect("read"), None);
     assert_eq!(

@@ -86,26 +86,15 @@ fn token_of(byte: u8) -> Option<&'static str> {
     }
 }
 
-/// The index in [`TOKENS`] of the token found at the start of `rest`, and its length.
-/// Only keys are looked for at a quote, and only values after a colon (the tokens say
-/// where MX's text has them; any choice of places unpacks the same).
-fn token_at(rest: &[u8]) -> Option<(usize, usize)> {
-    let (&first, tail) = rest.split_first()?;
-    let second = tail.first().copied();
-    let found = match first {
-        b'"' => TOKENS.iter().position(|token| {
-            let token = token.as_bytes();
-            token.first() == Some(&b'"')
-                && token.get(1).copied() == second
-                && rest.starts_with(token)
-        }),
-        b'n' | b'f' => TOKENS.iter().position(|token| {
-            let token = token.as_bytes();
-            token.first() == Some(&first) && rest.starts_with(token)
-        }),
-        _ => None,
-    };
-    found.map(|index| (index, TOKENS.get(index).map_or(0, |token| token.len())))
+/// The code and length of the token found at the start of `rest`. The caller looks only
+/// for keys at a quote and for values after a colon (the tokens say where MX's text has
+/// them; any choice of places unpacks the same).
+fn token_at(rest: &[u8]) -> Option<(u8, usize)> {
+    TOKENS.iter().zip(CODES).find_map(|(token, code)| {
+        let token = token.as_bytes();
+        // The first two bytes before the whole token: most quotes start no token.
+        (token.get(..2) == rest.get(..2) && rest.starts_with(token)).then_some((code, token.len()))
+    })
 }
 
 /// Why a text cannot be packed.
@@ -146,7 +135,7 @@ pub fn pack(text: &str) -> Result<String, NotJsonText> {
         } else {
             None
         };
-        match found.and_then(|(index, len)| Some((*CODES.get(index)?, len))) {
+        match found {
             Some((code, len)) => {
                 // Tokens are ASCII and start at a character's first byte: the slices
                 // fall on character boundaries.

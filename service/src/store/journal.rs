@@ -27,13 +27,7 @@ pub struct CreatedMember<'a> {
     pub now: DateTime<Utc>,
 }
 
-const SETTLE_CALL: &str =
-    "UPDATE mx_calls SET settled_at = $1, result = $2, member_guid = $3 WHERE call_key = $4";
-
-const SETTLE_KEY: &str =
-    "UPDATE idempotency_keys SET member_guid = $1 WHERE user_guid = $2 AND idem_key = $3";
-
-/// Settles a journaled call inside a transaction ([`Db::settle_call`]).
+/// Settles a journaled call on `conn` ([`Db::settle_call`]).
 async fn settle_call_in(
     conn: &mut AnyConnection,
     call_key: &str,
@@ -41,14 +35,36 @@ async fn settle_call_in(
     result: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query(SETTLE_CALL)
-        .bind(ms(now))
-        .bind(result)
-        .bind(member_guid)
-        .bind(call_key)
-        .execute(&mut *conn)
-        .await
-        .map_err(q("settling an MX call"))?;
+    sqlx::query(
+        "UPDATE mx_calls SET settled_at = $1, result = $2, member_guid = $3 WHERE call_key = $4",
+    )
+    .bind(ms(now))
+    .bind(result)
+    .bind(member_guid)
+    .bind(call_key)
+    .execute(&mut *conn)
+    .await
+    .map_err(q("settling an MX call"))?;
+    Ok(())
+}
+
+/// Notes the member MX created for an idempotency key, on `conn`
+/// ([`Db::settle_idempotency_key`]).
+async fn settle_key_in(
+    conn: &mut AnyConnection,
+    user_guid: &str,
+    key: &str,
+    member_guid: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE idempotency_keys SET member_guid = $1 WHERE user_guid = $2 AND idem_key = $3",
+    )
+    .bind(member_guid)
+    .bind(user_guid)
+    .bind(key)
+    .execute(&mut *conn)
+    .await
+    .map_err(q("settling an idempotency key"))?;
     Ok(())
 }
 
@@ -113,15 +129,12 @@ impl Db {
         result: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(SETTLE_CALL)
-            .bind(ms(now))
-            .bind(result)
-            .bind(member_guid)
-            .bind(call_key)
-            .execute(self.pool())
+        let mut conn = self
+            .pool()
+            .acquire()
             .await
-            .map_err(q("settling an MX call"))?;
-        Ok(())
+            .map_err(q("taking a connection to settle an MX call"))?;
+        settle_call_in(&mut conn, call_key, member_guid, result, now).await
     }
 
     /// Where a journaled call stands: `None` when it was never journaled, else whether
@@ -224,14 +237,12 @@ impl Db {
         key: &str,
         member_guid: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query(SETTLE_KEY)
-            .bind(member_guid)
-            .bind(user_guid)
-            .bind(key)
-            .execute(self.pool())
+        let mut conn = self
+            .pool()
+            .acquire()
             .await
-            .map_err(q("settling an idempotency key"))?;
-        Ok(())
+            .map_err(q("taking a connection to settle an idempotency key"))?;
+        settle_key_in(&mut conn, user_guid, key, member_guid).await
     }
 
     /// Records the member MX created for a journaled create, settles the call and, when
@@ -269,13 +280,7 @@ impl Db {
         )
         .await?;
         if let Some(key) = created.idempotency_key {
-            sqlx::query(SETTLE_KEY)
-                .bind(created.guid)
-                .bind(created.user_guid)
-                .bind(key)
-                .execute(&mut *tx)
-                .await
-                .map_err(q("settling an idempotency key"))?;
+            settle_key_in(&mut tx, created.user_guid, key, created.guid).await?;
         }
         tx.commit()
             .await

@@ -11,12 +11,12 @@ impl Db {
     /// # Errors
     /// [`StoreError`] when the query fails.
     pub async fn user_by_id(&self, id: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT guid FROM users WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.pool())
+        let mut conn = self
+            .pool()
+            .acquire()
             .await
-            .map_err(q("reading a user by id"))?;
-        Ok(row.map(|row| row.get(0)))
+            .map_err(q("taking a connection to read a user"))?;
+        user_by_id_in(&mut conn, id).await
     }
 
     /// True when the user is known.
@@ -71,10 +71,17 @@ pub(super) async fn insert_user_in(
     let Some(id) = id else {
         return Ok(guid.to_owned());
     };
+    Ok(user_by_id_in(conn, id)
+        .await?
+        .unwrap_or_else(|| guid.to_owned()))
+}
+
+/// [`Db::user_by_id`] on `conn`.
+async fn user_by_id_in(conn: &mut AnyConnection, id: &str) -> Result<Option<String>, StoreError> {
     let row = sqlx::query("SELECT guid FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *conn)
         .await
         .map_err(q("reading a user by id"))?;
-    Ok(row.map_or_else(|| guid.to_owned(), |row| row.get(0)))
+    Ok(row.map(|row| row.get(0)))
 }
