@@ -72,6 +72,12 @@ impl Db {
     /// [`StoreError`] when a query fails.
     pub async fn write_drive(&self, write: &DriveWrite<'_>) -> Result<Written, StoreError> {
         let guid = write.claimed.member_guid.as_str();
+        // Packed before the writer is taken: nothing is computed while it is held.
+        let transactions = write
+            .data
+            .map(|changes| stored_rows(guid, &changes.transactions.upsert))
+            .transpose()?
+            .unwrap_or_default();
         let _turn = self.turn(Priority::Drives).await;
         let mut tx = self
             .pool()
@@ -149,9 +155,8 @@ impl Db {
         if let Some(changes) = write.data {
             delete_rows(&mut tx, "accounts", guid, &changes.accounts.delete).await?;
             upsert_accounts(&mut tx, guid, &changes.accounts.upsert).await?;
-            let transactions = &changes.transactions;
-            delete_rows(&mut tx, "transactions", guid, &transactions.delete).await?;
-            upsert_transactions(&mut tx, guid, &transactions.upsert).await?;
+            delete_rows(&mut tx, "transactions", guid, &changes.transactions.delete).await?;
+            upsert_transactions(&mut tx, guid, &transactions).await?;
         }
         tx.commit().await.map_err(q("committing a write-back"))?;
         Ok(Written::Stored)
@@ -247,13 +252,45 @@ pub(super) async fn delete_keyed_rows(
     Ok(())
 }
 
-/// Stores the member's transactions (guid, MX's text, packed: `core::packed`), each
-/// replacing the row held, with its mark ([`RowMark`]: the digest of the text and its `PENDING` day), by which the next
-/// sync finds it unchanged without loading its text (`Db::load_held_transactions`).
+/// A transaction row as stored: MX's text packed (`core::packed`) and its mark
+/// ([`RowMark`]: the digest of the text and its `PENDING` day), by which the next sync
+/// finds it unchanged without loading its text (`Db::load_held_transactions`).
+#[derive(Debug)]
+struct StoredRow<'a> {
+    guid: &'a str,
+    packed: String,
+    digest: i64,
+    pending_day: Option<String>,
+}
+
+/// The member's transactions (guid, MX's text) as stored.
+fn stored_rows<'a>(
+    member_guid: &str,
+    rows: &'a [(String, String)],
+) -> Result<Vec<StoredRow<'a>>, StoreError> {
+    rows.iter()
+        .map(|(guid, body)| {
+            let mark = RowMark::of_text(body);
+            let packed = pack(body).map_err(|source| StoreError::NotJsonText {
+                member: member_guid.to_owned(),
+                guid: guid.clone(),
+                source,
+            })?;
+            Ok(StoredRow {
+                guid,
+                packed,
+                digest: stored_digest(mark.digest),
+                pending_day: pending_day(mark.pending),
+            })
+        })
+        .collect()
+}
+
+/// Stores the member's transactions, each replacing the row held.
 async fn upsert_transactions(
     conn: &mut sqlx::AnyConnection,
     member_guid: &str,
-    rows: &[(String, String)],
+    rows: &[StoredRow<'_>],
 ) -> Result<(), StoreError> {
     let marks = Marks::of(conn);
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
@@ -264,19 +301,13 @@ async fn upsert_transactions(
             placeholders(marks, chunk.len(), 5, 1)
         );
         let mut query = sqlx::query(&sql);
-        for (guid, body) in chunk {
-            let mark = RowMark::of_text(body);
-            let packed = pack(body).map_err(|source| StoreError::NotJsonText {
-                member: member_guid.to_owned(),
-                guid: guid.clone(),
-                source,
-            })?;
+        for row in chunk {
             query = query
                 .bind(member_guid)
-                .bind(guid.as_str())
-                .bind(packed)
-                .bind(stored_digest(mark.digest))
-                .bind(pending_day(mark.pending));
+                .bind(row.guid)
+                .bind(row.packed.as_str())
+                .bind(row.digest)
+                .bind(row.pending_day.as_deref());
         }
         query
             .execute(&mut *conn)
