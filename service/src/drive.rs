@@ -15,6 +15,7 @@ use mx_aggregation_client::{CallTally, Clock, DataStep, DriveError, Driver, Memb
 
 use crate::clock::ServiceClock;
 use crate::core::data_changes::DataChanges;
+use crate::core::late_webhooks;
 use crate::core::schedule::{self, Ended, RENEW_EVERY};
 use crate::core::verdict::Verdict;
 use crate::store::{Claimed, Db, DriveWrite, List, StoreError, StoredData, Written};
@@ -175,7 +176,7 @@ impl Worker {
                 accounts_came |= matches!(folded, DataWebhook::Account { applied: true, .. });
             }
         }
-        let folded: Vec<String> = unfolded.into_iter().map(|w| w.digest).collect();
+        let mut folded: Vec<String> = unfolded.into_iter().map(|w| w.digest).collect();
         let member = MemberRef::new(row.user_guid.clone(), row.guid.clone());
         let end_user = match intent {
             Intent::Scheduled => EndUser::Absent,
@@ -195,6 +196,10 @@ impl Worker {
         };
         let now = self.now().await?;
         self.note_retry_after(now).await;
+        if result.is_ok() {
+            self.fold_late_webhooks(&row.guid, &mut state, &mut folded, (now, end_user))
+                .await?;
+        }
         let (verdict, outcome) = match &result {
             Ok(outcome) => (Verdict::of(outcome), Some(outcome)),
             Err(error) => {
@@ -291,6 +296,37 @@ impl Worker {
                 .await?;
         }
         Ok(driver.sync_read(member, data, &options, read).await)
+    }
+
+    /// Folds into `state` the member's webhooks stored while the drive ran that its own
+    /// calls already answered (`core::late_webhooks`), oldest first, up to the first
+    /// that needs a drive of its own: that one and those after it stay unfolded, and
+    /// the write-back brings the member back for them.
+    async fn fold_late_webhooks(
+        &self,
+        guid: &str,
+        state: &mut MemberState,
+        folded: &mut Vec<String>,
+        (now, end_user): (DateTime<Utc>, EndUser),
+    ) -> Result<(), StoreError> {
+        for webhook in self.db.unfolded(guid).await? {
+            if folded.contains(&webhook.digest) {
+                continue;
+            }
+            match late_webhooks::folded_if_answered(
+                state,
+                &webhook.body,
+                webhook.received_at,
+                (now, &self.policy, end_user),
+            ) {
+                Some(after) => {
+                    *state = after;
+                    folded.push(webhook.digest);
+                }
+                None => break,
+            }
+        }
+        Ok(())
     }
 
     /// Renews the lease every [`RENEW_EVERY`] for as long as it is awaited (while the
