@@ -194,17 +194,29 @@ impl Worker {
             tracing::warn!(member = %member, "lease taken over: the drive stops without writing");
             return Ok(Written::Fenced);
         };
+        // The rows to write, taken now: the member's copy (a first sync's is hundreds of
+        // MX's texts) is freed before the waits for the clock, a reading connection and
+        // the writer, so a drive waiting there holds only what it writes.
+        let synced = matches!(
+            result,
+            Ok(Outcome::Synced { .. } | Outcome::SyncFailed { .. })
+        );
+        // The accounts MX's ACCOUNT webhooks carried are written even when the drive
+        // synced nothing.
+        let changes = (synced || accounts_came)
+            .then(|| DataChanges::after_sync(&stored_accounts, &data.store));
+        data.store = MemoryStore::default();
         let now = self.now().await?;
         self.note_retry_after(now).await;
         if result.is_ok() {
             self.fold_late_webhooks(&row.guid, &mut state, &mut folded, (now, end_user))
                 .await?;
         }
-        let (verdict, outcome) = match &result {
-            Ok(outcome) => (Verdict::of(outcome), Some(outcome)),
+        let verdict = match &result {
+            Ok(outcome) => Verdict::of(outcome),
             Err(error) => {
                 tracing::warn!(member = %member, %error, "drive failed");
-                (error_verdict(), None)
+                error_verdict()
             }
         };
         let mut reason = verdict
@@ -224,18 +236,10 @@ impl Worker {
             (Intent::Scheduled | Intent::Present, ended) => ended,
         };
         let action = reason.action();
-        let synced = matches!(
-            outcome,
-            Some(Outcome::Synced { .. } | Outcome::SyncFailed { .. })
-        );
         let status = state
             .snapshot()
             .and_then(|snapshot| snapshot.connection_status)
             .map(|status| status.as_str());
-        // The accounts MX's ACCOUNT webhooks carried are written even when the drive
-        // synced nothing.
-        let changes = (synced || accounts_came)
-            .then(|| DataChanges::after_sync(&stored_accounts, &data.store));
         let challenges = verdict.challenges.as_ref().map(ToString::to_string);
         let write = DriveWrite {
             claimed,
